@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
+
+/**
+ * @title Aggregator
+ * @notice A Chainlink `AggregatorV3Interface`-compatible feed whose rounds are written by
+ * owner-authorised transmitters.
+ *
+ * Rounds: ids start at 1 and increase by one per accepted update; `answeredInRound == roundId`
+ * and `startedAt == updatedAt == block.timestamp` of the update.
+ *
+ * Update rule: after the first round, a new answer is accepted only if the heartbeat elapsed
+ * since the latest round (`block.timestamp >= updatedAt + heartbeat`) or the answer deviates from
+ * the latest by more than the threshold (`|new - old| * 1e8 > |old| * deviationThreshold`, threshold
+ * in parts per 1e8, e.g. 5e5 = 0.5%). Anything else reverts with {UpdateNotNeeded}.
+ *
+ * Unknown rounds: {getRoundData} and {latestRoundData} revert with {NoDataPresent} for a round
+ * that does not exist, as Chainlink's FluxAggregator does ("No data present"), rather than
+ * returning zeroes like the OCR aggregators; consumers cannot mistake a zero for a price.
+ */
+contract Aggregator is AggregatorV3Interface, Ownable2Step {
+    /// @notice Denominator of {deviationThreshold}.
+    uint256 public constant DEVIATION_DENOMINATOR = 1e8;
+
+    struct Round {
+        int256 answer;
+        uint64 startedAt;
+        uint64 updatedAt;
+    }
+
+    uint8 private immutable _decimals;
+    string private _description;
+    uint80 private _latestRoundId;
+    uint32 private _heartbeat;
+    uint32 private _deviationThreshold;
+    mapping(uint80 roundId => Round) private _rounds;
+    mapping(address transmitter => bool) private _transmitters;
+
+    /// @notice A round was recorded (Chainlink's event signature).
+    /// @param current The answer.
+    /// @param roundId The round.
+    /// @param updatedAt Timestamp.
+    event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt);
+    /// @notice A round started (Chainlink's event signature).
+    /// @param roundId The round.
+    /// @param startedBy Transmitter.
+    /// @param startedAt Timestamp.
+    event NewRound(uint256 indexed roundId, address indexed startedBy, uint256 startedAt);
+    /// @notice A transmitter was authorised or deauthorised.
+    /// @param transmitter The account.
+    /// @param allowed Its new status.
+    event TransmitterSet(address indexed transmitter, bool allowed);
+    /// @notice The update rules changed.
+    /// @param heartbeat Seconds after which any update is accepted.
+    /// @param deviationThreshold Deviation (parts per 1e8) above which any update is accepted.
+    event UpdateRulesSet(uint32 heartbeat, uint32 deviationThreshold);
+
+    /// @notice The caller is not an authorised transmitter.
+    /// @param caller The caller.
+    error NotTransmitter(address caller);
+    /// @notice Round `roundId` does not exist.
+    /// @param roundId The round.
+    error NoDataPresent(uint80 roundId);
+    /// @notice Neither the heartbeat elapsed nor the deviation threshold was exceeded.
+    /// @param elapsed Seconds since the latest round.
+    /// @param heartbeat Heartbeat.
+    /// @param deviation Deviation of the new answer (parts per 1e8).
+    /// @param threshold Deviation threshold.
+    error UpdateNotNeeded(uint256 elapsed, uint256 heartbeat, uint256 deviation, uint256 threshold);
+
+    /**
+     * @param initialOwner Owner (constructor argument so CREATE2 factories work).
+     * @param decimals_ Answer decimals.
+     * @param description_ Feed description.
+     * @param heartbeat_ Seconds after which an update is always accepted.
+     * @param deviationThreshold_ Deviation in parts per 1e8 above which an update is always accepted.
+     */
+    constructor(
+        address initialOwner,
+        uint8 decimals_,
+        string memory description_,
+        uint32 heartbeat_,
+        uint32 deviationThreshold_
+    ) Ownable(initialOwner) {
+        _decimals = decimals_;
+        _description = description_;
+        _setUpdateRules(heartbeat_, deviationThreshold_);
+    }
+
+    /**
+     * @notice Records a new round if the heartbeat elapsed or the deviation threshold is exceeded.
+     * @param answer The new answer.
+     * @return roundId The new round id.
+     */
+    function transmit(int256 answer) external virtual returns (uint80 roundId) {
+        if (!_transmitters[msg.sender]) revert NotTransmitter(msg.sender);
+        _checkUpdateNeeded(answer);
+        return _recordRound(answer, block.timestamp, block.timestamp);
+    }
+
+    /// @notice Authorises or deauthorises a transmitter.
+    /// @param transmitter The account.
+    /// @param allowed New status.
+    function setTransmitter(address transmitter, bool allowed) external virtual onlyOwner {
+        _transmitters[transmitter] = allowed;
+        emit TransmitterSet(transmitter, allowed);
+    }
+
+    /// @notice Changes the update rules.
+    /// @param heartbeat_ Heartbeat in seconds.
+    /// @param deviationThreshold_ Deviation threshold in parts per 1e8.
+    function setUpdateRules(uint32 heartbeat_, uint32 deviationThreshold_) external virtual onlyOwner {
+        _setUpdateRules(heartbeat_, deviationThreshold_);
+    }
+
+    /// @inheritdoc AggregatorV3Interface
+    function decimals() external view virtual returns (uint8) {
+        return _decimals;
+    }
+
+    /// @inheritdoc AggregatorV3Interface
+    function description() external view virtual returns (string memory) {
+        return _description;
+    }
+
+    /// @inheritdoc AggregatorV3Interface
+    function version() external pure virtual returns (uint256) {
+        return 4;
+    }
+
+    /// @inheritdoc AggregatorV3Interface
+    function getRoundData(
+        uint80 roundId_
+    ) public view virtual returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound) {
+        Round memory r = _rounds[roundId_];
+        if (r.updatedAt == 0) revert NoDataPresent(roundId_);
+        return (roundId_, r.answer, r.startedAt, r.updatedAt, roundId_);
+    }
+
+    /// @inheritdoc AggregatorV3Interface
+    function latestRoundData()
+        external
+        view
+        virtual
+        returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+    {
+        return getRoundData(_latestRoundId);
+    }
+
+    /// @notice Id of the latest round (0: none yet).
+    /// @return roundId The round.
+    function latestRound() external view virtual returns (uint80 roundId) {
+        return _latestRoundId;
+    }
+
+    /// @notice Whether `account` may transmit.
+    /// @param account The account.
+    /// @return allowed Its status.
+    function isTransmitter(address account) external view virtual returns (bool allowed) {
+        return _transmitters[account];
+    }
+
+    /// @notice Seconds after which any update is accepted.
+    /// @return seconds_ The heartbeat.
+    function heartbeat() external view virtual returns (uint32 seconds_) {
+        return _heartbeat;
+    }
+
+    /// @notice Deviation (parts per 1e8) above which any update is accepted.
+    /// @return threshold The threshold.
+    function deviationThreshold() external view virtual returns (uint32 threshold) {
+        return _deviationThreshold;
+    }
+
+    /// @dev Reverts with {UpdateNotNeeded} unless the heartbeat elapsed or the deviation is above the threshold.
+    function _checkUpdateNeeded(int256 answer) internal view virtual {
+        uint80 latest = _latestRoundId;
+        if (latest == 0) return;
+        Round memory last = _rounds[latest];
+        uint256 elapsed = block.timestamp - last.updatedAt;
+        if (elapsed >= _heartbeat) return;
+        uint256 deviation = _deviation(last.answer, answer);
+        if (deviation > _deviationThreshold) return;
+        revert UpdateNotNeeded(elapsed, _heartbeat, deviation, _deviationThreshold);
+    }
+
+    /// @dev Deviation of `next` from `previous` in parts per 1e8 (max when `previous` is zero).
+    function _deviation(int256 previous, int256 next) internal pure virtual returns (uint256) {
+        uint256 diff = SignedMath.abs(next - previous);
+        if (diff == 0) return 0;
+        uint256 base = SignedMath.abs(previous);
+        if (base == 0) return type(uint256).max;
+        return Math.mulDiv(diff, DEVIATION_DENOMINATOR, base);
+    }
+
+    /// @dev Appends a round and emits Chainlink's events. Extension point for {OracleWithCCIP}.
+    function _recordRound(int256 answer, uint256 startedAt, uint256 updatedAt) internal virtual returns (uint80 roundId) {
+        roundId = _latestRoundId + 1;
+        _latestRoundId = roundId;
+        _rounds[roundId] = Round(answer, uint64(startedAt), uint64(updatedAt));
+        emit NewRound(roundId, msg.sender, startedAt);
+        emit AnswerUpdated(answer, roundId, updatedAt);
+    }
+
+    /// @dev Stores and announces the update rules.
+    function _setUpdateRules(uint32 heartbeat_, uint32 deviationThreshold_) internal virtual {
+        _heartbeat = heartbeat_;
+        _deviationThreshold = deviationThreshold_;
+        emit UpdateRulesSet(heartbeat_, deviationThreshold_);
+    }
+
+    /// @dev Timestamp of the latest round (0: none).
+    function _latestUpdatedAt() internal view virtual returns (uint256) {
+        return _rounds[_latestRoundId].updatedAt;
+    }
+}
