@@ -1,0 +1,252 @@
+// BesuNetwork: node keys, static P2P public IPs, the one genesis and every peer list of the fleet.
+//
+// Everything here exists before any cluster does: a key and a static IP per node give every enode URL up
+// front, so each region's deployment receives complete peer lists and never depends on another region.
+import * as pulumi from "@pulumi/pulumi";
+import * as azure from "@pulumi/azure-native";
+import { buildQbftGenesis, renderGenesisJson, type QbftTiming } from "./genesis";
+import { DEFAULT_P2P_PORT, enodeUrl } from "./keys";
+import { NodeKey } from "./node-key";
+import { checkFleet, fleetCidrs, nodesAllowlist, sentryStaticNodes, validatorStaticNodes, type FleetPeer } from "./peers";
+import type { BesuNodeInputs, RegionBesuInputs } from "./types";
+
+export type { BesuNodeInputs, RegionBesuInputs } from "./types";
+
+/** One validator region of the fleet. */
+export interface BesuRegionSpec {
+    /** Azure location, lowercase (e.g. `eastus`). Required. */
+    region: string;
+    /** Validators in the region. Required (the fleet runs 2). */
+    validatorCount: number;
+    /** Sentry/RPC nodes in the region. Required (0 allowed). */
+    sentryCount: number;
+    /** Availability zones of the region; empty for a region without zones. Required. */
+    zones: string[];
+}
+
+/** Genesis knobs beyond the required ones. */
+export interface BesuGenesisOptions {
+    /** Deployer balance in wei. Default 1,000,000 ether. */
+    deployerBalanceWei?: bigint;
+    /** Block gas limit. Default 30,000,000. */
+    gasLimit?: bigint;
+    /** Genesis base fee in wei. Default 1 gwei. */
+    baseFeePerGas?: bigint;
+    /** Genesis timestamp (seconds). Default 0. */
+    timestamp?: number;
+    /** QBFT timing. Default 2 s blocks, epoch 30000, 10 s request timeout. */
+    qbft?: QbftTiming;
+}
+
+/** Arguments of {@link BesuNetwork}. */
+export interface BesuNetworkArgs {
+    /** EIP-155 chain id. Required (Chain 138: 138). */
+    chainId: number;
+    /** Deployer account funded at genesis. Required. */
+    deployerAddress: pulumi.Input<string>;
+    /** Multicall3 runtime code (`deployedBytecode`), predeployed at 0xcA11…CA11. Required. */
+    multicall3RuntimeCode: pulumi.Input<string>;
+    /** Validator regions, in fleet order. Required, non-empty, distinct region names. */
+    regions: BesuRegionSpec[];
+    /** Tags for every Azure resource. Default none. */
+    tags?: Record<string, string>;
+    /** devp2p port of every node. Default 30303. */
+    p2pPort?: number;
+    /** Prefix of the per-region P2P resource groups (`<prefix>-<region>`). Default `chain138-p2p`. */
+    p2pResourceGroupPrefix?: string;
+    /** Key rotation marker passed to every NodeKey; changing it regenerates all keys. Default `"1"`. */
+    keyRotation?: string;
+    /** Genesis options. Defaults as documented on {@link BesuGenesisOptions}. */
+    genesis?: BesuGenesisOptions;
+}
+
+interface PlannedNode {
+    name: string;
+    region: string;
+    role: "validator" | "sentry";
+    index: number;
+    zones: string[];
+}
+
+/** Validates the args and lays out the fleet's nodes in a stable order. Throws a message naming the culprit. */
+export function planFleet(args: Pick<BesuNetworkArgs, "chainId" | "regions" | "p2pPort">): PlannedNode[] {
+    if (!Number.isSafeInteger(args.chainId) || args.chainId <= 0) {
+        throw new Error(`chainId must be a positive integer; got ${args.chainId}`);
+    }
+    const port = args.p2pPort ?? DEFAULT_P2P_PORT;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`p2pPort must be in 1..65535; got ${port}`);
+    if (!Array.isArray(args.regions) || args.regions.length === 0) throw new Error("regions must list at least one region");
+    const seen = new Set<string>();
+    const nodes: PlannedNode[] = [];
+    for (const [i, r] of args.regions.entries()) {
+        if (typeof r.region !== "string" || !/^[a-z][a-z0-9]{1,39}$/.test(r.region)) {
+            throw new Error(`regions[${i}].region must be a lowercase Azure location like "eastus"; got ${JSON.stringify(r.region)}`);
+        }
+        if (seen.has(r.region)) throw new Error(`regions[${i}]: region ${r.region} is listed twice`);
+        seen.add(r.region);
+        for (const key of ["validatorCount", "sentryCount"] as const) {
+            if (!Number.isSafeInteger(r[key]) || r[key] < 0 || r[key] > 64) {
+                throw new Error(`regions[${i}] (${r.region}).${key} must be an integer in 0..64; got ${r[key]}`);
+            }
+        }
+        if (!Array.isArray(r.zones) || !r.zones.every((z) => typeof z === "string" && /^[1-9]$/.test(z)) || new Set(r.zones).size !== r.zones.length) {
+            throw new Error(`regions[${i}] (${r.region}).zones must be distinct zone numbers like ["1","2","3"] (or []); got ${JSON.stringify(r.zones)}`);
+        }
+        for (let v = 0; v < r.validatorCount; v++) nodes.push({ name: `${r.region}-validator-${v}`, region: r.region, role: "validator", index: v, zones: r.zones });
+        for (let s = 0; s < r.sentryCount; s++) nodes.push({ name: `${r.region}-sentry-${s}`, region: r.region, role: "sentry", index: s, zones: r.zones });
+    }
+    const validators = nodes.filter((n) => n.role === "validator").length;
+    if (validators < 4) throw new Error(`the fleet needs at least 4 validators for QBFT; the regions give ${validators}`);
+    return nodes;
+}
+
+/**
+ * The Chain 138 Besu network: per node a NodeKey (secret) and a Standard static public IP, per region a
+ * resource group for those IPs; from them the genesis, the enode URLs and every region's inputs.
+ */
+export class BesuNetwork extends pulumi.ComponentResource {
+    /** The genesis JSON, identical for every node. */
+    public readonly genesisJson: pulumi.Output<string>;
+    /** Validator addresses in fleet order (the genesis writes them sorted). */
+    public readonly validatorAddresses: pulumi.Output<string[]>;
+    /** Every node's enode URL keyed by node name. */
+    public readonly enodeUrls: pulumi.Output<Record<string, string>>;
+    /** The node-permissioning allowlist (every fleet enode). */
+    public readonly nodesAllowlist: pulumi.Output<string[]>;
+    /** Every fleet public IP as a /32 CIDR. */
+    public readonly fleetCidrs: pulumi.Output<string[]>;
+    /** Per-region inputs keyed by Azure location. */
+    public readonly regions: Readonly<Record<string, RegionBesuInputs>>;
+
+    constructor(name: string, args: BesuNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("chain138:index:BesuNetwork", name, {}, opts);
+
+        let plan: PlannedNode[];
+        try {
+            plan = planFleet(args);
+        } catch (e) {
+            throw new pulumi.ResourceError(`BesuNetwork ${name}: ${(e as Error).message}`, this);
+        }
+        const port = args.p2pPort ?? DEFAULT_P2P_PORT;
+        const tags = args.tags ?? {};
+        const prefix = args.p2pResourceGroupPrefix ?? "chain138-p2p";
+
+        const groups = new Map<string, azure.resources.ResourceGroup>();
+        for (const r of args.regions) {
+            groups.set(
+                r.region,
+                new azure.resources.ResourceGroup(`${name}-p2p-${r.region}`, { resourceGroupName: `${prefix}-${r.region}`, location: r.region, tags }, { parent: this }),
+            );
+        }
+
+        interface BuiltNode extends PlannedNode {
+            key: NodeKey;
+            ip: azure.network.PublicIPAddress;
+            publicIp: pulumi.Output<string>;
+            enode: pulumi.Output<string>;
+        }
+        const built: BuiltNode[] = plan.map((n) => {
+            const rg = groups.get(n.region)!;
+            const key = new NodeKey(`${name}-${n.name}-key`, { label: n.name, rotation: args.keyRotation ?? "1" }, { parent: this });
+            const ip = new azure.network.PublicIPAddress(
+                `${name}-${n.name}-ip`,
+                {
+                    resourceGroupName: rg.name,
+                    location: n.region,
+                    publicIpAddressName: `${n.name}-p2p`,
+                    sku: { name: "Standard", tier: "Regional" },
+                    publicIPAllocationMethod: "Static",
+                    publicIPAddressVersion: "IPv4",
+                    zones: n.zones.length > 0 ? n.zones : undefined,
+                    tags: { ...tags, "chain138-node": n.name, "chain138-role": n.role },
+                },
+                { parent: this },
+            );
+            const publicIp = ip.ipAddress.apply((a) => {
+                if (!a) throw new Error(`public IP of ${n.name} has no address`);
+                return a;
+            });
+            const enode = pulumi.all([key.publicKey, publicIp]).apply(([pub, addr]) => enodeUrl(pub, addr, port));
+            return { ...n, key, ip, publicIp, enode };
+        });
+
+        // The fleet topology as one plain value; every peer list is derived from it.
+        const fleet: pulumi.Output<FleetPeer[]> = pulumi
+            .all(built.map((b) => b.enode))
+            .apply((enodes) => {
+                const peers = built.map((b, i) => ({ name: b.name, region: b.region, role: b.role, enode: enodes[i] }));
+                checkFleet(peers);
+                return peers;
+            });
+
+        const validators = built.filter((b) => b.role === "validator");
+        this.validatorAddresses = pulumi.all(validators.map((v) => v.key.address));
+        this.genesisJson = pulumi
+            .all([this.validatorAddresses, args.deployerAddress, args.multicall3RuntimeCode])
+            .apply(([addresses, deployer, multicall3]) =>
+                renderGenesisJson(
+                    buildQbftGenesis({
+                        chainId: args.chainId,
+                        validators: addresses,
+                        deployerAddress: deployer,
+                        multicall3RuntimeCode: multicall3,
+                        deployerBalanceWei: args.genesis?.deployerBalanceWei,
+                        gasLimit: args.genesis?.gasLimit,
+                        baseFeePerGas: args.genesis?.baseFeePerGas,
+                        timestamp: args.genesis?.timestamp,
+                        qbft: args.genesis?.qbft,
+                    }),
+                ),
+            );
+        this.enodeUrls = fleet.apply((peers) => Object.fromEntries(peers.map((p) => [p.name, p.enode])));
+        this.nodesAllowlist = fleet.apply(nodesAllowlist);
+        this.fleetCidrs = pulumi.all(built.map((b) => b.publicIp)).apply(fleetCidrs);
+
+        const nodeInputs = (b: BuiltNode): BesuNodeInputs => ({
+            name: b.name,
+            role: b.role,
+            index: b.index,
+            address: b.key.address,
+            enodeUrl: b.enode,
+            publicIp: b.publicIp,
+            publicIpName: b.ip.name,
+            publicIpResourceGroup: groups.get(b.region)!.name,
+            privateKey: pulumi.secret(b.key.privateKey),
+            staticNodes: fleet.apply((peers) => (b.role === "validator" ? validatorStaticNodes(peers, b.name) : sentryStaticNodes(peers, b.region))),
+        });
+        const regions: Record<string, RegionBesuInputs> = {};
+        for (const r of args.regions) {
+            const mine = built.filter((b) => b.region === r.region);
+            regions[r.region] = {
+                region: r.region,
+                chainId: args.chainId,
+                p2pPort: port,
+                zones: [...r.zones],
+                genesisJson: this.genesisJson,
+                validators: mine.filter((b) => b.role === "validator").map(nodeInputs),
+                sentries: mine.filter((b) => b.role === "sentry").map(nodeInputs),
+                nodesAllowlist: this.nodesAllowlist,
+                fleetCidrs: this.fleetCidrs,
+                p2pResourceGroupName: groups.get(r.region)!.name,
+            };
+        }
+        this.regions = regions;
+
+        this.registerOutputs({
+            genesisJson: this.genesisJson,
+            validatorAddresses: this.validatorAddresses,
+            enodeUrls: this.enodeUrls,
+            nodesAllowlist: this.nodesAllowlist,
+            fleetCidrs: this.fleetCidrs,
+        });
+    }
+
+    /** The inputs of one region; throws naming the region when it is not part of the fleet. */
+    public regionInputs(region: string): RegionBesuInputs {
+        const found = this.regions[region];
+        if (!found) {
+            throw new pulumi.ResourceError(`BesuNetwork has no region "${region}"; known: ${Object.keys(this.regions).join(", ")}`, this);
+        }
+        return found;
+    }
+}

@@ -1,0 +1,60 @@
+// Pure peer-topology rules of the fleet: who dials whom, who may connect, which source IPs are allowed.
+import { isIpv4, parseEnodeUrl } from "./keys";
+
+/** One fleet node as the topology rules see it. */
+export interface FleetPeer {
+    /** Node name, unique in the fleet (e.g. `eastus-validator-0`). */
+    name: string;
+    /** Azure location of the node. */
+    region: string;
+    /** Consensus role. */
+    role: "validator" | "sentry";
+    /** `enode://<id>@<ip>:<port>`. */
+    enode: string;
+}
+
+/** Checks that names, enode ids and IP:port endpoints are unique across the fleet; names the clash. */
+export function checkFleet(peers: readonly FleetPeer[]): void {
+    const names = new Map<string, string>();
+    const ids = new Map<string, string>();
+    const endpoints = new Map<string, string>();
+    for (const p of peers) {
+        const { id, ip, port } = parseEnodeUrl(p.enode);
+        for (const [seen, key, what] of [
+            [names, p.name, "name"],
+            [ids, id, "enode id"],
+            [endpoints, `${ip}:${port}`, "P2P endpoint"],
+        ] as const) {
+            const other = seen.get(key);
+            if (other !== undefined) throw new Error(`fleet nodes ${other} and ${p.name} share the same ${what} (${key.slice(0, 24)})`);
+            seen.set(key, p.name);
+        }
+    }
+}
+
+/** A validator's static nodes: every other validator of the fleet (QBFT needs a validator full mesh). */
+export function validatorStaticNodes(peers: readonly FleetPeer[], self: string): string[] {
+    if (!peers.some((p) => p.name === self && p.role === "validator")) {
+        throw new Error(`validatorStaticNodes: ${self} is not a validator of the fleet`);
+    }
+    return peers.filter((p) => p.role === "validator" && p.name !== self).map((p) => p.enode);
+}
+
+/** A sentry's static nodes: the validators of its own region. */
+export function sentryStaticNodes(peers: readonly FleetPeer[], region: string): string[] {
+    return peers.filter((p) => p.role === "validator" && p.region === region).map((p) => p.enode);
+}
+
+/** The node-permissioning allowlist: every fleet enode, in fleet order. */
+export function nodesAllowlist(peers: readonly FleetPeer[]): string[] {
+    return peers.map((p) => p.enode);
+}
+
+/** Fleet public IPs as sorted, de-duplicated `/32` CIDRs (NSG rules, `loadBalancerSourceRanges`). */
+export function fleetCidrs(ips: readonly string[]): string[] {
+    for (const ip of ips) {
+        if (!isIpv4(ip)) throw new Error(`fleet IP is not an IPv4 address: ${JSON.stringify(ip)}`);
+    }
+    const key = (ip: string) => ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+    return [...new Set(ips)].sort((a, b) => key(a) - key(b)).map((ip) => `${ip}/32`);
+}

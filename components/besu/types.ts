@@ -1,0 +1,50 @@
+// What a region's Besu deployment consumes from BesuNetwork: its only cross-region input.
+import * as pulumi from "@pulumi/pulumi";
+
+/** Everything one node (validator or sentry) needs. */
+export interface BesuNodeInputs {
+    /** Node name, unique in the fleet and a valid DNS label, e.g. `eastus-validator-0`. */
+    name: string;
+    /** Consensus role. */
+    role: "validator" | "sentry";
+    /** Index of the node among its region's nodes of the same role (0-based). */
+    index: number;
+    /** Checksummed node address (for validators: the QBFT validator address). */
+    address: pulumi.Output<string>;
+    /** `enode://<id>@<public ip>:<p2p port>`. */
+    enodeUrl: pulumi.Output<string>;
+    /** The node's static public IPv4 address (the P2P LoadBalancer frontend). */
+    publicIp: pulumi.Output<string>;
+    /** Azure name of the public IP resource (for `service.beta.kubernetes.io/azure-pip-name`). */
+    publicIpName: pulumi.Output<string>;
+    /** Resource group holding the public IP (for `service.beta.kubernetes.io/azure-load-balancer-resource-group`). */
+    publicIpResourceGroup: pulumi.Output<string>;
+    /** `0x` + 64 hex node private key. Always a secret Output. */
+    privateKey: pulumi.Output<string>;
+    /** Static peers: all other validators (validators) or the region's validators (sentries). */
+    staticNodes: pulumi.Output<string[]>;
+}
+
+/** Per-region Besu inputs: keys, addresses and peer lists for the region's nodes plus fleet-wide data. */
+export interface RegionBesuInputs {
+    /** Azure location. */
+    region: string;
+    /** EIP-155 chain id. */
+    chainId: number;
+    /** devp2p TCP/UDP port of every node. */
+    p2pPort: number;
+    /** Availability zones of the region (may be empty). */
+    zones: string[];
+    /** The fleet's genesis JSON: identical bytes in every region. */
+    genesisJson: pulumi.Output<string>;
+    /** The region's validators. */
+    validators: BesuNodeInputs[];
+    /** The region's sentry/RPC nodes. */
+    sentries: BesuNodeInputs[];
+    /** Node permissioning allowlist: every fleet enode URL. */
+    nodesAllowlist: pulumi.Output<string[]>;
+    /** Every fleet public IP as a `/32` CIDR, sorted. */
+    fleetCidrs: pulumi.Output<string[]>;
+    /** Resource group holding the region's P2P public IPs. */
+    p2pResourceGroupName: pulumi.Output<string>;
+}

@@ -1,0 +1,175 @@
+// BesuNetwork under Pulumi mocks: 24 regions x 2 validators (+1 sentry each), keys from the real provider.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { Wallet } from "ethers";
+import { installBesuMocks, valueOf, type MockedResource } from "../support/besu-mocks";
+import { FLEET_REGIONS, multicall3RuntimeCode } from "../support/besu-fixtures";
+import { BesuNetwork, planFleet, type BesuRegionSpec } from "../../components/besu/network";
+import { decodeQbftExtraData } from "../../components/besu/genesis";
+import { deriveNodeIdentity, parseEnodeUrl } from "../../components/besu/keys";
+
+const seen: MockedResource[] = installBesuMocks();
+const ZONED = new Set(["eastus", "westus2", "northeurope", "japaneast"]);
+const regions: BesuRegionSpec[] = FLEET_REGIONS.map((region) => ({
+    region,
+    validatorCount: 2,
+    sentryCount: 1,
+    zones: ZONED.has(region) ? ["1", "2", "3"] : [],
+}));
+const deployer = Wallet.createRandom().address;
+
+let net: BesuNetwork;
+interface Resolved {
+    name: string;
+    region: string;
+    role: string;
+    address: string;
+    enode: string;
+    ip: string;
+    privateKey: string;
+    staticNodes: string[];
+    secret: boolean;
+}
+let nodes: Resolved[];
+let genesis: string;
+let allowlist: string[];
+let cidrs: string[];
+let enodeUrls: Record<string, string>;
+let validatorAddresses: string[];
+
+before(async () => {
+    net = new BesuNetwork("chain138", { chainId: 138, deployerAddress: deployer, multicall3RuntimeCode: multicall3RuntimeCode(), regions, tags: { env: "test" } });
+    nodes = [];
+    for (const region of FLEET_REGIONS) {
+        const r = net.regionInputs(region);
+        for (const n of [...r.validators, ...r.sentries]) {
+            nodes.push({
+                name: n.name,
+                region,
+                role: n.role,
+                address: await valueOf(n.address),
+                enode: await valueOf(n.enodeUrl),
+                ip: await valueOf(n.publicIp),
+                privateKey: await valueOf(n.privateKey),
+                staticNodes: await valueOf(n.staticNodes),
+                secret: await pulumi.isSecret(n.privateKey),
+            });
+        }
+    }
+    genesis = await valueOf(net.genesisJson);
+    allowlist = await valueOf(net.nodesAllowlist);
+    cidrs = await valueOf(net.fleetCidrs);
+    enodeUrls = await valueOf(net.enodeUrls);
+    validatorAddresses = await valueOf(net.validatorAddresses);
+});
+
+const validators = () => nodes.filter((n) => n.role === "validator");
+
+test("48 validators and 24 sentries with distinct keys, addresses and IPs", () => {
+    assert.equal(validators().length, 48);
+    assert.equal(nodes.length, 72);
+    for (const k of ["privateKey", "address", "enode", "ip"] as const) {
+        assert.equal(new Set(nodes.map((n) => n[k])).size, 72, `${k} unique`);
+    }
+});
+
+test("each enode URL is the node key's id at its static IP on 30303, and the address matches the key", () => {
+    for (const n of nodes) {
+        const id = deriveNodeIdentity(n.privateKey);
+        assert.equal(n.address, id.address);
+        assert.deepEqual(parseEnodeUrl(n.enode), { id: id.publicKey, ip: n.ip, port: 30303 });
+        assert.equal(enodeUrls[n.name], n.enode);
+    }
+});
+
+test("genesis extraData lists exactly the 48 validator addresses, sorted", () => {
+    const g = JSON.parse(genesis) as { extraData: string; config: { chainId: number } };
+    assert.equal(g.config.chainId, 138);
+    const inGenesis = decodeQbftExtraData(g.extraData).validators;
+    assert.deepEqual(inGenesis, [...validators().map((v) => v.address)].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
+    assert.deepEqual([...validatorAddresses].sort(), validators().map((v) => v.address).sort());
+});
+
+test("every validator's static nodes are the other 47 validators", () => {
+    const all = validators().map((v) => v.enode);
+    for (const v of validators()) {
+        assert.equal(v.staticNodes.length, 47, v.name);
+        assert.ok(!v.staticNodes.includes(v.enode), `${v.name} lists itself`);
+        assert.deepEqual([...v.staticNodes].sort(), all.filter((e) => e !== v.enode).sort(), v.name);
+    }
+});
+
+test("every sentry's static nodes are its region's validators", () => {
+    for (const s of nodes.filter((n) => n.role === "sentry")) {
+        const mine = validators().filter((v) => v.region === s.region).map((v) => v.enode);
+        assert.equal(mine.length, 2);
+        assert.deepEqual(s.staticNodes, mine, s.name);
+    }
+});
+
+test("allowlist holds every fleet enode and CIDRs every fleet IP as /32", () => {
+    assert.deepEqual([...allowlist].sort(), nodes.map((n) => n.enode).sort());
+    assert.deepEqual([...cidrs].sort(), nodes.map((n) => `${n.ip}/32`).sort());
+    for (const region of FLEET_REGIONS) {
+        const r = net.regionInputs(region);
+        assert.equal(r.nodesAllowlist, net.nodesAllowlist);
+        assert.equal(r.fleetCidrs, net.fleetCidrs);
+        assert.equal(r.genesisJson, net.genesisJson, "one genesis Output shared by every region");
+    }
+});
+
+test("private keys are secret and appear in no plain output or resource input", async () => {
+    assert.ok(nodes.every((n) => n.secret), "every privateKey Output is secret");
+    for (const o of [net.genesisJson, net.nodesAllowlist, net.fleetCidrs, net.enodeUrls, net.validatorAddresses]) {
+        assert.equal(await pulumi.isSecret(o as pulumi.Output<unknown>), false, "plain outputs stay plain (not needlessly secret)");
+    }
+    const plain: unknown[] = [genesis, allowlist, cidrs, enodeUrls, validatorAddresses, nodes.map((n) => [n.address, n.enode, n.ip, n.staticNodes])];
+    for (const region of FLEET_REGIONS) {
+        const r = net.regionInputs(region);
+        for (const n of [...r.validators, ...r.sentries]) {
+            assert.equal(await pulumi.isSecret(n.enodeUrl), false);
+            plain.push(await valueOf(n.publicIpName), await valueOf(n.publicIpResourceGroup));
+        }
+    }
+    const haystack = JSON.stringify(plain).toLowerCase();
+    const inputs = JSON.stringify(seen.map((s) => s.inputs)).toLowerCase();
+    for (const n of nodes) {
+        const hex = n.privateKey.slice(2).toLowerCase();
+        assert.ok(!haystack.includes(hex), `key of ${n.name} leaked into a plain output`);
+        assert.ok(!inputs.includes(hex), `key of ${n.name} leaked into a resource input`);
+    }
+});
+
+test("Azure resources: a P2P resource group per region, Standard static IPs, zone-redundant where zoned", () => {
+    const groups = seen.filter((s) => s.type === "azure-native:resources:ResourceGroup");
+    assert.deepEqual(groups.map((g) => g.inputs["resourceGroupName"]).sort(), FLEET_REGIONS.map((r) => `chain138-p2p-${r}`).sort());
+    for (const g of groups) assert.equal(`chain138-p2p-${g.inputs["location"]}`, g.inputs["resourceGroupName"]);
+    const ips = seen.filter((s) => s.type === "azure-native:network:PublicIPAddress");
+    assert.equal(ips.length, 72);
+    for (const ip of ips) {
+        assert.deepEqual(ip.inputs["sku"], { name: "Standard", tier: "Regional" });
+        assert.equal(ip.inputs["publicIPAllocationMethod"], "Static");
+        const region = ip.inputs["location"] as string;
+        assert.equal(ip.inputs["resourceGroupName"], `chain138-p2p-${region}`);
+        assert.deepEqual(ip.inputs["zones"], ZONED.has(region) ? ["1", "2", "3"] : undefined, ip.name);
+    }
+    assert.equal(seen.filter((s) => s.type === "pulumi-nodejs:dynamic:Resource").length, 72);
+});
+
+test("regionInputs names an unknown region", () => {
+    assert.throws(() => net.regionInputs("atlantis"), /no region "atlantis"/);
+});
+
+test("bad fleet layouts are rejected with the culprit named", () => {
+    const two = (region: string): BesuRegionSpec => ({ region, validatorCount: 2, sentryCount: 0, zones: [] });
+    assert.throws(() => planFleet({ chainId: 138, regions: [two("eastus"), two("eastus")] }), /regions\[1\]: region eastus is listed twice/);
+    assert.throws(() => planFleet({ chainId: 138, regions: [two("eastus")] }), /at least 4 validators.*give 2/);
+    assert.throws(() => planFleet({ chainId: 138, regions: [two("East US"), two("westus")] }), /regions\[0\]\.region/);
+    assert.throws(() => planFleet({ chainId: 138, regions: [two("eastus"), { ...two("westus"), zones: ["a"] }] }), /regions\[1\] \(westus\)\.zones/);
+    assert.throws(() => planFleet({ chainId: 138, regions: [two("eastus"), { ...two("westus"), sentryCount: -1 }] }), /sentryCount/);
+    assert.throws(
+        () => new BesuNetwork("bad", { chainId: 138, deployerAddress: deployer, multicall3RuntimeCode: multicall3RuntimeCode(), regions: [two("eastus")] }),
+        /BesuNetwork bad: the fleet needs at least 4 validators/,
+    );
+});
