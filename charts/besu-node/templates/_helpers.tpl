@@ -1,0 +1,146 @@
+{{/* Release-scoped name prefix (DNS label safe). */}}
+{{- define "besu-node.fullname" -}}
+{{- .Release.Name | trunc 30 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Name of a node's objects: <release>-<node name>. */}}
+{{- define "besu-node.nodeName" -}}
+{{- printf "%s-%s" (include "besu-node.fullname" .root) .node.name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Labels common to every object. */}}
+{{- define "besu-node.labels" -}}
+app.kubernetes.io/name: besu-node
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Values.image.tag | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: chain138
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{/* Selector labels of the release. */}}
+{{- define "besu-node.selectorLabels" -}}
+app.kubernetes.io/name: besu-node
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* Selector labels of one role: ctx = dict root role. */}}
+{{- define "besu-node.roleSelectorLabels" -}}
+{{ include "besu-node.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .role }}
+{{- end -}}
+
+{{/* Selector labels of one node: ctx = dict root node role. */}}
+{{- define "besu-node.nodeSelectorLabels" -}}
+{{ include "besu-node.roleSelectorLabels" . }}
+chain138.io/node: {{ .node.name }}
+{{- end -}}
+
+{{/* Name of the sentry RPC Service. */}}
+{{- define "besu-node.rpcServiceName" -}}
+{{- printf "%s-rpc" (include "besu-node.fullname" .) -}}
+{{- end -}}
+
+{{/* Mount points inside the container. */}}
+{{- define "besu-node.paths" -}}
+data: /data
+genesis: /etc/besu/genesis/genesis.json
+key: /etc/besu/keys/key
+config: /etc/besu/config/config.toml
+staticNodes: /etc/besu/config/static-nodes.json
+permissions: /etc/besu/permissions/permissions_config.toml
+{{- end -}}
+
+{{/* TOML string array: list → ["A","B"]. */}}
+{{- define "besu-node.tomlList" -}}
+[{{- range $i, $v := . -}}{{- if $i -}},{{- end -}}{{ $v | toString | quote }}{{- end -}}]
+{{- end -}}
+
+{{/*
+Host header allowlist of JSON-RPC and metrics (Besu applies --host-allowlist to both), comma-separated for
+the BESU_HOST_ALLOWLIST env var: localhost, the pod's own IP (kubelet probes and Prometheus connect by pod
+IP; "$(POD_IP)" is expanded by the kubelet), the RPC Service names, then extras. Never "*".
+*/}}
+{{- define "besu-node.hostAllowlist" -}}
+{{- $svc := include "besu-node.rpcServiceName" . -}}
+{{- $ns := .Release.Namespace -}}
+{{- $hosts := list "localhost" "127.0.0.1" "$(POD_IP)" $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns) -}}
+{{- join "," (concat $hosts .Values.rpc.extraHostAllowlist) -}}
+{{- end -}}
+
+{{/* config.toml of one node: ctx = dict root node role. Every key is a Besu CLI option name. */}}
+{{- define "besu-node.configToml" -}}
+{{- $v := .root.Values -}}
+{{- $p := include "besu-node.paths" . | fromYaml -}}
+# Besu config for {{ .node.name }} ({{ .role }}), rendered by the besu-node chart.
+data-path={{ $p.data | quote }}
+genesis-file={{ $p.genesis | quote }}
+node-private-key-file={{ $p.key | quote }}
+sync-mode={{ $v.besu.syncMode | quote }}
+data-storage-format={{ $v.besu.dataStorageFormat | quote }}
+logging={{ $v.besu.logging | quote }}
+
+# P2P: fixed peers only, advertised on the node's static public IP.
+p2p-enabled=true
+p2p-host={{ .node.publicIp | quote }}
+p2p-interface="0.0.0.0"
+p2p-port={{ $v.p2p.port }}
+nat-method="NONE"
+discovery-enabled=false
+static-nodes-file={{ $p.staticNodes | quote }}
+max-peers={{ $v.besu.maxPeers }}
+permissions-nodes-config-file-enabled=true
+permissions-nodes-config-file={{ $p.permissions | quote }}
+
+# JSON-RPC over HTTP (also serves /liveness and /readiness for the probes).
+rpc-http-enabled=true
+rpc-http-host="0.0.0.0"
+rpc-http-port={{ $v.rpc.httpPort }}
+rpc-http-api={{ include "besu-node.tomlList" (ternary $v.rpc.validatorApis $v.rpc.sentryApis (eq .role "validator")) }}
+# host-allowlist comes from the BESU_HOST_ALLOWLIST env var: it must contain the pod IP.
+{{- with $v.rpc.corsOrigins }}
+rpc-http-cors-origins={{ include "besu-node.tomlList" . }}
+{{- end }}
+{{- if and (eq .role "sentry") $v.rpc.wsEnabled }}
+rpc-ws-enabled=true
+rpc-ws-host="0.0.0.0"
+rpc-ws-port={{ $v.rpc.wsPort }}
+rpc-ws-api={{ include "besu-node.tomlList" $v.rpc.sentryApis }}
+{{- end }}
+
+# Prometheus metrics.
+metrics-enabled={{ $v.metrics.enabled }}
+{{- if $v.metrics.enabled }}
+metrics-host="0.0.0.0"
+metrics-port={{ $v.metrics.port }}
+{{- end }}
+{{- end -}}
+
+{{/* Metadata labels of a node's objects: ctx = dict root node role. */}}
+{{- define "besu-node.nodeLabels" -}}
+{{ include "besu-node.labels" .root }}
+app.kubernetes.io/component: {{ .role }}
+chain138.io/node: {{ .node.name }}
+{{- end -}}
+
+{{/* Cross-field checks JSON Schema cannot express; fails rendering with the culprit named. */}}
+{{- define "besu-node.validate" -}}
+{{- $names := list -}}
+{{- range $n := concat .Values.validators .Values.sentries -}}
+{{- if has $n.name $names -}}
+{{- fail (printf "besu-node: node name %q appears twice in validators/sentries" $n.name) -}}
+{{- end -}}
+{{- $names = append $names $n.name -}}
+{{- end -}}
+{{- if not $names -}}
+{{- fail "besu-node: validators and sentries are both empty; nothing to deploy" -}}
+{{- end -}}
+{{- range $n := concat .Values.validators .Values.sentries -}}
+{{- $self := printf "@%s:%v" $n.publicIp $.Values.p2p.port -}}
+{{- range $e := $n.staticNodes -}}
+{{- if hasSuffix $self $e -}}
+{{- fail (printf "besu-node: %s lists its own endpoint %s in staticNodes" $n.name $self) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}

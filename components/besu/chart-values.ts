@@ -1,0 +1,92 @@
+// Pure mapping from a region's resolved Besu inputs to besu-node chart values (no Pulumi, no secrets).
+
+/** One node as the chart sees it (resolved values; never the key). */
+export interface ChartNode {
+    /** Node name, also the key of its entry (`<name>.key`) in the node-key Secret. */
+    name: string;
+    /** Static public IPv4 address. */
+    publicIp: string;
+    /** Azure name of the public IP resource. */
+    publicIpName: string;
+    /** Static peers (enode URLs). */
+    staticNodes: string[];
+}
+
+/** A region's resolved fleet inputs. */
+export interface ChartFleetInputs {
+    /** Genesis JSON. */
+    genesisJson: string;
+    /** The region's validators. */
+    validators: ChartNode[];
+    /** The region's sentries. */
+    sentries: ChartNode[];
+    /** Every fleet enode. */
+    nodesAllowlist: string[];
+    /** Every fleet IP as /32. */
+    fleetCidrs: string[];
+    /** Resource group of the public IPs. */
+    p2pResourceGroupName: string;
+    /** devp2p port. */
+    p2pPort: number;
+}
+
+/** Value paths that only the fleet inputs may set; overrides touching them are rejected. */
+export const FLEET_OWNED_VALUES: readonly string[] = [
+    "genesis",
+    "nodeKeys",
+    "validators",
+    "sentries",
+    "permissions",
+    "p2p.port",
+    "p2p.sourceRanges",
+    "p2p.publicIpResourceGroup",
+];
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge: objects merge key by key, arrays and scalars replace. */
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) {
+        out[k] = isPlainObject(v) && isPlainObject(out[k]) ? merge(out[k] as Record<string, unknown>, v) : v;
+    }
+    return out;
+}
+
+/** Throws when `overrides` sets a fleet-owned path. */
+function checkOverrides(overrides: Record<string, unknown>): void {
+    for (const path of FLEET_OWNED_VALUES) {
+        let cur: unknown = overrides;
+        let hit = true;
+        for (const part of path.split(".")) {
+            if (!isPlainObject(cur) || !(part in cur)) {
+                hit = false;
+                break;
+            }
+            cur = cur[part];
+        }
+        if (hit) throw new Error(`besu chart override "${path}" is not allowed: it comes from RegionBesuInputs`);
+    }
+}
+
+/**
+ * Builds the chart values of one region. `overrides` (deep-merged last) may tune anything except
+ * {@link FLEET_OWNED_VALUES}; the chart's values.schema.json validates the result when it renders.
+ */
+export function besuChartValues(fleet: ChartFleetInputs, secretName: string, overrides: Record<string, unknown> = {}): Record<string, Json> {
+    checkOverrides(overrides);
+    const node = (n: ChartNode) => ({ name: n.name, publicIp: n.publicIp, publicIpName: n.publicIpName, staticNodes: [...n.staticNodes] });
+    const base: Record<string, unknown> = {
+        genesis: { json: fleet.genesisJson },
+        nodeKeys: { secretName },
+        p2p: { port: fleet.p2pPort, publicIpResourceGroup: fleet.p2pResourceGroupName, sourceRanges: [...fleet.fleetCidrs] },
+        permissions: { nodesAllowlist: [...fleet.nodesAllowlist] },
+        validators: fleet.validators.map(node),
+        sentries: fleet.sentries.map(node),
+    };
+    return merge(base, overrides) as Record<string, Json>;
+}

@@ -1,0 +1,127 @@
+// installBesu: the node-key Secret plus the besu-node chart for one region, for RegionDeployment to call.
+//
+// Why `k8s.helm.v4.Chart` and not `k8s.helm.v3.Release`: v4 renders the chart in the Pulumi program
+// (helm template semantics, no cluster needed at preview) and registers every object — each StatefulSet,
+// Service, ConfigMap — as its own Pulumi resource. The engine then diffs, previews and policy-checks
+// (CrossGuard) each object, waits for each to become ready, and our tests can render the same chart. A v3
+// `Release` hands the chart to Helm's release machinery inside the provider: Pulumi sees one opaque
+// resource, previews cannot show object-level changes, policies cannot inspect the Services, and the
+// release state lives in a cluster Secret outside Pulumi's state.
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { besuChartValues, type ChartNode } from "./chart-values";
+import type { BesuNodeInputs, RegionBesuInputs } from "./types";
+
+/** The chart shipped in this repository. */
+export const BESU_CHART_PATH = path.join(__dirname, "..", "..", "charts", "besu-node");
+
+/** Arguments of {@link installBesu}. */
+export interface InstallBesuArgs {
+    /** Namespace to install into (must exist). Required. */
+    namespace: pulumi.Input<string>;
+    /** The region's Besu inputs from `BesuNetwork.regionInputs(region)`. Required. */
+    besu: RegionBesuInputs;
+    /**
+     * Chart value overrides, deep-merged over the values built from `besu` (e.g. `{ image: { tag } }`,
+     * `{ metrics: { serviceMonitor: { enabled: true } } }`). Fleet-owned values (genesis, keys, nodes,
+     * allowlist, P2P source ranges) cannot be overridden. Default none.
+     */
+    chartValues?: Record<string, unknown>;
+    /** Tags recorded as annotations (`chain138.io/tag.<key>`) on the node-key Secret. Default none. */
+    tags?: Record<string, string>;
+    /** Helm release name (prefix of every object). Default `besu`. */
+    releaseName?: string;
+    /** Chart directory. Default {@link BESU_CHART_PATH}. */
+    chartPath?: string;
+}
+
+/** What {@link installBesu} created. */
+export interface BesuRelease {
+    /** The Secret holding every node key of the region (`<node name>.key`). */
+    nodeKeySecret: k8s.core.v1.Secret;
+    /** The rendered chart. */
+    chart: k8s.helm.v4.Chart;
+    /** Name of the node-key Secret. */
+    nodeKeySecretName: string;
+}
+
+/** Resource options of {@link installBesu}: the parent component and the region's Kubernetes provider. */
+export interface InstallBesuOptions {
+    /** Parent of the created resources (the RegionDeployment). */
+    parent: pulumi.Resource;
+    /** The region cluster's Kubernetes provider. */
+    provider: k8s.Provider;
+    /** Extra dependencies (e.g. the node pools). Default none. */
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+function resolveNode(n: BesuNodeInputs): pulumi.Output<ChartNode> {
+    return pulumi
+        .all([n.publicIp, n.publicIpName, n.staticNodes])
+        .apply(([publicIp, publicIpName, staticNodes]) => ({ name: n.name, publicIp, publicIpName, staticNodes }));
+}
+
+/**
+ * Creates `${name}-node-keys` (a Kubernetes Secret built from the secret key Outputs) and `${name}-chart`
+ * (the besu-node chart with values from `args.besu`), both with the given parent and provider.
+ */
+export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBesuOptions): BesuRelease {
+    const releaseName = args.releaseName ?? "besu";
+    if (!/^[a-z]([-a-z0-9]{0,28}[a-z0-9])?$/.test(releaseName)) {
+        throw new pulumi.ResourceError(`installBesu ${name}: releaseName must be a DNS label of at most 30 chars; got "${releaseName}"`, opts.parent);
+    }
+    const nodes = [...args.besu.validators, ...args.besu.sentries];
+    if (nodes.length === 0) {
+        throw new pulumi.ResourceError(`installBesu ${name}: region ${args.besu.region} has no validators and no sentries`, opts.parent);
+    }
+    const nodeKeySecretName = `${releaseName}-node-keys`;
+    const annotations = Object.fromEntries(
+        Object.entries(args.tags ?? {}).map(([k, v]) => [`chain138.io/tag.${k.toLowerCase().replace(/[^a-z0-9.-]/g, "-")}`.slice(0, 253), v]),
+    );
+
+    // stringData is built from secret Outputs, so the whole Secret input stays secret in Pulumi state.
+    const stringData = pulumi.secret(
+        pulumi.all(nodes.map((n) => n.privateKey)).apply((keys) => Object.fromEntries(nodes.map((n, i) => [`${n.name}.key`, keys[i]]))),
+    );
+    const nodeKeySecret = new k8s.core.v1.Secret(
+        `${name}-node-keys`,
+        {
+            metadata: {
+                name: nodeKeySecretName,
+                namespace: args.namespace,
+                labels: { "app.kubernetes.io/name": "besu-node", "app.kubernetes.io/instance": releaseName, "app.kubernetes.io/part-of": "chain138" },
+                annotations,
+            },
+            type: "Opaque",
+            immutable: false,
+            stringData,
+        },
+        { parent: opts.parent, provider: opts.provider, dependsOn: opts.dependsOn, additionalSecretOutputs: ["data", "stringData"] },
+    );
+
+    const values = pulumi
+        .all({
+            genesisJson: args.besu.genesisJson,
+            validators: pulumi.all(args.besu.validators.map(resolveNode)),
+            sentries: pulumi.all(args.besu.sentries.map(resolveNode)),
+            nodesAllowlist: args.besu.nodesAllowlist,
+            fleetCidrs: args.besu.fleetCidrs,
+            p2pResourceGroupName: args.besu.p2pResourceGroupName,
+        })
+        .apply((fleet) => besuChartValues({ ...fleet, p2pPort: args.besu.p2pPort }, nodeKeySecretName, args.chartValues ?? {}));
+
+    const chart = new k8s.helm.v4.Chart(
+        `${name}-chart`,
+        {
+            chart: args.chartPath ?? BESU_CHART_PATH,
+            name: releaseName,
+            namespace: args.namespace,
+            values,
+            skipCrds: true,
+        },
+        { parent: opts.parent, provider: opts.provider, dependsOn: [nodeKeySecret, ...(opts.dependsOn ?? [])] },
+    );
+
+    return { nodeKeySecret, chart, nodeKeySecretName };
+}
