@@ -1,0 +1,185 @@
+import { createHash } from "node:crypto";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import * as storage from "@pulumi/azure-native/storage";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AdminPlan } from "../config/fleet-config";
+import { createRegionalCluster, sendDiagnostics } from "./cluster";
+import { KubeloginMode } from "./kubeconfig";
+
+export const MONITORING_NAMESPACE = "monitoring";
+export const BACKUP_CONTAINER = "besu-backups";
+
+/**
+ * Arguments of the admin region. Deliberately nothing about validators or sentries: the admin
+ * region cannot be asked to run them.
+ */
+export interface AdminRegionArgs {
+    /** The admin region's plan: one system pool, no Besu pools. */
+    plan: AdminPlan;
+    /** Stack name; part of every Azure resource name. */
+    environment: string;
+    kubernetesVersion: string;
+    tags: Record<string, string>;
+    /** Entra ID groups bound to cluster-admin. Default: none. */
+    aksAdminGroupObjectIds?: string[];
+    /** kubelogin mode for the Kubernetes provider. Default: azurecli. */
+    kubeloginMode?: KubeloginMode;
+}
+
+/**
+ * West Europe admin region: AKS with a system pool only, Prometheus + Grafana
+ * (kube-prometheus-stack), the Log Analytics workspace every cluster sends diagnostics to,
+ * and a storage account for chain backups.
+ */
+export class AdminRegion extends pulumi.ComponentResource {
+    public readonly region: string;
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly resourceGroupName: pulumi.Output<string>;
+    public readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
+    public readonly backupStorageAccountName: pulumi.Output<string>;
+    public readonly backupContainerName: pulumi.Output<string>;
+    /** Entra ID kubeconfig (kubelogin); a secret. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly provider: k8s.Provider;
+    public readonly monitoring: k8s.helm.v4.Chart;
+
+    constructor(name: string, args: AdminRegionArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("chain138:index:AdminRegion", name, {}, opts);
+        if (args.plan.pools.some((pool) => pool.role !== "admin")) {
+            throw new pulumi.ResourceError(`admin region ${args.plan.name} takes only its admin pool`, this);
+        }
+        const built = createRegionalCluster(
+            name,
+            {
+                plan: args.plan,
+                environment: args.environment,
+                kubernetesVersion: args.kubernetesVersion,
+                tags: args.tags,
+                aksAdminGroupObjectIds: args.aksAdminGroupObjectIds ?? [],
+                kubeloginMode: args.kubeloginMode ?? "azurecli",
+            },
+            this,
+        );
+        const resourceGroupName = built.resourceGroup.name;
+
+        const workspace = new operationalinsights.Workspace(
+            `${name}-logs`,
+            {
+                resourceGroupName,
+                workspaceName: `log-chain138-${args.environment}`,
+                location: args.plan.name,
+                sku: { name: "PerGB2018" },
+                retentionInDays: args.plan.logRetentionDays,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        sendDiagnostics(name, built.cluster, workspace.id, this);
+
+        const account = new storage.StorageAccount(
+            `${name}-backups`,
+            {
+                resourceGroupName,
+                accountName: backupAccountName(pulumi.getProject(), args.environment),
+                location: args.plan.name,
+                kind: "StorageV2",
+                sku: { name: args.plan.zones.length > 0 ? "Standard_ZRS" : "Standard_LRS" },
+                minimumTlsVersion: "TLS1_2",
+                enableHttpsTrafficOnly: true,
+                allowBlobPublicAccess: false,
+                // Entra ID only: no account keys that could leak.
+                allowSharedKeyAccess: false,
+                tags: args.tags,
+            },
+            { parent: this, protect: args.environment === "prod" },
+        );
+        new storage.BlobServiceProperties(
+            `${name}-backup-retention`,
+            {
+                resourceGroupName,
+                accountName: account.name,
+                blobServicesName: "default",
+                isVersioningEnabled: true,
+                deleteRetentionPolicy: { enabled: true, days: 30 },
+                containerDeleteRetentionPolicy: { enabled: true, days: 30 },
+            },
+            { parent: this },
+        );
+        const container = new storage.BlobContainer(
+            `${name}-backup-container`,
+            { resourceGroupName, accountName: account.name, containerName: BACKUP_CONTAINER, publicAccess: "None" },
+            { parent: this },
+        );
+
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-monitoring-ns`,
+            { metadata: { name: MONITORING_NAMESPACE } },
+            { parent: this, provider: built.provider },
+        );
+        this.monitoring = new k8s.helm.v4.Chart(
+            `${name}-monitoring`,
+            {
+                name: "kube-prometheus-stack",
+                chart: "kube-prometheus-stack",
+                version: args.plan.monitoringChartVersion,
+                repositoryOpts: { repo: "https://prometheus-community.github.io/helm-charts" },
+                namespace: namespace.metadata.name,
+                values: monitoringValues(),
+            },
+            { parent: this, provider: built.provider },
+        );
+
+        this.region = args.plan.name;
+        this.clusterName = built.cluster.name;
+        this.resourceGroupName = resourceGroupName;
+        this.logAnalyticsWorkspaceId = workspace.id;
+        this.backupStorageAccountName = account.name;
+        this.backupContainerName = container.name;
+        this.kubeconfig = built.kubeconfig;
+        this.provider = built.provider;
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            logAnalyticsWorkspaceId: this.logAnalyticsWorkspaceId,
+            backupStorageAccountName: this.backupStorageAccountName,
+            kubeconfig: this.kubeconfig,
+        });
+    }
+}
+
+/** Storage account names are global, 3–24 lowercase alphanumerics: derive a stable one. */
+export function backupAccountName(project: string, environment: string): string {
+    const digest = createHash("sha256").update(`${project}/${environment}`).digest("hex").slice(0, 10);
+    return `c138bk${environment.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 8)}${digest}`;
+}
+
+/** Values for kube-prometheus-stack: persistent, private, and picking up every ServiceMonitor. */
+function monitoringValues(): Record<string, unknown> {
+    return {
+        grafana: {
+            persistence: { enabled: true, storageClassName: "managed-csi-premium", size: "10Gi" },
+            service: { type: "ClusterIP" },
+        },
+        prometheus: {
+            service: { type: "ClusterIP" },
+            prometheusSpec: {
+                retention: "15d",
+                // Besu ServiceMonitors are not labelled for this release; select them all.
+                serviceMonitorSelectorNilUsesHelmValues: false,
+                podMonitorSelectorNilUsesHelmValues: false,
+                // Regional Prometheus agents push here.
+                enableRemoteWriteReceiver: true,
+                storageSpec: {
+                    volumeClaimTemplate: {
+                        spec: {
+                            storageClassName: "managed-csi-premium",
+                            accessModes: ["ReadWriteOnce"],
+                            resources: { requests: { storage: "100Gi" } },
+                        },
+                    },
+                },
+            },
+        },
+        alertmanager: { service: { type: "ClusterIP" } },
+    };
+}

@@ -1,0 +1,113 @@
+import * as pulumi from "@pulumi/pulumi";
+import { loadArtifact } from "../contracts/artifacts";
+import type { LoadedFleetConfig } from "../config/load";
+import { AdminRegion } from "./admin-region";
+import { BesuNetwork } from "./besu/network";
+import { RegionDeployment } from "./region-deployment";
+import { BESU_NETWORK_NAME, regionComponentName } from "../regions/targets";
+import { regionTags } from "./tags";
+
+/** The Azure side of a stack: admin region, Besu network and one RegionDeployment per deployed region. */
+export interface Fleet {
+    admin: AdminRegion;
+    besu: BesuNetwork;
+    regions: RegionDeployment[];
+}
+
+/**
+ * Builds the Azure fleet. Regions never depend on each other: each takes only its own plan,
+ * the Besu network's fleet-wide values (genesis, peers, P2P addresses) and the admin
+ * workspace id. Keys, addresses and genesis cover every configured region, deployed or not, so
+ * the genesis does not change when a later rollout wave is deployed.
+ */
+export function deployFleet(config: LoadedFleetConfig): Fleet | undefined {
+    const adminPlan = config.admin;
+    if (adminPlan === undefined || config.deployerAddress === undefined) return undefined;
+    const baseTags = { environment: config.environment, owner: config.tags.owner, costCentre: config.tags.costCentre };
+    const shared = {
+        environment: config.environment,
+        kubernetesVersion: config.kubernetesVersion,
+        aksAdminGroupObjectIds: config.aksAdminGroupObjectIds,
+        kubeloginMode: config.kubeloginMode,
+    };
+
+    const admin = new AdminRegion(`admin-${adminPlan.name}`, {
+        ...shared,
+        plan: adminPlan,
+        tags: regionTags(baseTags, adminPlan.name),
+    });
+
+    const besu = new BesuNetwork(BESU_NETWORK_NAME, {
+        chainId: config.chainId,
+        deployerAddress: config.deployerAddress,
+        multicall3RuntimeCode: loadArtifact("Multicall3").deployedBytecode,
+        regions: config.validatorRegions.map((plan) => ({
+            region: plan.name,
+            validatorCount: config.validatorsPerRegion,
+            sentryCount: config.sentriesPerRegion,
+            zones: plan.zones,
+        })),
+        tags: regionTags(baseTags, "global"),
+    });
+
+    const regions = config.deployedRegions.map(
+        (plan) =>
+            new RegionDeployment(regionComponentName(plan.name), {
+                ...shared,
+                plan,
+                tags: regionTags(baseTags, plan.name),
+                p2pAllowedCidrs: besu.fleetCidrs,
+                diagnosticsWorkspaceId: admin.logAnalyticsWorkspaceId,
+            }),
+    );
+    return { admin, besu, regions };
+}
+
+/** Stack outputs of the fleet: everything an operator reads, kubeconfigs only as secrets. */
+export function fleetOutputs(config: LoadedFleetConfig, fleet: Fleet): Record<string, pulumi.Input<unknown>> {
+    const regions: Record<string, unknown> = {};
+    const kubeconfigs: Record<string, pulumi.Output<string>> = {};
+    for (const region of fleet.regions) {
+        const plan = config.deployedRegions.find((candidate) => candidate.name === region.region)!;
+        regions[region.region] = {
+            clusterName: region.clusterName,
+            resourceGroup: region.resourceGroupName,
+            wave: plan.wave,
+            nodePools: region.nodePools.map((pool) => ({
+                name: pool.name,
+                role: pool.role,
+                vmSize: pool.vmSize,
+                count: pool.count,
+                vcpus: pool.count * pool.vcpusPerNode,
+            })),
+            vcpuUsed: region.vcpuUsed,
+            vcpuQuota: region.vcpuQuota,
+        };
+        kubeconfigs[region.region] = region.kubeconfig;
+    }
+    kubeconfigs[fleet.admin.region] = fleet.admin.kubeconfig;
+    return {
+        regions,
+        admin: {
+            region: fleet.admin.region,
+            clusterName: fleet.admin.clusterName,
+            resourceGroup: fleet.admin.resourceGroupName,
+            logAnalyticsWorkspaceId: fleet.admin.logAnalyticsWorkspaceId,
+            backupStorageAccount: fleet.admin.backupStorageAccountName,
+            backupContainer: fleet.admin.backupContainerName,
+            grafana: "kubectl -n monitoring port-forward svc/kube-prometheus-stack-grafana 3000:80",
+        },
+        rollout: {
+            waves: config.waves,
+            deployWaves: config.deployWaves,
+            deployedRegions: config.deployedRegions.map((plan) => plan.name),
+        },
+        besu: {
+            chainId: config.chainId,
+            validatorAddresses: fleet.besu.validatorAddresses,
+            enodes: fleet.besu.enodeUrls,
+            genesisJson: fleet.besu.genesisJson,
+        },
+        kubeconfigs: pulumi.secret(kubeconfigs),
+    };
+}

@@ -1,0 +1,139 @@
+import type * as azureInputs from "@pulumi/azure-native/types/input";
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PoolPlan, RegionPlan } from "../config/fleet-config";
+import { createRegionalCluster, sendDiagnostics } from "./cluster";
+import { KubeloginMode } from "./kubeconfig";
+
+/** Besu's P2P port (TCP for RLPx, UDP for discovery). */
+export const P2P_PORT = 30303;
+/** Namespace the Besu chart is installed into. */
+export const BESU_NAMESPACE = "besu";
+
+export interface RegionDeploymentArgs {
+    /** The region's resolved plan (location, zones, CIDRs, pools within quota). */
+    plan: RegionPlan;
+    /** Stack name; part of every Azure resource name. */
+    environment: string;
+    kubernetesVersion: string;
+    /** Tags for every Azure resource of the region (environment, region, owner, cost-centre). */
+    tags: Record<string, string>;
+    /** Entra ID groups bound to cluster-admin. Default: none. */
+    aksAdminGroupObjectIds?: string[];
+    /** kubelogin mode for the Kubernetes provider. Default: azurecli. */
+    kubeloginMode?: KubeloginMode;
+    /**
+     * Public addresses (CIDRs) of every node in the fleet: the only sources admitted to P2P
+     * port 30303. Comes from the Besu network, the one cross-region input a region takes.
+     */
+    p2pAllowedCidrs: pulumi.Input<string[]>;
+    /** Log Analytics workspace (admin region) that receives the cluster's diagnostics. Default: none. */
+    diagnosticsWorkspaceId?: pulumi.Input<string>;
+}
+
+/**
+ * One validator region: resource group, network, AKS with system/validator/sentry pools,
+ * a Kubernetes provider, and the namespace the Besu chart goes into. Every child is parented
+ * here so `pulumi up --target '**<region>**' --target-dependents` touches exactly this region.
+ */
+export class RegionDeployment extends pulumi.ComponentResource {
+    public readonly region: string;
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly resourceGroupName: pulumi.Output<string>;
+    public readonly cluster: containerservice.ManagedCluster;
+    public readonly nodePools: PoolPlan[];
+    public readonly vcpuUsed: number;
+    public readonly vcpuQuota: number;
+    /** Entra ID kubeconfig (kubelogin); a secret. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly provider: k8s.Provider;
+    public readonly besuNamespace: k8s.core.v1.Namespace;
+
+    constructor(name: string, args: RegionDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("chain138:index:RegionDeployment", name, {}, opts);
+        if (args.plan.vcpuUsed > args.plan.vcpuQuota) {
+            throw new pulumi.ResourceError(
+                `region ${args.plan.name}: pools need ${args.plan.vcpuUsed} vCPUs, quota is ${args.plan.vcpuQuota}`,
+                this,
+            );
+        }
+        const built = createRegionalCluster(
+            name,
+            {
+                plan: args.plan,
+                environment: args.environment,
+                kubernetesVersion: args.kubernetesVersion,
+                tags: args.tags,
+                aksAdminGroupObjectIds: args.aksAdminGroupObjectIds ?? [],
+                kubeloginMode: args.kubeloginMode ?? "azurecli",
+                securityRules: p2pSecurityRules(args.p2pAllowedCidrs),
+            },
+            this,
+        );
+        if (args.diagnosticsWorkspaceId !== undefined) {
+            sendDiagnostics(name, built.cluster, args.diagnosticsWorkspaceId, this);
+        }
+        this.besuNamespace = new k8s.core.v1.Namespace(
+            `${name}-besu-ns`,
+            {
+                metadata: {
+                    name: BESU_NAMESPACE,
+                    labels: {
+                        // Besu runs non-root with no extra capabilities: hold it to "restricted".
+                        "pod-security.kubernetes.io/enforce": "restricted",
+                        "pod-security.kubernetes.io/warn": "restricted",
+                        "chain138.io/region": args.plan.name,
+                    },
+                },
+            },
+            { parent: this, provider: built.provider },
+        );
+
+        this.region = args.plan.name;
+        this.cluster = built.cluster;
+        this.clusterName = built.cluster.name;
+        this.resourceGroupName = built.resourceGroup.name;
+        this.nodePools = args.plan.pools;
+        this.vcpuUsed = args.plan.vcpuUsed;
+        this.vcpuQuota = args.plan.vcpuQuota;
+        this.kubeconfig = built.kubeconfig;
+        this.provider = built.provider;
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            resourceGroupName: this.resourceGroupName,
+            kubeconfig: this.kubeconfig,
+        });
+    }
+}
+
+/**
+ * Inbound rules for the node subnet: P2P only from the fleet's own addresses, and never from
+ * the rest of the Internet. Azure's default rules still admit load-balancer probes and VNet traffic.
+ */
+export function p2pSecurityRules(allowedCidrs: pulumi.Input<string[]>): azureInputs.network.SecurityRuleArgs[] {
+    return [
+        {
+            name: "allow-besu-p2p-from-fleet",
+            priority: 100,
+            direction: "Inbound",
+            access: "Allow",
+            protocol: "*",
+            sourceAddressPrefixes: allowedCidrs,
+            sourcePortRange: "*",
+            destinationAddressPrefix: "*",
+            destinationPortRange: String(P2P_PORT),
+        },
+        {
+            name: "deny-besu-p2p-from-internet",
+            priority: 4000,
+            direction: "Inbound",
+            access: "Deny",
+            protocol: "*",
+            sourceAddressPrefix: "Internet",
+            sourcePortRange: "*",
+            destinationAddressPrefix: "*",
+            destinationPortRange: String(P2P_PORT),
+        },
+    ];
+}

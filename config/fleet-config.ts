@@ -1,0 +1,278 @@
+import { computeAddress } from "ethers";
+import { z } from "zod";
+import { findRegion, knownRegions, zonesOf } from "../regions/catalog";
+import { firstSubnet, Ipv4Block, overlaps, parseCidr } from "../regions/cidr";
+import { knownVmSizes, vcpusOf } from "../regions/vm-sizes";
+import { fleetConfigSchema, RawFleetConfig } from "./schema";
+
+/** Pod and service address ranges every cluster uses (Azure CNI overlay): never routed outside. */
+export const CLUSTER_POD_CIDR = "192.168.0.0/16";
+export const CLUSTER_SERVICE_CIDR = "172.16.0.0/16";
+export const CLUSTER_DNS_SERVICE_IP = "172.16.0.10";
+
+/** QBFT needs n >= 3f + 1 validators to tolerate f faults; below 4 it tolerates none. */
+export const MIN_VALIDATORS = 4;
+
+export type PoolRole = "system" | "validator" | "sentry" | "admin";
+
+/** One AKS node pool, fully resolved. */
+export interface PoolPlan {
+    /** AKS pool name (lowercase, at most 12 characters). */
+    readonly name: string;
+    readonly role: PoolRole;
+    readonly vmSize: string;
+    readonly count: number;
+    readonly vcpusPerNode: number;
+}
+
+/** Everything the program deploys in one region, resolved from config and the catalog. */
+export interface RegionPlan {
+    readonly name: string;
+    readonly zones: string[];
+    readonly vnetCidr: string;
+    readonly subnetCidr: string;
+    /** Rollout wave (1-based) this region belongs to; 0 for the admin region. */
+    readonly wave: number;
+    readonly pools: PoolPlan[];
+    readonly vcpuUsed: number;
+    readonly vcpuQuota: number;
+}
+
+/** The validated fleet: the only shape of configuration the rest of the program sees. */
+export interface FleetConfig {
+    /** Stack name, used as the `environment` tag. */
+    readonly environment: string;
+    readonly chainId: number;
+    readonly validatorsPerRegion: number;
+    readonly sentriesPerRegion: number;
+    readonly kubernetesVersion: string;
+    /** Every configured validator region, in config order: keys and genesis cover all of them. */
+    readonly validatorRegions: RegionPlan[];
+    /** The regions whose clusters this stack deploys (the selected rollout waves). */
+    readonly deployedRegions: RegionPlan[];
+    readonly waves: string[][];
+    readonly deployWaves: number;
+    /** Undefined when the stack runs no Azure fleet (`regions: []`). */
+    readonly admin?: AdminPlan;
+    readonly tags: { readonly owner: string; readonly costCentre: string };
+    readonly aksAdminGroupObjectIds: string[];
+    readonly kubeloginMode: "azurecli" | "workloadidentity" | "spn" | "msi";
+    /** Address of the contract deployer (funded in the Chain 138 genesis); derived from its key. */
+    readonly deployerAddress?: string;
+}
+
+export interface AdminPlan extends RegionPlan {
+    readonly monitoringChartVersion: string;
+    readonly logRetentionDays: number;
+}
+
+/** A configuration error: every problem found, each naming the key or value at fault. */
+export class FleetConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(`invalid stack configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+        this.name = "FleetConfigError";
+    }
+}
+
+function formatZodIssue(namespace: string, issue: z.core.$ZodIssue): string {
+    const path = issue.path.length > 0 ? issue.path.map(String).join(".") : "(root)";
+    if (issue.code === "unrecognized_keys") {
+        const where = issue.path.length > 0 ? `${namespace}:${path}` : `namespace ${namespace}`;
+        return `${where}: unknown key(s) ${issue.keys.map((key) => `"${key}"`).join(", ")}`;
+    }
+    return `${namespace}:${path}: ${issue.message}`;
+}
+
+/**
+ * Validates raw config values (already decoded from the CLI's strings) into a FleetConfig.
+ * Throws FleetConfigError listing every problem; creates nothing.
+ */
+export function validateFleetConfig(raw: unknown, options: { namespace: string; environment: string }): FleetConfig {
+    const parsed = fleetConfigSchema.safeParse(raw);
+    if (!parsed.success) {
+        throw new FleetConfigError(parsed.error.issues.map((issue) => formatZodIssue(options.namespace, issue)));
+    }
+    return resolveFleet(parsed.data, options);
+}
+
+function resolveFleet(config: RawFleetConfig, options: { namespace: string; environment: string }): FleetConfig {
+    const ns = options.namespace;
+    const problems: string[] = [];
+
+    if (!findRegion(config.adminRegion)) {
+        problems.push(`${ns}:adminRegion: unknown Azure region "${config.adminRegion}"; known regions: ${knownRegions().join(", ")}`);
+    }
+    const seen = new Set<string>();
+    for (const name of config.regions) {
+        if (name === config.adminRegion) {
+            problems.push(`${ns}:regions: "${name}" is the admin region (${ns}:adminRegion); it never runs validators or sentries`);
+        } else if (!findRegion(name)) {
+            problems.push(`${ns}:regions: unknown Azure region "${name}"; known regions: ${knownRegions().join(", ")}`);
+        }
+        if (seen.has(name)) problems.push(`${ns}:regions: "${name}" is listed more than once`);
+        seen.add(name);
+    }
+    for (const [name, vnet] of Object.entries(config.vnetCidrs ?? {})) {
+        if (!seen.has(name) && name !== config.adminRegion) {
+            problems.push(`${ns}:vnetCidrs.${name}: "${name}" is not a configured region`);
+        }
+        if (!parseCidr(vnet)) problems.push(`${ns}:vnetCidrs.${name}: "${vnet}" is not an IPv4 CIDR block`);
+    }
+    const totalValidators = config.regions.length * config.validatorsPerRegion;
+    if (config.regions.length > 0 && totalValidators < MIN_VALIDATORS) {
+        problems.push(
+            `${ns}:regions × ${ns}:validatorsPerRegion gives ${totalValidators} validator(s) ` +
+                `(${config.regions.length} × ${config.validatorsPerRegion}); QBFT needs at least ${MIN_VALIDATORS} (3f+1 with f ≥ 1)`,
+        );
+    }
+    for (const [pool, size] of Object.entries({ ...config.nodeSizes, admin: config.admin.nodeSize })) {
+        if (vcpusOf(size) === undefined) {
+            const key = pool === "admin" ? `${ns}:admin.nodeSize` : `${ns}:nodeSizes.${pool}`;
+            problems.push(`${key}: VM size "${size}" is not in the vCPU table (regions/vm-sizes.ts); known sizes: ${knownVmSizes().join(", ")}`);
+        }
+    }
+    if (config.regions.length > 0 && config.deployerKey === undefined) {
+        problems.push(
+            `${ns}:deployerKey is not set: the Chain 138 genesis funds the contract deployer; ` +
+                `set it with \`pulumi config set --secret ${ns}:deployerKey 0x…\``,
+        );
+    }
+    if (problems.length > 0) throw new FleetConfigError(problems);
+
+    const waves = resolveWaves(config, ns, problems);
+    const deployWaves = config.rollout.deployWaves ?? waves.length;
+    if (deployWaves > waves.length) {
+        problems.push(`${ns}:rollout.deployWaves: ${deployWaves} waves selected but only ${waves.length} exist`);
+    }
+
+    const vnetOf = (name: string): string => config.vnetCidrs?.[name] ?? findRegion(name)!.vnetCidr;
+    const validatorRegions = config.regions.map((name) =>
+        planRegion(name, vnetOf(name), waveOf(waves, name), validatorPools(config), config.vcpuQuotaPerRegion),
+    );
+    const admin: AdminPlan | undefined =
+        config.regions.length === 0
+            ? undefined
+            : {
+                  ...planRegion(
+                      config.adminRegion,
+                      vnetOf(config.adminRegion),
+                      0,
+                      [{ name: "system", role: "admin", vmSize: config.admin.nodeSize, count: config.admin.nodeCount, vcpusPerNode: vcpusOf(config.admin.nodeSize)! }],
+                      config.vcpuQuotaPerRegion,
+                  ),
+                  monitoringChartVersion: config.admin.monitoringChartVersion,
+                  logRetentionDays: config.admin.logRetentionDays,
+              };
+
+    for (const plan of [...validatorRegions, ...(admin ? [admin] : [])]) {
+        if (plan.vcpuUsed > plan.vcpuQuota) {
+            const pools = plan.pools.map((pool) => `${pool.name} ${pool.count}×${pool.vmSize} = ${pool.count * pool.vcpusPerNode}`).join(", ");
+            problems.push(
+                `region ${plan.name}: node pools need ${plan.vcpuUsed} vCPUs (${pools}) but ${ns}:vcpuQuotaPerRegion is ${plan.vcpuQuota}`,
+            );
+        }
+    }
+    problems.push(...cidrOverlaps([...validatorRegions, ...(admin ? [admin] : [])], ns));
+    if (problems.length > 0) throw new FleetConfigError(problems);
+
+    const deployed = new Set(waves.slice(0, deployWaves).flat());
+    return {
+        environment: options.environment,
+        chainId: config.chainId,
+        validatorsPerRegion: config.validatorsPerRegion,
+        sentriesPerRegion: config.sentriesPerRegion,
+        kubernetesVersion: config.kubernetesVersion,
+        validatorRegions,
+        deployedRegions: validatorRegions.filter((plan) => deployed.has(plan.name)),
+        waves,
+        deployWaves,
+        admin,
+        tags: config.tags,
+        aksAdminGroupObjectIds: config.aksAdminGroupObjectIds,
+        kubeloginMode: config.kubeloginMode,
+        deployerAddress: config.deployerKey === undefined ? undefined : computeAddress(config.deployerKey),
+    };
+}
+
+function validatorPools(config: RawFleetConfig): PoolPlan[] {
+    const pool = (name: string, role: PoolRole, vmSize: string, count: number): PoolPlan => ({
+        name,
+        role,
+        vmSize,
+        count,
+        vcpusPerNode: vcpusOf(vmSize)!,
+    });
+    const pools = [
+        pool("system", "system", config.nodeSizes.system, config.systemNodeCount),
+        // One validator per node: the pool's size is the region's validator count.
+        pool("validators", "validator", config.nodeSizes.validator, config.validatorsPerRegion),
+    ];
+    if (config.sentriesPerRegion > 0) pools.push(pool("sentries", "sentry", config.nodeSizes.sentry, config.sentriesPerRegion));
+    return pools;
+}
+
+function planRegion(name: string, vnetCidr: string, wave: number, pools: PoolPlan[], vcpuQuota: number): RegionPlan {
+    const region = findRegion(name)!;
+    return {
+        name,
+        zones: zonesOf(region),
+        vnetCidr,
+        // Nodes take addresses from this subnet; pods use the overlay range, so a /20 is ample.
+        subnetCidr: firstSubnet(parseCidr(vnetCidr)!, 20),
+        wave,
+        pools,
+        vcpuUsed: pools.reduce((sum, pool) => sum + pool.count * pool.vcpusPerNode, 0),
+        vcpuQuota,
+    };
+}
+
+function resolveWaves(config: RawFleetConfig, ns: string, problems: string[]): string[][] {
+    if (!config.rollout.waves) {
+        const byWave = new Map<number, string[]>();
+        for (const name of config.regions) {
+            const wave = findRegion(name)!.wave;
+            byWave.set(wave, [...(byWave.get(wave) ?? []), name]);
+        }
+        return [...byWave.keys()].sort((a, b) => a - b).map((wave) => byWave.get(wave)!);
+    }
+    const configured = new Set(config.regions);
+    const placed = new Map<string, number>();
+    config.rollout.waves.forEach((wave, index) => {
+        for (const name of wave) {
+            if (!configured.has(name)) {
+                problems.push(`${ns}:rollout.waves[${index}]: "${name}" is not in ${ns}:regions`);
+            } else if (placed.has(name)) {
+                problems.push(`${ns}:rollout.waves[${index}]: "${name}" is already in wave ${placed.get(name)! + 1}`);
+            }
+            placed.set(name, index);
+        }
+    });
+    for (const name of config.regions) {
+        if (!placed.has(name)) problems.push(`${ns}:rollout.waves: region "${name}" is in no wave`);
+    }
+    return config.rollout.waves;
+}
+
+function waveOf(waves: string[][], name: string): number {
+    return waves.findIndex((wave) => wave.includes(name)) + 1;
+}
+
+function cidrOverlaps(plans: RegionPlan[], ns: string): string[] {
+    const blocks: { owner: string; block: Ipv4Block }[] = [
+        { owner: "the clusters' pod range", block: parseCidr(CLUSTER_POD_CIDR)! },
+        { owner: "the clusters' service range", block: parseCidr(CLUSTER_SERVICE_CIDR)! },
+        ...plans.map((plan) => ({ owner: `region ${plan.name}`, block: parseCidr(plan.vnetCidr)! })),
+    ];
+    const problems: string[] = [];
+    for (let i = 0; i < blocks.length; i++) {
+        for (let j = i + 1; j < blocks.length; j++) {
+            if (overlaps(blocks[i].block, blocks[j].block)) {
+                problems.push(
+                    `VNet CIDR overlap: ${blocks[j].owner} (${blocks[j].block.cidr}) overlaps ${blocks[i].owner} (${blocks[i].block.cidr}); ` +
+                        `set ${ns}:vnetCidrs to give each region its own range`,
+                );
+            }
+        }
+    }
+    return problems;
+}

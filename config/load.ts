@@ -1,0 +1,72 @@
+import * as pulumi from "@pulumi/pulumi";
+import { FleetConfig, FleetConfigError, validateFleetConfig } from "./fleet-config";
+import { STRING_KEYS } from "./schema";
+
+/** The validated fleet plus the deployer key, which only ever travels as a secret Output. */
+export interface LoadedFleetConfig extends FleetConfig {
+    readonly deployerKey?: pulumi.Output<string>;
+}
+
+/**
+ * Reads this project's whole config namespace once and validates it. The one place the
+ * program touches raw config; it registers no resources, so a bad stack fails before any
+ * cloud call with a message that names each culprit.
+ */
+export function loadFleetConfig(): LoadedFleetConfig {
+    const namespace = pulumi.getProject();
+    const raw = decodeNamespace(pulumi.runtime.allConfig(), namespace);
+    const deployerKeyName = `${namespace}:deployerKey`;
+    if (raw["deployerKey"] !== undefined && !isConfigSecret(deployerKeyName)) {
+        throw new pulumi.RunError(
+            `invalid stack configuration:\n  - ${deployerKeyName} is stored in plain text; ` +
+                `remove it and set it again with \`pulumi config set --secret ${deployerKeyName} 0x…\``,
+        );
+    }
+    try {
+        const fleet = validateFleetConfig(raw, { namespace, environment: pulumi.getStack() });
+        const key = raw["deployerKey"];
+        return { ...fleet, deployerKey: typeof key === "string" ? pulumi.secret(key) : undefined };
+    } catch (error) {
+        // RunError ends the program with just the message: no stack trace to read past.
+        if (error instanceof FleetConfigError) throw new pulumi.RunError(error.message);
+        throw error;
+    }
+}
+
+/**
+ * The CLI hands every value over as a string, structured ones as JSON. Decode the keys of one
+ * namespace into plain values; a key that should be JSON but is not is reported by name.
+ */
+export function decodeNamespace(all: Record<string, string>, namespace: string): Record<string, unknown> {
+    const raw: Record<string, unknown> = {};
+    const undecodable: string[] = [];
+    for (const [fullKey, value] of Object.entries(all)) {
+        const [keyNamespace, key] = splitKey(fullKey);
+        if (keyNamespace !== namespace || key === undefined) continue;
+        if (STRING_KEYS.has(key)) {
+            raw[key] = value;
+            continue;
+        }
+        try {
+            raw[key] = JSON.parse(value);
+        } catch {
+            undecodable.push(`${namespace}:${key}: "${value}" is not a number, list or object`);
+        }
+    }
+    if (undecodable.length > 0) throw new pulumi.RunError(new FleetConfigError(undecodable).message);
+    return raw;
+}
+
+function splitKey(fullKey: string): [string, string | undefined] {
+    const index = fullKey.indexOf(":");
+    return index < 0 ? [fullKey, undefined] : [fullKey.slice(0, index), fullKey.slice(index + 1)];
+}
+
+/**
+ * Whether the CLI marked `key` secret (PULUMI_CONFIG_SECRET_KEYS). The SDK exports this at
+ * runtime but leaves it out of its typings, hence the narrow cast.
+ */
+function isConfigSecret(key: string): boolean {
+    const runtime = pulumi.runtime as unknown as { isConfigSecret(key: string): boolean };
+    return runtime.isConfigSecret(key);
+}

@@ -1,0 +1,34 @@
+/**
+ * Resource naming that `pulumi up --target` relies on, and the exact targets of one region.
+ * A loose glob such as '**eastasia**' also matches southeastasia; these anchor on the name.
+ */
+
+/** Logical name of a region's RegionDeployment; all its children are named `<this>-<role>`. */
+export function regionComponentName(region: string): string {
+    return `region-${region}`;
+}
+
+/** Logical name of the BesuNetwork component; its per-region children are `<this>-<region>-…` and `<this>-p2p-<region>`. */
+export const BESU_NETWORK_NAME = "besu";
+
+/** The --target globs that select one region: its deployment and its own P2P keys and addresses. */
+export function regionTargetGlobs(region: string): string[] {
+    const component = regionComponentName(region);
+    return [`**::${component}`, `**::${component}-*`, `**::${BESU_NETWORK_NAME}-p2p-${region}`, `**::${BESU_NETWORK_NAME}-${region}-*`];
+}
+
+/** Pulumi's --target glob semantics: `**` matches anything, `*` anything but ':', whole URN. */
+export function globMatches(glob: string, urn: string): boolean {
+    const quote = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const pattern = glob
+        .split("**")
+        .map((segment) => segment.split("*").map(quote).join("[^:]*"))
+        .join(".*");
+    return new RegExp(`^${pattern}$`).test(urn);
+}
+
+/** The command that retries `regions` of `stack` and whatever depends on them. */
+export function retryCommand(stack: string, regions: string[]): string {
+    const targets = regions.flatMap(regionTargetGlobs).map((glob) => `--target '${glob}'`);
+    return ["pulumi up", `-s ${stack}`, ...targets, "--target-dependents", "--parallel 128", "--continue-on-error"].join(" ");
+}

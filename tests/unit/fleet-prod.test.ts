@@ -1,0 +1,216 @@
+// The prod stack under mocks: the real index.ts, the real Pulumi.prod.yaml, every registration recorded.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { before, describe, it } from "node:test";
+import { parse } from "yaml";
+import { findRegion } from "../../regions/catalog";
+import { globMatches, regionTargetGlobs } from "../../regions/targets";
+import { vcpusOf } from "../../regions/vm-sizes";
+import { ProgramRun, RecordedResource, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+
+const prodFile = parse(readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
+const PROD_REGIONS = prodFile.config["chain138:regions"] as string[];
+const ADMIN = "westeurope";
+const QUOTA = 10;
+
+interface PoolProfile {
+    name: string;
+    mode: string;
+    count: number;
+    vmSize: string;
+    availabilityZones?: string[];
+    nodeLabels?: Record<string, string>;
+    nodeTaints?: string[];
+}
+
+let run: ProgramRun;
+const byType = (type: string) => run.resources.filter((resource) => resource.type === type);
+
+/** The top-level component a resource belongs to (walks the parent chain). */
+function owningComponent(resource: RecordedResource, byUrn: Map<string, RecordedResource>): RecordedResource | undefined {
+    let current: RecordedResource | undefined = resource;
+    while (current && current.parent && byUrn.get(current.parent)) {
+        const parent: RecordedResource = byUrn.get(current.parent)!;
+        if (!parent.parent || !byUrn.get(parent.parent)) return parent;
+        current = parent;
+    }
+    return current === resource ? undefined : current;
+}
+
+describe("prod stack under mocks", () => {
+    before(async () => {
+        run = await runProgram({ stack: "prod", secrets: { deployerKey: TEST_DEPLOYER_KEY } });
+    });
+
+    it("deploys 25 clusters: the 24 validator regions of Pulumi.prod.yaml plus the westeurope admin region", () => {
+        assert.equal(PROD_REGIONS.length, 24);
+        const clusters = byType("azure-native:containerservice:ManagedCluster");
+        assert.equal(clusters.length, 25);
+        const locations = clusters.map((cluster) => cluster.inputs["location"] as string).sort();
+        assert.deepEqual(locations, [...PROD_REGIONS, ADMIN].sort());
+    });
+
+    it("gives every validator region system, validator and sentry pools within its 10-vCPU quota", () => {
+        for (const cluster of byType("azure-native:containerservice:ManagedCluster")) {
+            const location = cluster.inputs["location"] as string;
+            const pools = cluster.inputs["agentPoolProfiles"] as PoolProfile[];
+            const vcpus = pools.reduce((sum, pool) => sum + pool.count * vcpusOf(pool.vmSize)!, 0);
+            assert.ok(vcpus <= QUOTA, `${location}: ${vcpus} vCPUs > ${QUOTA}`);
+            if (location === ADMIN) continue;
+            assert.deepEqual(pools.map((pool) => pool.name), ["system", "validators", "sentries"], location);
+            const validators = pools.find((pool) => pool.name === "validators")!;
+            assert.equal(validators.count, 2, `${location}: one validator per node, 2 validators`);
+            assert.equal(validators.mode, "User");
+            assert.deepEqual(validators.nodeLabels, { "chain138.io/role": "validator" });
+            assert.deepEqual(validators.nodeTaints, ["chain138.io/role=validator:NoSchedule"]);
+            const sentries = pools.find((pool) => pool.name === "sentries")!;
+            assert.deepEqual(sentries.nodeTaints, ["chain138.io/role=sentry:NoSchedule"]);
+            assert.equal(pools.find((pool) => pool.name === "system")!.mode, "System");
+        }
+    });
+
+    it("spreads pools over zones exactly where the region has them", () => {
+        for (const cluster of byType("azure-native:containerservice:ManagedCluster")) {
+            const location = cluster.inputs["location"] as string;
+            for (const pool of cluster.inputs["agentPoolProfiles"] as PoolProfile[]) {
+                const expected = findRegion(location)!.hasZones ? ["1", "2", "3"] : undefined;
+                assert.deepEqual(pool.availabilityZones, expected, `${location}/${pool.name}`);
+            }
+        }
+        // ukwest, australiasoutheast, southindia, westindia and koreasouth have no zones.
+        const regional = byType("azure-native:containerservice:ManagedCluster").filter(
+            (cluster) => (cluster.inputs["agentPoolProfiles"] as PoolProfile[])[0].availabilityZones === undefined,
+        );
+        assert.equal(regional.length, 5);
+    });
+
+    it("keeps westeurope admin-only: one admin pool, no validator or sentry pool, no Besu namespace", () => {
+        const admin = byType("azure-native:containerservice:ManagedCluster").find((cluster) => cluster.inputs["location"] === ADMIN)!;
+        const pools = admin.inputs["agentPoolProfiles"] as PoolProfile[];
+        assert.equal(pools.length, 1);
+        assert.deepEqual(pools[0].nodeLabels, { "chain138.io/role": "admin" });
+        assert.ok(!run.resources.some((resource) => resource.name.startsWith(`region-${ADMIN}`)));
+        const adminChildren = run.resources.filter((resource) => resource.name.startsWith(`admin-${ADMIN}`));
+        assert.ok(adminChildren.every((resource) => !/validator|sentry|besu/.test(resource.name)), "admin region holds no Besu workload");
+        assert.ok(adminChildren.some((resource) => resource.type === "kubernetes:helm.sh/v4:Chart" && resource.inputs["chart"] === "kube-prometheus-stack"));
+        assert.ok(adminChildren.some((resource) => resource.type === "azure-native:operationalinsights:Workspace"));
+        assert.ok(adminChildren.some((resource) => resource.type === "azure-native:storage:StorageAccount"));
+    });
+
+    it("secures every cluster: Entra ID RBAC, no local accounts, workload identity, OIDC, network policy, auto-upgrade", () => {
+        for (const cluster of byType("azure-native:containerservice:ManagedCluster")) {
+            const inputs = cluster.inputs;
+            assert.equal(inputs["disableLocalAccounts"], true);
+            assert.equal(inputs["enableRBAC"], true);
+            assert.deepEqual(inputs["aadProfile"], { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: [] });
+            assert.deepEqual(inputs["oidcIssuerProfile"], { enabled: true });
+            assert.deepEqual(inputs["securityProfile"], { workloadIdentity: { enabled: true } });
+            assert.equal((inputs["networkProfile"] as Record<string, string>)["networkPolicy"], "cilium");
+            assert.equal((inputs["autoUpgradeProfile"] as Record<string, string>)["upgradeChannel"], "patch");
+        }
+    });
+
+    it("gives AKS long custom timeouts and every cluster its own Kubernetes provider", () => {
+        const clusters = byType("azure-native:containerservice:ManagedCluster");
+        for (const cluster of clusters) {
+            assert.deepEqual(cluster.customTimeouts, { create: "45m", update: "45m", delete: "45m" }, cluster.name);
+        }
+        const providers = byType("pulumi:providers:kubernetes");
+        assert.equal(providers.length, 25);
+        // Every Kubernetes object goes through the provider of its own region's cluster.
+        for (const resource of run.resources.filter((r) => r.type.startsWith("kubernetes:"))) {
+            const prefix = resource.name.replace(/-(besu-ns|monitoring-ns|monitoring)$/, "");
+            assert.ok(resource.provider.includes(`::${prefix}-k8s::`), `${resource.name} uses ${resource.provider}`);
+        }
+    });
+
+    it("tags every Azure resource with environment, region, owner and cost-centre", () => {
+        const tagged = run.resources.filter((resource) => resource.type.startsWith("azure-native:") && "tags" in resource.inputs);
+        assert.ok(tagged.length > 100);
+        for (const resource of tagged) {
+            const tags = resource.inputs["tags"] as Record<string, string>;
+            assert.equal(tags["environment"], "prod", resource.name);
+            assert.equal(tags["owner"], "chain138-platform", resource.name);
+            assert.equal(tags["cost-centre"], "chain138-prod", resource.name);
+            assert.ok(tags["region"], resource.name);
+            const location = resource.inputs["location"] as string | undefined;
+            if (location && !resource.name.startsWith("besu")) assert.equal(tags["region"], location, resource.name);
+        }
+    });
+
+    it("parents everything a region creates to its RegionDeployment, so its --target globs select exactly that region", () => {
+        const byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
+        const components = byType("chain138:index:RegionDeployment");
+        assert.equal(components.length, 24);
+        for (const component of components) {
+            const region = component.name.replace(/^region-/, "");
+            const children = run.resources.filter((resource) => owningComponent(resource, byUrn)?.urn === component.urn);
+            assert.ok(children.length >= 8, `${region} has ${children.length} children`);
+            const globs = regionTargetGlobs(region);
+            const targeted = run.resources.filter((resource) => globs.some((glob) => globMatches(glob, resource.urn)));
+            // The component, every child, and the region's own P2P resource group, keys and addresses (3 nodes × 2 + 1).
+            const own = targeted.filter((resource) => resource.urn === component.urn || children.includes(resource));
+            assert.equal(own.length, children.length + 1, `${region}: every child is targeted`);
+            const besu = targeted.filter((resource) => owningComponent(resource, byUrn)?.type === "chain138:index:BesuNetwork");
+            assert.equal(besu.length, 7, `${region}: its P2P group, 3 keys and 3 addresses`);
+            assert.ok(besu.every((resource) => resource.name.includes(`-${region}-`) || resource.name.endsWith(`-${region}`)));
+            assert.equal(targeted.length, own.length + besu.length, `${region}: nothing of another region is targeted`);
+        }
+        // The loose glob is wrong: it would drag southeastasia along with eastasia.
+        assert.ok(run.resources.some((resource) => resource.urn.includes("region-southeastasia") && globMatches("**eastasia**", resource.urn)));
+    });
+
+    it("never makes one region depend on another region's resources", () => {
+        const byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
+        let checked = 0;
+        for (const resource of run.resources) {
+            const owner = owningComponent(resource, byUrn);
+            if (owner?.type !== "chain138:index:RegionDeployment") continue;
+            for (const dependency of resource.dependencies) {
+                const dependencyOwner = byUrn.get(dependency) ? owningComponent(byUrn.get(dependency)!, byUrn) : undefined;
+                if (dependencyOwner?.type === "chain138:index:RegionDeployment") {
+                    assert.equal(dependencyOwner.urn, owner.urn, `${resource.urn} depends on ${dependency}`);
+                }
+                checked++;
+            }
+        }
+        assert.ok(checked > 24 * 5, `only ${checked} dependencies seen`);
+    });
+
+    it("admits P2P port 30303 only from the fleet's 72 node addresses", () => {
+        const groups = byType("azure-native:network:NetworkSecurityGroup").filter((nsg) => nsg.name.startsWith("region-"));
+        assert.equal(groups.length, 24);
+        const ips = byType("azure-native:network:PublicIPAddress").map((ip) => `${ip.state["ipAddress"] as string}/32`).sort();
+        assert.equal(ips.length, 24 * 3, "2 validators + 1 sentry per region");
+        for (const nsg of groups) {
+            const rules = nsg.inputs["securityRules"] as Record<string, unknown>[];
+            const allow = rules.find((rule) => rule["access"] === "Allow")!;
+            assert.equal(allow["destinationPortRange"], "30303");
+            assert.deepEqual([...(allow["sourceAddressPrefixes"] as string[])].sort(), ips);
+            const deny = rules.find((rule) => rule["access"] === "Deny")!;
+            assert.equal(deny["sourceAddressPrefix"], "Internet");
+            assert.ok((deny["priority"] as number) > (allow["priority"] as number));
+        }
+    });
+
+    it("outputs per-region clusters, pools and vCPU use, and kubeconfigs only as a secret", () => {
+        const regions = run.resolved["regions"] as Record<string, { vcpuUsed: number; vcpuQuota: number; clusterName: string; nodePools: unknown[] }>;
+        assert.deepEqual(Object.keys(regions).sort(), [...PROD_REGIONS].sort());
+        for (const [name, region] of Object.entries(regions)) {
+            assert.equal(region.vcpuUsed, 10, name);
+            assert.equal(region.vcpuQuota, 10, name);
+            assert.equal(region.clusterName, `aks-chain138-prod-${name}`);
+            assert.equal(region.nodePools.length, 3);
+        }
+        assert.deepEqual(run.secretOutputs, ["kubeconfigs"]);
+        const kubeconfigs = run.resolved["kubeconfigs"] as Record<string, string>;
+        assert.equal(Object.keys(kubeconfigs).length, 25);
+        for (const kubeconfig of Object.values(kubeconfigs)) {
+            assert.match(kubeconfig, /--login\s*\n\s*- azurecli/);
+            assert.doesNotMatch(kubeconfig, /devicecode|--client-id/);
+        }
+        const plain = JSON.stringify({ ...run.resolved, kubeconfigs: undefined });
+        assert.doesNotMatch(plain, /kubelogin/, "no kubeconfig outside the secret output");
+    });
+});
