@@ -1,6 +1,6 @@
 // Assertions for contract calls: decode custom errors so tests check the exact error and its arguments.
 import assert from "node:assert/strict";
-import { isCallException, type Contract, type ContractTransactionResponse, type Interface, type TransactionReceipt } from "ethers";
+import { isCallException, type Contract, type Result, type ContractTransactionResponse, type Interface, type TransactionReceipt } from "ethers";
 
 /** Waits for a transaction sent through a contract method and returns its (successful) receipt. */
 export async function mined(tx: Promise<ContractTransactionResponse>): Promise<TransactionReceipt> {
@@ -26,14 +26,14 @@ function revertData(err: unknown): string | undefined {
 
 /**
  * Asserts that `action` reverts with custom error `name` declared in one of `sources`, and (if
- * given) with exactly `args`.
+ * given) with exactly `args`. Returns the decoded error arguments.
  */
 export async function expectRevert(
   action: Promise<unknown>,
   sources: Contract | Interface | ReadonlyArray<Contract | Interface>,
   name: string,
   args?: readonly unknown[],
-): Promise<void> {
+): Promise<Result> {
   let error: unknown;
   try {
     await action;
@@ -50,7 +50,7 @@ export async function expectRevert(
     if (parsed === null) continue;
     assert.equal(parsed.name, name, `expected revert ${name}, got ${parsed.name}(${parsed.args.join(", ")})`);
     if (args !== undefined) assert.deepEqual(normalize(parsed.args.toArray(true)), normalize([...args]));
-    return;
+    return parsed.args;
   }
-  assert.fail(`expected revert ${name}, got undecodable revert data ${data}`);
+  return assert.fail(`expected revert ${name}, got undecodable revert data ${data}`);
 }

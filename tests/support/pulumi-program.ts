@@ -184,6 +184,19 @@ interface WrappableMonitor {
  * is global state, which is why node's test runner gives each test file its own process.
  */
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+    const attempt = await executeProgram(options);
+    if ("error" in attempt) throw attempt.error;
+    return attempt;
+}
+
+/** Runs the program expecting it to fail; returns the error and whatever it registered before failing. */
+export async function runFailingProgram(options: RunOptions): Promise<{ error: Error; resources: RecordedResource[] }> {
+    const attempt = await executeProgram(options);
+    if (!("error" in attempt)) throw new Error(`stack ${options.stack} deployed ${attempt.resources.length} resources; expected a failure`);
+    return attempt;
+}
+
+async function executeProgram(options: RunOptions): Promise<ProgramRun | { error: Error; resources: RecordedResource[] }> {
     const resources: RecordedResource[] = [];
     const invokes: RecordedInvoke[] = [];
     const counters = { ip: 0 };
@@ -250,7 +263,12 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
 
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const program = require(path.join(REPO_ROOT, "index.ts")) as () => Promise<Record<string, unknown>>;
-    const outputs = await program();
+    let outputs: Record<string, unknown>;
+    try {
+        outputs = await program();
+    } catch (error) {
+        return { error: error as Error, resources };
+    }
     const resolved: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
     for (const [key, value] of Object.entries(outputs)) {

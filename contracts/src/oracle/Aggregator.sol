@@ -18,7 +18,7 @@ import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
  * Update rule: after the first round, a new answer is accepted only if the heartbeat elapsed
  * since the latest round (`block.timestamp >= updatedAt + heartbeat`) or the answer deviates from
  * the latest by more than the threshold (`|new - old| * 1e8 > |old| * deviationThreshold`, threshold
- * in parts per 1e8, e.g. 5e5 = 0.5%). Anything else reverts with {UpdateNotNeeded}.
+ * in parts per 1e8, e.g. 5e5 = 0.5%; a deviation equal to the threshold is not enough). Anything else reverts with {UpdateNotNeeded}.
  *
  * Unknown rounds: {getRoundData} and {latestRoundData} revert with {NoDataPresent} for a round
  * that does not exist, as Chainlink's FluxAggregator does ("No data present"), rather than
@@ -190,13 +190,14 @@ contract Aggregator is AggregatorV3Interface, Ownable2Step {
         revert UpdateNotNeeded(elapsed, _heartbeat, deviation, _deviationThreshold);
     }
 
-    /// @dev Deviation of `next` from `previous` in parts per 1e8 (max when `previous` is zero).
+    /// @dev Deviation of `next` from `previous` in parts per 1e8, rounded up so that comparing it
+    /// with an integer threshold is exact (max when `previous` is zero).
     function _deviation(int256 previous, int256 next) internal pure virtual returns (uint256) {
         uint256 diff = SignedMath.abs(next - previous);
         if (diff == 0) return 0;
         uint256 base = SignedMath.abs(previous);
         if (base == 0) return type(uint256).max;
-        return Math.mulDiv(diff, DEVIATION_DENOMINATOR, base);
+        return Math.mulDiv(diff, DEVIATION_DENOMINATOR, base, Math.Rounding.Ceil);
     }
 
     /// @dev Appends a round and emits Chainlink's events. Extension point for {OracleWithCCIP}.
