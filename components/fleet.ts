@@ -50,6 +50,18 @@ export function deployFleet(config: LoadedFleetConfig): Fleet | undefined {
         tags: regionTags(baseTags, "global"),
     });
 
+    // QBFT needs ceil(2n/3) validators online to make blocks; a partial rollout is fine for the
+    // infrastructure but the chain waits until enough waves run.
+    const total = config.validatorRegions.length * config.validatorsPerRegion;
+    const deployed = config.deployedRegions.length * config.validatorsPerRegion;
+    const quorum = Math.ceil((2 * total) / 3);
+    if (deployed < quorum) {
+        pulumi.log.warn(
+            `rollout deploys ${deployed} of ${total} genesis validators (waves 1–${config.deployWaves}); ` +
+                `Chain 138 produces blocks only once ${quorum} run`,
+        );
+    }
+
     const regions = config.deployedRegions.map(
         (plan) =>
             new RegionDeployment(regionComponentName(plan.name), {
