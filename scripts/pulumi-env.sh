@@ -1,0 +1,37 @@
+# Source this file (bash/zsh):  . scripts/pulumi-env.sh
+# Sets up the environment to run the Pulumi CLI for this repo without Pulumi Cloud:
+#   - puts the pulumi built/located by scripts/ensure-pulumi first on PATH (builds it on first use),
+#   - a local file state backend, and
+#   - no update checks and no plugin downloads (nothing outside our registries is reachable).
+# Every value that is already set in the environment is kept.
+#
+# PULUMI_CONFIG_PASSPHRASE defaults to "chain138-dev": a DOCUMENTED, NON-SECRET passphrase for
+# local development stacks only. Anything real must set its own passphrase (or a secrets
+# provider) before sourcing this file.
+
+chain138_pulumi_env() {
+  local root state out bindir
+  root=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd) || return 1
+
+  state="${CHAIN138_STATE_DIR:-$HOME/.chain138/state}"
+  if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
+    mkdir -p "$state" || return 1
+    export PULUMI_BACKEND_URL="file://$state"
+  fi
+  if [ -z "${PULUMI_CONFIG_PASSPHRASE+set}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
+    export PULUMI_CONFIG_PASSPHRASE=chain138-dev
+  fi
+  export PULUMI_SKIP_UPDATE_CHECK=true
+  export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+
+  out=$("$root/scripts/ensure-pulumi") || return 1
+  bindir=${out##*$'\n'}                  # its last stdout line
+  [ -d "$bindir" ] || return 1
+  case ":$PATH:" in
+    ":$bindir:"*) ;;                       # already first
+    *) export PATH="$bindir:$PATH" ;;
+  esac
+}
+
+chain138_pulumi_env || echo "pulumi-env.sh: setting up pulumi failed (see messages above)" >&2
+unset -f chain138_pulumi_env
