@@ -130,3 +130,35 @@ export async function relay(
   }
   return receipts;
 }
+
+/**
+ * Messages `sourceRouter` sent to `destChainSelector` that `destRouter` has not delivered yet,
+ * found from the source router's logs (what a relayer does after a restart).
+ */
+export async function pendingMessages(sourceRouter: Contract, destRouter: Contract, sourceChainSelector: bigint): Promise<InboundMessage[]> {
+  const destChainSelector = (await destRouter.getLocalChainSelector()) as bigint;
+  const delivered = (await destRouter.getLastDeliveredSequence(sourceChainSelector)) as bigint;
+  const next = (await sourceRouter.getNextOutboundSequence(destChainSelector)) as bigint;
+  const out: InboundMessage[] = [];
+  for (let seq = delivered + 1n; seq < next; seq++) {
+    // sequenceNumber is an indexed topic, so each message is one exact log lookup.
+    const logs = await sourceRouter.queryFilter(sourceRouter.filters.CCIPMessageSent(destChainSelector, seq));
+    const log = logs[0];
+    if (log === undefined || !("args" in log)) throw new Error(`CCIPMessageSent for sequence ${seq} not found`);
+    const m = log.args.message as { sender: string; receiver: string; data: string; gasLimit: bigint; feeToken: string; feeAmount: bigint };
+    const sent: SentMessage = {
+      destChainSelector,
+      sequenceNumber: seq,
+      messageId: log.args.messageId as string,
+      // ethers Results do not spread by name: copy the fields.
+      sender: m.sender,
+      receiver: m.receiver,
+      data: m.data,
+      gasLimit: m.gasLimit,
+      feeToken: m.feeToken,
+      feeAmount: m.feeAmount,
+    };
+    out.push(toInbound(sent, sourceChainSelector));
+  }
+  return out;
+}

@@ -223,6 +223,14 @@ async function executeProgram(options: RunOptions): Promise<ProgramRun | { error
             },
             call: (args) => {
                 invokes.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
+                if (args.token === "azure-native:authorization:getClientConfig") {
+                    return {
+                        subscriptionId: "00000000-0000-0000-0000-000000000000",
+                        tenantId: "11111111-2222-3333-4444-555555555555",
+                        objectId: "99999999-8888-7777-6666-555555555555",
+                        clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+                    };
+                }
                 if (args.token === "azure-native:containerservice:listManagedClusterUserCredentials") {
                     const cluster = String((args.inputs as Record<string, unknown>)["resourceName"]);
                     return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(aksExecKubeconfig(cluster)).toString("base64") }] };
