@@ -101,15 +101,21 @@ export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBe
     );
 
     const values = pulumi
-        .all({
-            genesisJson: args.besu.genesisJson,
-            validators: pulumi.all(args.besu.validators.map(resolveNode)),
-            sentries: pulumi.all(args.besu.sentries.map(resolveNode)),
-            nodesAllowlist: args.besu.nodesAllowlist,
-            fleetCidrs: args.besu.fleetCidrs,
-            p2pResourceGroupName: args.besu.p2pResourceGroupName,
-        })
-        .apply((fleet) => besuChartValues({ ...fleet, p2pPort: args.besu.p2pPort }, nodeKeySecretName, args.chartValues ?? {}));
+        .all([
+            args.besu.genesisJson,
+            pulumi.all(args.besu.validators.map(resolveNode)),
+            pulumi.all(args.besu.sentries.map(resolveNode)),
+            args.besu.nodesAllowlist,
+            args.besu.fleetCidrs,
+            args.besu.p2pResourceGroupName,
+        ])
+        .apply(([genesisJson, validators, sentries, nodesAllowlist, fleetCidrs, p2pResourceGroupName]) =>
+            besuChartValues(
+                { genesisJson, validators, sentries, nodesAllowlist, fleetCidrs, p2pResourceGroupName, p2pPort: args.besu.p2pPort },
+                nodeKeySecretName,
+                args.chartValues ?? {},
+            ),
+        );
 
     const chart = new k8s.helm.v4.Chart(
         `${name}-chart`,
