@@ -70,6 +70,7 @@ export function deployFleet(config: LoadedFleetConfig): Fleet | undefined {
                 tags: regionTags(baseTags, plan.name),
                 p2pAllowedCidrs: besu.fleetCidrs,
                 diagnosticsWorkspaceId: admin.logAnalyticsWorkspaceId,
+                besu: besu.regions[plan.name],
             }),
     );
     return { admin, besu, regions };

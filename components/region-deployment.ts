@@ -1,8 +1,11 @@
 import type * as azureInputs from "@pulumi/azure-native/types/input";
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PoolPlan, RegionPlan } from "../config/fleet-config";
+import { installBesu, type BesuRelease } from "./besu/release";
+import type { RegionBesuInputs } from "./besu/types";
 import { createRegionalCluster, sendDiagnostics } from "./cluster";
 import { KubeloginMode } from "./kubeconfig";
 
@@ -30,7 +33,14 @@ export interface RegionDeploymentArgs {
     p2pAllowedCidrs: pulumi.Input<string[]>;
     /** Log Analytics workspace (admin region) that receives the cluster's diagnostics. Default: none. */
     diagnosticsWorkspaceId?: pulumi.Input<string>;
+    /** The region's Besu nodes (keys, static IPs, genesis, peers) from BesuNetwork. Default: no Besu installed. */
+    besu?: RegionBesuInputs;
+    /** Besu chart value overrides (image tag, resources, ServiceMonitor). Default: the chart's values. */
+    besuChartValues?: Record<string, unknown>;
 }
+
+/** Built-in Azure role "Network Contributor": lets AKS put its load balancer on our static IPs. */
+const NETWORK_CONTRIBUTOR_ROLE = "4d97b98b-1d4f-4787-a291-c67834d212e7";
 
 /**
  * One validator region: resource group, network, AKS with system/validator/sentry pools,
@@ -49,6 +59,8 @@ export class RegionDeployment extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
     public readonly besuNamespace: k8s.core.v1.Namespace;
+    /** The Besu node-key Secret and chart, when the region runs Besu. */
+    public readonly besu?: BesuRelease;
 
     constructor(name: string, args: RegionDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chain138:index:RegionDeployment", name, {}, opts);
@@ -89,6 +101,30 @@ export class RegionDeployment extends pulumi.ComponentResource {
             },
             { parent: this, provider: built.provider },
         );
+
+        if (args.besu !== undefined) {
+            if (args.besu.region !== args.plan.name) {
+                throw new pulumi.ResourceError(`region ${args.plan.name} was given Besu inputs of ${args.besu.region}`, this);
+            }
+            // The static P2P IPs live in BesuNetwork's resource group; the cluster identity must be
+            // allowed to attach them to its load balancer before any LoadBalancer Service exists.
+            const client = authorization.getClientConfigOutput({ parent: this });
+            const p2pAccess = new authorization.RoleAssignment(
+                `${name}-p2p-ip-access`,
+                {
+                    principalId: built.cluster.identity.apply((identity) => identity?.principalId ?? ""),
+                    principalType: "ServicePrincipal",
+                    roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE}`,
+                    scope: pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${args.besu.p2pResourceGroupName}`,
+                },
+                { parent: this },
+            );
+            this.besu = installBesu(
+                `${name}-besu`,
+                { namespace: this.besuNamespace.metadata.name, besu: args.besu, chartValues: args.besuChartValues, tags: args.tags },
+                { parent: this, provider: built.provider, dependsOn: [p2pAccess] },
+            );
+        }
 
         this.region = args.plan.name;
         this.cluster = built.cluster;

@@ -119,9 +119,12 @@ describe("prod stack under mocks", () => {
         const providers = byType("pulumi:providers:kubernetes");
         assert.equal(providers.length, 25);
         // Every Kubernetes object goes through the provider of its own region's cluster.
-        for (const resource of run.resources.filter((r) => r.type.startsWith("kubernetes:"))) {
-            const prefix = resource.name.replace(/-(besu-ns|monitoring-ns|monitoring)$/, "");
-            assert.ok(resource.provider.includes(`::${prefix}-k8s::`), `${resource.name} uses ${resource.provider}`);
+        const byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
+        const kubernetesObjects = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+        assert.ok(kubernetesObjects.length >= 24 * 3 + 2);
+        for (const resource of kubernetesObjects) {
+            const owner = owningComponent(resource, byUrn)!;
+            assert.ok(resource.provider.includes(`::${owner.name}-k8s::`), `${resource.name} uses ${resource.provider}`);
         }
     });
 
@@ -212,5 +215,43 @@ describe("prod stack under mocks", () => {
         }
         const plain = JSON.stringify({ ...run.resolved, kubeconfigs: undefined });
         assert.doesNotMatch(plain, /kubelogin/, "no kubeconfig outside the secret output");
+    });
+
+    it("installs the Besu chart in every validator region with one genesis and the full validator mesh", () => {
+        const charts = byType("kubernetes:helm.sh/v4:Chart").filter((chart) => chart.name.startsWith("region-"));
+        assert.equal(charts.length, 24);
+        const genesis = new Set(charts.map((chart) => JSON.stringify((chart.inputs["values"] as Record<string, unknown>)["genesis"])));
+        assert.equal(genesis.size, 1, "same genesis bytes in every region");
+        const besu = run.resolved["besu"] as { validatorAddresses: string[]; enodes: Record<string, string> };
+        assert.equal(besu.validatorAddresses.length, 48);
+        const validatorEnodes = Object.entries(besu.enodes).filter(([name]) => name.includes("-validator-")).map(([, enode]) => enode);
+        assert.equal(validatorEnodes.length, 48);
+        for (const chart of charts) {
+            const values = JSON.stringify(chart.inputs["values"]);
+            // Every validator enode of the fleet reaches every region's chart (as static nodes or allowlist).
+            for (const enode of validatorEnodes) assert.ok(values.includes(enode), `${chart.name} lacks ${enode}`);
+        }
+        const secrets = byType("kubernetes:core/v1:Secret");
+        assert.equal(secrets.length, 24, "one node-key Secret per region");
+    });
+
+    it("lets each cluster attach only its own region's static P2P addresses", () => {
+        const grants = byType("azure-native:authorization:RoleAssignment");
+        assert.equal(grants.length, 24);
+        for (const grant of grants) {
+            const region = grant.name.replace(/^region-/, "").replace(/-p2p-ip-access$/, "");
+            assert.match(grant.inputs["scope"] as string, new RegExp(`/resourceGroups/chain138-p2p-${region}$`));
+            assert.match(grant.inputs["roleDefinitionId"] as string, /4d97b98b-1d4f-4787-a291-c67834d212e7$/);
+            assert.equal(grant.inputs["principalId"], `region-${region}-aks-principal`);
+        }
+    });
+
+    it("keeps node private keys out of every plain output", () => {
+        const keys = run.resources
+            .filter((resource) => resource.type === "pulumi-nodejs:dynamic:Resource")
+            .map((resource) => (resource.state["privateKey"] as string).slice(2));
+        assert.equal(keys.length, 72);
+        const plain = JSON.stringify({ ...run.resolved, kubeconfigs: undefined });
+        for (const key of keys) assert.ok(!plain.includes(key), "a node key reached a plain stack output");
     });
 });
