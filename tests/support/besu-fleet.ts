@@ -47,8 +47,9 @@ export function buildPlainFleet(validators = 2, sentries = 1, regions: readonly 
             multicall3RuntimeCode: multicall3RuntimeCode(),
         }),
     );
-    const allow = nodesAllowlist(nodes);
-    const cidrs = fleetCidrs(nodes.map((n) => n.ip));
+    const egress = Object.fromEntries(regions.map((r, i) => [r, `52.${Math.floor(i / 256)}.${i % 256}.9`]));
+    const allow = nodesAllowlist(nodes, egress);
+    const cidrs = fleetCidrs([...nodes.map((n) => n.ip), ...Object.values(egress)]);
     return {
         nodes,
         genesisJson,

@@ -114,8 +114,9 @@ export async function relay(
   attesters: readonly Wallet[],
   relayer: Signer,
 ): Promise<TransactionReceipt[]> {
+  if (relayer.provider === null) throw new Error("relayer signer needs a provider");
   const dest: Destination = {
-    chainId: (await relayer.provider!.getNetwork()).chainId,
+    chainId: (await relayer.provider.getNetwork()).chainId,
     router: String(destRouter.target),
     chainSelector: (await destRouter.getLocalChainSelector()) as bigint,
   };
