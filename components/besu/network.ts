@@ -102,7 +102,8 @@ export function planFleet(args: Pick<BesuNetworkArgs, "chainId" | "regions" | "p
 
 /**
  * The Chain 138 Besu network: per node a NodeKey (secret) and a Standard static public IP, per region a
- * resource group for those IPs; from them the genesis, the enode URLs and every region's inputs.
+ * resource group for those IPs and an egress IP (the cluster's outbound IP); from them the genesis, the
+ * enode URLs and every region's inputs.
  */
 export class BesuNetwork extends pulumi.ComponentResource {
     /** The genesis JSON, identical for every node. */
@@ -111,9 +112,9 @@ export class BesuNetwork extends pulumi.ComponentResource {
     public readonly validatorAddresses: pulumi.Output<string[]>;
     /** Every node's enode URL keyed by node name. */
     public readonly enodeUrls: pulumi.Output<Record<string, string>>;
-    /** The node-permissioning allowlist (every fleet enode). */
+    /** The node-permissioning allowlist (every fleet enode, and every node id at its region's egress IP). */
     public readonly nodesAllowlist: pulumi.Output<string[]>;
-    /** Every fleet public IP as a /32 CIDR. */
+    /** Every fleet public IP (node and egress) as a /32 CIDR. */
     public readonly fleetCidrs: pulumi.Output<string[]>;
     /** Per-region inputs keyed by Azure location. */
     public readonly regions: Readonly<Record<string, RegionBesuInputs>>;
@@ -138,6 +139,31 @@ export class BesuNetwork extends pulumi.ComponentResource {
                 new azure.resources.ResourceGroup(`${name}-p2p-${r.region}`, { resourceGroupName: `${prefix}-${r.region}`, location: r.region, tags }, { parent: this }),
             );
         }
+        const staticIp = (resourceName: string, region: string, ipName: string, zones: string[], extraTags: Record<string, string>) => {
+            const ip = new azure.network.PublicIPAddress(
+                resourceName,
+                {
+                    resourceGroupName: groups.get(region)!.name,
+                    location: region,
+                    publicIpAddressName: ipName,
+                    sku: { name: "Standard", tier: "Regional" },
+                    publicIPAllocationMethod: "Static",
+                    publicIPAddressVersion: "IPv4",
+                    zones: zones.length > 0 ? zones : undefined,
+                    tags: { ...tags, ...extraTags },
+                },
+                { parent: this },
+            );
+            const address = ip.ipAddress.apply((a) => {
+                if (!a) throw new Error(`public IP ${ipName} has no address`);
+                return a;
+            });
+            return { ip, address };
+        };
+        // One egress IP per region: the AKS outbound IP, so peers can admit connections this region opens.
+        const egress = new Map(
+            args.regions.map((r) => [r.region, staticIp(`${name}-${r.region}-egress-ip`, r.region, `${r.region}-egress`, r.zones, { "chain138-role": "egress" })]),
+        );
 
         interface BuiltNode extends PlannedNode {
             key: NodeKey;
@@ -146,25 +172,10 @@ export class BesuNetwork extends pulumi.ComponentResource {
             enode: pulumi.Output<string>;
         }
         const built: BuiltNode[] = plan.map((n) => {
-            const rg = groups.get(n.region)!;
             const key = new NodeKey(`${name}-${n.name}-key`, { label: n.name, rotation: args.keyRotation ?? "1" }, { parent: this });
-            const ip = new azure.network.PublicIPAddress(
-                `${name}-${n.name}-ip`,
-                {
-                    resourceGroupName: rg.name,
-                    location: n.region,
-                    publicIpAddressName: `${n.name}-p2p`,
-                    sku: { name: "Standard", tier: "Regional" },
-                    publicIPAllocationMethod: "Static",
-                    publicIPAddressVersion: "IPv4",
-                    zones: n.zones.length > 0 ? n.zones : undefined,
-                    tags: { ...tags, "chain138-node": n.name, "chain138-role": n.role },
-                },
-                { parent: this },
-            );
-            const publicIp = ip.ipAddress.apply((a) => {
-                if (!a) throw new Error(`public IP of ${n.name} has no address`);
-                return a;
+            const { ip, address: publicIp } = staticIp(`${name}-${n.name}-ip`, n.region, `${n.name}-p2p`, n.zones, {
+                "chain138-node": n.name,
+                "chain138-role": n.role,
             });
             const enode = pulumi.all([key.publicKey, publicIp]).apply(([pub, addr]) => enodeUrl(pub, addr, port));
             return { ...n, key, ip, publicIp, enode };
@@ -199,8 +210,18 @@ export class BesuNetwork extends pulumi.ComponentResource {
                 ),
             );
         this.enodeUrls = fleet.apply((peers) => Object.fromEntries(peers.map((p) => [p.name, p.enode])));
-        this.nodesAllowlist = fleet.apply(nodesAllowlist);
-        this.fleetCidrs = pulumi.all(built.map((b) => b.publicIp)).apply(fleetCidrs);
+        const egressRegions = [...egress.keys()];
+        const egressIps = pulumi
+            .all(egressRegions.map((r) => egress.get(r)!.address))
+            .apply((ips) => Object.fromEntries(egressRegions.map((r, i) => [r, ips[i]])) as Record<string, string>);
+        this.nodesAllowlist = pulumi.all([fleet, egressIps]).apply(([peers, ips]) => nodesAllowlist(peers, ips));
+        this.fleetCidrs = pulumi
+            .all([...built.map((b) => b.publicIp), ...egressRegions.map((r) => egress.get(r)!.address)])
+            .apply((ips) => {
+                const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
+                if (dup !== undefined) throw new Error(`public IP ${dup} is assigned twice in the fleet`);
+                return fleetCidrs(ips);
+            });
 
         const nodeInputs = (b: BuiltNode): BesuNodeInputs => ({
             name: b.name,
@@ -228,6 +249,8 @@ export class BesuNetwork extends pulumi.ComponentResource {
                 nodesAllowlist: this.nodesAllowlist,
                 fleetCidrs: this.fleetCidrs,
                 p2pResourceGroupName: groups.get(r.region)!.name,
+                egressPublicIpId: egress.get(r.region)!.ip.id,
+                egressPublicIp: egress.get(r.region)!.address,
             };
         }
         this.regions = regions;

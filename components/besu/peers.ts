@@ -45,9 +45,27 @@ export function sentryStaticNodes(peers: readonly FleetPeer[], region: string): 
     return peers.filter((p) => p.role === "validator" && p.region === region).map((p) => p.enode);
 }
 
-/** The node-permissioning allowlist: every fleet enode, in fleet order. */
-export function nodesAllowlist(peers: readonly FleetPeer[]): string[] {
-    return peers.map((p) => p.enode);
+/**
+ * The node-permissioning allowlist: every fleet enode (fleet order), then, when `egressIps` maps a region
+ * to its egress IP, every node's id at its region's egress IP.
+ *
+ * Why the second part: Besu's allowlist matches an inbound peer on (id, source IP, advertised port), and
+ * a connection a node initiates leaves the cluster through the region's outbound SNAT IP, not through the
+ * node's P2P LoadBalancer IP. With AKS's outbound IP pinned to the region egress IP, listing
+ * `enode://<id>@<egress ip>:<port>` admits exactly the fleet's keys arriving from the fleet's egress IPs.
+ */
+export function nodesAllowlist(peers: readonly FleetPeer[], egressIps: Readonly<Record<string, string>> = {}): string[] {
+    const out = peers.map((p) => p.enode);
+    for (const p of peers) {
+        const egress = egressIps[p.region];
+        if (egress === undefined) continue;
+        if (!isIpv4(egress)) throw new Error(`egress IP of ${p.region} is not an IPv4 address: ${JSON.stringify(egress)}`);
+        const { id, port } = parseEnodeUrl(p.enode);
+        out.push(`enode://${id}@${egress}:${port}`);
+    }
+    const dup = out.find((e, i) => out.indexOf(e) !== i);
+    if (dup !== undefined) throw new Error(`allowlist entry ${dup.slice(0, 30)}… appears twice (an egress IP equals a node IP?)`);
+    return out;
 }
 
 /** Fleet public IPs as sorted, de-duplicated `/32` CIDRs (NSG rules, `loadBalancerSourceRanges`). */

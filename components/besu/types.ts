@@ -41,10 +41,18 @@ export interface RegionBesuInputs {
     validators: BesuNodeInputs[];
     /** The region's sentry/RPC nodes. */
     sentries: BesuNodeInputs[];
-    /** Node permissioning allowlist: every fleet enode URL. */
+    /** Node permissioning allowlist: every fleet enode URL, plus every node id at its region's egress IP. */
     nodesAllowlist: pulumi.Output<string[]>;
-    /** Every fleet public IP as a `/32` CIDR, sorted. */
+    /** Every fleet public IP (node P2P IPs and region egress IPs) as a `/32` CIDR, sorted. */
     fleetCidrs: pulumi.Output<string[]>;
+    /**
+     * ARM id of the region's egress public IP. The region's AKS cluster must use it as its only outbound
+     * IP (`networkProfile.loadBalancerProfile.outboundIPs.publicIPs: [{ id }]`): peers admit this region's
+     * nodes by it (allowlist and `loadBalancerSourceRanges`).
+     */
+    egressPublicIpId: pulumi.Output<string>;
+    /** The region's egress IPv4 address. */
+    egressPublicIp: pulumi.Output<string>;
     /** Resource group holding the region's P2P public IPs. */
     p2pResourceGroupName: pulumi.Output<string>;
 }

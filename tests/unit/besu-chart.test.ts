@@ -121,7 +121,7 @@ test("each node has a P2P LoadBalancer on its static IP, fleet-only source range
         assert.equal(a["service.beta.kubernetes.io/azure-load-balancer-resource-group"], "chain138-p2p-japaneast");
         assert.equal(svc.spec.externalTrafficPolicy, "Local");
         assert.deepEqual(svc.spec.loadBalancerSourceRanges, region.fleetCidrs);
-        assert.equal(svc.spec.loadBalancerSourceRanges.length, 72);
+        assert.equal(svc.spec.loadBalancerSourceRanges.length, 72 + 24, "72 node IPs + 24 region egress IPs");
         assert.ok(!svc.spec.loadBalancerSourceRanges.includes("0.0.0.0/0"));
         assert.deepEqual(svc.spec.ports.map((p: Any) => p.protocol).sort(), ["TCP", "UDP"]);
         assert.equal(svc.spec.selector["chain138.io/node"], n.name, "selects exactly its node");
@@ -179,7 +179,8 @@ test("config.toml parses, uses secure RPC settings, and names files that the pod
         assert.equal(statics.length, role === "validator" ? 47 : 2);
         const perms = parseFlatToml(readFile(toml["permissions-nodes-config-file"] as string));
         assert.deepEqual(perms["nodes-allowlist"], region.nodesAllowlist);
-        assert.equal((perms["nodes-allowlist"] as string[]).length, 72);
+        assert.equal((perms["nodes-allowlist"] as string[]).length, 144, "72 enodes + the same ids at their egress IPs");
+        for (const n of fleet.nodes) assert.ok((perms["nodes-allowlist"] as string[]).includes(n.enode), `${n.name} allowed`);
         // Node identity and transport.
         assert.equal(toml["p2p-host"], me.publicIp);
         assert.equal(toml["nat-method"], "NONE");

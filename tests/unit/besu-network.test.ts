@@ -108,9 +108,18 @@ test("every sentry's static nodes are its region's validators", () => {
     }
 });
 
-test("allowlist holds every fleet enode and CIDRs every fleet IP as /32", () => {
-    assert.deepEqual([...allowlist].sort(), nodes.map((n) => n.enode).sort());
-    assert.deepEqual([...cidrs].sort(), nodes.map((n) => `${n.ip}/32`).sort());
+test("allowlist holds every fleet enode (and each id at its region egress IP); CIDRs every fleet IP as /32", async () => {
+    const egress: Record<string, string> = {};
+    for (const region of FLEET_REGIONS) {
+        egress[region] = await valueOf(net.regionInputs(region).egressPublicIp);
+        assert.match(await valueOf(net.regionInputs(region).egressPublicIpId), /egress-ip/);
+    }
+    assert.equal(new Set(Object.values(egress)).size, 24, "one distinct egress IP per region");
+    const viaEgress = nodes.map((n) => `enode://${parseEnodeUrl(n.enode).id}@${egress[n.region]}:30303`);
+    assert.deepEqual([...allowlist].sort(), [...nodes.map((n) => n.enode), ...viaEgress].sort());
+    assert.equal(allowlist.length, 144);
+    assert.deepEqual([...cidrs].sort(), [...nodes.map((n) => `${n.ip}/32`), ...Object.values(egress).map((ip) => `${ip}/32`)].sort());
+    assert.equal(cidrs.length, 96);
     for (const region of FLEET_REGIONS) {
         const r = net.regionInputs(region);
         assert.equal(r.nodesAllowlist, net.nodesAllowlist);
@@ -146,7 +155,7 @@ test("Azure resources: a P2P resource group per region, Standard static IPs, zon
     assert.deepEqual(groups.map((g) => g.inputs["resourceGroupName"]).sort(), FLEET_REGIONS.map((r) => `chain138-p2p-${r}`).sort());
     for (const g of groups) assert.equal(`chain138-p2p-${g.inputs["location"]}`, g.inputs["resourceGroupName"]);
     const ips = seen.filter((s) => s.type === "azure-native:network:PublicIPAddress");
-    assert.equal(ips.length, 72);
+    assert.equal(ips.length, 72 + 24, "one per node plus one egress IP per region");
     for (const ip of ips) {
         assert.deepEqual(ip.inputs["sku"], { name: "Standard", tier: "Regional" });
         assert.equal(ip.inputs["publicIPAllocationMethod"], "Static");
