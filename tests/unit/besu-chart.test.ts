@@ -79,6 +79,7 @@ test("one StatefulSet per node; validators and sentries on their own tainted poo
         assert.equal(pod.securityContext.runAsUser, 1000);
         assert.equal(pod.securityContext.runAsNonRoot, true);
         const c = pod.containers[0];
+        assert.deepEqual(c.command, ["/opt/besu/bin/besu"], "non-root: run besu directly, not the root entry script");
         assert.equal(c.securityContext.allowPrivilegeEscalation, false);
         assert.equal(c.livenessProbe.httpGet.path, "/liveness");
         assert.match(c.readinessProbe.httpGet.path, /^\/readiness\?minPeers=1&maxBlocksBehind=2$/);
