@@ -11,6 +11,16 @@ import { parseFlatToml } from "../support/besu-toml";
 import { besuChartValues, type ChartFleetInputs } from "../../components/besu/chart-values";
 import { BESU_CHART_PATH } from "../../components/besu/release";
 
+// Besu CLI options this chart may write, each checked against the Besu CLI reference
+// (hyperledger/besu-docs docs/public-networks/reference/cli/options.md, "Configuration file" tabs).
+const BESU_OPTIONS = new Set([
+    "data-path", "genesis-file", "node-private-key-file", "sync-mode", "data-storage-format", "logging",
+    "p2p-enabled", "p2p-host", "p2p-interface", "p2p-port", "nat-method", "discovery-enabled", "static-nodes-file",
+    "max-peers", "permissions-nodes-config-file-enabled", "permissions-nodes-config-file",
+    "rpc-http-enabled", "rpc-http-host", "rpc-http-port", "rpc-http-api", "rpc-http-cors-origins",
+    "rpc-ws-enabled", "rpc-ws-host", "rpc-ws-port", "rpc-ws-api", "metrics-enabled", "metrics-host", "metrics-port",
+]);
+
 type Obj = Record<string, unknown> & { kind: string; metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> } };
 // Loose accessors for rendered manifests (shape asserted as we go).
 type Any = ReturnType<typeof JSON.parse>;
@@ -166,6 +176,7 @@ test("config.toml parses, uses secure RPC settings, and names files that the pod
             assert.fail(`${node}: ${path} is on volume ${mount.name}, which provides no files`);
         };
         const toml = parseFlatToml(readFile(configArg.slice("--config-file=".length)));
+        for (const key of Object.keys(toml)) assert.ok(BESU_OPTIONS.has(key), `${node}: "${key}" is not a Besu option we checked`);
         for (const key of ["genesis-file", "node-private-key-file", "static-nodes-file", "permissions-nodes-config-file"]) {
             assert.equal(typeof toml[key], "string", `${node}: ${key}`);
             assert.ok(readFile(toml[key] as string).length > 0, `${node}: ${key} -> ${toml[key]}`);
