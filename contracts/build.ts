@@ -62,6 +62,7 @@ function inputsHash(files: string[]): string {
   h.update(solcVersion());
   h.update(JSON.stringify(COMPILER_SETTINGS));
   h.update(readFileSync(__filename));
+  h.update(readFileSync(path.join(__dirname, "compiler.ts")));
   for (const f of files) h.update(f).update(readFileSync(path.join(REPO_ROOT, f)));
   for (const pkg of ["@openzeppelin/contracts", "@openzeppelin/contracts-5.3.0", "@chainlink/contracts-ccip"]) {
     h.update(readFileSync(path.join(REPO_ROOT, "node_modules", pkg, "package.json")));

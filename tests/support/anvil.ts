@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { JsonRpcProvider, Wallet } from "ethers";
+import { JsonRpcProvider, Wallet, getAddress } from "ethers";
 
 /** Options for {@link startAnvil}. */
 export interface AnvilOptions {
@@ -138,7 +138,11 @@ async function launch(opts: AnvilOptions): Promise<AnvilNode> {
     await new Promise((r) => setTimeout(r, 50));
   }
   const config = JSON.parse(readFileSync(configOut, "utf8")) as AnvilConfigOut;
-  const accounts = config.available_accounts.map((address, i) => ({ address, privateKey: config.private_keys[i] }));
+  // anvil writes lowercase addresses; hand out checksummed ones like ethers does.
+  const accounts = config.available_accounts.map((address, i) => ({
+    address: getAddress(address),
+    privateKey: config.private_keys[i],
+  }));
 
   const provider = (): JsonRpcProvider => {
     const p = new JsonRpcProvider(rpcUrl, chainId, { staticNetwork: true, cacheTimeout: -1 });

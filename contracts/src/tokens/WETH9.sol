@@ -18,10 +18,8 @@ contract WETH9 {
     /// @notice Token decimals.
     uint8 public constant decimals = 18;
 
-    /// @notice Balance of each holder.
-    mapping(address account => uint256) public balanceOf;
-    /// @notice Allowance granted by an owner to a spender.
-    mapping(address owner => mapping(address spender => uint256)) public allowance;
+    mapping(address account => uint256) private _balances;
+    mapping(address owner => mapping(address spender => uint256)) private _allowances;
 
     /// @notice Emitted when `owner` sets `spender`'s allowance to `value`.
     /// @param owner Token holder.
@@ -70,7 +68,7 @@ contract WETH9 {
 
     /// @notice Wraps `msg.value` ether for the caller.
     function deposit() public payable virtual {
-        balanceOf[msg.sender] += msg.value;
+        _balances[msg.sender] += msg.value;
         emit Deposit(msg.sender, msg.value);
     }
 
@@ -79,14 +77,29 @@ contract WETH9 {
      * @param wad Amount to unwrap.
      */
     function withdraw(uint256 wad) public virtual {
-        uint256 balance = balanceOf[msg.sender];
+        uint256 balance = _balances[msg.sender];
         if (balance < wad) revert InsufficientBalance(msg.sender, balance, wad);
         unchecked {
-            balanceOf[msg.sender] = balance - wad;
+            _balances[msg.sender] = balance - wad;
         }
         emit Withdrawal(msg.sender, wad);
         (bool ok, ) = payable(msg.sender).call{value: wad}("");
         if (!ok) revert EtherTransferFailed(msg.sender, wad);
+    }
+
+    /// @notice Balance of `account`.
+    /// @param account The holder.
+    /// @return balance Its balance.
+    function balanceOf(address account) public view virtual returns (uint256 balance) {
+        return _balances[account];
+    }
+
+    /// @notice Amount `spender` may move on behalf of `owner`.
+    /// @param owner The holder.
+    /// @param spender The spender.
+    /// @return remaining The allowance.
+    function allowance(address owner, address spender) public view virtual returns (uint256 remaining) {
+        return _allowances[owner][spender];
     }
 
     /// @notice Total wrapped ether, i.e. the ether held by this contract.
@@ -102,7 +115,7 @@ contract WETH9 {
      * @return ok Always true.
      */
     function approve(address guy, uint256 wad) public virtual returns (bool ok) {
-        allowance[msg.sender][guy] = wad;
+        _allowances[msg.sender][guy] = wad;
         emit Approval(msg.sender, guy, wad);
         return true;
     }
@@ -126,21 +139,21 @@ contract WETH9 {
      * @return ok Always true (failures revert).
      */
     function transferFrom(address src, address dst, uint256 wad) public virtual returns (bool ok) {
-        uint256 balance = balanceOf[src];
+        uint256 balance = _balances[src];
         if (balance < wad) revert InsufficientBalance(src, balance, wad);
         if (src != msg.sender) {
-            uint256 allowed = allowance[src][msg.sender];
+            uint256 allowed = _allowances[src][msg.sender];
             if (allowed != type(uint256).max) {
                 if (allowed < wad) revert InsufficientAllowance(src, msg.sender, allowed, wad);
                 unchecked {
-                    allowance[src][msg.sender] = allowed - wad;
+                    _allowances[src][msg.sender] = allowed - wad;
                 }
             }
         }
         unchecked {
-            balanceOf[src] = balance - wad;
+            _balances[src] = balance - wad;
         }
-        balanceOf[dst] += wad;
+        _balances[dst] += wad;
         emit Transfer(src, dst, wad);
         return true;
     }
