@@ -1,5 +1,5 @@
 /**
- * Runs the real program (index.ts) under Pulumi's mock runtime with a real stack file, the way
+ * Runs the real program (index.ts) offline under Pulumi's mock runtime with a real stack file, the way
  * the CLI would hand it config: project defaults from Pulumi.yaml, then Pulumi.<stack>.yaml,
  * then the test's overrides, all as strings. It records every registration with what the mock
  * API hides (parent, dependencies, custom timeouts, secret outputs) by wrapping the mock monitor.
@@ -8,9 +8,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { nodeKeyProvider, type NodeKeyProviderInputs } from "../../components/besu/node-key";
+import { nodeKeyProvider, type NodeKeyProviderInputs } from "../components/besu/node-key";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const REPO_ROOT = path.resolve(__dirname, "..");
 export const PROJECT = "chain138";
 
 /** A well-known anvil dev key: only ever used on test chains. */
