@@ -75,7 +75,6 @@ export interface GenesisAccount {
     balance: string;
     nonce?: string;
     code?: string;
-    comment?: string;
 }
 
 /** The genesis document (key order is the order it is serialised in). */
@@ -205,11 +204,12 @@ export function buildQbftGenesis(params: QbftGenesisParams): QbftGenesis {
     const timestamp = params.timestamp ?? 0;
     if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new Error(`timestamp must be a non-negative integer; got ${timestamp}`);
 
+    // No "comment" fields: Besu ignores them but geth-format tools (anvil --init) reject them.
     const alloc: Record<string, GenesisAccount> = {};
     const entries: [string, GenesisAccount][] = [
         [deployer, { balance: toQuantity(params.deployerBalanceWei ?? 10n ** 24n, "deployerBalanceWei") }],
-        [CREATE2_PROXY_ADDRESS, { balance: "0x0", nonce: "0x1", code: CREATE2_PROXY_RUNTIME_CODE, comment: "CREATE2 deterministic deployment proxy" }],
-        [MULTICALL3_ADDRESS, { balance: "0x0", nonce: "0x1", code: multicall3, comment: "Multicall3" }],
+        [CREATE2_PROXY_ADDRESS, { balance: "0x0", nonce: "0x1", code: CREATE2_PROXY_RUNTIME_CODE }],
+        [MULTICALL3_ADDRESS, { balance: "0x0", nonce: "0x1", code: multicall3 }],
     ];
     for (const [addr, account] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         alloc[addr.slice(2)] = account;
