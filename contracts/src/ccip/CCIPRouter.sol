@@ -90,6 +90,7 @@ contract CCIPRouter is IRouterClient, Ownable2Step, EIP712, ReentrancyGuard {
         address[] attesters;
     }
 
+    /// @dev Stored lane configuration (attesters live in `_attesters`).
     struct Lane {
         bool enabled;
         address remoteRouter;
@@ -250,7 +251,7 @@ contract CCIPRouter is IRouterClient, Ownable2Step, EIP712, ReentrancyGuard {
     }
 
     /**
-     * @notice Tokens transferable to `destChainSelector`: none, this router moves no tokens.
+     * @notice Tokens transferable to a destination chain: none, this router moves no tokens.
      * @return tokens Empty list.
      */
     function getSupportedTokens(uint64) external pure virtual returns (address[] memory tokens) {

@@ -105,16 +105,19 @@ contract MultiSig is ReentrancyGuard {
     /// @param returnData Revert data.
     error ExecutionFailed(uint256 txId, bytes returnData);
 
+    /// @dev Restricts to current owners.
     modifier onlyOwner() {
         if (!_isOwner[msg.sender]) revert NotOwner(msg.sender);
         _;
     }
 
+    /// @dev Restricts to calls the wallet makes to itself (executed transactions).
     modifier onlyWallet() {
         if (msg.sender != address(this)) revert OnlyWallet(msg.sender);
         _;
     }
 
+    /// @dev Requires `txId` to exist and not be executed yet.
     modifier exists(uint256 txId) {
         if (txId >= _transactions.length) revert UnknownTransaction(txId);
         if (_transactions[txId].executed) revert AlreadyExecuted(txId);

@@ -28,6 +28,7 @@ contract Aggregator is AggregatorV3Interface, Ownable2Step {
     /// @notice Denominator of {deviationThreshold}.
     uint256 public constant DEVIATION_DENOMINATOR = 1e8;
 
+    /// @dev One stored round (`answeredInRound` is always the round itself).
     struct Round {
         int256 answer;
         uint64 startedAt;
