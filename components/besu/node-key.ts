@@ -62,7 +62,8 @@ export const nodeKeyProvider: pulumi.dynamic.ResourceProvider<NodeKeyProviderInp
         try {
             return { inputs: checkInputs(news as unknown as Record<string, unknown>) };
         } catch (e) {
-            return { failures: [{ property: "label", reason: (e as Error).message }] };
+            const reason = (e as Error).message;
+            return { failures: [{ property: reason.includes('"rotation"') ? "rotation" : "label", reason }] };
         }
     },
 

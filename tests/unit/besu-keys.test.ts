@@ -3,6 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SigningKey, Wallet } from "ethers";
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import {
     deriveNodeIdentity,
@@ -106,4 +108,17 @@ test("the serialised provider contains no key material", async () => {
     const order = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
     const stripped = text.split(order.toString(10)).join("").split(order.toString(16)).join("");
     assert.ok(!/[0-9a-fA-F]{64}/.test(stripped), "no 32-byte constant other than the curve order");
+});
+
+test("the serialised provider (what state keeps) still generates valid keys when re-hydrated", async () => {
+    const serialized = await pulumi.runtime.serializeFunction(() => nodeKeyProvider, { isFactoryFunction: true });
+    const mod: { exports: Record<string, unknown> } = { exports: {} };
+    const req = createRequire(join(__dirname, "..", "..", "package.json"));
+    new Function("exports", "require", "module", serialized.text)(mod.exports, req, mod);
+    // isFactoryFunction: the module already called the factory, so the export is the provider itself.
+    const revived = mod.exports[serialized.exportName] as typeof nodeKeyProvider;
+    assert.equal(typeof revived.create, "function");
+    const created = await revived.create({ label: "revived", rotation: "1" });
+    assert.equal(new Wallet(created.outs!.privateKey).address, created.outs!.address);
+    assert.equal(new SigningKey(created.outs!.privateKey).publicKey.slice(4), created.outs!.publicKey);
 });
