@@ -136,6 +136,15 @@ describe("CCIPRouter sending", () => {
     await expectRevert((source.connect(user) as Contract).withdrawFees.staticCall(ZeroAddress, user.address, 1n), source, "OwnableUnauthorizedAccount", [user.address]);
   });
 
+  it("lets the owner withdraw native fees and disable lanes", async () => {
+    const collected = await provider.getBalance(source.target);
+    assert.ok(collected > 0n);
+    const to = makeAttesters(1)[0].address;
+    await mined(source.withdrawFees(ZeroAddress, to, collected));
+    assert.equal(await provider.getBalance(to), collected);
+    await expectRevert(source.disableLane.staticCall(9n), source, "LaneNotEnabled", [9n]);
+  });
+
   it("validates lane configuration and restricts it to the owner", async () => {
     const addrs = attesters.map((a) => a.address);
     await expectRevert(source.setLane.staticCall(DST, dest.target, addrs, 0), source, "InvalidLaneConfig", [DST, 0n, 3n]);

@@ -57,6 +57,9 @@ describe("Multicall3", () => {
     await expectRevert(mc.aggregate3.staticCall([{ ...bad, allowFailure: false }]), mc, "CallFailed");
     const [bn, , res] = (await mc.blockAndAggregate.staticCall([good])) as [bigint, string, { success: boolean }[]];
     assert.ok(bn > 0n && res[0].success);
+    const [, , tried2] = (await mc.tryBlockAndAggregate.staticCall(false, [bad, good])) as [bigint, string, { success: boolean }[]];
+    assert.deepEqual(tried2.map((r) => r.success), [false, true]);
+    await expectRevert(mc.blockAndAggregate.staticCall([good, bad]), mc, "CallFailed");
   });
 
   it("aggregate3Value forwards value and requires the exact sum", async () => {
