@@ -1,14 +1,11 @@
 // MultiSig thresholds, confirmations and self-governed owner changes; owning suite contracts; CREATE2 deployment.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Contract, ContractFactory, ZeroAddress, concat, getCreate2Address, id, keccak256, parseEther, type JsonRpcProvider, type Wallet } from "ethers";
+import { Contract, ContractFactory, ZeroAddress, id, parseEther, type JsonRpcProvider, type Wallet } from "ethers";
 import { loadArtifact } from "../../contracts/artifacts";
 import { startAnvil, type AnvilNode } from "../support/anvil";
-import { attach, deploy } from "../support/deploy";
+import { CREATE2_PROXY, attach, create2Address, deploy, deployCreate2 } from "../support/deploy";
 import { expectRevert, mined } from "../support/assertions";
-
-/** The CREATE2 deterministic-deployment proxy anvil predeploys. */
-const CREATE2_PROXY = "0x4e59b44847b379578588920ca78fbf26c0b4956c";
 
 let node: AnvilNode;
 let provider: JsonRpcProvider;
@@ -155,11 +152,10 @@ describe("CREATE2 deployment", () => {
   it("deploys an Ownable contract through the deterministic-deployment proxy with the intended owner", async () => {
     assert.notEqual(await provider.getCode(CREATE2_PROXY), "0x", "anvil predeploys the CREATE2 proxy");
     const art = loadArtifact("CCIPRouter");
-    const factory = new ContractFactory(art.abi, art.bytecode, o1);
-    const initCode = (await factory.getDeployTransaction(o2.address, 138n)).data;
     const salt = id("chain138/CCIPRouter");
-    const expected = getCreate2Address(CREATE2_PROXY, salt, keccak256(initCode));
-    await (await o1.sendTransaction({ to: CREATE2_PROXY, data: concat([salt, initCode]) })).wait();
+    const expected = await create2Address(art, salt, o2.address, 138n);
+    const { address } = await deployCreate2("CCIPRouter", o1, salt, o2.address, 138n);
+    assert.equal(address, expected);
     // Same runtime size as compiled (the bytes differ only where immutables are filled in).
     assert.equal((await provider.getCode(expected)).length, art.deployedBytecode.length);
     const router = attach("CCIPRouter", expected, provider);
