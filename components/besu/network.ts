@@ -100,6 +100,158 @@ export function planFleet(args: Pick<BesuNetworkArgs, "chainId" | "regions" | "p
     return nodes;
 }
 
+/** Everything {@link createBesuNetwork} produces. */
+export interface BesuNetworkOutputs {
+    /** Genesis JSON (same bytes for every node). */
+    genesisJson: pulumi.Output<string>;
+    /** Validator addresses in fleet order. */
+    validatorAddresses: pulumi.Output<string[]>;
+    /** Enode URL per node name. */
+    enodeUrls: pulumi.Output<Record<string, string>>;
+    /** Node-permissioning allowlist. */
+    nodesAllowlist: pulumi.Output<string[]>;
+    /** Fleet public IPs as /32 CIDRs. */
+    fleetCidrs: pulumi.Output<string[]>;
+    /** Per-region inputs keyed by Azure location. */
+    regions: Record<string, RegionBesuInputs>;
+}
+
+/** Creates the network's resources under `parent` and derives every output from them. */
+export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: pulumi.Resource): BesuNetworkOutputs {
+    let plan: PlannedNode[];
+    try {
+        plan = planFleet(args);
+    } catch (e) {
+        throw new pulumi.ResourceError(`BesuNetwork ${name}: ${(e as Error).message}`, parent);
+    }
+    const port = args.p2pPort ?? DEFAULT_P2P_PORT;
+    const tags = args.tags ?? {};
+    const prefix = args.p2pResourceGroupPrefix ?? "chain138-p2p";
+
+    const groups = new Map<string, azure.resources.ResourceGroup>();
+    for (const r of args.regions) {
+        groups.set(
+            r.region,
+            new azure.resources.ResourceGroup(`${name}-p2p-${r.region}`, { resourceGroupName: `${prefix}-${r.region}`, location: r.region, tags }, { parent }),
+        );
+    }
+    const staticIp = (resourceName: string, region: string, ipName: string, zones: string[], extraTags: Record<string, string>) => {
+        const ip = new azure.network.PublicIPAddress(
+            resourceName,
+            {
+                resourceGroupName: groups.get(region)!.name,
+                location: region,
+                publicIpAddressName: ipName,
+                sku: { name: "Standard", tier: "Regional" },
+                publicIPAllocationMethod: "Static",
+                publicIPAddressVersion: "IPv4",
+                zones: zones.length > 0 ? zones : undefined,
+                tags: { ...tags, ...extraTags },
+            },
+            { parent },
+        );
+        const address = ip.ipAddress.apply((a) => {
+            if (!a) throw new Error(`public IP ${ipName} has no address`);
+            return a;
+        });
+        return { ip, address };
+    };
+    // One egress IP per region: the AKS outbound IP, so peers can admit connections this region opens.
+    const egress = new Map(
+        args.regions.map((r) => [r.region, staticIp(`${name}-${r.region}-egress-ip`, r.region, `${r.region}-egress`, r.zones, { "chain138-role": "egress" })]),
+    );
+
+    interface BuiltNode extends PlannedNode {
+        key: NodeKey;
+        ip: azure.network.PublicIPAddress;
+        publicIp: pulumi.Output<string>;
+        enode: pulumi.Output<string>;
+    }
+    const built: BuiltNode[] = plan.map((n) => {
+        const key = new NodeKey(`${name}-${n.name}-key`, { label: n.name, rotation: args.keyRotation ?? "1" }, { parent });
+        const { ip, address: publicIp } = staticIp(`${name}-${n.name}-ip`, n.region, `${n.name}-p2p`, n.zones, {
+            "chain138-node": n.name,
+            "chain138-role": n.role,
+        });
+        const enode = pulumi.all([key.publicKey, publicIp]).apply(([pub, addr]) => enodeUrl(pub, addr, port));
+        return { ...n, key, ip, publicIp, enode };
+    });
+
+    // The fleet topology as one plain value; every peer list is derived from it.
+    const fleet: pulumi.Output<FleetPeer[]> = pulumi
+        .all(built.map((b) => b.enode))
+        .apply((enodes) => {
+            const peers = built.map((b, i) => ({ name: b.name, region: b.region, role: b.role, enode: enodes[i] }));
+            checkFleet(peers);
+            return peers;
+        });
+
+    const validators = built.filter((b) => b.role === "validator");
+    const validatorAddresses = pulumi.all(validators.map((v) => v.key.address));
+    const genesisJson = pulumi
+        .all([validatorAddresses, args.deployerAddress, args.multicall3RuntimeCode])
+        .apply(([addresses, deployer, multicall3]) =>
+            renderGenesisJson(
+                buildQbftGenesis({
+                    chainId: args.chainId,
+                    validators: addresses,
+                    deployerAddress: deployer,
+                    multicall3RuntimeCode: multicall3,
+                    deployerBalanceWei: args.genesis?.deployerBalanceWei,
+                    gasLimit: args.genesis?.gasLimit,
+                    baseFeePerGas: args.genesis?.baseFeePerGas,
+                    timestamp: args.genesis?.timestamp,
+                    qbft: args.genesis?.qbft,
+                }),
+            ),
+        );
+    const enodeUrls = fleet.apply((peers) => Object.fromEntries(peers.map((p) => [p.name, p.enode])));
+    const egressRegions = [...egress.keys()];
+    const egressIps = pulumi
+        .all(egressRegions.map((r) => egress.get(r)!.address))
+        .apply((ips) => Object.fromEntries(egressRegions.map((r, i) => [r, ips[i]])) as Record<string, string>);
+    const allowlist = pulumi.all([fleet, egressIps]).apply(([peers, ips]) => nodesAllowlist(peers, ips));
+    const cidrs = pulumi
+        .all([...built.map((b) => b.publicIp), ...egressRegions.map((r) => egress.get(r)!.address)])
+        .apply((ips) => {
+            const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
+            if (dup !== undefined) throw new Error(`public IP ${dup} is assigned twice in the fleet`);
+            return fleetCidrs(ips);
+        });
+
+    const nodeInputs = (b: BuiltNode): BesuNodeInputs => ({
+        name: b.name,
+        role: b.role,
+        index: b.index,
+        address: b.key.address,
+        enodeUrl: b.enode,
+        publicIp: b.publicIp,
+        publicIpName: b.ip.name,
+        publicIpResourceGroup: groups.get(b.region)!.name,
+        privateKey: pulumi.secret(b.key.privateKey),
+        staticNodes: fleet.apply((peers) => (b.role === "validator" ? validatorStaticNodes(peers, b.name) : sentryStaticNodes(peers, b.region))),
+    });
+    const regions: Record<string, RegionBesuInputs> = {};
+    for (const r of args.regions) {
+        const mine = built.filter((b) => b.region === r.region);
+        regions[r.region] = {
+            region: r.region,
+            chainId: args.chainId,
+            p2pPort: port,
+            zones: [...r.zones],
+            genesisJson,
+            validators: mine.filter((b) => b.role === "validator").map(nodeInputs),
+            sentries: mine.filter((b) => b.role === "sentry").map(nodeInputs),
+            nodesAllowlist: allowlist,
+            fleetCidrs: cidrs,
+            p2pResourceGroupName: groups.get(r.region)!.name,
+            egressPublicIpId: egress.get(r.region)!.ip.id,
+            egressPublicIp: egress.get(r.region)!.address,
+        };
+    }
+    return { genesisJson, validatorAddresses, enodeUrls, nodesAllowlist: allowlist, fleetCidrs: cidrs, regions };
+}
+
 /**
  * The Chain 138 Besu network: per node a NodeKey (secret) and a Standard static public IP, per region a
  * resource group for those IPs and an egress IP (the cluster's outbound IP); from them the genesis, the
@@ -121,139 +273,13 @@ export class BesuNetwork extends pulumi.ComponentResource {
 
     constructor(name: string, args: BesuNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chain138:index:BesuNetwork", name, {}, opts);
-
-        let plan: PlannedNode[];
-        try {
-            plan = planFleet(args);
-        } catch (e) {
-            throw new pulumi.ResourceError(`BesuNetwork ${name}: ${(e as Error).message}`, this);
-        }
-        const port = args.p2pPort ?? DEFAULT_P2P_PORT;
-        const tags = args.tags ?? {};
-        const prefix = args.p2pResourceGroupPrefix ?? "chain138-p2p";
-
-        const groups = new Map<string, azure.resources.ResourceGroup>();
-        for (const r of args.regions) {
-            groups.set(
-                r.region,
-                new azure.resources.ResourceGroup(`${name}-p2p-${r.region}`, { resourceGroupName: `${prefix}-${r.region}`, location: r.region, tags }, { parent: this }),
-            );
-        }
-        const staticIp = (resourceName: string, region: string, ipName: string, zones: string[], extraTags: Record<string, string>) => {
-            const ip = new azure.network.PublicIPAddress(
-                resourceName,
-                {
-                    resourceGroupName: groups.get(region)!.name,
-                    location: region,
-                    publicIpAddressName: ipName,
-                    sku: { name: "Standard", tier: "Regional" },
-                    publicIPAllocationMethod: "Static",
-                    publicIPAddressVersion: "IPv4",
-                    zones: zones.length > 0 ? zones : undefined,
-                    tags: { ...tags, ...extraTags },
-                },
-                { parent: this },
-            );
-            const address = ip.ipAddress.apply((a) => {
-                if (!a) throw new Error(`public IP ${ipName} has no address`);
-                return a;
-            });
-            return { ip, address };
-        };
-        // One egress IP per region: the AKS outbound IP, so peers can admit connections this region opens.
-        const egress = new Map(
-            args.regions.map((r) => [r.region, staticIp(`${name}-${r.region}-egress-ip`, r.region, `${r.region}-egress`, r.zones, { "chain138-role": "egress" })]),
-        );
-
-        interface BuiltNode extends PlannedNode {
-            key: NodeKey;
-            ip: azure.network.PublicIPAddress;
-            publicIp: pulumi.Output<string>;
-            enode: pulumi.Output<string>;
-        }
-        const built: BuiltNode[] = plan.map((n) => {
-            const key = new NodeKey(`${name}-${n.name}-key`, { label: n.name, rotation: args.keyRotation ?? "1" }, { parent: this });
-            const { ip, address: publicIp } = staticIp(`${name}-${n.name}-ip`, n.region, `${n.name}-p2p`, n.zones, {
-                "chain138-node": n.name,
-                "chain138-role": n.role,
-            });
-            const enode = pulumi.all([key.publicKey, publicIp]).apply(([pub, addr]) => enodeUrl(pub, addr, port));
-            return { ...n, key, ip, publicIp, enode };
-        });
-
-        // The fleet topology as one plain value; every peer list is derived from it.
-        const fleet: pulumi.Output<FleetPeer[]> = pulumi
-            .all(built.map((b) => b.enode))
-            .apply((enodes) => {
-                const peers = built.map((b, i) => ({ name: b.name, region: b.region, role: b.role, enode: enodes[i] }));
-                checkFleet(peers);
-                return peers;
-            });
-
-        const validators = built.filter((b) => b.role === "validator");
-        this.validatorAddresses = pulumi.all(validators.map((v) => v.key.address));
-        this.genesisJson = pulumi
-            .all([this.validatorAddresses, args.deployerAddress, args.multicall3RuntimeCode])
-            .apply(([addresses, deployer, multicall3]) =>
-                renderGenesisJson(
-                    buildQbftGenesis({
-                        chainId: args.chainId,
-                        validators: addresses,
-                        deployerAddress: deployer,
-                        multicall3RuntimeCode: multicall3,
-                        deployerBalanceWei: args.genesis?.deployerBalanceWei,
-                        gasLimit: args.genesis?.gasLimit,
-                        baseFeePerGas: args.genesis?.baseFeePerGas,
-                        timestamp: args.genesis?.timestamp,
-                        qbft: args.genesis?.qbft,
-                    }),
-                ),
-            );
-        this.enodeUrls = fleet.apply((peers) => Object.fromEntries(peers.map((p) => [p.name, p.enode])));
-        const egressRegions = [...egress.keys()];
-        const egressIps = pulumi
-            .all(egressRegions.map((r) => egress.get(r)!.address))
-            .apply((ips) => Object.fromEntries(egressRegions.map((r, i) => [r, ips[i]])) as Record<string, string>);
-        this.nodesAllowlist = pulumi.all([fleet, egressIps]).apply(([peers, ips]) => nodesAllowlist(peers, ips));
-        this.fleetCidrs = pulumi
-            .all([...built.map((b) => b.publicIp), ...egressRegions.map((r) => egress.get(r)!.address)])
-            .apply((ips) => {
-                const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
-                if (dup !== undefined) throw new Error(`public IP ${dup} is assigned twice in the fleet`);
-                return fleetCidrs(ips);
-            });
-
-        const nodeInputs = (b: BuiltNode): BesuNodeInputs => ({
-            name: b.name,
-            role: b.role,
-            index: b.index,
-            address: b.key.address,
-            enodeUrl: b.enode,
-            publicIp: b.publicIp,
-            publicIpName: b.ip.name,
-            publicIpResourceGroup: groups.get(b.region)!.name,
-            privateKey: pulumi.secret(b.key.privateKey),
-            staticNodes: fleet.apply((peers) => (b.role === "validator" ? validatorStaticNodes(peers, b.name) : sentryStaticNodes(peers, b.region))),
-        });
-        const regions: Record<string, RegionBesuInputs> = {};
-        for (const r of args.regions) {
-            const mine = built.filter((b) => b.region === r.region);
-            regions[r.region] = {
-                region: r.region,
-                chainId: args.chainId,
-                p2pPort: port,
-                zones: [...r.zones],
-                genesisJson: this.genesisJson,
-                validators: mine.filter((b) => b.role === "validator").map(nodeInputs),
-                sentries: mine.filter((b) => b.role === "sentry").map(nodeInputs),
-                nodesAllowlist: this.nodesAllowlist,
-                fleetCidrs: this.fleetCidrs,
-                p2pResourceGroupName: groups.get(r.region)!.name,
-                egressPublicIpId: egress.get(r.region)!.ip.id,
-                egressPublicIp: egress.get(r.region)!.address,
-            };
-        }
-        this.regions = regions;
+        const out = createBesuNetwork(name, args, this);
+        this.genesisJson = out.genesisJson;
+        this.validatorAddresses = out.validatorAddresses;
+        this.enodeUrls = out.enodeUrls;
+        this.nodesAllowlist = out.nodesAllowlist;
+        this.fleetCidrs = out.fleetCidrs;
+        this.regions = out.regions;
 
         this.registerOutputs({
             genesisJson: this.genesisJson,
