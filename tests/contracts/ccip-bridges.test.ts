@@ -223,6 +223,14 @@ describe("CCIPWETH10Bridge", () => {
     await relay(routerA, r, A, routerB, attesters, owner);
     assert.equal(await p.tokenB.balanceOf(bob.address), amount);
     assert.equal(await p.tokenA.balanceOf(p.bridgeA.target), amount);
+    // A replayed (already used) permit is tolerated, but without allowance the transfer fails.
+    await mined((p.tokenA.connect(alice) as Contract).deposit({ value: amount }));
+    await expectRevert(
+      (p.bridgeA.connect(alice) as Contract).bridgeWithPermit.staticCall(B, bob.address, amount, deadline, sig.v, sig.r, sig.s, { value: fee }),
+      p.tokenA,
+      "ERC20InsufficientAllowance",
+      [p.bridgeA.target, 0n, amount],
+    );
   });
 
   it("pays the CCIP fee in an ERC-20 when configured", async () => {
