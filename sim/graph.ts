@@ -1,0 +1,43 @@
+/** Turns the recorded registrations of the real program into the simulator's task graph. */
+import { knownRegions } from "../regions/catalog";
+import { latencyOf, LatencyRow } from "./latencies";
+import type { RecordedResource } from "./mock-program";
+import type { SimTask } from "./schedule";
+
+// Longest names first, so "southeastasia" wins over "eastasia".
+const REGIONS_LONGEST_FIRST = [...knownRegions()].sort((a, b) => b.length - a.length);
+
+/** The timeline row of a resource: the region its logical name carries, else its component's name. */
+export function rowOf(name: string): string {
+    for (const region of REGIONS_LONGEST_FIRST) {
+        if (new RegExp(`(^|-)${region}(-|$)`).test(name)) return region;
+    }
+    return name.split("-")[0];
+}
+
+/** `<urn>::<id>` → `<urn>` (URNs contain `::` themselves, ids do not). */
+function providerUrn(reference: string): string {
+    return reference.slice(0, reference.lastIndexOf("::"));
+}
+
+/**
+ * One task per recorded resource; a resource waits for its dependencies and its explicit
+ * provider. `durationOf` picks a latency from the resource's row (a scenario column or a draw).
+ */
+export function tasksFrom(resources: readonly RecordedResource[], durationOf: (row: LatencyRow) => number): SimTask[] {
+    const known = new Set(resources.map((resource) => resource.urn));
+    return resources.map((resource) => {
+        const rule = latencyOf(resource.type, resource.name, resource.inputs);
+        const deps = new Set(resource.dependencies.filter((dep) => known.has(dep)));
+        if (resource.provider && known.has(providerUrn(resource.provider))) deps.add(providerUrn(resource.provider));
+        return {
+            id: resource.urn,
+            name: resource.name,
+            row: rowOf(resource.name),
+            phase: rule.phase,
+            duration: durationOf(rule.row),
+            deps: [...deps],
+            armWrite: resource.type.startsWith("azure-native:"),
+        };
+    });
+}
