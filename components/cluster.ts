@@ -26,6 +26,20 @@ export interface RegionalClusterArgs {
     kubeloginMode: KubeloginMode;
     /** Extra inbound rules for the node subnet's NSG (default none). */
     securityRules?: pulumi.Input<pulumi.Input<azureInputs.network.SecurityRuleArgs>[]>;
+    /**
+     * Runs before the cluster is created, once the region's resource group exists: returns the
+     * control-plane identity to use and what the cluster must wait for (e.g. that identity's
+     * role assignments). Default: a system-assigned identity and nothing to wait for.
+     */
+    prepareIdentity?: (resourceGroup: resources.ResourceGroup) => ClusterIdentity;
+    /** Public IPs (ARM ids) to use as the cluster's only outbound addresses. Default: AKS-managed. */
+    outboundIpIds?: pulumi.Input<string>[];
+}
+
+/** A user-assigned control-plane identity and the resources the cluster must wait for. */
+export interface ClusterIdentity {
+    identityId: pulumi.Input<string>;
+    dependsOn: pulumi.Resource[];
 }
 
 /** Everything a region's cluster consists of, for the component that owns it. */
@@ -94,6 +108,7 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
         opts,
     );
 
+    const identity = args.prepareIdentity?.(resourceGroup);
     const clusterName = azureName("aks", environment, plan.name);
     const cluster = new containerservice.ManagedCluster(
         `${name}-aks`,
@@ -105,7 +120,10 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
             nodeResourceGroup: azureName("rg", environment, `${plan.name}-nodes`),
             kubernetesVersion: args.kubernetesVersion,
             sku: { name: "Base", tier: "Standard" },
-            identity: { type: "SystemAssigned" },
+            identity:
+                identity === undefined
+                    ? { type: "SystemAssigned" }
+                    : { type: "UserAssigned", userAssignedIdentities: [identity.identityId] },
             enableRBAC: true,
             disableLocalAccounts: true,
             aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: args.aksAdminGroupObjectIds },
@@ -122,11 +140,15 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
                 dnsServiceIP: CLUSTER_DNS_SERVICE_IP,
                 loadBalancerSku: "standard",
                 outboundType: "loadBalancer",
+                loadBalancerProfile:
+                    args.outboundIpIds === undefined
+                        ? undefined
+                        : { outboundIPs: { publicIPs: args.outboundIpIds.map((id) => ({ id })) } },
             },
             agentPoolProfiles: plan.pools.map((pool) => poolProfile(pool, plan, nodeSubnet.id)),
             tags: args.tags,
         },
-        { ...opts, customTimeouts: AKS_TIMEOUTS },
+        { ...opts, customTimeouts: AKS_TIMEOUTS, dependsOn: identity?.dependsOn ?? [] },
     );
 
     const credentials = containerservice.listManagedClusterUserCredentialsOutput(

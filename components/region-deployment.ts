@@ -1,12 +1,13 @@
 import type * as azureInputs from "@pulumi/azure-native/types/input";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PoolPlan, RegionPlan } from "../config/fleet-config";
 import { installBesu, type BesuRelease } from "./besu/release";
 import type { RegionBesuInputs } from "./besu/types";
-import { createRegionalCluster, sendDiagnostics } from "./cluster";
+import { azureName, ClusterIdentity, createRegionalCluster, sendDiagnostics } from "./cluster";
 import { KubeloginMode } from "./kubeconfig";
 
 /** Besu's P2P port (TCP for RLPx, UDP for discovery). */
@@ -70,6 +71,10 @@ export class RegionDeployment extends pulumi.ComponentResource {
                 this,
             );
         }
+        const besu = args.besu;
+        if (besu !== undefined && besu.region !== args.plan.name) {
+            throw new pulumi.ResourceError(`region ${args.plan.name} was given Besu inputs of ${besu.region}`, this);
+        }
         const built = createRegionalCluster(
             name,
             {
@@ -80,6 +85,9 @@ export class RegionDeployment extends pulumi.ComponentResource {
                 aksAdminGroupObjectIds: args.aksAdminGroupObjectIds ?? [],
                 kubeloginMode: args.kubeloginMode ?? "azurecli",
                 securityRules: p2pSecurityRules(args.p2pAllowedCidrs),
+                prepareIdentity: besu && ((resourceGroup) => this.p2pIdentity(name, args, besu, resourceGroup)),
+                // Connections a node opens leave through this one address, which every peer admits.
+                outboundIpIds: besu && [besu.egressPublicIpId],
             },
             this,
         );
@@ -101,28 +109,11 @@ export class RegionDeployment extends pulumi.ComponentResource {
             },
             { parent: this, provider: built.provider },
         );
-
-        if (args.besu !== undefined) {
-            if (args.besu.region !== args.plan.name) {
-                throw new pulumi.ResourceError(`region ${args.plan.name} was given Besu inputs of ${args.besu.region}`, this);
-            }
-            // The static P2P IPs live in BesuNetwork's resource group; the cluster identity must be
-            // allowed to attach them to its load balancer before any LoadBalancer Service exists.
-            const client = authorization.getClientConfigOutput({ parent: this });
-            const p2pAccess = new authorization.RoleAssignment(
-                `${name}-p2p-ip-access`,
-                {
-                    principalId: built.cluster.identity.apply((identity) => identity?.principalId ?? ""),
-                    principalType: "ServicePrincipal",
-                    roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE}`,
-                    scope: pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${args.besu.p2pResourceGroupName}`,
-                },
-                { parent: this },
-            );
+        if (besu !== undefined) {
             this.besu = installBesu(
                 `${name}-besu`,
-                { namespace: this.besuNamespace.metadata.name, besu: args.besu, chartValues: args.besuChartValues, tags: args.tags },
-                { parent: this, provider: built.provider, dependsOn: [p2pAccess] },
+                { namespace: this.besuNamespace.metadata.name, besu, chartValues: args.besuChartValues, tags: args.tags },
+                { parent: this, provider: built.provider },
             );
         }
 
@@ -140,6 +131,36 @@ export class RegionDeployment extends pulumi.ComponentResource {
             resourceGroupName: this.resourceGroupName,
             kubeconfig: this.kubeconfig,
         });
+    }
+
+    /**
+     * The static P2P and egress IPs live in BesuNetwork's resource group. A system-assigned
+     * identity only exists once the cluster does, too late to attach them; so the control plane
+     * gets a user-assigned identity that holds Network Contributor there before the cluster is created.
+     */
+    private p2pIdentity(name: string, args: RegionDeploymentArgs, besu: RegionBesuInputs, resourceGroup: pulumi.Resource & { name: pulumi.Output<string> }): ClusterIdentity {
+        const identity = new managedidentity.UserAssignedIdentity(
+            `${name}-aks-identity`,
+            {
+                resourceGroupName: resourceGroup.name,
+                resourceName: azureName("id", args.environment, args.plan.name),
+                location: args.plan.name,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const client = authorization.getClientConfigOutput({ parent: this });
+        const p2pAccess = new authorization.RoleAssignment(
+            `${name}-p2p-ip-access`,
+            {
+                principalId: identity.principalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE}`,
+                scope: pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${besu.p2pResourceGroupName}`,
+            },
+            { parent: this },
+        );
+        return { identityId: identity.id, dependsOn: [p2pAccess] };
     }
 }
 

@@ -110,6 +110,11 @@ async function mockState(args: pulumi.runtime.MockResourceArgs, counters: { ip: 
                 id: armId("Microsoft.ContainerService/managedClusters", "resourceName"),
                 state: { ...inputs, name: azureName("resourceName"), identity: { type: "SystemAssigned", principalId: `${args.name}-principal` } },
             };
+        case "azure-native:managedidentity:UserAssignedIdentity":
+            return {
+                id: armId("Microsoft.ManagedIdentity/userAssignedIdentities", "resourceName"),
+                state: { ...inputs, name: azureName("resourceName"), principalId: `${args.name}-principal`, clientId: `${args.name}-client` },
+            };
         case "azure-native:operationalinsights:Workspace":
             return { id: armId("Microsoft.OperationalInsights/workspaces", "workspaceName"), state: { ...inputs, name: azureName("workspaceName") } };
         case "azure-native:storage:StorageAccount":

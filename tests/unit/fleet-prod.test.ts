@@ -156,7 +156,7 @@ describe("prod stack under mocks", () => {
             const own = targeted.filter((resource) => resource.urn === component.urn || children.includes(resource));
             assert.equal(own.length, children.length + 1, `${region}: every child is targeted`);
             const besu = targeted.filter((resource) => owningComponent(resource, byUrn)?.type === "chain138:index:BesuNetwork");
-            assert.equal(besu.length, 7, `${region}: its P2P group, 3 keys and 3 addresses`);
+            assert.equal(besu.length, 8, `${region}: its P2P group, 3 keys, 3 node addresses and its egress address`);
             assert.ok(besu.every((resource) => resource.name.includes(`-${region}-`) || resource.name.endsWith(`-${region}`)));
             assert.equal(targeted.length, own.length + besu.length, `${region}: nothing of another region is targeted`);
         }
@@ -181,11 +181,11 @@ describe("prod stack under mocks", () => {
         assert.ok(checked > 24 * 5, `only ${checked} dependencies seen`);
     });
 
-    it("admits P2P port 30303 only from the fleet's 72 node addresses", () => {
+    it("admits P2P port 30303 only from the fleet's 96 addresses (72 nodes, 24 egress)", () => {
         const groups = byType("azure-native:network:NetworkSecurityGroup").filter((nsg) => nsg.name.startsWith("region-"));
         assert.equal(groups.length, 24);
         const ips = byType("azure-native:network:PublicIPAddress").map((ip) => `${ip.state["ipAddress"] as string}/32`).sort();
-        assert.equal(ips.length, 24 * 3, "2 validators + 1 sentry per region");
+        assert.equal(ips.length, 24 * 4, "2 validators + 1 sentry + 1 egress address per region");
         for (const nsg of groups) {
             const rules = nsg.inputs["securityRules"] as Record<string, unknown>[];
             const allow = rules.find((rule) => rule["access"] === "Allow")!;
@@ -235,6 +235,25 @@ describe("prod stack under mocks", () => {
         assert.equal(secrets.length, 24, "one node-key Secret per region");
     });
 
+    it("sends each region's outbound traffic through its own egress IP, which every peer admits", () => {
+        const ips = byType("azure-native:network:PublicIPAddress");
+        const egress = ips.filter((ip) => ip.name.endsWith("-egress-ip"));
+        assert.equal(egress.length, 24);
+        const fleetCidrs = new Set(ips.map((ip) => `${ip.state["ipAddress"] as string}/32`));
+        for (const cluster of byType("azure-native:containerservice:ManagedCluster")) {
+            const location = cluster.inputs["location"] as string;
+            const profile = (cluster.inputs["networkProfile"] as { loadBalancerProfile?: { outboundIPs: { publicIPs: { id: string }[] } } }).loadBalancerProfile;
+            if (location === ADMIN) {
+                assert.equal(profile, undefined, "the admin cluster keeps AKS-managed egress");
+                continue;
+            }
+            const own = egress.find((ip) => ip.name === `besu-${location}-egress-ip`)!;
+            assert.equal(profile!.outboundIPs.publicIPs.length, 1);
+            assert.match(profile!.outboundIPs.publicIPs[0].id, new RegExp(`publicIPAddresses/${location}-egress$`));
+            assert.ok(fleetCidrs.has(`${own.state["ipAddress"] as string}/32`));
+        }
+    });
+
     it("lets each cluster attach only its own region's static P2P addresses", () => {
         const grants = byType("azure-native:authorization:RoleAssignment");
         assert.equal(grants.length, 24);
@@ -242,7 +261,13 @@ describe("prod stack under mocks", () => {
             const region = grant.name.replace(/^region-/, "").replace(/-p2p-ip-access$/, "");
             assert.match(grant.inputs["scope"] as string, new RegExp(`/resourceGroups/chain138-p2p-${region}$`));
             assert.match(grant.inputs["roleDefinitionId"] as string, /4d97b98b-1d4f-4787-a291-c67834d212e7$/);
-            assert.equal(grant.inputs["principalId"], `region-${region}-aks-principal`);
+            assert.equal(grant.inputs["principalId"], `region-${region}-aks-identity-principal`);
+            // The cluster is created only after its identity may use those addresses.
+            const cluster = byType("azure-native:containerservice:ManagedCluster").find((c) => c.name === `region-${region}-aks`)!;
+            assert.ok(cluster.dependencies.includes(grant.urn), `${cluster.name} does not wait for ${grant.name}`);
+            const identity = cluster.inputs["identity"] as { type: string; userAssignedIdentities: string[] };
+            assert.equal(identity.type, "UserAssigned");
+            assert.match(identity.userAssignedIdentities[0], /userAssignedIdentities\/id-chain138-prod-/);
         }
     });
 
