@@ -1,7 +1,7 @@
 // Compiles contracts/src (and the test helpers in contracts/test) with the pinned npm solc into contracts/build.
 // Skips the work when neither sources nor settings changed since the last build.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import solc from "solc";
 import {
@@ -134,10 +134,22 @@ export function buildContracts(force = false): boolean {
     console.log("contracts: up to date");
     return false;
   }
-  rmSync(BUILD_DIR, { recursive: true, force: true });
-  compileUnit("contracts/src", srcFiles, CONTRACT_NAMES, BUILD_DIR);
-  compileUnit("contracts/test", testFiles, TEST_CONTRACT_NAMES, TEST_BUILD_DIR);
-  writeFileSync(HASH_FILE, hash);
+  // Build beside the old artifacts and swap at the end: a failed compile (or a concurrent
+  // reader) never finds the build directory empty or half written.
+  const staging = `${BUILD_DIR}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    compileUnit("contracts/src", srcFiles, CONTRACT_NAMES, staging);
+    compileUnit("contracts/test", testFiles, TEST_CONTRACT_NAMES, path.join(staging, path.relative(BUILD_DIR, TEST_BUILD_DIR)));
+    writeFileSync(path.join(staging, path.basename(HASH_FILE)), hash);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  const retired = `${BUILD_DIR}.old-${process.pid}`;
+  if (existsSync(BUILD_DIR)) renameSync(BUILD_DIR, retired);
+  renameSync(staging, BUILD_DIR);
+  rmSync(retired, { recursive: true, force: true });
   return true;
 }
 
