@@ -4,8 +4,7 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AdminPlan } from "../config/fleet-config";
-import { createRegionalCluster, sendDiagnostics } from "./cluster";
-import { KubeloginMode } from "./kubeconfig";
+import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics } from "./cluster";
 
 export const MONITORING_NAMESPACE = "monitoring";
 export const BACKUP_CONTAINER = "besu-backups";
@@ -14,17 +13,9 @@ export const BACKUP_CONTAINER = "besu-backups";
  * Arguments of the admin region. Deliberately nothing about validators or sentries: the admin
  * region cannot be asked to run them.
  */
-export interface AdminRegionArgs {
+export interface AdminRegionArgs extends ClusterSettings {
     /** The admin region's plan: one system pool, no Besu pools. */
     plan: AdminPlan;
-    /** Stack name; part of every Azure resource name. */
-    environment: string;
-    kubernetesVersion: string;
-    tags: Record<string, string>;
-    /** Entra ID groups bound to cluster-admin. Default: none. */
-    aksAdminGroupObjectIds?: string[];
-    /** kubelogin mode for the Kubernetes provider. Default: azurecli. */
-    kubeloginMode?: KubeloginMode;
 }
 
 /**
@@ -49,18 +40,7 @@ export class AdminRegion extends pulumi.ComponentResource {
         if (args.plan.pools.some((pool) => pool.role !== "admin")) {
             throw new pulumi.ResourceError(`admin region ${args.plan.name} takes only its admin pool`, this);
         }
-        const built = createRegionalCluster(
-            name,
-            {
-                plan: args.plan,
-                environment: args.environment,
-                kubernetesVersion: args.kubernetesVersion,
-                tags: args.tags,
-                aksAdminGroupObjectIds: args.aksAdminGroupObjectIds ?? [],
-                kubeloginMode: args.kubeloginMode ?? "azurecli",
-            },
-            this,
-        );
+        const built = createRegionalCluster(name, { ...clusterSettings(args), plan: args.plan }, this);
         const resourceGroupName = built.resourceGroup.name;
 
         const workspace = new operationalinsights.Workspace(

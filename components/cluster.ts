@@ -14,16 +14,22 @@ export const AKS_TIMEOUTS: pulumi.CustomTimeouts = { create: "45m", update: "45m
 /** Label (and taint key) that pins Besu workloads to their pool. */
 export const ROLE_LABEL = "chain138.io/role";
 
-export interface RegionalClusterArgs {
-    /** The region's resolved plan: location, zones, CIDRs and node pools. */
-    plan: RegionPlan;
+/** Settings every cluster of the fleet shares; component args extend this. */
+export interface ClusterSettings {
     /** Stack name; part of every Azure resource name. */
     environment: string;
     kubernetesVersion: string;
+    /** Tags for every Azure resource of the region (environment, region, owner, cost-centre). */
     tags: Record<string, string>;
-    /** Entra ID groups bound to cluster-admin (local accounts are disabled). */
-    aksAdminGroupObjectIds: string[];
-    kubeloginMode: KubeloginMode;
+    /** Entra ID groups bound to cluster-admin (local accounts are disabled). Default: none. */
+    aksAdminGroupObjectIds?: string[];
+    /** How the Kubernetes provider's kubelogin gets tokens. Default: azurecli. */
+    kubeloginMode?: KubeloginMode;
+}
+
+export interface RegionalClusterArgs extends ClusterSettings {
+    /** The region's resolved plan: location, zones, CIDRs and node pools. */
+    plan: RegionPlan;
     /** Extra inbound rules for the node subnet's NSG (default none). */
     securityRules?: pulumi.Input<pulumi.Input<azureInputs.network.SecurityRuleArgs>[]>;
     /**
@@ -52,6 +58,17 @@ export interface RegionalCluster {
     /** Entra ID kubeconfig for unattended use; always a secret. */
     kubeconfig: pulumi.Output<string>;
     provider: k8s.Provider;
+}
+
+/** Just the shared cluster settings out of a component's args (so extra fields don't leak into the cluster). */
+export function clusterSettings(args: ClusterSettings): ClusterSettings {
+    return {
+        environment: args.environment,
+        kubernetesVersion: args.kubernetesVersion,
+        tags: args.tags,
+        aksAdminGroupObjectIds: args.aksAdminGroupObjectIds,
+        kubeloginMode: args.kubeloginMode,
+    };
 }
 
 /** Azure names for one region's resources: `<kind>-chain138-<environment>-<region>`. */
@@ -126,7 +143,7 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
                     : { type: "UserAssigned", userAssignedIdentities: [identity.identityId] },
             enableRBAC: true,
             disableLocalAccounts: true,
-            aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: args.aksAdminGroupObjectIds },
+            aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: args.aksAdminGroupObjectIds ?? [] },
             oidcIssuerProfile: { enabled: true },
             securityProfile: { workloadIdentity: { enabled: true } },
             autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
@@ -159,7 +176,7 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
         credentials.kubeconfigs.apply((kubeconfigs) => {
             if (kubeconfigs.length === 0) throw new Error(`cluster ${clusterName}: Azure returned no user credentials`);
             const yamlText = Buffer.from(kubeconfigs[0].value, "base64").toString("utf8");
-            return kubeconfigForLogin(yamlText, args.kubeloginMode, clusterName);
+            return kubeconfigForLogin(yamlText, args.kubeloginMode ?? "azurecli", clusterName);
         }),
     );
     const provider = new k8s.Provider(

@@ -7,26 +7,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { PoolPlan, RegionPlan } from "../config/fleet-config";
 import { installBesu, type BesuRelease } from "./besu/release";
 import type { RegionBesuInputs } from "./besu/types";
-import { azureName, ClusterIdentity, createRegionalCluster, sendDiagnostics } from "./cluster";
-import { KubeloginMode } from "./kubeconfig";
+import { azureName, ClusterIdentity, clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics } from "./cluster";
 
 /** Besu's P2P port (TCP for RLPx, UDP for discovery). */
 export const P2P_PORT = 30303;
 /** Namespace the Besu chart is installed into. */
 export const BESU_NAMESPACE = "besu";
 
-export interface RegionDeploymentArgs {
+export interface RegionDeploymentArgs extends ClusterSettings {
     /** The region's resolved plan (location, zones, CIDRs, pools within quota). */
     plan: RegionPlan;
-    /** Stack name; part of every Azure resource name. */
-    environment: string;
-    kubernetesVersion: string;
-    /** Tags for every Azure resource of the region (environment, region, owner, cost-centre). */
-    tags: Record<string, string>;
-    /** Entra ID groups bound to cluster-admin. Default: none. */
-    aksAdminGroupObjectIds?: string[];
-    /** kubelogin mode for the Kubernetes provider. Default: azurecli. */
-    kubeloginMode?: KubeloginMode;
     /**
      * Public addresses (CIDRs) of every node in the fleet: the only sources admitted to P2P
      * port 30303. Comes from the Besu network, the one cross-region input a region takes.
@@ -78,12 +68,8 @@ export class RegionDeployment extends pulumi.ComponentResource {
         const built = createRegionalCluster(
             name,
             {
+                ...clusterSettings(args),
                 plan: args.plan,
-                environment: args.environment,
-                kubernetesVersion: args.kubernetesVersion,
-                tags: args.tags,
-                aksAdminGroupObjectIds: args.aksAdminGroupObjectIds ?? [],
-                kubeloginMode: args.kubeloginMode ?? "azurecli",
                 securityRules: p2pSecurityRules(args.p2pAllowedCidrs),
                 prepareIdentity: besu && ((resourceGroup) => this.p2pIdentity(name, args, besu, resourceGroup)),
                 // Connections a node opens leave through this one address, which every peer admits.
