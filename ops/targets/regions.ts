@@ -1,0 +1,38 @@
+// Region names: validation against the catalog, and which region a failed URN belongs to.
+import { DEFAULT_ADMIN_REGION, findRegion, knownRegions } from "../../regions/catalog";
+import { BESU_NETWORK_NAME, regionComponentName } from "../../regions/targets";
+
+/** Throws naming every unknown (or admin) region; returns the regions de-duplicated, in the given order. */
+export function validateRegions(regions: readonly string[]): string[] {
+    const unknown = regions.filter((region) => findRegion(region) === undefined);
+    if (unknown.length > 0) {
+        throw new Error(`unknown region(s): ${unknown.join(", ")}; known regions: ${knownRegions().join(", ")}`);
+    }
+    // The admin region is not a RegionDeployment: region globs would select nothing for it.
+    if (regions.includes(DEFAULT_ADMIN_REGION)) {
+        throw new Error(`${DEFAULT_ADMIN_REGION} is the admin region, not a validator region; target its resources by URN instead`);
+    }
+    return [...new Set(regions)];
+}
+
+/** The resource's logical name: the last `::` segment of its URN. */
+export function urnName(urn: string): string {
+    const parts = urn.split("::");
+    return parts[parts.length - 1];
+}
+
+/**
+ * The validator region a URN belongs to, or undefined: RegionDeployment `region-<r>` and its children
+ * `region-<r>-…`, and BesuNetwork's per-region `besu-p2p-<r>` and `besu-<r>-…`. Names are anchored, so
+ * `eastasia` never claims `besu-southeastasia-…`.
+ */
+export function regionOfUrn(urn: string): string | undefined {
+    const name = urnName(urn);
+    for (const region of knownRegions()) {
+        if (region === DEFAULT_ADMIN_REGION) continue;
+        const component = regionComponentName(region);
+        if (name === component || name.startsWith(`${component}-`)) return region;
+        if (name === `${BESU_NETWORK_NAME}-p2p-${region}` || name.startsWith(`${BESU_NETWORK_NAME}-${region}-`)) return region;
+    }
+    return undefined;
+}

@@ -1,0 +1,169 @@
+// `npm run targets`: region validation, failed-URN detection from event logs and state exports, and
+// that the printed globs select exactly the failed regions.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { PROD_VALIDATOR_REGIONS } from "../../regions/catalog";
+import { globMatches, retryCommand } from "../../regions/targets";
+import { failuresFromEventLog, failuresFromState } from "../../ops/targets/failures";
+import { regionOfUrn } from "../../ops/targets/regions";
+import { runTargets } from "../../ops/targets/main";
+import { createdResource, eventLog, failedCreate, regionUrns, stackExport, urn } from "../support/ops-pulumi-events";
+
+const dir = mkdtempSync(path.join(tmpdir(), "ops-targets-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+    const p = path.join(dir, name);
+    writeFileSync(p, text);
+    return p;
+}
+
+async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runTargets(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out, err };
+}
+
+/** The --target globs of a printed command. */
+function globsOf(command: string): string[] {
+    return [...command.matchAll(/--target '([^']+)'/g)].map((m) => m[1]);
+}
+
+/** The regions whose resources the command's globs select (over every prod region's URNs). */
+function selectedRegions(command: string): string[] {
+    const globs = globsOf(command);
+    return PROD_VALIDATOR_REGIONS.filter((region) =>
+        Object.values(regionUrns("prod", region)).some((u) => globs.some((g) => globMatches(g, u))),
+    );
+}
+
+describe("targets for named regions", () => {
+    it("prints retryCommand for the given regions", async () => {
+        const { code, out } = await run(["-s", "staging", "eastasia", "japaneast"]);
+        assert.equal(code, 0);
+        assert.deepEqual(out, [retryCommand("staging", ["eastasia", "japaneast"])]);
+        assert.deepEqual(selectedRegions(out[0]), ["eastasia", "japaneast"]);
+    });
+
+    it("rejects an unknown region naming it", async () => {
+        const { code, err } = await run(["eastasia", "atlantis"]);
+        assert.equal(code, 1);
+        assert.match(err.join("\n"), /unknown region\(s\): atlantis;/);
+    });
+
+    it("rejects the admin region (it has no region globs)", async () => {
+        const { code, err } = await run(["westeurope"]);
+        assert.equal(code, 1);
+        assert.match(err.join("\n"), /westeurope is the admin region/);
+    });
+
+    it("rejects regions together with --failed, and neither", async () => {
+        assert.equal((await run(["eastasia", "--failed"])).code, 2);
+        assert.equal((await run([])).code, 2);
+    });
+});
+
+describe("URN to region", () => {
+    it("maps RegionDeployment children and BesuNetwork per-region resources, anchored", () => {
+        for (const u of Object.values(regionUrns("prod", "eastasia"))) assert.equal(regionOfUrn(u), "eastasia", u);
+        for (const u of Object.values(regionUrns("prod", "southeastasia"))) assert.equal(regionOfUrn(u), "southeastasia", u);
+        assert.equal(regionOfUrn(urn("prod", "chain138:index:AdminRegion", "admin-westeurope")), undefined);
+        assert.equal(regionOfUrn(urn("prod", "chain138:index:BesuNetwork", "besu")), undefined);
+    });
+});
+
+describe("targets --failed --event-log", () => {
+    const east = regionUrns("prod", "eastasia");
+    const japan = regionUrns("prod", "japaneast");
+    const korea = regionUrns("prod", "koreacentral");
+    const southeast = regionUrns("prod", "southeastasia");
+    const log = eventLog(
+        [
+            ...createdResource(southeast.aks),
+            ...failedCreate(east.aks, "OperationNotAllowed: Another operation is in progress"),
+            ...failedCreate(japan.p2p, "QuotaExceeded: public IP addresses"),
+            ...createdResource(korea.namespace, ["timed out waiting for the condition"]),
+        ],
+        true,
+    );
+
+    it("finds every failed resource with its reason", () => {
+        const { failed, complete } = failuresFromEventLog(log, "log");
+        assert.equal(complete, true);
+        assert.deepEqual(failed.map((f) => f.urn).sort(), [east.aks, japan.p2p, korea.namespace].sort());
+        const eastFailure = failed.find((f) => f.urn === east.aks)!;
+        assert.deepEqual(eastFailure.reasons, ["error: OperationNotAllowed: Another operation is in progress", "create failed"]);
+    });
+
+    it("prints the command whose globs select exactly the failed regions, and the failed URNs", async () => {
+        const { code, out, err } = await run(["--failed", "--event-log", file("events.jsonl", log)]);
+        assert.equal(code, 0, err.join("\n"));
+        assert.equal(out.length, 1);
+        assert.deepEqual(selectedRegions(out[0]), ["japaneast", "koreacentral", "eastasia"].sort((a, b) => PROD_VALIDATOR_REGIONS.indexOf(a) - PROD_VALIDATOR_REGIONS.indexOf(b)));
+        for (const u of [east.aks, japan.p2p, korea.namespace]) assert.ok(globsOf(out[0]).some((g) => globMatches(g, u)), `no glob selects ${u}`);
+        assert.ok(err.some((l) => l.includes(east.aks) && l.includes("OperationNotAllowed")));
+    });
+
+    it("reports a failure outside any region and exits non-zero", async () => {
+        const admin = urn("prod", "azure-native:storage:StorageAccount", "admin-westeurope-backups", ["chain138:index:AdminRegion"]);
+        const mixed = eventLog([...failedCreate(admin, "StorageAccountAlreadyTaken"), ...failedCreate(east.aks, "boom")], true);
+        const { code, out, err } = await run(["--failed", "--event-log", file("mixed.jsonl", mixed)]);
+        assert.equal(code, 1);
+        assert.deepEqual(selectedRegions(out[0]), ["eastasia"]);
+        assert.ok(err.some((l) => l.includes("not in any region") && l.includes(admin)));
+    });
+
+    it("says so when nothing failed", async () => {
+        const { code, out, err } = await run(["--failed", "--event-log", file("ok.jsonl", eventLog(createdResource(east.aks), false))]);
+        assert.equal(code, 1);
+        assert.deepEqual(out, []);
+        assert.match(err.join("\n"), /no failed resources found/);
+    });
+
+    it("warns when the log has no summary (cut-off update)", async () => {
+        const cut = failedCreate(east.aks, "boom").join("\n");
+        const { code, err } = await run(["--failed", "--event-log", file("cut.jsonl", cut)]);
+        assert.equal(code, 0);
+        assert.match(err.join("\n"), /no summaryEvent/);
+    });
+
+    it("names the file and line of a malformed event", () => {
+        assert.throws(() => failuresFromEventLog('{"sequence":1}\nnot json\n', "events.jsonl"), /events\.jsonl:2: not a JSON engine event/);
+    });
+});
+
+describe("targets --failed --state", () => {
+    const east = regionUrns("prod", "eastasia");
+    const india = regionUrns("prod", "southindia");
+    const ok = regionUrns("prod", "westindia");
+    const state = stackExport(
+        [
+            { urn: ok.component },
+            { urn: ok.aks },
+            { urn: east.namespace, initErrors: ["resource besu was not ready: timed out"] },
+            { urn: india.component },
+        ],
+        [{ urn: india.nodeKey, type: "creating" }],
+    );
+
+    it("finds resources with initErrors and pending operations", () => {
+        const failed = failuresFromState(state, "state.json");
+        assert.deepEqual(failed.map((f) => f.urn), [east.namespace, india.nodeKey]);
+        assert.deepEqual(failed[1].reasons, ["pending creating (interrupted)"]);
+    });
+
+    it("prints the command selecting exactly those regions", async () => {
+        const { code, out } = await run(["-s", "prod", "--state", file("state.json", state)]);
+        assert.equal(code, 0);
+        assert.deepEqual(selectedRegions(out[0]), ["eastasia", "southindia"]);
+        assert.ok(out[0].startsWith("pulumi up -s prod "));
+    });
+
+    it("rejects JSON that is not a stack export", () => {
+        assert.throws(() => failuresFromState('{"version":3}', "x.json"), /x\.json: no "deployment" object/);
+    });
+});
