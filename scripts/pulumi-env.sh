@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Source this file (bash/zsh):  . scripts/pulumi-env.sh
 # Sets up the environment to run the Pulumi CLI for this repo without Pulumi Cloud:
 #   - puts the pulumi built/located by scripts/ensure-pulumi first on PATH (builds it on first use),
@@ -9,9 +10,11 @@
 # local development stacks only. Anything real must set its own passphrase (or a secrets
 # provider) before sourcing this file.
 
+_chain138_env_src="${BASH_SOURCE[0]:-$0}"   # this file (bash; zsh sets $0 when sourcing)
+
 chain138_pulumi_env() {
   local root state out bindir
-  root=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd) || return 1
+  root=$(cd "$(dirname "$_chain138_env_src")/.." && pwd) || return 1
 
   state="${CHAIN138_STATE_DIR:-$HOME/.chain138/state}"
   if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
@@ -35,3 +38,4 @@ chain138_pulumi_env() {
 
 chain138_pulumi_env || echo "pulumi-env.sh: setting up pulumi failed (see messages above)" >&2
 unset -f chain138_pulumi_env
+unset _chain138_env_src
