@@ -1,0 +1,58 @@
+// Bounded retries with exponential backoff and jitter for RPC reads and sends (p-retry).
+import pRetry from "p-retry";
+import { isCallException } from "ethers";
+
+/** Retry budget shared by every retried operation. */
+export interface RetryPolicy {
+  retries: number;
+  minTimeoutMs: number;
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
+/** An error retrying cannot fix (a contract revert, a misconfiguration). */
+export class PermanentError extends Error {
+  override readonly name = "PermanentError";
+}
+
+/** Revert data carried by an ethers error, if the node returned any. */
+export function revertDataOf(err: unknown): string | undefined {
+  if (isCallException(err) && typeof err.data === "string" && err.data !== "0x") return err.data;
+  const inner = (err as { info?: { error?: { data?: unknown } } }).info?.error?.data;
+  return typeof inner === "string" && inner.startsWith("0x") && inner !== "0x" ? inner : undefined;
+}
+
+/** Reverts with data and our own permanent errors are final; anything else (HTTP 429, resets, timeouts) is transient. */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof PermanentError) return false;
+  return revertDataOf(err) === undefined;
+}
+
+/** Short one-line description of an error for logs (never includes request bodies, which may hold signed txs). */
+export function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    const short = (err as { shortMessage?: unknown }).shortMessage;
+    const text = typeof short === "string" ? short : err.message.split("\n")[0];
+    return typeof code === "string" ? `${code}: ${text}` : text;
+  }
+  return String(err);
+}
+
+/** Runs `fn` until it succeeds, retrying transient failures up to `policy.retries` times. */
+export function withRetry<T>(what: string, policy: RetryPolicy, fn: () => Promise<T>): Promise<T> {
+  return pRetry(fn, {
+    retries: policy.retries,
+    minTimeout: policy.minTimeoutMs,
+    maxTimeout: policy.minTimeoutMs * 32,
+    factor: 2,
+    randomize: true,
+    signal: policy.signal,
+    shouldRetry: ({ error }) => isTransient(error),
+    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+      if (isTransient(error) && retriesLeft > 0) {
+        policy.log(`retry: ${what} failed (attempt ${attemptNumber}, ${retriesLeft} left): ${describe(error)}`);
+      }
+    },
+  });
+}
