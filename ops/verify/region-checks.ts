@@ -1,0 +1,178 @@
+// The checks of one region: Kubernetes API, Besu pods, and per node peers, validator set and head.
+import type { KubernetesProbe } from "./kube-probe";
+import type { CheckResult } from "./report";
+import { quantity, type RpcEndpoint } from "./rpc";
+
+/** Namespace and names the besu-node chart gives a region's objects (release `besu`, charts/besu-node). */
+export const BESU_NAMESPACE = "besu";
+export const RPC_SERVICE = "besu-rpc";
+export const RPC_PORT = 8545;
+
+/** One JSON-RPC target of a region: a validator pod, or the region's RPC service (`rpc`, served by sentries). */
+export interface NodeTarget {
+    /** `<region>-validator-<i>`, or `<region> rpc` for the RPC service. */
+    name: string;
+    role: "validator" | "rpc";
+    /** How to reach it; undefined when neither --rpc nor a kubeconfig gives a route. */
+    endpoint?: RpcEndpoint;
+}
+
+/** What one region is checked against. */
+export interface RegionPlan {
+    region: string;
+    /** The region's API server, when the stack has its kubeconfig. */
+    probe?: KubernetesProbe;
+    /** Why there is no probe (shown when `probe` is undefined). */
+    noProbeReason?: string;
+    /** Pods expected ready in namespace `besu`: the region's validators and sentries. */
+    expectedPods: number;
+    /** Validators of this region (a sentry's static peers). */
+    regionValidators: number;
+    nodes: NodeTarget[];
+}
+
+/** Fleet-wide expectations and limits. */
+export interface CheckSettings {
+    /** The genesis validator set (lower-case). */
+    validators: readonly string[];
+    /** Per JSON-RPC / API call. */
+    timeoutMs: number;
+    /** Pause between the two eth_blockNumber samples. */
+    sampleMs: number;
+}
+
+/** A node's head after the two samples, for the fleet-lag check run once every region is done. */
+export interface NodeHead {
+    name: string;
+    head: number;
+}
+
+function pass(name: string, detail: string): CheckResult {
+    return { name, status: "pass", detail };
+}
+function fail(name: string, detail: string): CheckResult {
+    return { name, status: "fail", detail };
+}
+
+/** Runs `body`; a thrown error becomes a failed check named `name`. */
+async function check(name: string, body: () => Promise<CheckResult>): Promise<CheckResult> {
+    try {
+        return await body();
+    } catch (error) {
+        return fail(name, (error as Error).message);
+    }
+}
+
+async function apiReachable(plan: RegionPlan, settings: CheckSettings): Promise<CheckResult> {
+    const name = "kubernetes api";
+    if (plan.probe === undefined) return { name, status: plan.nodes.some((n) => n.endpoint) ? "skip" : "fail", detail: plan.noProbeReason ?? "no kubeconfig" };
+    const probe = plan.probe;
+    return check(name, async () => {
+        const body = (await probe.get("/readyz", settings.timeoutMs)).trim();
+        return body === "ok" ? pass(name, "/readyz ok") : fail(name, `/readyz answered ${JSON.stringify(body.slice(0, 80))}, expected "ok"`);
+    });
+}
+
+interface PodList {
+    items?: { metadata?: { name?: string }; status?: { phase?: string; conditions?: { type?: string; status?: string }[] } }[];
+}
+
+async function podsReady(plan: RegionPlan, settings: CheckSettings): Promise<CheckResult> {
+    const name = "besu pods ready";
+    if (plan.probe === undefined) return { name, status: plan.nodes.some((n) => n.endpoint) ? "skip" : "fail", detail: plan.noProbeReason ?? "no kubeconfig" };
+    const probe = plan.probe;
+    return check(name, async () => {
+        const list = JSON.parse(await probe.get(`/api/v1/namespaces/${BESU_NAMESPACE}/pods`, settings.timeoutMs)) as PodList;
+        const pods = list.items ?? [];
+        const isReady = (p: (typeof pods)[number]) => (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+        const ready = pods.filter(isReady).length;
+        const notReady = pods.filter((p) => !isReady(p)).map((p) => `${p.metadata?.name ?? "?"} (${p.status?.phase ?? "unknown"})`);
+        const detail = `${ready}/${plan.expectedPods} ready in namespace ${BESU_NAMESPACE}${notReady.length ? `; not ready: ${notReady.join(", ")}` : ""}`;
+        return ready >= plan.expectedPods ? pass(name, detail) : fail(name, detail);
+    });
+}
+
+/** Peers a node must have: validators connect to every other validator (QBFT full mesh); the RPC sentry to its region's validators. */
+export function expectedPeers(role: NodeTarget["role"], totalValidators: number, regionValidators: number): { min: number; why: string } {
+    return role === "validator"
+        ? { min: totalValidators - 1, why: "every other genesis validator" }
+        : { min: regionValidators, why: "its region's validators" };
+}
+
+async function peers(node: NodeTarget, endpoint: RpcEndpoint, plan: RegionPlan, settings: CheckSettings): Promise<CheckResult> {
+    const name = `${node.name} peers`;
+    return check(name, async () => {
+        const count = quantity(await endpoint.call("net_peerCount", [], settings.timeoutMs), "net_peerCount");
+        const { min, why } = expectedPeers(node.role, settings.validators.length, plan.regionValidators);
+        const detail = `${count} peers, expected ≥ ${min} (${why})`;
+        return count >= min ? pass(name, detail) : fail(name, detail);
+    });
+}
+
+async function validatorSet(node: NodeTarget, endpoint: RpcEndpoint, settings: CheckSettings): Promise<CheckResult> {
+    const name = `${node.name} validators`;
+    return check(name, async () => {
+        const result = await endpoint.call("qbft_getValidatorsByBlockNumber", ["latest"], settings.timeoutMs);
+        if (!Array.isArray(result) || !result.every((a) => typeof a === "string")) {
+            return fail(name, `qbft_getValidatorsByBlockNumber returned ${JSON.stringify(result).slice(0, 100)}, not a list of addresses`);
+        }
+        const actual = new Set(result.map((a) => a.toLowerCase()));
+        const expected = new Set(settings.validators);
+        const missing = [...expected].filter((a) => !actual.has(a));
+        const extra = [...actual].filter((a) => !expected.has(a));
+        if (missing.length === 0 && extra.length === 0) return pass(name, `${actual.size} validators = genesis set`);
+        const parts = [`${actual.size} validators at latest, genesis has ${expected.size}`];
+        if (missing.length) parts.push(`missing ${missing.join(", ")}`);
+        if (extra.length) parts.push(`not in genesis ${extra.join(", ")}`);
+        return fail(name, parts.join("; "));
+    });
+}
+
+async function headAdvancing(node: NodeTarget, endpoint: RpcEndpoint, settings: CheckSettings, heads: NodeHead[]): Promise<CheckResult> {
+    const name = `${node.name} head`;
+    return check(name, async () => {
+        const first = quantity(await endpoint.call("eth_blockNumber", [], settings.timeoutMs), "eth_blockNumber");
+        await new Promise((resolve) => setTimeout(resolve, settings.sampleMs));
+        const second = quantity(await endpoint.call("eth_blockNumber", [], settings.timeoutMs), "eth_blockNumber");
+        heads.push({ name: node.name, head: second });
+        const detail = `block ${first} → ${second} in ${settings.sampleMs} ms`;
+        return second > first ? pass(name, `${detail}, advancing`) : fail(name, `${detail}: not advancing`);
+    });
+}
+
+async function nodeChecks(node: NodeTarget, plan: RegionPlan, settings: CheckSettings, heads: NodeHead[]): Promise<CheckResult[]> {
+    const endpoint = node.endpoint;
+    if (endpoint === undefined) {
+        return [fail(`${node.name} rpc`, `no route: give --rpc ${node.role === "rpc" ? plan.region : node.name}=<url> or a kubeconfig for ${plan.region}`)];
+    }
+    const checks = [peers(node, endpoint, plan, settings), headAdvancing(node, endpoint, settings, heads)];
+    // The QBFT API is enabled on validators only (chart rpc.validatorApis).
+    if (node.role === "validator") checks.push(validatorSet(node, endpoint, settings));
+    return Promise.all(checks);
+}
+
+/**
+ * Runs every check of one region concurrently and returns them in a fixed order (independent of which
+ * answers first); node heads go to `heads` for {@link lagChecks}.
+ */
+export async function checkRegion(plan: RegionPlan, settings: CheckSettings, heads: NodeHead[]): Promise<CheckResult[]> {
+    const groups = await Promise.all([
+        apiReachable(plan, settings).then((c) => [c]),
+        podsReady(plan, settings).then((c) => [c]),
+        ...plan.nodes.map((node) => nodeChecks(node, plan, settings, heads)),
+    ]);
+    return groups.flat();
+}
+
+/** `<node> lag` checks: each node's head within `maxLag` blocks of the fleet head. */
+export function lagChecks(nodes: readonly NodeTarget[], heads: readonly NodeHead[], fleetHead: number | null, maxLag: number): CheckResult[] {
+    const out: CheckResult[] = [];
+    for (const node of nodes) {
+        const mine = heads.find((h) => h.name === node.name);
+        if (mine === undefined || fleetHead === null) continue; // its head check already failed
+        const behind = fleetHead - mine.head;
+        const detail = `${behind} blocks behind fleet head ${fleetHead} (max ${maxLag})`;
+        out.push({ name: `${node.name} lag`, status: behind <= maxLag ? "pass" : "fail", detail });
+    }
+    return out;
+}
