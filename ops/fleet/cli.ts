@@ -1,0 +1,131 @@
+// `npm run fleet -- start|stop|status <region…|all> -s <stack> [--force] [--json]`: argument handling and exit code.
+import { parseArgs } from "node:util";
+import { renderJson, renderText, type FleetCommand } from "./report";
+import { runFleetCommand } from "./run";
+import { loadFleetOutputs } from "./stack-outputs";
+
+export const FLEET_USAGE = `usage: npm run fleet -- start|stop|status <region…|all> -s <stack> [options]
+  start              scale the regions' Besu StatefulSets to 1 replica
+  stop               scale them to 0 (refused if fewer validators than QBFT needs would remain)
+  status             pods ready, block height and peers per node
+  <region…|all>      deployed validator regions of the stack, or all of them
+  -s, --stack <name> stack whose outputs hold the regions and kubeconfigs (required)
+  --outputs <file>   read the outputs from \`pulumi stack output --json --show-secrets\` saved to a file
+  --force            stop even when the quorum guard refuses (warns loudly)
+  --json             print one JSON document instead of text
+  --timeout <s>      per-request timeout in seconds (default 10)
+  --retries <n>      retries of a failed request: network, timeout, 429, 5xx (default 2)
+exit: 0 ok, 1 a region failed, 2 bad usage or refused by the quorum guard`;
+
+/** Where the command's text goes (tests capture it). */
+export interface FleetIo {
+    out(line: string): void;
+    err(line: string): void;
+}
+
+class UsageError extends Error {}
+
+/** Runs the fleet command line; returns the exit code. */
+export async function runFleetCli(argv: string[], io: FleetIo): Promise<number> {
+    let parsed: ReturnType<typeof parse>;
+    try {
+        parsed = parse(argv);
+    } catch (error) {
+        io.err(`error: ${(error as Error).message}`);
+        io.err(FLEET_USAGE);
+        return 2;
+    }
+    if (parsed === "help") {
+        io.out(FLEET_USAGE);
+        return 0;
+    }
+    let outputs;
+    try {
+        outputs = await loadFleetOutputs(parsed.stack, parsed.outputsFile);
+    } catch (error) {
+        io.err(`error: ${(error as Error).message}`);
+        return 1;
+    }
+    if (outputs.regions.length === 0) {
+        io.err(`error: stack ${parsed.stack} has no deployed validator regions`);
+        return 1;
+    }
+    const unknown = parsed.regions.filter((region) => region !== "all" && !outputs.regions.includes(region));
+    if (unknown.length > 0) {
+        io.err(`error: not a deployed validator region of stack ${parsed.stack}: ${unknown.join(", ")}; deployed: ${outputs.regions.join(", ")}`);
+        return 2;
+    }
+    // Region order is the stack's order, whatever order they were named in.
+    const targets = parsed.regions.includes("all") ? outputs.regions : outputs.regions.filter((region) => parsed.regions.includes(region));
+
+    const report = await runFleetCommand({
+        command: parsed.command,
+        stack: parsed.stack,
+        targets,
+        force: parsed.force,
+        outputs,
+        client: { timeoutMs: parsed.timeoutMs, retries: parsed.retries, retryDelayMs: 250, execTimeoutMs: 120_000 },
+        warn: io.err,
+    });
+    if (parsed.json) io.out(renderJson(report));
+    else for (const line of renderText(report)) (report.refused ? io.err : io.out)(line);
+    if (report.refused) return 2;
+    return report.ok ? 0 : 1;
+}
+
+interface ParsedArgs {
+    command: FleetCommand;
+    regions: string[];
+    stack: string;
+    outputsFile: string | undefined;
+    force: boolean;
+    json: boolean;
+    timeoutMs: number;
+    retries: number;
+}
+
+function parse(argv: string[]): ParsedArgs | "help" {
+    let values;
+    let positionals;
+    try {
+        ({ values, positionals } = parseArgs({
+            args: argv,
+            allowPositionals: true,
+            options: {
+                stack: { type: "string", short: "s" },
+                outputs: { type: "string" },
+                force: { type: "boolean", default: false },
+                json: { type: "boolean", default: false },
+                timeout: { type: "string", default: "10" },
+                retries: { type: "string", default: "2" },
+                help: { type: "boolean", short: "h", default: false },
+            },
+        }));
+    } catch (error) {
+        throw new UsageError((error as Error).message);
+    }
+    if (values.help) return "help";
+    const [command, ...regions] = positionals;
+    if (command !== "start" && command !== "stop" && command !== "status") {
+        throw new UsageError(command === undefined ? "missing command (start, stop or status)" : `unknown command "${command}" (start, stop or status)`);
+    }
+    // No default: a bare `stop` must never mean every region.
+    if (regions.length === 0) throw new UsageError(`${command} needs regions or "all"`);
+    if (regions.includes("all") && regions.length > 1) throw new UsageError(`"all" cannot be combined with region names`);
+    if (values.stack === undefined) throw new UsageError("-s <stack> is required");
+    if (values.force && command !== "stop") throw new UsageError("--force only applies to stop");
+    const timeout = Number(values.timeout);
+    if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600) throw new UsageError(`--timeout must be seconds in (0, 600], got "${values.timeout}"`);
+    const retries = Number(values.retries);
+    if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw new UsageError(`--retries must be an integer 0–10, got "${values.retries}"`);
+    return {
+        command,
+        regions,
+        stack: values.stack,
+        outputsFile: values.outputs,
+        force: values.force,
+        json: values.json,
+        timeoutMs: Math.round(timeout * 1000),
+        retries,
+    };
+}
