@@ -1,0 +1,154 @@
+// Chain access for the contract providers: one JsonRpcProvider per chain, every call through p-limit
+// (bounded in-flight RPC calls per chain) and p-retry (exponential backoff with jitter on transient faults).
+//
+// This module is serialised into Pulumi state with the providers (pulumi.runtime.serializeFunction), so:
+// npm packages that the serialiser cannot capture (ESM-only p-retry/p-limit) are `require`d at call time,
+// and shared state lives on globalThis under Symbol.for keys — each dynamic resource's provider is
+// deserialised separately, but they all run in one process and must share one limiter and one cache.
+import { FetchRequest, JsonRpcProvider, Network } from "ethers";
+
+/** Which chain an operation targets; `name` is what error messages say. */
+export interface ChainTarget {
+    readonly name: string;
+    readonly rpcUrl: string;
+    readonly chainId: number;
+}
+
+/** Tuning of RPC access (defaults suit both a public endpoint and a local chain). */
+export const RPC_DEFAULTS = {
+    /** In-flight JSON-RPC calls per chain. */
+    concurrency: 8,
+    /** Retries of one call on a transient fault (so at most retries + 1 attempts). */
+    retries: 6,
+    minDelayMs: 100,
+    maxDelayMs: 4000,
+    /** HTTP timeout of one JSON-RPC request. */
+    requestTimeoutMs: 15000,
+} as const;
+
+interface ChainClient {
+    provider: JsonRpcProvider;
+    limit: <T>(fn: () => Promise<T>) => Promise<T>;
+    retriesObserved: number;
+}
+
+function clients(): Map<string, ChainClient> {
+    const g = globalThis as Record<symbol, unknown>;
+    return (g[Symbol.for("chain138.contracts.rpcClients")] ??= new Map<string, ChainClient>()) as Map<string, ChainClient>;
+}
+
+/** An RPC URL safe to print: scheme, host and port only (no user info, path or query, where API keys live). */
+export function redactRpcUrl(rpcUrl: string): string {
+    try {
+        const url = new URL(rpcUrl);
+        const hidden = url.username !== "" || url.password !== "" || (url.pathname !== "/" && url.pathname !== "") || url.search !== "";
+        return `${url.protocol}//${url.host}${hidden ? "/…" : ""}`;
+    } catch {
+        return "<unparseable RPC URL>";
+    }
+}
+
+/**
+ * Writes a provider log line: to the sink a test installed, else to stderr, which the engine shows as
+ * the provider's diagnostics (a dynamic provider process has no engine log connection).
+ */
+export function providerLog(line: string): void {
+    const g = globalThis as Record<symbol, unknown>;
+    const sink = g[Symbol.for("chain138.contracts.log")];
+    if (typeof sink === "function") {
+        (sink as (line: string) => void)(line);
+        return;
+    }
+    process.stderr.write(`${line}\n`);
+}
+
+function client(target: ChainTarget): ChainClient {
+    const key = `${target.chainId}@${target.rpcUrl}`;
+    let found = clients().get(key);
+    if (found === undefined) {
+        const request = new FetchRequest(target.rpcUrl);
+        request.timeout = RPC_DEFAULTS.requestTimeoutMs;
+        // ethers would retry 429s itself, invisibly and without jitter; p-retry does it here instead.
+        request.setThrottleParams({ maxAttempts: 1 });
+        const network = Network.from(target.chainId);
+        const provider = new JsonRpcProvider(request, network, { staticNetwork: network, batchMaxCount: 1, cacheTimeout: -1 });
+        provider.pollingInterval = 250;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- ESM-only, required at call time: see the header
+        const pLimit = (require("p-limit") as typeof import("p-limit")).default;
+        found = { provider, limit: pLimit(RPC_DEFAULTS.concurrency), retriesObserved: 0 };
+        clients().set(key, found);
+    }
+    return found;
+}
+
+/** The chain's JsonRpcProvider (shared; do not destroy). Prefer {@link rpcCall}, which retries. */
+export function chainProvider(target: ChainTarget): JsonRpcProvider {
+    return client(target).provider;
+}
+
+/** How many transient faults were retried on `target` in this process (for tests and logs). */
+export function retriesObserved(target: ChainTarget): number {
+    return clients().get(`${target.chainId}@${target.rpcUrl}`)?.retriesObserved ?? 0;
+}
+
+function errorText(error: unknown, depth = 0): string {
+    if (depth > 4 || error === null || error === undefined) return "";
+    if (typeof error !== "object") return String(error);
+    const e = error as Record<string, unknown>;
+    const parts = [String(e["code"] ?? ""), String(e["message"] ?? ""), String(e["shortMessage"] ?? "")];
+    const info = e["info"] as Record<string, unknown> | undefined;
+    const nested = [e["cause"], e["error"], info?.["error"], info?.["responseStatus"], info?.["responseBody"]];
+    return [...parts, ...nested.map((n) => errorText(n, depth + 1))].join(" ");
+}
+
+/** Whether `error` is a fault worth retrying: rate limits, timeouts, dropped connections, -32005. */
+export function isTransientRpcError(error: unknown): boolean {
+    const text = errorText(error);
+    if (/nonce too low|replacement (transaction )?underpriced|insufficient funds|execution reverted|CALL_EXCEPTION/i.test(text)) return false;
+    return /\b429\b|too many requests|rate limit|-32005|limit exceeded|TIMEOUT|timed? ?out|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|UND_ERR_SOCKET|other side closed|fetch failed|NETWORK_ERROR|\b50[234]\b|bad gateway|service unavailable|missing response/i.test(
+        text,
+    );
+}
+
+/**
+ * Runs one RPC operation against `target` under the chain's concurrency limit, retrying transient
+ * faults with exponential backoff and jitter. `label` names the operation in the final error.
+ */
+export async function rpcCall<T>(target: ChainTarget, label: string, fn: (provider: JsonRpcProvider) => Promise<T>): Promise<T> {
+    const c = client(target);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- ESM-only, required at call time: see the header
+    const pRetry = (require("p-retry") as typeof import("p-retry")).default;
+    try {
+        return await c.limit(() =>
+            pRetry(() => fn(c.provider), {
+                retries: RPC_DEFAULTS.retries,
+                factor: 2,
+                minTimeout: RPC_DEFAULTS.minDelayMs,
+                maxTimeout: RPC_DEFAULTS.maxDelayMs,
+                randomize: true,
+                shouldRetry: ({ error }) => isTransientRpcError(error),
+                onFailedAttempt: ({ error }) => {
+                    if (isTransientRpcError(error)) c.retriesObserved += 1;
+                },
+            }),
+        );
+    } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(`chain ${target.name} (${redactRpcUrl(target.rpcUrl)}): ${label} failed: ${message.split(target.rpcUrl).join(redactRpcUrl(target.rpcUrl))}`, {
+            cause: error,
+        });
+    }
+}
+
+/** Fails unless the node at `target.rpcUrl` serves `target.chainId` (checked once per chain per process). */
+export async function assertChainId(target: ChainTarget): Promise<void> {
+    const g = globalThis as Record<symbol, unknown>;
+    const checked = (g[Symbol.for("chain138.contracts.chainIdChecked")] ??= new Set<string>()) as Set<string>;
+    const key = `${target.chainId}@${target.rpcUrl}`;
+    if (checked.has(key)) return;
+    const reported = await rpcCall(target, "eth_chainId", (p) => p.send("eth_chainId", []) as Promise<string>);
+    if (BigInt(reported) !== BigInt(target.chainId)) {
+        throw new Error(`chain ${target.name}: the RPC endpoint ${redactRpcUrl(target.rpcUrl)} serves chain id ${BigInt(reported)}, config says ${target.chainId}`);
+    }
+    checked.add(key);
+}
