@@ -1,0 +1,38 @@
+// What the besu-node chart (charts/besu-node/templates/_helpers.tpl) puts on its objects, so policies can
+// recognise Besu workloads and validator pods. tests/policy/besu-chart-labels.test.ts renders the chart and
+// checks these against its output.
+
+/** `app.kubernetes.io/name` of every Besu object. */
+export const BESU_NAME_LABEL = "app.kubernetes.io/name";
+export const BESU_NAME = "besu-node";
+/** `app.kubernetes.io/component`: `validator` or `sentry`. */
+export const BESU_ROLE_LABEL = "app.kubernetes.io/component";
+export const BESU_ROLES: readonly string[] = ["validator", "sentry"];
+
+/** Besu's P2P port (RLPx over TCP, discovery over UDP). */
+export const P2P_PORT = 30303;
+/** Besu's default JSON-RPC ports: HTTP, WebSocket, GraphQL. */
+export const DEFAULT_RPC_PORTS: readonly number[] = [8545, 8546, 8547];
+/** The chart's container port names of JSON-RPC (a Service may target them by name). */
+export const RPC_PORT_NAMES: readonly string[] = ["rpc-http", "rpc-ws", "graphql"];
+
+/** Node-pool label (and taint key) that pins Besu pods to their pool (components/cluster.ts ROLE_LABEL). */
+export const POOL_ROLE_LABEL = "chain138.io/role";
+
+/** Whether an object's labels mark it as a Besu validator or sentry. */
+export function isBesuWorkload(labels: Record<string, string>): boolean {
+    return labels[BESU_NAME_LABEL] === BESU_NAME || BESU_ROLES.includes(labels[BESU_ROLE_LABEL] ?? "");
+}
+
+/**
+ * Whether a Service selector can match validator pods. Validator pods carry `name=besu-node` and
+ * `component=validator` (plus instance/node labels we cannot predict), so a selector selects them unless
+ * it names another component, and it is Besu's as soon as it pins either label. Conservative on purpose.
+ */
+export function selectsValidators(selector: Record<string, string>): boolean {
+    const component = selector[BESU_ROLE_LABEL];
+    if (component !== undefined && component !== "validator") return false;
+    const name = selector[BESU_NAME_LABEL];
+    if (name !== undefined && name !== BESU_NAME) return false;
+    return component === "validator" || name === BESU_NAME;
+}

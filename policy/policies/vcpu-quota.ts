@@ -1,0 +1,64 @@
+// Mandatory: the node pools of each region fit the subscription's regional vCPU quota. Summed per location
+// over every cluster's inline pools and any standalone AgentPool (attributed to its cluster's location),
+// so it is a stack policy. vCPUs per VM size come from regions/vm-sizes.ts; an unknown size is a violation.
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { clusterPools, poolVcpus, readPool, type PoolView } from "../lib/pools";
+import { asString } from "../lib/read";
+import { AGENT_POOL, MANAGED_CLUSTER } from "../lib/types";
+
+export interface VcpuQuotaConfig {
+    /** vCPU quota per region. Default 10. */
+    vcpuQuotaPerRegion?: number;
+}
+
+export const DEFAULT_VCPU_QUOTA = 10;
+
+interface Usage {
+    vcpus: number;
+    parts: string[];
+}
+
+export const vcpuQuota: StackValidationPolicy = {
+    name: "vcpu-quota-per-region",
+    description: "AKS node pools (inline and standalone) within the regional vCPU quota; VM sizes must be known.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: { vcpuQuotaPerRegion: { type: "integer", minimum: 1, default: DEFAULT_VCPU_QUOTA, description: "vCPU quota per region." } },
+    },
+    validateStack: (args, report) => {
+        const quota = args.getConfig<VcpuQuotaConfig>().vcpuQuotaPerRegion ?? DEFAULT_VCPU_QUOTA;
+        const usage = new Map<string, Usage>();
+        const clusterLocation = new Map<string, string>();
+        const add = (location: string, owner: PolicyResource, pool: PoolView) => {
+            const vcpus = poolVcpus(pool);
+            if (vcpus === undefined) {
+                report(`${owner.name}: pool "${pool.name}" uses VM size "${pool.vmSize ?? "(none)"}", which regions/vm-sizes.ts does not know; its vCPUs cannot be checked against the quota`, owner.urn);
+                return;
+            }
+            const entry = usage.get(location) ?? { vcpus: 0, parts: [] };
+            entry.vcpus += vcpus;
+            entry.parts.push(`${owner.name}/${pool.name} ${pool.nodes}×${pool.vmSize}=${vcpus}`);
+            usage.set(location, entry);
+        };
+        for (const r of args.resources.filter((x) => x.type === MANAGED_CLUSTER)) {
+            const props = r.props as Record<string, unknown>;
+            const location = asString(props["location"]) ?? "(no location)";
+            const clusterName = asString(props["resourceName"]);
+            if (clusterName !== undefined) clusterLocation.set(`${asString(props["resourceGroupName"]) ?? ""}/${clusterName}`, location);
+            for (const pool of clusterPools(props)) add(location, r, pool);
+        }
+        for (const r of args.resources.filter((x) => x.type === AGENT_POOL)) {
+            const props = r.props as Record<string, unknown>;
+            const key = `${asString(props["resourceGroupName"]) ?? ""}/${asString(props["resourceName"]) ?? ""}`;
+            const location = clusterLocation.get(key);
+            if (location === undefined) {
+                report(`${r.name}: AgentPool's cluster ${key} is not in this stack; its vCPUs cannot be attributed to a region`, r.urn);
+                continue;
+            }
+            add(location, r, readPool(props, r.name));
+        }
+        for (const [location, { vcpus, parts }] of usage) {
+            if (vcpus > quota) report(`region ${location}: node pools need ${vcpus} vCPUs, quota is ${quota} (${parts.join(", ")})`);
+        }
+    },
+};
