@@ -56,7 +56,7 @@ export async function connectChain(
   const fetch = new FetchRequest(config.rpcUrl);
   fetch.timeout = REQUEST_TIMEOUT_MS;
   // One request per HTTP call: a dropped connection then fails one call, not a batch of them.
-  const provider = new JsonRpcProvider(fetch, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1 });
+  const provider = new JsonRpcProvider(fetch, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
   provider.pollingInterval = timing.pollMs;
   try {
     const code = await withRetry(`${name} getCode`, policy, () => provider.getCode(routerAddress));

@@ -36,7 +36,8 @@ export function deliverMessage(lane: Lane, sent: SentMessage, policy: RetryPolic
       gas = await dest.provider.estimateGas({ from, to: dest.routerAddress, data });
     } catch (err) {
       const reason = decodeRouterError(revertDataOf(err));
-      if (reason?.name === "MessageAlreadyDelivered") return { kind: "skipped" };
+      // Nodes may estimate against pending state: only a mined delivery counts, so look again later.
+      if (reason?.name === "MessageAlreadyDelivered") throw new Error(`${dest.name}: #${seq} is delivered in the node's pending state, waiting for it to be mined`);
       if (reason !== undefined) {
         throw new PermanentError(`lane ${lane.name}: deliver of #${seq} (${message.messageId}) reverts with ${formatError(reason)}`);
       }

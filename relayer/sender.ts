@@ -25,7 +25,7 @@ export class TxSender {
   /** Signs and broadcasts `tx`; returns its hash once the node has it. */
   send(tx: { to: string; data: string; gasLimit: bigint }): Promise<string> {
     return this.serial(async () => {
-      this.nonce ??= await this.provider.getTransactionCount(this.wallet.address, "pending");
+      this.nonce ??= await this.freshNonce();
       const fees = await this.provider.getFeeData();
       const request: TransactionRequest = { ...tx, nonce: this.nonce, chainId: this.chainId };
       if (fees.maxFeePerGas !== null && fees.maxPriorityFeePerGas !== null) {
@@ -67,6 +67,21 @@ export class TxSender {
     // Later sends must not queue behind a nonce we are unsure about.
     this.nonce = undefined;
     throw new Error(`${this.chainName}: transaction ${hash} not mined within ${this.receiptTimeoutMs} ms${lastError}`);
+  }
+
+  /**
+   * The next nonce, once the account has nothing in flight. A transaction still pending from
+   * before a crash (or a lost answer) may be a delivery: wait for it rather than race it.
+   */
+  private async freshNonce(): Promise<number> {
+    const [latest, pending] = await Promise.all([
+      this.provider.getTransactionCount(this.wallet.address, "latest"),
+      this.provider.getTransactionCount(this.wallet.address, "pending"),
+    ]);
+    if (pending > latest) {
+      throw new Error(`${this.chainName}: relayer ${this.wallet.address} has ${pending - latest} unmined transaction(s) (nonces ${latest}..${pending - 1}); waiting for them before sending`);
+    }
+    return latest;
   }
 
   private async known(hash: string): Promise<boolean> {
