@@ -24,6 +24,8 @@ export interface RegionPlan {
     probe?: KubernetesProbe;
     /** Why there is no probe (shown when `probe` is undefined). */
     noProbeReason?: string;
+    /** Whether a missing probe fails the Kubernetes checks (a kubeconfig that did not work) or skips them (none, with --rpc routes). */
+    noProbeFails: boolean;
     /** Pods expected ready in namespace `besu`: the region's validators and sentries. */
     expectedPods: number;
     /** Validators of this region (a sentry's static peers). */
@@ -63,9 +65,13 @@ async function check(name: string, body: () => Promise<CheckResult>): Promise<Ch
     }
 }
 
+function noProbe(name: string, plan: RegionPlan): CheckResult {
+    return { name, status: plan.noProbeFails ? "fail" : "skip", detail: plan.noProbeReason ?? "no kubeconfig" };
+}
+
 async function apiReachable(plan: RegionPlan, settings: CheckSettings): Promise<CheckResult> {
     const name = "kubernetes api";
-    if (plan.probe === undefined) return { name, status: plan.nodes.some((n) => n.endpoint) ? "skip" : "fail", detail: plan.noProbeReason ?? "no kubeconfig" };
+    if (plan.probe === undefined) return noProbe(name, plan);
     const probe = plan.probe;
     return check(name, async () => {
         const body = (await probe.get("/readyz", settings.timeoutMs)).trim();
@@ -79,7 +85,7 @@ interface PodList {
 
 async function podsReady(plan: RegionPlan, settings: CheckSettings): Promise<CheckResult> {
     const name = "besu pods ready";
-    if (plan.probe === undefined) return { name, status: plan.nodes.some((n) => n.endpoint) ? "skip" : "fail", detail: plan.noProbeReason ?? "no kubeconfig" };
+    if (plan.probe === undefined) return noProbe(name, plan);
     const probe = plan.probe;
     return check(name, async () => {
         const list = JSON.parse(await probe.get(`/api/v1/namespaces/${BESU_NAMESPACE}/pods`, settings.timeoutMs)) as PodList;
