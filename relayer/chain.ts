@@ -78,7 +78,7 @@ export async function connectChain(
       genesisHash: genesis.hash,
       provider,
       router,
-      sender: new TxSender(name, relayer.connect(provider), provider, chainId, timing.pollMs, timing.receiptTimeoutMs),
+      sender: new TxSender(name, relayer.connect(provider), provider, chainId, timing.pollMs, timing.receiptTimeoutMs, policy),
     };
   } catch (err) {
     provider.destroy();

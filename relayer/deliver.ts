@@ -22,9 +22,12 @@ export function deliverMessage(lane: Lane, sent: SentMessage, policy: RetryPolic
   const { message } = sent;
   const seq = message.sequenceNumber;
   const { dest, source } = lane;
+  // Outer retry: a failed send or an unmined transaction starts over from the on-chain check.
   return withRetry(`deliver ${lane.name} #${seq}`, policy, async () => {
     // The destination is the source of truth: after a crash or a lost answer the message may be in already.
-    const onChain = (await dest.router.getLastDeliveredSequence(source.selector)) as bigint;
+    const onChain = await withRetry(`${dest.name} getLastDeliveredSequence`, policy, () =>
+      dest.router.getLastDeliveredSequence(source.selector) as Promise<bigint>,
+    );
     if (onChain >= seq) return { kind: "skipped" };
     if (onChain + 1n < seq) {
       throw new PermanentError(`lane ${lane.name}: ${dest.name} expects sequence ${onChain + 1n} next, relayer is at ${seq}`);
@@ -33,7 +36,7 @@ export function deliverMessage(lane: Lane, sent: SentMessage, policy: RetryPolic
     const from = dest.sender.address;
     let gas: bigint;
     try {
-      gas = await dest.provider.estimateGas({ from, to: dest.routerAddress, data });
+      gas = await withRetry(`${dest.name} estimateGas`, policy, () => dest.provider.estimateGas({ from, to: dest.routerAddress, data }));
     } catch (err) {
       const reason = decodeRouterError(revertDataOf(err));
       // Nodes may estimate against pending state: only a mined delivery counts, so look again later.

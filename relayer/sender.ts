@@ -2,7 +2,7 @@
 // tracked nonce that is re-read from the node after any failure.
 import pLimit from "p-limit";
 import { Transaction, type JsonRpcProvider, type TransactionReceipt, type TransactionRequest, type Wallet } from "ethers";
-import { describe } from "./retry";
+import { describe, withRetry, type RetryPolicy } from "./retry";
 
 export class TxSender {
   private readonly serial = pLimit(1);
@@ -15,7 +15,13 @@ export class TxSender {
     private readonly chainId: bigint,
     private readonly pollMs: number,
     private readonly receiptTimeoutMs: number,
+    private readonly policy: RetryPolicy,
   ) {}
+
+  /** Reads are idempotent: retry each one on its own rather than the whole send. */
+  private read<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return withRetry(`${this.chainName} ${what}`, this.policy, fn);
+  }
 
   /** The relayer's address. */
   get address(): string {
@@ -26,7 +32,7 @@ export class TxSender {
   send(tx: { to: string; data: string; gasLimit: bigint }): Promise<string> {
     return this.serial(async () => {
       this.nonce ??= await this.freshNonce();
-      const fees = await this.provider.getFeeData();
+      const fees = await this.read("getFeeData", () => this.provider.getFeeData());
       const request: TransactionRequest = { ...tx, nonce: this.nonce, chainId: this.chainId };
       if (fees.maxFeePerGas !== null && fees.maxPriorityFeePerGas !== null) {
         Object.assign(request, { type: 2, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas });
@@ -75,8 +81,8 @@ export class TxSender {
    */
   private async freshNonce(): Promise<number> {
     const [latest, pending] = await Promise.all([
-      this.provider.getTransactionCount(this.wallet.address, "latest"),
-      this.provider.getTransactionCount(this.wallet.address, "pending"),
+      this.read("getTransactionCount", () => this.provider.getTransactionCount(this.wallet.address, "latest")),
+      this.read("getTransactionCount", () => this.provider.getTransactionCount(this.wallet.address, "pending")),
     ]);
     if (pending > latest) {
       throw new Error(`${this.chainName}: relayer ${this.wallet.address} has ${pending - latest} unmined transaction(s) (nonces ${latest}..${pending - 1}); waiting for them before sending`);
@@ -86,7 +92,7 @@ export class TxSender {
 
   private async known(hash: string): Promise<boolean> {
     try {
-      return (await this.provider.getTransaction(hash)) !== null;
+      return (await this.read("getTransaction", () => this.provider.getTransaction(hash))) !== null;
     } catch {
       return false;
     }

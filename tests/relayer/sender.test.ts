@@ -36,7 +36,7 @@ after(async () => {
 /** A sender on chain 138 that talks to the node through the fault-injecting proxy. */
 function sender(): { s: TxSender; close: () => void } {
   const viaProxy = new JsonRpcProvider(proxy.url, 138, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
-  return { s: new TxSender("chain138", wallet.connect(viaProxy), viaProxy, 138n, 50, 5_000), close: () => viaProxy.destroy() };
+  return { s: new TxSender("chain138", wallet.connect(viaProxy), viaProxy, 138n, 50, 5_000, { retries: 3, minTimeoutMs: 20, signal, log: () => undefined }), close: () => viaProxy.destroy() };
 }
 
 const transfer = { to: "0x000000000000000000000000000000000000dEaD", data: "0x", gasLimit: 21_000n };

@@ -1,10 +1,11 @@
 // A loopback JSON-RPC proxy in front of a node that counts requests by method and can fail some of
-// them: HTTP 429, a dropped connection before forwarding, or a dropped connection after forwarding
-// (the node acted, the client never hears back — the nastiest case for a sender).
+// them: HTTP 429, a JSON-RPC "limit exceeded" error, a dropped connection before forwarding, or a
+// dropped connection after forwarding (the node acted, the client never hears back — the nastiest
+// case for a sender).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type Fault = "none" | "429" | "drop" | "drop-after-forward";
+export type Fault = "none" | "429" | "rpc-error" | "drop" | "drop-after-forward";
 
 export interface FlakyRpcOptions {
   /** Fault for the n-th request (0-based) and its JSON-RPC methods; default: never fail. */
@@ -20,13 +21,13 @@ export interface FlakyRpc {
   close(): Promise<void>;
 }
 
-function methodsOf(body: string): string[] {
+function parseRequests(body: string): { method: string; id: unknown }[] {
   try {
-    const parsed = JSON.parse(body) as { method?: unknown } | { method?: unknown }[];
+    const parsed = JSON.parse(body) as { method?: unknown; id?: unknown } | { method?: unknown; id?: unknown }[];
     const list = Array.isArray(parsed) ? parsed : [parsed];
-    return list.map((r) => (typeof r.method === "string" ? r.method : "?"));
+    return list.map((r) => ({ method: typeof r.method === "string" ? r.method : "?", id: r.id ?? null }));
   } catch {
-    return ["?"];
+    return [{ method: "?", id: null }];
   }
 }
 
@@ -43,12 +44,19 @@ export async function startFlakyRpc(target: string, opts: FlakyRpcOptions = {}):
   let n = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
-    const methods = methodsOf(body);
+    const requests = parseRequests(body);
+    const methods = requests.map((r) => r.method);
     const fault = opts.fault?.(n++, methods) ?? "none";
     if (fault !== "none") faults.set(fault, (faults.get(fault) ?? 0) + 1);
     if (fault === "429") {
       res.writeHead(429, { "content-type": "application/json", "retry-after": "0" });
       res.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32005, message: "rate limited" } }));
+      return;
+    }
+    if (fault === "rpc-error") {
+      const errors = requests.map((r) => ({ jsonrpc: "2.0", id: r.id, error: { code: -32005, message: "limit exceeded" } }));
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(errors.length === 1 ? errors[0] : errors));
       return;
     }
     if (fault === "drop") {
