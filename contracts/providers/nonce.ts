@@ -79,6 +79,19 @@ export function settleSender(target: ChainTarget, address: string, timeoutMs: nu
     return state.settled;
 }
 
+type Fees = { type: 2; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } | { type: 0; gasPrice: bigint };
+
+/** EIP-1559 fees when the chain has a base fee (2 × base + tip, as ethers does), else a legacy gas price. One request per retried call. */
+async function feesOf(target: ChainTarget): Promise<Fees> {
+    const block = await rpcCall(target, "eth_getBlockByNumber(latest)", (p) => p.getBlock("latest"));
+    const baseFee = block?.baseFeePerGas ?? null;
+    if (baseFee === null) {
+        return { type: 0, gasPrice: BigInt(await rpcCall(target, "eth_gasPrice", (p) => p.send("eth_gasPrice", []) as Promise<string>)) };
+    }
+    const tip = BigInt(await rpcCall(target, "eth_maxPriorityFeePerGas", (p) => p.send("eth_maxPriorityFeePerGas", []) as Promise<string>));
+    return { type: 2, maxFeePerGas: baseFee * 2n + tip, maxPriorityFeePerGas: tip };
+}
+
 const NONCE_CONFLICT = /nonce too low|nonce has already been used|replacement (transaction )?underpriced|already imported|NONCE_EXPIRED|REPLACEMENT_UNDERPRICED/i;
 const ALREADY_KNOWN = /already known|known transaction|ALREADY_EXISTS/i;
 
@@ -98,7 +111,7 @@ function messageOf(error: unknown): string {
  */
 export async function sendTransaction(target: ChainTarget, key: string, tx: OutgoingTx, label: string): Promise<SentTx> {
     const wallet = new Wallet(key);
-    const fees = await rpcCall(target, "eth_feeHistory/gasPrice", (p) => p.getFeeData());
+    const fees = await feesOf(target);
     const state = senderState(target, wallet.address);
     return serialised(state, async () => {
         for (let attempt = 0; ; attempt++) {
@@ -111,9 +124,7 @@ export async function sendTransaction(target: ChainTarget, key: string, tx: Outg
                 gasLimit: tx.gasLimit,
                 nonce,
                 chainId: BigInt(target.chainId),
-                ...(fees.maxFeePerGas !== null
-                    ? { type: 2, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n }
-                    : { type: 0, gasPrice: fees.gasPrice ?? 0n }),
+                ...fees,
             };
             const raw = await wallet.signTransaction(request);
             const hash = keccak256(raw);

@@ -13,7 +13,7 @@ let chain: ProviderChain;
 
 before(async () => {
     node = await startAnvil({ chainId: 1 });
-    proxy = await startFlakyProxy(node.rpcUrl, { http429Every: 3, dropEvery: 5, rpcLimitEvery: 7 });
+    proxy = await startFlakyProxy(node.rpcUrl, { http429Every: 5, dropEvery: 11, rpcLimitEvery: 13 });
     chain = { chainName: "mainnet", rpcUrl: proxy.url, chainId: 1, deployerKey: node.accounts[0].privateKey };
 });
 after(async () => {
