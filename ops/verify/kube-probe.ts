@@ -84,7 +84,14 @@ export async function startKubectlProxy(kubeconfigYaml: string, options: Kubectl
     writeFileSync(kubeconfig, kubeconfigYaml, { mode: 0o600 });
     const kubectl = options.kubectl ?? process.env.KUBECTL ?? "kubectl";
     const child = spawn(kubectl, ["proxy", "--port=0", "--address=127.0.0.1", "--kubeconfig", kubeconfig], { stdio: ["ignore", "pipe", "pipe"] });
+    // If verify exits without closing (an uncaught error), still remove the kubeconfig and the proxy.
+    const onExit = () => {
+        child.kill("SIGKILL");
+        rmSync(dir, { recursive: true, force: true });
+    };
+    process.once("exit", onExit);
     const stop = async (): Promise<void> => {
+        process.removeListener("exit", onExit);
         if (child.exitCode === null && child.signalCode === null) {
             const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
             child.kill("SIGTERM");

@@ -25,7 +25,8 @@ const outputsSchema = z
             })
             .loose(),
         kubeconfigs: z.record(z.string(), z.string()).optional(),
-        contracts: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+        // Per chain, contract name → address (or `{ address }`); other entries are not contracts and are ignored.
+        contracts: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
         chains: z.record(z.string(), chainConfig).optional(),
     })
     .loose();
@@ -68,13 +69,24 @@ export function parseOutputs(raw: unknown, source: string): VerifyOutputs {
         const url = typeof config === "string" ? config : (config.rpcUrl ?? config.rpc ?? config.url);
         if (url !== undefined) chainRpc[chain] = url;
     }
+    let contracts: Record<string, Record<string, string>> | undefined;
+    if (o.contracts !== undefined) {
+        contracts = {};
+        for (const [chain, entries] of Object.entries(o.contracts)) {
+            contracts[chain] = {};
+            for (const [name, value] of Object.entries(entries)) {
+                const address = typeof value === "object" && value !== null && "address" in value ? (value as { address: unknown }).address : value;
+                if (typeof address === "string" && /^0x[0-9a-fA-F]{40}$/.test(address)) contracts[chain][name] = address;
+            }
+        }
+    }
     return {
         regions,
         nodeCounts,
         chainId: o.besu.chainId,
         validatorAddresses: o.besu.validatorAddresses.map((a) => a.toLowerCase()),
         kubeconfigs: o.kubeconfigs ?? {},
-        contracts: o.contracts,
+        contracts,
         chainRpc,
     };
 }
