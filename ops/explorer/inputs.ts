@@ -35,8 +35,8 @@ const explorer = z.strictObject({
 });
 const explorersSchema = z.record(z.string().min(1), explorer);
 
-function failure(what: string, error: z.ZodError): Error {
-  const lines = error.issues.map((i) => `  - ${[what, ...i.path.map(String)].join(".")}: ${i.message}`);
+function failure(what: string, error: z.ZodError, dropFirst = false): Error {
+  const lines = error.issues.map((i) => `  - ${[what, ...i.path.slice(dropFirst ? 1 : 0).map(String)].join(".")}: ${i.message}`);
   return new Error(`invalid ${what}:\n${lines.join("\n")}`);
 }
 
@@ -47,7 +47,7 @@ function failure(what: string, error: z.ZodError): Error {
 export function parseDeployment(raw: unknown): DeployedContract[] {
   const isOutputs = typeof raw === "object" && raw !== null && "contracts" in raw;
   const parsed = isOutputs ? outputsSchema.safeParse(raw) : outputsSchema.safeParse({ contracts: raw });
-  if (!parsed.success) throw failure(isOutputs ? "outputs" : "contracts", parsed.error);
+  if (!parsed.success) throw isOutputs ? failure("outputs", parsed.error) : failure("addresses", parsed.error, true);
   const { contracts, constructorArgs, contractTxHashes } = parsed.data;
   const out: DeployedContract[] = [];
   const problems: string[] = [];

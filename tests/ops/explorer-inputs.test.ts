@@ -1,0 +1,75 @@
+// Deployment records, explorer config and key masking: what the verifier accepts and how it names bad input.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { getAddress } from "ethers";
+import { explorersFromStackConfig, parseDeployment, parseExplorers } from "../../ops/explorer";
+import { classify } from "../../ops/explorer/answers";
+import { maskUrl, redact } from "../../ops/explorer/redact";
+
+const A = "0x00000000000000000000000000000000000000a1";
+const B = "0x00000000000000000000000000000000000000b2";
+const TX = `0x${"ab".repeat(32)}`;
+
+describe("deployment records", () => {
+  it("reads stack outputs with constructor args and tx hashes beside `contracts`, in suite order", () => {
+    const targets = parseDeployment({
+      region: "ignored",
+      contracts: { chain138: { MultiSig: B, WETH9: { address: A, txHash: TX } } },
+      constructorArgs: { chain138: { MultiSig: [[A], 1] } },
+      contractTxHashes: { chain138: { MultiSig: TX } },
+    });
+    assert.deepEqual(targets, [
+      { chain: "chain138", contract: "WETH9", address: getAddress(A), txHash: TX, constructorArgs: undefined },
+      { chain: "chain138", contract: "MultiSig", address: getAddress(B), txHash: TX, constructorArgs: [[A], 1] },
+    ]);
+  });
+
+  it("reads a bare addresses file", () => {
+    assert.deepEqual(parseDeployment({ mainnet: { WETH10: A } }).map((t) => `${t.chain}/${t.contract}`), ["mainnet/WETH10"]);
+  });
+
+  it("names every culprit", () => {
+    assert.throws(
+      () => parseDeployment({ mainnet: { WETH11: A, WETH9: "0x1234" } }),
+      (e: Error) => /addresses\.mainnet: Unrecognized key: "WETH11"/.test(e.message) && /addresses\.mainnet\.WETH9: expected a 20-byte address/.test(e.message),
+    );
+    assert.throws(() => parseDeployment({ contracts: { c: { WETH9: A } }, constructorArgs: { c: { MultiSig: [] } } }), /constructorArgs\.c\.MultiSig: no such deployed contract/);
+    assert.throws(() => parseDeployment({ contracts: {} }), /lists no contracts/);
+  });
+});
+
+describe("explorer config", () => {
+  it("accepts the documented shape and rejects typos and bad URLs by path", () => {
+    const ok = parseExplorers({ mainnet: { apiUrl: "https://api.etherscan.io/v2/api", apiKey: "k", chainId: 1, rpcUrl: "http://127.0.0.1:8545" } });
+    assert.equal(ok.mainnet.chainId, 1);
+    assert.throws(
+      () => parseExplorers({ chain138: { apiUrl: "ftp://x", chainID: 138 } }),
+      (e: Error) => /explorers\.chain138\.apiUrl/.test(e.message) && /explorers\.chain138\.chainId/.test(e.message) && /chainID/.test(e.message),
+    );
+  });
+
+  it("reads <project>:explorers from `pulumi config --json` output", () => {
+    const value = { mainnet: { apiUrl: "https://a/api", chainId: 1 } };
+    assert.deepEqual(explorersFromStackConfig({ "chain138:explorers": { value: JSON.stringify(value), secret: true } }, "chain138:explorers"), value);
+    assert.deepEqual(explorersFromStackConfig({ "chain138:explorers": { objectValue: value } }, "chain138:explorers"), value);
+    assert.throws(() => explorersFromStackConfig({}, "chain138:explorers"), /the stack has no chain138:explorers config/);
+  });
+});
+
+describe("answers and secrets", () => {
+  it("classifies the explorer answers Etherscan and Blockscout give", () => {
+    const a = (status: string, result: string) => classify({ status, message: status === "1" ? "OK" : "NOTOK", result });
+    assert.equal(a("0", "Pending in queue"), "pending");
+    assert.equal(a("1", "Pass - Verified"), "pass");
+    assert.equal(a("0", "Fail - Unable to verify"), "failed");
+    assert.equal(a("0", "Already Verified"), "already-verified");
+    assert.equal(a("0", "Smart-contract already verified."), "already-verified");
+    assert.equal(a("0", "Max rate limit reached, please use API Key for higher rate limit"), "rate-limited");
+    assert.equal(a("1", "x7q2guid"), "ok");
+  });
+
+  it("masks API keys in URLs and messages", () => {
+    assert.equal(maskUrl("https://api.etherscan.io/v2/api?chainid=1&apikey=SECRET123"), "https://api.etherscan.io/v2/api?chainid=1&apikey=***");
+    assert.equal(redact("failed: https://x/?k=SECRET123 SECRET123", ["SECRET123", undefined]), "failed: https://x/?k=*** ***");
+  });
+});
