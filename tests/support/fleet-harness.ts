@@ -1,0 +1,168 @@
+// A fake fleet for `npm run fleet` tests: one fake HTTPS API server per region, a self-signed CA made
+// with openssl, a fake kubelogin exec plugin, kubeconfigs and a stack outputs file like fleetOutputs writes.
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { stringify } from "yaml";
+import { runFleetCli } from "../../ops/fleet/cli";
+import { FakeCluster, type FakeFailure, type FakeNode } from "./fleet-fake-cluster";
+
+/** A key pair and self-signed certificate for 127.0.0.1, usable as its own CA. */
+export interface TestCertificate {
+    cert: string;
+    key: string;
+}
+
+/** Generates a throwaway P-256 certificate for IP 127.0.0.1 with openssl. */
+export function makeCertificate(dir: string, name: string): TestCertificate {
+    const keyFile = path.join(dir, `${name}.key`);
+    const certFile = path.join(dir, `${name}.crt`);
+    execFileSync(
+        "openssl",
+        ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", `/CN=${name}`, "-addext", "subjectAltName=IP:127.0.0.1"],
+        { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    return { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") };
+}
+
+/** A stand-in for kubelogin: logs its args, checks KUBERNETES_EXEC_INFO, prints an ExecCredential with $FAKE_TOKEN. */
+export function writeExecPlugin(dir: string): string {
+    const file = path.join(dir, "fake-kubelogin");
+    writeFileSync(
+        file,
+        `#!/bin/sh
+echo "$*" >> "$FAKE_EXEC_LOG"
+case "$KUBERNETES_EXEC_INFO" in
+  *'"kind":"ExecCredential"'*'"interactive":false'*) ;;
+  *) echo "fake-kubelogin: KUBERNETES_EXEC_INFO missing or interactive" >&2; exit 3 ;;
+esac
+printf '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"%s","expirationTimestamp":"2099-01-01T00:00:00Z"}}\\n' "$FAKE_TOKEN"
+`,
+    );
+    chmodSync(file, 0o755);
+    return file;
+}
+
+/** An AKS-style Entra ID kubeconfig whose user runs `plugin` (like kubelogin) with `env`. */
+export function kubeconfigYaml(region: string, server: string, caPem: string, plugin: string, env: Record<string, string>): string {
+    const name = `aks-${region}`;
+    return stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        "current-context": name,
+        clusters: [{ name, cluster: { server, "certificate-authority-data": Buffer.from(caPem).toString("base64") } }],
+        contexts: [{ name, context: { cluster: name, user: `clusterUser_${name}` } }],
+        users: [
+            {
+                name: `clusterUser_${name}`,
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: plugin,
+                        args: ["get-token", "--login", "azurecli", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630"],
+                        env: Object.entries(env).map(([key, value]) => ({ name: key, value })),
+                        provideClusterInfo: false,
+                        interactiveMode: "IfAvailable",
+                    },
+                },
+            },
+        ],
+    });
+}
+
+export interface RegionSpec {
+    name: string;
+    validators?: number;
+    sentries?: number;
+    /** `refused`: nothing listens on the region's API port. */
+    failure?: FakeFailure | "refused";
+}
+
+export interface FleetRun {
+    code: number;
+    out: string[];
+    err: string[];
+}
+
+/** A running fake fleet. `run` adds `-s test --outputs <file>` to the arguments. */
+export interface FakeFleet {
+    regions: string[];
+    clusters: Map<string, FakeCluster>;
+    outputsFile: string;
+    dir: string;
+    /** Lines the exec plugin logged, one per run. */
+    execRuns(): string[];
+    run(argv: string[]): Promise<FleetRun>;
+    close(): Promise<void>;
+}
+
+/** Starts one fake API server per region (2 validators and 1 sentry each unless told), all running and ready. */
+export async function startFakeFleet(specs: RegionSpec[], options: { caPemOverride?: string } = {}): Promise<FakeFleet> {
+    const dir = mkdtempSync(path.join(tmpdir(), "fleet-test-"));
+    const tls = makeCertificate(dir, "fake-aks");
+    const plugin = writeExecPlugin(dir);
+    const execLog = path.join(dir, "exec.log");
+    writeFileSync(execLog, "");
+    const clusters = new Map<string, FakeCluster>();
+    const kubeconfigs: Record<string, string> = {};
+    const enodes: Record<string, string> = {};
+    const regions: Record<string, unknown> = {};
+    let validatorCount = 0;
+    try {
+        for (const spec of specs) {
+            const nodes: FakeNode[] = [];
+            for (let i = 0; i < (spec.validators ?? 2); i++) nodes.push({ name: `${spec.name}-validator-${i}`, role: "validator", replicas: 1, ready: true, blockNumber: 1000 + i, peers: 7 });
+            for (let i = 0; i < (spec.sentries ?? 1); i++) nodes.push({ name: `${spec.name}-sentry-${i}`, role: "sentry", replicas: 1, ready: true, blockNumber: 1000, peers: 9 });
+            const token = `token-${spec.name}`;
+            const cluster = new FakeCluster(spec.name, token, nodes);
+            await cluster.start(tls);
+            if (spec.failure === "refused") await cluster.close();
+            else if (spec.failure !== undefined) cluster.failure = spec.failure;
+            clusters.set(spec.name, cluster);
+            kubeconfigs[spec.name] = kubeconfigYaml(spec.name, cluster.url, options.caPemOverride ?? tls.cert, plugin, { FAKE_TOKEN: token, FAKE_EXEC_LOG: execLog });
+            for (const node of nodes) {
+                enodes[node.name] = `enode://${"ab".repeat(64)}@10.0.0.${Object.keys(enodes).length + 1}:30303`;
+                if (node.role === "validator") validatorCount++;
+            }
+            regions[spec.name] = { clusterName: `aks-${spec.name}`, resourceGroup: `rg-${spec.name}`, wave: 1, nodePools: [], vcpuUsed: 10, vcpuQuota: 10 };
+        }
+    } catch (error) {
+        for (const cluster of clusters.values()) await cluster.close();
+        rmSync(dir, { recursive: true, force: true });
+        throw error;
+    }
+    // The admin region has a kubeconfig but no Besu: never a target.
+    kubeconfigs.westeurope = kubeconfigYaml("westeurope", "https://127.0.0.1:1", tls.cert, plugin, {});
+    const outputs = {
+        regions,
+        admin: { region: "westeurope", clusterName: "aks-westeurope" },
+        rollout: { waves: [specs.map((spec) => spec.name)], deployWaves: 1, deployedRegions: specs.map((spec) => spec.name) },
+        besu: {
+            chainId: 138,
+            validatorAddresses: Array.from({ length: validatorCount }, (_, i) => `0x${(i + 1).toString(16).padStart(40, "0")}`),
+            enodes,
+            genesisJson: "{}",
+        },
+        kubeconfigs,
+    };
+    const outputsFile = path.join(dir, "outputs.json");
+    writeFileSync(outputsFile, JSON.stringify(outputs, null, 2));
+    return {
+        regions: specs.map((spec) => spec.name),
+        clusters,
+        outputsFile,
+        dir,
+        execRuns: () => readFileSync(execLog, "utf8").split("\n").filter((line) => line !== ""),
+        run: async (argv) => {
+            const out: string[] = [];
+            const err: string[] = [];
+            const code = await runFleetCli([...argv, "-s", "test", "--outputs", outputsFile], { out: (line) => out.push(line), err: (line) => err.push(line) });
+            return { code, out, err };
+        },
+        close: async () => {
+            for (const cluster of clusters.values()) await cluster.close();
+            rmSync(dir, { recursive: true, force: true });
+        },
+    };
+}
