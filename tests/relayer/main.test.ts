@@ -2,7 +2,7 @@
 // process delivering a bridge transfer and stopping cleanly on SIGTERM.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseEther } from "ethers";
@@ -35,6 +35,12 @@ describe("relayer config", () => {
     assert.throws(() => parseConfig(text, "relayer.json", env), /relayer\.json: invalid relayer config:[\s\S]*above 2\^53 must be quoted[\s\S]*chains\[0\]\.chainSelector/);
   });
 
+  it("accepts the example config shipped in relayer/", () => {
+    const file = path.resolve(__dirname, "..", "..", "relayer", "relayer.example.json");
+    const opts = parseConfig(readFileSync(file, "utf8"), file, { ...env, MAINNET_RPC_URL: "https://eth.example" });
+    assert.deepEqual(opts.chains.map((c) => [c.name, c.chainSelector]), [["mainnet", 5009297550715157269n], ["chain138", 138n]]);
+  });
+
   it("refuses keys in the file and names a missing environment variable", () => {
     assert.throws(() => parseConfig(JSON.stringify({ ...base, relayerKey: "0x01" }), "relayer.json", env), /relayer\.json: keys do not belong in the config file/);
     assert.throws(() => parseConfig(JSON.stringify({ ...base, relayerKeyEnv: "OPS_KEY" }), "relayer.json", env), /environment variable OPS_KEY \(relayer private key\) is not set/);
@@ -61,7 +67,9 @@ describe("relayer CLI", () => {
         chains: opts.chains.map((c) => ({ ...c, chainSelector: String(c.chainSelector) })),
       }),
     );
-    const child = spawn(process.execPath, ["--import", "tsx", "relayer/main.ts", "--config", configFile], {
+    // RELAYER_MAIN=<dist>/relayer/main.js runs the tsc build the container image ships instead.
+    const entry = process.env.RELAYER_MAIN === undefined ? ["--import", "tsx", "relayer/main.ts"] : [process.env.RELAYER_MAIN];
+    const child = spawn(process.execPath, [...entry, "--config", configFile], {
       cwd: path.resolve(__dirname, "..", ".."),
       env: { ...process.env, RELAYER_KEY: world.relayerKey, ATTESTER_KEYS: world.attesters.map((a) => a.privateKey).join(",") },
       stdio: ["ignore", "pipe", "pipe"],
