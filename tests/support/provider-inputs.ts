@@ -16,7 +16,7 @@ export interface ProviderChain {
 }
 
 /** Inputs deploying suite contract `name` with `args` under salt label `saltLabel`. */
-export function deploymentInputs(chain: ProviderChain, name: ContractName, args: AbiArg[] = [], saltLabel = name): ContractDeploymentInputs {
+export function deploymentInputs(chain: ProviderChain, name: ContractName, args: AbiArg[] = [], saltLabel: string = name): ContractDeploymentInputs {
     const artifact = loadArtifact(name);
     const types = constructorTypes(artifact.abi as readonly unknown[]);
     const salt = id(`test:${saltLabel}`);
