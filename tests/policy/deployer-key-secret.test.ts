@@ -3,16 +3,19 @@ import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { Secret } from "@pulumi/policy";
-// The framework's own decoding of remediation props (server.js makeRemediateRpcFun): internal modules,
-// used so the test sees props exactly as a remediation does.
-import { deserializeProperties } from "@pulumi/policy/deserialize";
-import { unknownCheckingProxy } from "@pulumi/policy/proxy";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { deployerKeySecret, plaintextKeyInputs } from "../../policy/policies/deployer-key-secret";
 import { resourceArgs, validateResource } from "../support/policy-harness";
 import { TEST_DEPLOYER_KEY } from "../support/pulumi-program";
 
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
+
+// The framework's own decoding of remediation props (server.js makeRemediateRpcFun). Both are @internal
+// (absent from the .d.ts), so they are required with the signatures of their .js.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { deserializeProperties } = require("@pulumi/policy/deserialize") as { deserializeProperties(props: Struct, proxySecrets: boolean): Record<string, unknown> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownCheckingProxy<T extends object>(props: T): T };
 
 /** Props as a remediation receives them from the engine's wire form (secrets as signature objects). */
 function remediationProps(wire: Record<string, unknown>): Record<string, unknown> {
