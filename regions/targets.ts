@@ -11,10 +11,20 @@ export function regionComponentName(region: string): string {
 /** Logical name of the BesuNetwork component; its per-region children are `<this>-<region>-…` and `<this>-p2p-<region>`. */
 export const BESU_NETWORK_NAME = "besu";
 
-/** The --target globs that select one region: its deployment and its own P2P keys and addresses. */
+/**
+ * The --target globs that select one region: its deployment, its own P2P keys and addresses,
+ * and the objects of its Helm charts, whose names carry a ':' (`<chart>:<namespace>/<object>`)
+ * that a single `*` does not cross.
+ */
 export function regionTargetGlobs(region: string): string[] {
     const component = regionComponentName(region);
-    return [`**::${component}`, `**::${component}-*`, `**::${BESU_NETWORK_NAME}-p2p-${region}`, `**::${BESU_NETWORK_NAME}-${region}-*`];
+    return [
+        `**::${component}`,
+        `**::${component}-*`,
+        `**::${component}-*:**`,
+        `**::${BESU_NETWORK_NAME}-p2p-${region}`,
+        `**::${BESU_NETWORK_NAME}-${region}-*`,
+    ];
 }
 
 /** Pulumi's --target glob semantics: `**` matches anything, `*` anything but ':', whole URN. */
