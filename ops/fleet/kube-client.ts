@@ -45,6 +45,25 @@ const jsonRpcResponseSchema = z.object({
     error: z.object({ code: z.number(), message: z.string() }).nullish(),
 });
 
+/** Exec credential caches keyed by what the plugin is given, as client-go keys its exec authenticators. */
+export class ExecCredentialPool {
+    private readonly caches = new Map<string, ExecCredentialCache>();
+
+    for(access: ClusterAccess, timeoutMs: number): ExecCredentialCache {
+        if (access.auth.kind !== "exec") throw new Error("ExecCredentialPool.for needs an exec user");
+        const exec = access.auth.exec;
+        const info = { server: access.server.href, caPem: access.caPem, tlsServerName: access.tlsServerName };
+        // The cluster is part of the key only when the plugin is told about it.
+        const key = JSON.stringify([exec, exec.provideClusterInfo ? [info.server, info.caPem?.toString("base64"), info.tlsServerName] : null]);
+        let cache = this.caches.get(key);
+        if (cache === undefined) {
+            cache = new ExecCredentialCache(() => runExecPlugin(exec, info, `cluster ${access.server.host}`, timeoutMs));
+            this.caches.set(key, cache);
+        }
+        return cache;
+    }
+}
+
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 interface RawResponse {
@@ -57,17 +76,18 @@ export class KubeClient {
     private readonly agent: https.Agent;
     private readonly credentials: ExecCredentialCache | undefined;
 
+    /**
+     * `credentials` is shared between the clients of one run: like client-go, one plugin run serves every
+     * cluster with the same exec config (all AKS clusters share kubelogin's server id, so 24 regions
+     * need one login, not 24).
+     */
     constructor(
         private readonly access: ClusterAccess,
         private readonly options: KubeClientOptions,
+        credentials: ExecCredentialPool = new ExecCredentialPool(),
     ) {
         this.agent = new https.Agent({ keepAlive: true, maxSockets: 4, ca: access.caPem, servername: access.tlsServerName });
-        const auth = access.auth;
-        if (auth.kind === "exec") {
-            const who = `cluster ${access.server.host}`;
-            const info = { server: access.server.href, caPem: access.caPem, tlsServerName: access.tlsServerName };
-            this.credentials = new ExecCredentialCache(() => runExecPlugin(auth.exec, info, who, options.execTimeoutMs));
-        }
+        if (access.auth.kind === "exec") this.credentials = credentials.for(access, options.execTimeoutMs);
     }
 
     /** StatefulSets in `namespace` matching the equality-based `labelSelector`. */

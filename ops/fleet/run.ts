@@ -1,6 +1,6 @@
 // Runs start / stop / status over the selected regions in parallel and builds the ordered report.
 import pLimit from "p-limit";
-import { KubeClient, type KubeClientOptions } from "./kube-client";
+import { ExecCredentialPool, KubeClient, type KubeClientOptions } from "./kube-client";
 import { parseKubeconfig } from "./kubeconfig";
 import { checkStop, quorumRule, type RegionValidators, type StopVerdict } from "./quorum";
 import type { FleetCommand, FleetReport, RegionReport } from "./report";
@@ -29,11 +29,12 @@ export async function runFleetCommand(args: FleetRunArgs): Promise<FleetReport> 
     const { outputs, targets } = args;
     const rule = quorumRule(outputs.validatorCount);
     const clients = new Map<string, Outcome<KubeClient>>();
+    const credentials = new ExecCredentialPool();
     const clientOf = (region: string): Outcome<KubeClient> => {
         let client = clients.get(region);
         if (client === undefined) {
             try {
-                client = { ok: true, value: new KubeClient(parseKubeconfig(outputs.kubeconfigs[region], `kubeconfig of ${region}`), args.client) };
+                client = { ok: true, value: new KubeClient(parseKubeconfig(outputs.kubeconfigs[region], `kubeconfig of ${region}`), args.client, credentials) };
             } catch (error) {
                 client = { ok: false, error: (error as Error).message };
             }

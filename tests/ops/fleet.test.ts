@@ -16,8 +16,8 @@ afterEach(async () => {
     fleet = undefined;
 });
 
-async function start(specs: (RegionSpec | string)[]): Promise<FakeFleet> {
-    fleet = await startFakeFleet(specs.map((spec) => (typeof spec === "string" ? { name: spec } : spec)));
+async function start(specs: (RegionSpec | string)[], options: { sameLogin?: boolean } = {}): Promise<FakeFleet> {
+    fleet = await startFakeFleet(specs.map((spec) => (typeof spec === "string" ? { name: spec } : spec)), options);
     return fleet;
 }
 
@@ -50,6 +50,13 @@ describe("fleet status", () => {
         const runs = f.execRuns();
         assert.equal(runs.length, 4);
         for (const run of runs) assert.equal(run, "get-token --login azurecli --server-id 6dae42f8-4368-4678-94ff-3960e28e3630");
+    });
+
+    it("logs in once for regions whose kubeconfigs share an exec user", async () => {
+        const f = await start(FOUR, { sameLogin: true });
+        const { code } = await f.run(["status", "all"]);
+        assert.equal(code, 0);
+        assert.equal(f.execRuns().length, 1);
     });
 
     it("prints named regions in stack order, whatever order they were named in", async () => {

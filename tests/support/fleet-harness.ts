@@ -98,7 +98,7 @@ export interface FakeFleet {
 }
 
 /** Starts one fake API server per region (2 validators and 1 sentry each unless told), all running and ready. */
-export async function startFakeFleet(specs: RegionSpec[], options: { caPemOverride?: string } = {}): Promise<FakeFleet> {
+export async function startFakeFleet(specs: RegionSpec[], options: { sameLogin?: boolean } = {}): Promise<FakeFleet> {
     const dir = mkdtempSync(path.join(tmpdir(), "fleet-test-"));
     const tls = makeCertificate(dir, "fake-aks");
     const plugin = writeExecPlugin(dir);
@@ -114,13 +114,14 @@ export async function startFakeFleet(specs: RegionSpec[], options: { caPemOverri
             const nodes: FakeNode[] = [];
             for (let i = 0; i < (spec.validators ?? 2); i++) nodes.push({ name: `${spec.name}-validator-${i}`, role: "validator", replicas: 1, ready: true, blockNumber: 1000 + i, peers: 7 });
             for (let i = 0; i < (spec.sentries ?? 1); i++) nodes.push({ name: `${spec.name}-sentry-${i}`, role: "sentry", replicas: 1, ready: true, blockNumber: 1000, peers: 9 });
-            const token = `token-${spec.name}`;
+            // Per-region tokens by default; `sameLogin` gives every kubeconfig the same exec user, as AKS does.
+            const token = options.sameLogin ? "token-fleet" : `token-${spec.name}`;
             const cluster = new FakeCluster(spec.name, token, nodes);
             await cluster.start(tls);
             if (spec.failure === "refused") await cluster.close();
             else if (spec.failure !== undefined) cluster.failure = spec.failure;
             clusters.set(spec.name, cluster);
-            kubeconfigs[spec.name] = kubeconfigYaml(spec.name, cluster.url, options.caPemOverride ?? tls.cert, plugin, { FAKE_TOKEN: token, FAKE_EXEC_LOG: execLog });
+            kubeconfigs[spec.name] = kubeconfigYaml(spec.name, cluster.url, tls.cert, plugin, { FAKE_TOKEN: token, FAKE_EXEC_LOG: execLog });
             for (const node of nodes) {
                 enodes[node.name] = `enode://${"ab".repeat(64)}@10.0.0.${Object.keys(enodes).length + 1}:30303`;
                 if (node.role === "validator") validatorCount++;
