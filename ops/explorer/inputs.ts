@@ -10,9 +10,11 @@ const txHash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected a 32-byte trans
 const address = z.string().refine((a) => isAddress(a), "expected a 20-byte address");
 const args = z.union([z.array(z.unknown()), hex]);
 
+// Loose: a deployment record may carry more (block number, code hash, …). An empty tx hash means
+// the deployment adopted code that was already there, so the explorer is asked instead.
 const entry = z.union([
   address,
-  z.strictObject({ address, txHash: txHash.optional(), constructorArgs: args.optional() }),
+  z.looseObject({ address, txHash: z.union([txHash, z.literal("")]).optional(), constructorArgs: args.optional() }),
 ]);
 const contractName = z.enum(CONTRACT_NAMES);
 /** `{ <chain>: { <ContractName>: address | { address, txHash?, constructorArgs? } } }` */
@@ -55,14 +57,15 @@ export function parseDeployment(raw: unknown): DeployedContract[] {
     for (const name of CONTRACT_NAMES) {
       const e = byName[name];
       if (e === undefined) continue;
-      const record = typeof e === "string" ? { address: e } : e;
+      const record: { address: string; txHash?: string; constructorArgs?: readonly unknown[] | string } =
+        typeof e === "string" ? { address: e } : e;
       const extraArgs = constructorArgs?.[chain]?.[name];
       const extraTx = contractTxHashes?.[chain]?.[name];
       out.push({
         chain,
         contract: name as ContractName,
         address: getAddress(record.address),
-        txHash: record.txHash ?? extraTx,
+        txHash: (record.txHash || undefined) ?? extraTx,
         constructorArgs: record.constructorArgs ?? extraArgs,
       });
     }

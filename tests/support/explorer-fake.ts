@@ -16,8 +16,13 @@ export interface FakeExplorerOptions {
   chainId: number;
   /** Required API key (requests with another or none are refused). */
   apiKey?: string;
-  /** Every Nth request is refused with "Max rate limit reached" (status 0), whatever it asks. */
+  /**
+   * Every Nth request is refused with "Max rate limit reached" (status 0), whatever it asks — but a
+   * request refused once gets through on its retry, so no client starves (deterministic, not timed).
+   */
   rateLimitEvery?: number;
+  /** Refuse every request with "Max rate limit reached" (a limit that never clears). */
+  rateLimitAlways?: boolean;
   /** checkverifystatus answers "Pending in queue" at least this many times per submission (default 2). */
   pendingPolls?: number;
   /** Accept connections and never answer. */
@@ -84,6 +89,8 @@ export async function startFakeExplorer(options: FakeExplorerOptions): Promise<F
   const verified = new Map<string, Submission | undefined>((options.verified ?? []).map((a) => [getAddress(a), undefined]));
   const failures = new Map<string, string>();
   const jobs = new Map<string, Job>();
+  /** Requests refused once (by action and subject), let through on their retry. */
+  const throttled = new Set<string>();
 
   /** The real check: undefined when the submission reproduces the chain's code, else why not. */
   async function check(s: Submission): Promise<string | undefined> {
@@ -184,7 +191,11 @@ export async function startFakeExplorer(options: FakeExplorerOptions): Promise<F
     const p = new URLSearchParams(url.search);
     if (req.method === "POST") for (const [k, v] of new URLSearchParams(body)) p.set(k, v);
     stats.requests += 1;
-    if (options.rateLimitEvery !== undefined && stats.requests % options.rateLimitEvery === 0) {
+    const key = [p.get("action"), p.get("guid") ?? p.get("address") ?? p.get("contractaddress") ?? p.get("contractaddresses")].join("/");
+    if (throttled.has(key)) {
+      throttled.delete(key);
+    } else if (options.rateLimitAlways === true || (options.rateLimitEvery !== undefined && stats.requests % options.rateLimitEvery === 0)) {
+      if (options.rateLimitAlways !== true) throttled.add(key);
       stats.rateLimited += 1;
       return notOk("Max rate limit reached");
     }
