@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { renderJson, renderText, type FleetCommand } from "./report";
 import { runFleetCommand } from "./run";
-import { loadFleetOutputs } from "./stack-outputs";
+import { loadFleetOutputs, type FleetOutputs } from "./stack-outputs";
 
 export const FLEET_USAGE = `usage: npm run fleet -- start|stop|status <region…|all> -s <stack> [options]
   start              scale the regions' Besu StatefulSets to 1 replica
@@ -15,7 +15,7 @@ export const FLEET_USAGE = `usage: npm run fleet -- start|stop|status <region…
   --json             print one JSON document instead of text
   --timeout <s>      per-request timeout in seconds (default 10)
   --retries <n>      retries of a failed request: network, timeout, 429, 5xx (default 2)
-exit: 0 ok, 1 a region failed, 2 bad usage or refused by the quorum guard`;
+exit: 0 ok, 1 a region failed, 2 bad usage, unreadable outputs, or refused by the quorum guard`;
 
 /** Where the command's text goes (tests capture it). */
 export interface FleetIo {
@@ -39,16 +39,16 @@ export async function runFleetCli(argv: string[], io: FleetIo): Promise<number> 
         io.out(FLEET_USAGE);
         return 0;
     }
-    let outputs;
+    let outputs: FleetOutputs;
     try {
         outputs = await loadFleetOutputs(parsed.stack, parsed.outputsFile);
     } catch (error) {
         io.err(`error: ${(error as Error).message}`);
-        return 1;
+        return 2;
     }
     if (outputs.regions.length === 0) {
         io.err(`error: stack ${parsed.stack} has no deployed validator regions`);
-        return 1;
+        return 2;
     }
     const unknown = parsed.regions.filter((region) => region !== "all" && !outputs.regions.includes(region));
     if (unknown.length > 0) {
