@@ -13,6 +13,10 @@ import { DeliveryWaiters } from "./waiters";
 
 /** Longest pause of a lane that keeps failing. */
 const MAX_LANE_BACKOFF_MS = 60_000;
+/** A stuck lane stops the scan of its source here instead of buffering without bound (the cursor waits). */
+const MAX_PENDING_PER_LANE = 5_000;
+/** getLogs ranges per poll before the lanes get a turn, so a long catch-up delivers (and saves) as it goes. */
+const RANGES_PER_POLL = 10;
 
 function parseKey(key: string, what: string): Wallet {
   try {
@@ -100,13 +104,16 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
   const unknownDest = new Set<bigint>();
   const topic = sentTopic();
 
-  async function scan(chain: ChainHandle): Promise<void> {
+  /** Scans up to RANGES_PER_POLL block ranges; true when the scan reached the confirmed head. */
+  async function scan(chain: ChainHandle): Promise<boolean> {
     const head = await withRetry(`${chain.name} getBlockNumber`, policy, () => chain.provider.getBlockNumber());
     const safeHead = head - chain.confirmations;
     let from = (cursor.get(chain) ?? 0) + 1;
     if (from > head + 1) throw new Error(`${chain.name}: state says block ${from - 1} was scanned but the chain head is ${head}; delete ${options.stateFile} if the chain was reset`);
     const byDest = new Map((lanesBySource.get(chain) ?? []).map((l) => [l.dest.selector, l]));
-    while (from <= safeHead && !abort.signal.aborted) {
+    const full = (): boolean => [...byDest.values()].some((l) => l.pending.size >= MAX_PENDING_PER_LANE);
+    for (let ranges = 0; from <= safeHead && !abort.signal.aborted && !full(); ranges++) {
+      if (ranges === RANGES_PER_POLL) return false;
       const to = Math.min(safeHead, from + maxRange - 1);
       const logs = await withRetry(`${chain.name} getLogs ${from}-${to}`, policy, () =>
         chain.provider.getLogs({ address: chain.routerAddress, topics: [topic], fromBlock: from, toBlock: to }),
@@ -125,6 +132,7 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
       cursor.set(chain, to);
       from = to + 1;
     }
+    return true;
   }
 
   async function serveLane(lane: Lane): Promise<void> {
@@ -168,14 +176,15 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
 
   async function runSource(chain: ChainHandle): Promise<void> {
     while (!abort.signal.aborted) {
+      let caughtUp = true;
       try {
-        await scan(chain);
+        caughtUp = await scan(chain);
       } catch (err) {
         if (!abort.signal.aborted) log(`${chain.name}: scanning failed, will retry: ${describe(err)}`);
       }
       await Promise.all((lanesBySource.get(chain) ?? []).map(serveLane));
       if (!abort.signal.aborted) persist();
-      await sleep(pollMs, undefined, { signal: abort.signal }).catch(() => undefined);
+      if (caughtUp) await sleep(pollMs, undefined, { signal: abort.signal }).catch(() => undefined);
     }
   }
 

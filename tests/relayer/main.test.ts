@@ -44,7 +44,8 @@ describe("relayer config", () => {
   it("refuses keys in the file and names a missing environment variable", () => {
     assert.throws(() => parseConfig(JSON.stringify({ ...base, relayerKey: "0x01" }), "relayer.json", env), /relayer\.json: keys do not belong in the config file/);
     assert.throws(() => parseConfig(JSON.stringify({ ...base, relayerKeyEnv: "OPS_KEY" }), "relayer.json", env), /environment variable OPS_KEY \(relayer private key\) is not set/);
-    const { CHAIN138_RPC: _, ...noRpc } = env;
+    const noRpc: NodeJS.ProcessEnv = { ...env };
+    delete noRpc.CHAIN138_RPC;
     assert.throws(() => parseConfig(JSON.stringify(base), "relayer.json", noRpc), /CHAIN138_RPC \(RPC URL of chain chain138\) is not set/);
   });
 });
