@@ -59,6 +59,36 @@ export interface FleetConfig {
     readonly kubeloginMode: "azurecli" | "workloadidentity" | "spn" | "msi";
     /** Address of the contract deployer (funded in the Chain 138 genesis); derived from its key. */
     readonly deployerAddress?: string;
+    /** Chains that get the contract suite, in config order; [] when `chains` is absent (no contracts). */
+    readonly chains: ChainPlan[];
+    /** CCIP settings for the lanes between `chains` (every pair); undefined with fewer than two chains. */
+    readonly ccip?: CcipPlan;
+}
+
+/** One chain of the contract suite, validated. */
+export interface ChainPlan {
+    readonly name: string;
+    /** Plain here; the loaded config hands it on only as a secret Output. */
+    readonly rpcUrl: string;
+    readonly chainId: number;
+    /** Decimal string (selectors exceed 2^53). */
+    readonly chainSelector: string;
+    readonly confirmations: number;
+    readonly receiptTimeoutSeconds: number;
+    /** Existing router to use (not deployed, not wired by us). */
+    readonly router?: string;
+    /** Existing Multicall3 (not deployed). */
+    readonly multicall3?: string;
+    readonly bridgeLiquidityWei: string;
+    readonly oracleFundingWei: string;
+}
+
+/** CCIP settings, validated. */
+export interface CcipPlan {
+    readonly attesters: string[];
+    readonly threshold: number;
+    readonly fee: { readonly baseFee: string; readonly feePerByte: string; readonly feePerGas: string };
+    readonly salt: string;
 }
 
 export interface AdminPlan extends RegionPlan {
@@ -137,6 +167,7 @@ function resolveFleet(config: RawFleetConfig, options: { namespace: string; envi
                 `set it with \`pulumi config set --secret ${ns}:deployerKey 0x…\``,
         );
     }
+    problems.push(...chainProblems(config, ns));
     if (problems.length > 0) throw new FleetConfigError(problems);
 
     const waves = resolveWaves(config, ns, problems);
@@ -191,7 +222,35 @@ function resolveFleet(config: RawFleetConfig, options: { namespace: string; envi
         aksAdminGroupObjectIds: config.aksAdminGroupObjectIds,
         kubeloginMode: config.kubeloginMode,
         deployerAddress: config.deployerKey === undefined ? undefined : computeAddress(config.deployerKey),
+        chains: Object.entries(config.chains ?? {}).map(([name, chain]) => ({ name, ...chain })),
+        ccip: config.ccip,
     };
+}
+
+/** Cross-field checks of `chains` and `ccip`; messages name keys, never RPC URLs. */
+function chainProblems(config: RawFleetConfig, ns: string): string[] {
+    const problems: string[] = [];
+    const chains = Object.entries(config.chains ?? {});
+    const byId = new Map<number, string>();
+    const bySelector = new Map<string, string>();
+    for (const [name, chain] of chains) {
+        const id = byId.get(chain.chainId);
+        if (id !== undefined) problems.push(`${ns}:chains.${name}.chainId: ${chain.chainId} is also the chain id of ${ns}:chains.${id}`);
+        byId.set(chain.chainId, name);
+        const sel = bySelector.get(chain.chainSelector);
+        if (sel !== undefined) problems.push(`${ns}:chains.${name}.chainSelector: ${chain.chainSelector} is also the selector of ${ns}:chains.${sel}`);
+        bySelector.set(chain.chainSelector, name);
+    }
+    if (chains.length >= 2 && config.ccip === undefined) {
+        problems.push(`${ns}:ccip is not set: ${chains.length} chains need attesters, a threshold and a fee config for their CCIP lanes`);
+    }
+    if (config.ccip !== undefined) {
+        const { attesters, threshold } = config.ccip;
+        if (threshold > attesters.length) problems.push(`${ns}:ccip.threshold: ${threshold} exceeds the ${attesters.length} attester(s) in ${ns}:ccip.attesters`);
+        if (new Set(attesters.map((a) => a.toLowerCase())).size !== attesters.length) problems.push(`${ns}:ccip.attesters: an address is listed more than once`);
+        if (chains.length < 2) problems.push(`${ns}:ccip is set but ${ns}:chains has ${chains.length} chain(s); a lane needs two`);
+    }
+    return problems;
 }
 
 function validatorPools(config: RawFleetConfig): PoolPlan[] {

@@ -1,10 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { FleetConfig, FleetConfigError, validateFleetConfig } from "./fleet-config";
+import { ChainPlan, FleetConfig, FleetConfigError, validateFleetConfig } from "./fleet-config";
 import { STRING_KEYS } from "./schema";
 
-/** The validated fleet plus the deployer key, which only ever travels as a secret Output. */
-export interface LoadedFleetConfig extends FleetConfig {
+/** A configured chain whose RPC URL (it may carry an API key) only ever travels as a secret Output. */
+export interface LoadedChainPlan extends Omit<ChainPlan, "rpcUrl"> {
+    readonly rpcUrl: pulumi.Output<string>;
+}
+
+/** The validated fleet plus the deployer key and RPC URLs, which only ever travel as secret Outputs. */
+export interface LoadedFleetConfig extends Omit<FleetConfig, "chains"> {
     readonly deployerKey?: pulumi.Output<string>;
+    readonly chains: LoadedChainPlan[];
 }
 
 /**
@@ -25,7 +31,9 @@ export function loadFleetConfig(): LoadedFleetConfig {
     try {
         const fleet = validateFleetConfig(raw, { namespace, environment: pulumi.getStack() });
         const key = raw["deployerKey"];
-        return { ...fleet, deployerKey: typeof key === "string" ? pulumi.secret(key) : undefined };
+        // RPC URLs are secret whether or not the CLI marked `chains` secret: they often embed API keys.
+        const chains = fleet.chains.map((chain) => ({ ...chain, rpcUrl: pulumi.secret(chain.rpcUrl) }));
+        return { ...fleet, chains, deployerKey: typeof key === "string" ? pulumi.secret(key) : undefined };
     } catch (error) {
         // RunError ends the program with just the message: no stack trace to read past.
         if (error instanceof FleetConfigError) throw new pulumi.RunError(error.message);

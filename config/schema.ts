@@ -36,6 +36,43 @@ export const tagsSchema = z.strictObject({
     costCentre: z.string().min(1),
 });
 
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+/** Big integers (wei, CCIP selectors) as decimal strings: YAML numbers lose precision beyond 2^53. */
+const bigDecimal = z.union([z.string().regex(/^\d+$/, "must be a decimal integer"), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]).transform(String);
+
+/** One chain the contract suite is deployed on. The RPC URL may carry an API key: it is never printed. */
+export const chainSchema = z.strictObject({
+    /** JSON-RPC endpoint; always handled as a secret. */
+    rpcUrl: z.string().regex(/^(https?|wss?):\/\/\S+$/, "must be an http(s) or ws(s) URL (value not shown)"),
+    chainId: z.number().int().min(1),
+    /** CCIP chain selector (decimal string; Ethereum mainnet's is 5009297550715157269). */
+    chainSelector: bigDecimal,
+    /** Blocks to wait for per transaction (1 on Chain 138's instant finality; more on mainnet). */
+    confirmations: z.number().int().min(1).default(1),
+    /** Deadline for one receipt, in seconds. */
+    receiptTimeoutSeconds: z.number().int().min(1).default(600),
+    /** An existing CCIP router to use instead of deploying ours (then its lanes are not ours to wire). */
+    router: address.optional(),
+    /** An existing Multicall3 (e.g. the canonical 0xcA11…CA11) instead of deploying one. */
+    multicall3: address.optional(),
+    /** WETH9 the wiring keeps in this chain's WETH9 bridge (wei; release-side liquidity). */
+    bridgeLiquidityWei: bigDecimal.default("0"),
+    /** Ether the wiring keeps in OracleWithCCIP for CCIP fees (wei). */
+    oracleFundingWei: bigDecimal.default("0"),
+});
+
+/** CCIP settings applied to every lane between the configured chains. */
+export const ccipSchema = z.strictObject({
+    /** Addresses whose signatures the routers accept for inbound messages. */
+    attesters: z.array(address).min(1),
+    /** Signatures required per message (1..attesters). */
+    threshold: z.number().int().min(1),
+    /** Native fee schedule of our routers (wei): base + per byte of data + per unit of destination gas. */
+    fee: z.strictObject({ baseFee: bigDecimal, feePerByte: bigDecimal, feePerGas: bigDecimal }),
+    /** Salt label of the CREATE2 deployments; change it to deploy a fresh suite at new addresses. */
+    salt: z.string().min(1).default("chain138/v1"),
+});
+
 export const fleetConfigSchema = z.strictObject({
     regions: z.array(region),
     adminRegion: region,
@@ -57,6 +94,10 @@ export const fleetConfigSchema = z.strictObject({
         .string()
         .regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits (the value is not shown)")
         .optional(),
+    /** Chains that get the contract suite (name → chain); absent means this stack deploys no contracts. */
+    chains: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, "chain names are lowercase words, e.g. mainnet, chain138"), chainSchema).optional(),
+    /** CCIP settings; required when two or more chains are configured. */
+    ccip: ccipSchema.optional(),
 });
 
 /** Raw, schema-checked config before cross-field validation. */
