@@ -1,0 +1,66 @@
+// CcipWiring: the CCIP lane between two chains' suites (`chain138:index:CcipWiring`), one CcipLane inside.
+// It depends on both suites' deployments through their addresses, and on nothing else.
+import * as pulumi from "@pulumi/pulumi";
+import { CcipLane, type LaneSide } from "../contracts/providers/ccip-lane";
+import type { CcipPlan } from "../config/fleet-config";
+import type { ContractSuite } from "./contract-suite";
+
+/** Args of a {@link CcipWiring}. */
+export interface CcipWiringArgs {
+    /** The two suites to connect. Required. */
+    suites: [ContractSuite, ContractSuite];
+    /** Attesters, threshold, fee config (config `ccip`). Required. */
+    ccip: CcipPlan;
+    /** Deployer key (secret Output). Required. */
+    deployerKey: pulumi.Input<string>;
+    deployerAddress: string;
+}
+
+function laneSide(suite: ContractSuite): pulumi.Output<LaneSide> {
+    const a = suite.addresses;
+    const chain = suite.chain;
+    return pulumi
+        .all([a.CCIPRouter, a.MultiSig, a.WETH9, a.CCIPWETH9Bridge, a.CCIPWETH10Bridge, a.OracleWithCCIP, a.Aggregator, a.AggregatorProxy])
+        .apply(([router, multisig, weth9, weth9Bridge, weth10Bridge, oracle, aggregator, aggregatorProxy]) => ({
+            name: chain.name,
+            chainId: chain.chainId,
+            chainSelector: chain.chainSelector,
+            confirmations: chain.confirmations,
+            router,
+            routerManaged: chain.router === undefined,
+            multisig,
+            weth9,
+            weth9Bridge,
+            weth10Bridge,
+            oracle,
+            aggregator,
+            aggregatorProxy,
+            bridgeLiquidityWei: chain.bridgeLiquidityWei,
+            oracleFundingWei: chain.oracleFundingWei,
+        }));
+}
+
+/** The CCIP wiring between two chains. */
+export class CcipWiring extends pulumi.ComponentResource {
+    public readonly lane: CcipLane;
+
+    constructor(name: string, args: CcipWiringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("chain138:index:CcipWiring", name, {}, opts);
+        const [a, b] = args.suites;
+        this.lane = new CcipLane(
+            `${name}-lane`,
+            {
+                sides: [laneSide(a), laneSide(b)],
+                rpcUrls: { [a.chain.name]: a.chain.rpcUrl, [b.chain.name]: b.chain.rpcUrl },
+                attesters: args.ccip.attesters,
+                threshold: args.ccip.threshold,
+                fee: args.ccip.fee,
+                deployerAddress: args.deployerAddress,
+                deployerKey: args.deployerKey,
+                receiptTimeoutSeconds: Math.max(a.chain.receiptTimeoutSeconds, b.chain.receiptTimeoutSeconds),
+            },
+            { parent: this },
+        );
+        this.registerOutputs({ drift: this.lane.drift });
+    }
+}

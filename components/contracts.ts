@@ -1,0 +1,41 @@
+// The contract deployment of a stack: one ContractSuite per configured chain, one CcipWiring per pair.
+import * as pulumi from "@pulumi/pulumi";
+import type { LoadedFleetConfig } from "../config/load";
+import { ContractSuite } from "./contract-suite";
+import { CcipWiring } from "./contracts-wiring";
+
+export interface DeployedContracts {
+    suites: ContractSuite[];
+    wirings: CcipWiring[];
+    /** Stack output: `{ <chain>: { <Contract>: address } }`. */
+    outputs: Record<string, Record<string, pulumi.Output<string>>>;
+}
+
+/** Registers the suites and lanes; undefined when the stack configures no chains (or has no deployer key). */
+export function deployContracts(config: LoadedFleetConfig): DeployedContracts | undefined {
+    if (config.chains.length === 0) return undefined;
+    if (config.deployerKey === undefined || config.deployerAddress === undefined) {
+        // Preview without the key stays possible; `npm run dev` and CI set it before `pulumi up`.
+        pulumi.log.warn(
+            `chain138:chains lists ${config.chains.map((c) => c.name).join(", ")} but chain138:deployerKey is not set: no contracts are deployed. ` +
+                "Set it with `pulumi config set --secret chain138:deployerKey 0x…`.",
+        );
+        return undefined;
+    }
+    const key = config.deployerKey;
+    const deployer = config.deployerAddress;
+    const saltLabel = config.ccip?.salt ?? "chain138/v1";
+    const suites = config.chains.map((chain) => new ContractSuite(`contracts-${chain.name}`, { chain, saltLabel, deployerKey: key, deployerAddress: deployer }));
+    const wirings: CcipWiring[] = [];
+    const ccip = config.ccip;
+    if (ccip !== undefined) {
+        for (let i = 0; i < suites.length; i++) {
+            for (let j = i + 1; j < suites.length; j++) {
+                const pair: [ContractSuite, ContractSuite] = [suites[i], suites[j]];
+                wirings.push(new CcipWiring(`ccip-${pair[0].chain.name}-${pair[1].chain.name}`, { suites: pair, ccip, deployerKey: key, deployerAddress: deployer }));
+            }
+        }
+    }
+    const outputs = Object.fromEntries(suites.map((suite) => [suite.chain.name, suite.addresses as Record<string, pulumi.Output<string>>]));
+    return { suites, wirings, outputs };
+}
