@@ -17,7 +17,7 @@ export interface ApiAnswer {
   result: unknown;
 }
 
-export type AnswerKind = "ok" | "pending" | "pass" | "already-verified" | "rate-limited" | "failed";
+export type AnswerKind = "ok" | "pending" | "pass" | "already-verified" | "rate-limited" | "not-indexed" | "failed";
 
 /** Text of an answer's `result` (or `message` when the result is not a string). */
 export function answerText(answer: ApiAnswer): string {
@@ -34,6 +34,8 @@ export function classify(answer: ApiAnswer): AnswerKind {
   if (isRateLimit(answer)) return "rate-limited";
   if (/already verified/i.test(text)) return "already-verified";
   if (/^pending in queue/i.test(text)) return "pending";
+  // Etherscan, right after a deployment, until its indexer has the code (hardhat-etherscan waits too).
+  if (/^unable to locate contractcode/i.test(text)) return "not-indexed";
   if (/^pass - verified/i.test(text)) return "pass";
   if (answer.status === "1") return "ok";
   return "failed";

@@ -84,22 +84,33 @@ async function run(
 
   step.name = "submitting (verifysourcecode)";
   const hexArgs = args.encoded.slice(2);
-  const submitted = await client.post(
-    {
-      module: "contract",
-      action: "verifysourcecode",
-      codeformat: "solidity-standard-json-input",
-      sourceCode: JSON.stringify(solcInput.input),
-      contractaddress: target.address,
-      contractname: `${artifact.sourceName}:${artifact.contractName}`,
-      compilerversion: solcInput.compilerVersion,
-      // Etherscan's own spelling; Blockscout's RPC controller reads the correct one, so send both
-      // (as foundry-block-explorers does for Blockscout).
-      constructorArguements: hexArgs,
-      constructorArguments: hexArgs,
-    },
-    signal,
-  );
+  const submit = () =>
+    client.post(
+      {
+        module: "contract",
+        action: "verifysourcecode",
+        codeformat: "solidity-standard-json-input",
+        sourceCode: JSON.stringify(solcInput.input),
+        contractaddress: target.address,
+        contractname: `${artifact.sourceName}:${artifact.contractName}`,
+        compilerversion: solcInput.compilerVersion,
+        // Etherscan's own spelling; Blockscout's RPC controller reads the correct one, so send both
+        // (as foundry-block-explorers does for Blockscout).
+        constructorArguements: hexArgs,
+        constructorArguments: hexArgs,
+      },
+      signal,
+    );
+  const pollMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
+  // Every wait below is bounded twice: by the deadline (signal) and by the number of polls that fit in it.
+  const maxPolls = Math.ceil((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / Math.max(pollMs, 1)) + 1;
+  let submitted = await submit();
+  // A contract deployed moments ago (the deployment's hook) may not be indexed yet: ask again.
+  for (let wait = 0; classify(submitted) === "not-indexed" && wait < maxPolls; wait++) {
+    step.name = "waiting for the explorer to index the contract";
+    await sleep(pollMs, undefined, { signal });
+    submitted = await submit();
+  }
   const argsNote = args.source === "none" ? "" : ` (constructor args from the ${args.source})`;
   switch (classify(submitted)) {
     case "already-verified":
@@ -112,9 +123,6 @@ async function run(
   const guid = answerText(submitted);
 
   step.name = `polling checkverifystatus (guid ${guid})`;
-  const pollMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
-  // Bounded twice: by the deadline (signal) and by the number of polls that fit in it.
-  const maxPolls = Math.ceil((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / Math.max(pollMs, 1)) + 1;
   for (let poll = 0; poll < maxPolls; poll++) {
     await sleep(pollMs, undefined, { signal });
     const status = await client.get({ module: "contract", action: "checkverifystatus", guid }, signal);

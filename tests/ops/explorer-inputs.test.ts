@@ -65,6 +65,7 @@ describe("answers and secrets", () => {
     assert.equal(a("0", "Already Verified"), "already-verified");
     assert.equal(a("0", "Smart-contract already verified."), "already-verified");
     assert.equal(a("0", "Max rate limit reached, please use API Key for higher rate limit"), "rate-limited");
+    assert.equal(a("0", "Unable to locate ContractCode at 0x00000000000000000000000000000000000000a1"), "not-indexed");
     assert.equal(a("1", "x7q2guid"), "ok");
   });
 

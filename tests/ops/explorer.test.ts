@@ -100,6 +100,14 @@ describe("explorer verification on two chains", () => {
     assert.equal(lagging.stats.submissions, 1, "only Multicall3 was queued for checking");
   });
 
+  it("resubmits while the explorer has not indexed a fresh contract yet", async () => {
+    const lagging = await fake({ indexLag: 2, pendingPolls: 1 }, chain138);
+    const [result] = await verifyAll(on138.filter((t) => t.contract === "WETH10"), config("chain138", lagging, chain138), FAST);
+    assert.equal(result.status, "verified", result.detail);
+    assert.equal(lagging.stats.unindexed, 2);
+    assert.equal(lagging.stats.submissions, 1);
+  });
+
   it("submits recorded constructor args when the chain cannot be read, and the explorer catches wrong ones", async () => {
     const explorer = await fake({ pendingPolls: 1 }, mainnet);
     const owner = mainnet.accounts[0].address;

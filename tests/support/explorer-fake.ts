@@ -29,6 +29,8 @@ export interface FakeExplorerOptions {
   hang?: boolean;
   /** Addresses whose sources are already published before the run. */
   verified?: readonly string[];
+  /** The first N submissions for each address are answered "Unable to locate ContractCode at …" (index lag). */
+  indexLag?: number;
   /** getsourcecode never shows sources (a lagging index): only the submission learns it is verified. */
   staleSourceIndex?: boolean;
 }
@@ -37,6 +39,8 @@ export interface FakeExplorerStats {
   requests: number;
   rateLimited: number;
   submissions: number;
+  /** Submissions answered "Unable to locate ContractCode" (see `indexLag`). */
+  unindexed: number;
   rejectedKeys: number;
 }
 
@@ -85,7 +89,8 @@ function maskImmutables(code: string, refs: CompiledContract["immutableReference
 export async function startFakeExplorer(options: FakeExplorerOptions): Promise<FakeExplorer> {
   const provider = new JsonRpcProvider(options.rpcUrl, options.chainId, { staticNetwork: true });
   const index = new CreationIndex(provider);
-  const stats: FakeExplorerStats = { requests: 0, rateLimited: 0, submissions: 0, rejectedKeys: 0 };
+  const stats: FakeExplorerStats = { requests: 0, rateLimited: 0, submissions: 0, unindexed: 0, rejectedKeys: 0 };
+  const lagging = new Map<string, number>();
   const verified = new Map<string, Submission | undefined>((options.verified ?? []).map((a) => [getAddress(a), undefined]));
   const failures = new Map<string, string>();
   const jobs = new Map<string, Job>();
@@ -130,6 +135,12 @@ export async function startFakeExplorer(options: FakeExplorerOptions): Promise<F
       JSON.parse(p.get("sourceCode")!);
     } catch {
       return notOk("sourceCode is not JSON");
+    }
+    const seen = lagging.get(getAddress(address)) ?? 0;
+    if (seen < (options.indexLag ?? 0)) {
+      lagging.set(getAddress(address), seen + 1);
+      stats.unindexed += 1;
+      return notOk(`Unable to locate ContractCode at ${address}`);
     }
     if (verified.has(getAddress(address))) return notOk("Contract source code already verified");
     stats.submissions += 1;
