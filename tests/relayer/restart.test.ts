@@ -1,7 +1,7 @@
 // Restarts: a new relayer on the same state file resumes where the old one stopped and never
 // delivers a message twice, also when the state file lags behind the chain (crash after sending).
 import assert from "node:assert/strict";
-import { copyFileSync, readFileSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, it } from "node:test";
 import { parseEther } from "ethers";
@@ -62,7 +62,7 @@ describe("relayer restarts", () => {
     assert.equal(await w.chain138.weth.balanceOf(w.chain138.node.accounts[2].address), parseEther("3"));
   });
 
-  it("sends nothing for messages delivered after the state file was last written", async () => {
+  it("sends nothing for messages delivered after the state file was last written or lost", async () => {
     const w = (world = await startRelayerWorld());
     const stateFile = path.join(w.dir, "state.json");
     const stale = path.join(w.dir, "stale.json");
@@ -85,6 +85,16 @@ describe("relayer restarts", () => {
     assert.equal(proxy.counts.get("eth_sendRawTransaction"), 2);
     assert.equal(proxy.counts.get("eth_estimateGas"), 2);
     assert.ok(!lines.some((l) => /failed|retry/.test(l)), lines.join("\n"));
+
+    // A lost state file is the same case from block 0: everything is found delivered, nothing is sent.
+    await second.stop();
+    rmSync(stateFile);
+    const sent = proxy.counts.get("eth_sendRawTransaction");
+    const third = await startRelayer(w.options(stateFile, { rpcUrls: { chain138: proxy.url } }));
+    relayers.push(third);
+    for (const id of [...early, ...late]) await third.waitForDelivery(id, 20_000);
+    assert.equal(proxy.counts.get("eth_sendRawTransaction"), sent);
+    await assertExactlyOnce(w, [...early, ...late]);
   });
 
   it("waits for a delivery a crashed relayer left in the mempool instead of racing it", async () => {
