@@ -10,6 +10,9 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+/** Outcomes kept for late callers; the oldest are forgotten beyond this (a long-running process). */
+const MAX_OUTCOMES = 10_000;
+
 export class DeliveryWaiters {
   private readonly outcomes = new Map<string, Outcome>();
   private readonly waiting = new Map<string, Set<Waiter>>();
@@ -17,7 +20,9 @@ export class DeliveryWaiters {
   /** Records the outcome of `messageId` and settles its waiters. */
   settle(messageId: string, outcome: Outcome): void {
     const id = messageId.toLowerCase();
+    this.outcomes.delete(id);
     this.outcomes.set(id, outcome);
+    if (this.outcomes.size > MAX_OUTCOMES) this.outcomes.delete(this.outcomes.keys().next().value as string);
     for (const w of this.waiting.get(id) ?? []) this.finish(id, w, outcome);
     this.waiting.delete(id);
   }
