@@ -136,6 +136,16 @@ function publicInputs(inputs: CcipLaneInputs): Omit<CcipLaneInputs, "deployerKey
     return rest;
 }
 
+/** Whether every contract the lane wires still has code on its chain. */
+async function contractsPresent(inputs: Omit<CcipLaneInputs, "deployerKey">): Promise<boolean> {
+    const checks = inputs.sides.flatMap((side) =>
+        [side.router, side.multisig, side.weth9, side.weth9Bridge, side.weth10Bridge, side.oracle, side.aggregator, side.aggregatorProxy].map((address) =>
+            rpcCall(targetOf(inputs, side), `eth_getCode(${address})`, (p) => p.getCode(address)),
+        ),
+    );
+    return (await Promise.all(checks)).every((code) => code !== "0x");
+}
+
 const laneId = (inputs: Pick<CcipLaneInputs, "sides">) => inputs.sides.map((s) => `${s.name}:${s.router}`).join("<->");
 
 /** The dynamic provider; captures nothing per resource. */
@@ -165,6 +175,8 @@ export const ccipLaneProvider: pulumi.dynamic.ResourceProvider<CcipLaneInputs, C
 
     async read(id, props) {
         if (props === undefined) return { id, props: {} as CcipLaneOutputs };
+        // Contracts gone (a dev chain restarted): the wiring is gone with them.
+        if (!(await contractsPresent(props))) return { id: "", props: {} as CcipLaneOutputs };
         const drift = (await planLane(props)).flatMap((p) => p.drift);
         return { id, props: { ...props, drift } };
     },

@@ -1,0 +1,210 @@
+// npm run dev: the dev stack end to end on this machine, no cloud.
+//   1. two anvil chains (ids 1 and 138, 2-second blocks, 127.0.0.1, the ports in Pulumi.dev.yaml);
+//   2. `pulumi up -s dev` with a local file backend (scripts/pulumi-env.sh conventions) and the deployer
+//      key (anvil's first dev key) set as a secret;
+//   3. the CCIP relayer (relayer/) as a local process with the dev attester keys;
+//   4. bridges 1 WETH from chain 1 to chain 138 and prints both balances.
+// Everything it started stops on exit (Ctrl-C, or at once with --exit).
+//
+// Needs the Pulumi CLI: scripts/ensure-pulumi provides it (its last stdout line is the bin dir), else
+// `pulumi` must be on PATH. Passphrase of the dev state: `chain138-dev` (documented, not a secret).
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { homedir, tmpdir } from "node:os";
+import path from "node:path";
+import { Contract, HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, formatEther, parseEther } from "ethers";
+import { parse } from "yaml";
+import { loadArtifact } from "../contracts/artifacts";
+import { anvilBinary } from "../tests/support/anvil";
+import { startRelayer, type Relayer } from "../relayer";
+
+const ROOT = path.resolve(__dirname, "..");
+/** anvil's default mnemonic: every key below is a public test key. */
+const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
+const devKey = (index: number): string => HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(ANVIL_MNEMONIC), `m/44'/60'/0'/0/${index}`).privateKey;
+const DEPLOYER_KEY = devKey(0);
+const USER_KEY = devKey(1);
+const RELAYER_KEY = devKey(6);
+const ATTESTER_KEYS = [devKey(7), devKey(8), devKey(9)];
+
+interface DevChain {
+    name: string;
+    rpcUrl: string;
+    chainId: number;
+    chainSelector: string;
+}
+
+const children: ChildProcess[] = [];
+let relayer: Relayer | undefined;
+const cleanups: (() => void)[] = [];
+
+function log(line: string): void {
+    process.stdout.write(`[dev] ${line}\n`);
+}
+
+async function stopAll(): Promise<void> {
+    await relayer?.stop().catch(() => undefined);
+    relayer = undefined;
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGTERM");
+    for (const cleanup of cleanups.splice(0)) cleanup();
+}
+
+function devChains(): DevChain[] {
+    const file = parse(readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+    const chains = file.config["chain138:chains"] as Record<string, { rpcUrl: string; chainId: number; chainSelector: string }>;
+    return Object.entries(chains).map(([name, c]) => ({ name, rpcUrl: c.rpcUrl, chainId: c.chainId, chainSelector: String(c.chainSelector) }));
+}
+
+function portFree(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const server = createServer();
+        server.once("error", () => resolve(false));
+        server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+}
+
+async function startChain(chain: DevChain): Promise<void> {
+    const port = Number(new URL(chain.rpcUrl).port);
+    if (!(await portFree(port))) throw new Error(`port ${port} (${chain.name}, from Pulumi.dev.yaml) is in use: stop whatever listens there`);
+    const child = spawn(anvilBinary(), ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chain.chainId), "--block-time", "2", "--silent"], {
+        stdio: ["ignore", "ignore", "inherit"],
+    });
+    children.push(child);
+    const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true });
+    try {
+        for (let i = 0; ; i++) {
+            try {
+                await provider.getBlockNumber();
+                break;
+            } catch (error) {
+                if (child.exitCode !== null || i > 100) throw new Error(`anvil for ${chain.name} did not start: ${(error as Error).message}`);
+                await new Promise((r) => setTimeout(r, 100));
+            }
+        }
+    } finally {
+        provider.destroy();
+    }
+    log(`${chain.name}: anvil chain id ${chain.chainId} on ${chain.rpcUrl} (2-second blocks)`);
+}
+
+/** Environment for the Pulumi CLI per scripts/pulumi-env.sh; fails clearly when no CLI can be found. */
+function pulumiEnv(): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    const state = env.CHAIN138_STATE_DIR ?? path.join(homedir(), ".chain138", "state");
+    if (env.PULUMI_BACKEND_URL === undefined) {
+        mkdirSync(state, { recursive: true });
+        env.PULUMI_BACKEND_URL = `file://${state}`;
+    }
+    if (env.PULUMI_CONFIG_PASSPHRASE === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) env.PULUMI_CONFIG_PASSPHRASE = "chain138-dev";
+    env.PULUMI_SKIP_UPDATE_CHECK = "true";
+    env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
+    const ensure = path.join(ROOT, "scripts", "ensure-pulumi");
+    if (existsSync(ensure)) {
+        log("locating the Pulumi CLI (scripts/ensure-pulumi)…");
+        const out = spawnSync(ensure, [], { env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+        const bin = out.stdout.trim().split("\n").pop() ?? "";
+        if (out.status === 0 && bin !== "" && existsSync(bin)) env.PATH = `${bin}${path.delimiter}${env.PATH ?? ""}`;
+        else log(`scripts/ensure-pulumi failed (exit ${out.status}); falling back to pulumi on PATH`);
+    }
+    const probe = spawnSync("pulumi", ["version"], { env, encoding: "utf8" });
+    if (probe.error !== undefined || probe.status !== 0) {
+        throw new Error(
+            "the Pulumi CLI is missing: `pulumi` is not on PATH and scripts/ensure-pulumi could not provide it. " +
+                "Install it (https://www.pulumi.com/docs/iac/download-install/) or run scripts/ensure-pulumi, then re-run `npm run dev`.",
+        );
+    }
+    log(`pulumi ${probe.stdout.trim()}; state ${env.PULUMI_BACKEND_URL}`);
+    return env;
+}
+
+function pulumi(env: NodeJS.ProcessEnv, args: string[], input?: string): string {
+    log(`pulumi ${args.join(" ")}`);
+    const result = spawnSync("pulumi", args, { cwd: ROOT, env, input, encoding: "utf8", stdio: [input === undefined ? "ignore" : "pipe", "pipe", "inherit"], maxBuffer: 64 << 20 });
+    if (result.status !== 0) throw new Error(`pulumi ${args[0]} failed (exit ${result.status})`);
+    return result.stdout;
+}
+
+function pulumiStreaming(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
+    log(`pulumi ${args.join(" ")}`);
+    return new Promise((resolve, reject) => {
+        const child = spawn("pulumi", args, { cwd: ROOT, env, stdio: ["ignore", "inherit", "inherit"] });
+        children.push(child);
+        child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`pulumi ${args[0]} failed (exit ${code})`))));
+    });
+}
+
+async function bridgeOneWeth(chains: DevChain[], contracts: Record<string, Record<string, string>>): Promise<void> {
+    const [source, dest] = [chains.find((c) => c.chainId === 1)!, chains.find((c) => c.chainId === 138)!];
+    const p1 = new JsonRpcProvider(source.rpcUrl, source.chainId, { staticNetwork: true });
+    const p138 = new JsonRpcProvider(dest.rpcUrl, dest.chainId, { staticNetwork: true });
+    p1.pollingInterval = p138.pollingInterval = 250;
+    try {
+        const user = new Wallet(USER_KEY, p1);
+        const weth1 = new Contract(contracts[source.name]["WETH9"], loadArtifact("WETH9").abi, user);
+        const weth138 = new Contract(contracts[dest.name]["WETH9"], loadArtifact("WETH9").abi, p138);
+        const bridge = new Contract(contracts[source.name]["CCIPWETH9Bridge"], loadArtifact("CCIPWETH9Bridge").abi, user);
+        const router = new Contract(contracts[source.name]["CCIPRouter"], loadArtifact("CCIPRouter").abi, p1);
+        const amount = parseEther("1");
+        await (await weth1.getFunction("deposit")({ value: amount })).wait();
+        await (await weth1.getFunction("approve")(bridge.target, amount)).wait();
+        const fee = (await bridge.getFunction("quoteFee")(BigInt(dest.chainSelector), user.address, amount)) as bigint;
+        const receipt = await (await bridge.getFunction("bridge")(BigInt(dest.chainSelector), user.address, amount, { value: fee })).wait();
+        const sent = receipt.logs.map((l: { topics: string[]; data: string }) => router.interface.parseLog(l)).find((l: { name: string } | null) => l?.name === "CCIPMessageSent");
+        const messageId = sent.args.messageId as string;
+        log(`bridged 1 WETH9 ${source.name} → ${dest.name} (message ${messageId}); waiting for the relayer…`);
+        await relayer!.waitForDelivery(messageId, 120_000);
+        log(`WETH9 of ${user.address}: ${formatEther(await weth1.getFunction("balanceOf")(user.address))} on ${source.name}, ${formatEther(await weth138.getFunction("balanceOf")(user.address))} on ${dest.name}`);
+    } finally {
+        p1.destroy();
+        p138.destroy();
+    }
+}
+
+async function main(): Promise<void> {
+    const exitWhenDone = process.argv.includes("--exit");
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        process.once(signal, () => {
+            log(`${signal}: stopping`);
+            void stopAll().then(() => process.exit(130));
+        });
+    }
+    const env = pulumiEnv();
+    spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "contracts", "build.ts")], { cwd: ROOT, stdio: "inherit" });
+    const chains = devChains();
+    await Promise.all(chains.map(startChain));
+
+    pulumi(env, ["stack", "select", "--create", "dev"]);
+    // The value goes through stdin, not argv (process listings); it is anvil's public dev key anyway.
+    pulumi(env, ["config", "set", "--secret", "-s", "dev", "chain138:deployerKey"], DEPLOYER_KEY);
+    // --refresh: the chains are fresh each run, so state from a previous run is reconciled first.
+    await pulumiStreaming(env, ["up", "-s", "dev", "--yes", "--parallel", "128", "--refresh"]);
+    const contracts = JSON.parse(pulumi(env, ["stack", "output", "-s", "dev", "--json", "contracts"])) as Record<string, Record<string, string>>;
+    for (const [chain, addresses] of Object.entries(contracts)) log(`${chain}: ${Object.entries(addresses).map(([n, a]) => `${n} ${a}`).join(", ")}`);
+
+    const stateDir = mkdtempSync(path.join(tmpdir(), "chain138-relayer-"));
+    cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
+    relayer = await startRelayer({
+        chains: chains.map((c) => ({ name: c.name, rpcUrl: c.rpcUrl, routerAddress: contracts[c.name]["CCIPRouter"], chainSelector: BigInt(c.chainSelector), confirmations: 0 })),
+        attesterKeys: ATTESTER_KEYS,
+        relayerKey: RELAYER_KEY,
+        stateFile: path.join(stateDir, "relayer-state.json"),
+        pollIntervalMs: 500,
+        log: (line) => log(`relayer: ${line}`),
+    });
+    log("relayer started");
+    await bridgeOneWeth(chains, contracts);
+
+    if (exitWhenDone) {
+        await stopAll();
+        return;
+    }
+    log("chains and relayer keep running; Ctrl-C stops them");
+    await new Promise(() => undefined);
+}
+
+main().catch(async (error: unknown) => {
+    process.stderr.write(`[dev] ${error instanceof Error ? error.message : String(error)}\n`);
+    await stopAll();
+    process.exit(1);
+});
