@@ -82,7 +82,7 @@ async function main(): Promise<number> {
     values.stack !== undefined
       ? await stackOutputs(values.stack)
       : readJson((values.outputs ?? values.addresses)!, values.outputs !== undefined ? "outputs" : "addresses");
-  let targets: DeployedContract[] = parseDeployment(rawDeployment);
+  let targets: DeployedContract[] = parseDeployment(rawDeployment, values.addresses !== undefined ? "addresses" : "outputs");
   if (values.chain !== undefined) {
     const unknown = values.chain.filter((c) => !targets.some((t) => t.chain === c));
     if (unknown.length > 0) throw new UsageError(`no deployed contracts on chain(s) ${unknown.join(", ")}`);

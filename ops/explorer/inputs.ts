@@ -44,10 +44,14 @@ function failure(what: string, error: z.ZodError, dropFirst = false): Error {
 
 /**
  * Deployed contracts from stack outputs (`{ contracts: {…}, constructorArgs?, contractTxHashes? }`)
- * or from an addresses file (`{ <chain>: { <ContractName>: … } }`), in chain then suite order.
+ * or from an addresses file (`{ <chain>: { <ContractName>: … } }`, or the outputs shape), in chain
+ * then suite order.
  */
-export function parseDeployment(raw: unknown): DeployedContract[] {
+export function parseDeployment(raw: unknown, from: "outputs" | "addresses" = "addresses"): DeployedContract[] {
   const isOutputs = typeof raw === "object" && raw !== null && "contracts" in raw;
+  if (from === "outputs" && !isOutputs) {
+    throw new Error("the stack outputs have no `contracts` output: is the contract suite deployed on this stack?");
+  }
   const parsed = isOutputs ? outputsSchema.safeParse(raw) : outputsSchema.safeParse({ contracts: raw });
   if (!parsed.success) throw isOutputs ? failure("outputs", parsed.error) : failure("addresses", parsed.error, true);
   const { contracts, constructorArgs, contractTxHashes } = parsed.data;

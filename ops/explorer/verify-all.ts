@@ -1,6 +1,7 @@
 // Verifies every deployed contract on every chain at once: one client and one concurrency limit
 // (p-limit) per explorer, results in input order whatever order they finish in.
 import pLimit from "p-limit";
+import { loadSolcInput } from "../../contracts/artifacts";
 import { explorerClient, verifyContract, type VerifyOptions } from "./verify-contract";
 import type { DeployedContract, ExplorersConfig, VerifyResult } from "./types";
 
@@ -33,12 +34,14 @@ export async function verifyAll(
       client: explorerClient(chain, explorer, options),
     });
   }
+  // Read the (large) standard-JSON input once for the whole run.
+  const shared: VerifyOptions = { ...options, solcInput: options.solcInput ?? loadSolcInput() };
   return Promise.all(
     targets.map((target) => {
       const { limit, client } = perChain.get(target.chain)!;
       // The per-contract deadline starts inside the limit: waiting in the queue is not the explorer's fault.
       return limit(async () => {
-        const result = await verifyContract(target, explorers[target.chain], options, client);
+        const result = await verifyContract(target, explorers[target.chain], shared, client);
         options.onResult?.(result);
         return result;
       });

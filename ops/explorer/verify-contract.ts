@@ -59,7 +59,8 @@ export async function verifyContract(
         : String(error);
     outcome = { status: "failed", detail: redact(why, [explorer.apiKey, explorer.rpcUrl]) };
   }
-  return { ...target, ...outcome, elapsedMs: Math.round(performance.now() - started) };
+  const { chain, contract, address } = target;
+  return { chain, contract, address, ...outcome, elapsedMs: Math.round(performance.now() - started) };
 }
 
 async function run(

@@ -35,6 +35,7 @@ describe("deployment records", () => {
     );
     assert.throws(() => parseDeployment({ contracts: { c: { WETH9: A } }, constructorArgs: { c: { MultiSig: [] } } }), /constructorArgs\.c\.MultiSig: no such deployed contract/);
     assert.throws(() => parseDeployment({ contracts: {} }), /lists no contracts/);
+    assert.throws(() => parseDeployment({ kubeconfigs: "…" }, "outputs"), /the stack outputs have no `contracts` output/);
   });
 });
 
