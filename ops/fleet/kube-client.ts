@@ -215,7 +215,9 @@ export class KubeClient {
                         chunks.push(chunk);
                     });
                     response.on("error", (error) => fail(error.message));
-                    response.on("aborted", () => fail("connection closed mid-answer"));
+                    response.on("close", () => {
+                        if (!response.complete) fail("connection closed mid-answer");
+                    });
                     response.on("end", () => {
                         if (settled) return;
                         settled = true;

@@ -44,14 +44,14 @@ export async function runFleetCommand(args: FleetRunArgs): Promise<FleetReport> 
     };
     const limit = pLimit(REGION_CONCURRENCY);
     // Results are collected per region and reported in `regions` order, whatever order they finish in.
-    const eachRegion = <T>(regions: string[], work: (client: KubeClient, region: string) => Promise<T>): Promise<Outcome<T>[]> =>
+    const eachRegion = <T>(regions: string[], work: (client: KubeClient) => Promise<T>): Promise<Outcome<T>[]> =>
         Promise.all(
             regions.map((region) =>
                 limit(async (): Promise<Outcome<T>> => {
                     const client = clientOf(region);
                     if (!client.ok) return client;
                     try {
-                        return { ok: true, value: await work(client.value, region) };
+                        return { ok: true, value: await work(client.value) };
                     } catch (error) {
                         return { ok: false, error: (error as Error).message };
                     }
