@@ -1,22 +1,18 @@
-// The relayer: one loop per source chain scans its router's CCIPMessageSent logs in bounded,
-// confirmed block ranges and delivers each lane's messages strictly in sequence order.
+// The relayer: one loop per source chain scans its router's send events (scanner.ts), delivers
+// each of its lanes' messages strictly in sequence order (deliver.ts) and saves progress.
 import { setTimeout as sleep } from "node:timers/promises";
 import { Wallet } from "ethers";
-import { connectChain, type ChainHandle } from "./chain";
+import { connectChain } from "./chain";
 import { deliverMessage } from "./deliver";
 import { discoverLanes, type Lane } from "./lanes";
-import { decodeSent, sentTopic } from "./router";
-import { describe, withRetry, type RetryPolicy } from "./retry";
+import { describe, type RetryPolicy } from "./retry";
+import { SourceScanner } from "./scanner";
 import { loadState, saveState, type RelayerState } from "./state";
 import type { Relayer, RelayerOptions } from "./types";
 import { DeliveryWaiters } from "./waiters";
 
 /** Longest pause of a lane that keeps failing. */
 const MAX_LANE_BACKOFF_MS = 60_000;
-/** A stuck lane stops the scan of its source here instead of buffering without bound (the cursor waits). */
-const MAX_PENDING_PER_LANE = 5_000;
-/** getLogs ranges per poll before the lanes get a turn, so a long catch-up delivers (and saves) as it goes. */
-const RANGES_PER_POLL = 10;
 
 function parseKey(key: string, what: string): Wallet {
   try {
@@ -45,7 +41,6 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
   const abort = new AbortController();
   const policy: RetryPolicy = { retries: options.retries ?? 6, minTimeoutMs: options.retryMinTimeoutMs ?? 200, signal: abort.signal, log };
   const pollMs = options.pollIntervalMs ?? 1000;
-  const maxRange = options.maxBlockRange ?? 1000;
   const relayerWallet = parseKey(options.relayerKey, "relayerKey");
   const attesters = [...new Map(options.attesterKeys.map((k, i) => parseKey(k, `attesterKeys[${i}]`)).map((w) => [w.address, w])).values()];
 
@@ -71,69 +66,29 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
     throw err;
   }
 
-  // Scan cursor per source chain: everything at or below it was handed to the lanes.
-  const cursor = new Map<ChainHandle, number>();
-  for (const chain of chains) {
+  const waiters = new DeliveryWaiters();
+  const scanners = chains.map((chain) => {
     const saved = state.chains[chain.name];
     const same = saved !== undefined && saved.router === chain.routerAddress && saved.chainId === String(chain.chainId) && saved.genesisHash === chain.genesisHash;
     if (saved !== undefined && !same) log(`state: ${chain.name} has a new router or was reset since ${options.stateFile} was written; scanning from block ${chain.startBlock}`);
-    cursor.set(chain, same ? saved.scannedBlock : chain.startBlock - 1);
-  }
+    return new SourceScanner(chain, lanes.filter((l) => l.source === chain), same ? saved.scannedBlock : chain.startBlock - 1, {
+      policy,
+      maxRange: options.maxBlockRange ?? 1000,
+      stateFile: options.stateFile,
+      onAlreadyDelivered: (id) => waiters.settle(id, { kind: "executed" }),
+    });
+  });
 
-  const waiters = new DeliveryWaiters();
-  const lanesBySource = new Map<ChainHandle, Lane[]>(chains.map((c) => [c, lanes.filter((l) => l.source === c)]));
-
-  /** Persisted cursor: never past the block of a message still pending, so a restart rescans it. */
-  const safeCursor = (chain: ChainHandle): number => {
-    let safe = cursor.get(chain) ?? chain.startBlock - 1;
-    for (const lane of lanesBySource.get(chain) ?? []) {
-      for (const sent of lane.pending.values()) safe = Math.min(safe, sent.blockNumber - 1);
-    }
-    return safe;
-  };
   const persist = (): void => {
     const next: RelayerState = { version: 1, chains: {}, lanes: {} };
-    for (const chain of chains) {
-      next.chains[chain.name] = { chainId: String(chain.chainId), router: chain.routerAddress, genesisHash: chain.genesisHash, scannedBlock: safeCursor(chain) };
+    for (const scanner of scanners) {
+      const { chain } = scanner;
+      next.chains[chain.name] = { chainId: String(chain.chainId), router: chain.routerAddress, genesisHash: chain.genesisHash, scannedBlock: scanner.safeCursor() };
     }
     for (const lane of lanes) next.lanes[lane.name] = { lastDeliveredSequence: String(lane.lastDelivered) };
     saveState(options.stateFile, next);
   };
   persist();
-
-  const unknownDest = new Set<bigint>();
-  const topic = sentTopic();
-
-  /** Scans up to RANGES_PER_POLL block ranges; true when the scan reached the confirmed head. */
-  async function scan(chain: ChainHandle): Promise<boolean> {
-    const head = await withRetry(`${chain.name} getBlockNumber`, policy, () => chain.provider.getBlockNumber());
-    const safeHead = head - chain.confirmations;
-    let from = (cursor.get(chain) ?? 0) + 1;
-    if (from > head + 1) throw new Error(`${chain.name}: state says block ${from - 1} was scanned but the chain head is ${head}; delete ${options.stateFile} if the chain was reset`);
-    const byDest = new Map((lanesBySource.get(chain) ?? []).map((l) => [l.dest.selector, l]));
-    const full = (): boolean => [...byDest.values()].some((l) => l.pending.size >= MAX_PENDING_PER_LANE);
-    for (let ranges = 0; from <= safeHead && !abort.signal.aborted && !full(); ranges++) {
-      if (ranges === RANGES_PER_POLL) return false;
-      const to = Math.min(safeHead, from + maxRange - 1);
-      const logs = await withRetry(`${chain.name} getLogs ${from}-${to}`, policy, () =>
-        chain.provider.getLogs({ address: chain.routerAddress, topics: [topic], fromBlock: from, toBlock: to }),
-      );
-      for (const raw of logs) {
-        const sent = decodeSent(raw, chain.selector);
-        const lane = byDest.get(sent.destChainSelector);
-        if (lane === undefined) {
-          if (!unknownDest.has(sent.destChainSelector)) log(`${chain.name}: messages to selector ${sent.destChainSelector} have no configured destination; ignored`);
-          unknownDest.add(sent.destChainSelector);
-          continue;
-        }
-        if (sent.message.sequenceNumber > lane.lastDelivered) lane.pending.set(sent.message.sequenceNumber, sent);
-        else waiters.settle(sent.message.messageId, { kind: "executed" });
-      }
-      cursor.set(chain, to);
-      from = to + 1;
-    }
-    return true;
-  }
 
   async function serveLane(lane: Lane): Promise<void> {
     if (Date.now() < lane.blockedUntil) return;
@@ -174,15 +129,15 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
     }
   }
 
-  async function runSource(chain: ChainHandle): Promise<void> {
+  async function runSource(scanner: SourceScanner): Promise<void> {
     while (!abort.signal.aborted) {
       let caughtUp = true;
       try {
-        caughtUp = await scan(chain);
+        caughtUp = await scanner.scan();
       } catch (err) {
-        if (!abort.signal.aborted) log(`${chain.name}: scanning failed, will retry: ${describe(err)}`);
+        if (!abort.signal.aborted) log(`${scanner.chain.name}: scanning failed, will retry: ${describe(err)}`);
       }
-      await Promise.all((lanesBySource.get(chain) ?? []).map(serveLane));
+      await Promise.all(scanner.lanes.map(serveLane));
       if (!abort.signal.aborted) persist();
       if (caughtUp) await sleep(pollMs, undefined, { signal: abort.signal }).catch(() => undefined);
     }
@@ -191,7 +146,7 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
   log(
     `relayer ${relayerWallet.address} serving ${lanes.map((l) => `${l.name} (threshold ${l.threshold}, ${l.signers.length} signers, next #${l.lastDelivered + 1n})`).join(", ")}`,
   );
-  const loops = chains.filter((c) => (lanesBySource.get(c) ?? []).length > 0).map(runSource);
+  const loops = scanners.filter((sc) => sc.lanes.length > 0).map(runSource);
   let stopped: Promise<void> | undefined;
 
   return {
