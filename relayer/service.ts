@@ -5,7 +5,7 @@ import { Wallet } from "ethers";
 import { connectChain } from "./chain";
 import { deliverMessage } from "./deliver";
 import { discoverLanes, type Lane } from "./lanes";
-import { describe, type RetryPolicy } from "./retry";
+import { describe, withRetry, type RetryPolicy } from "./retry";
 import { SourceScanner } from "./scanner";
 import { loadState, saveState, type RelayerState } from "./state";
 import type { Relayer, RelayerOptions } from "./types";
@@ -64,6 +64,12 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
   } catch (err) {
     closeAll();
     throw err;
+  }
+
+  for (const chain of chains) {
+    // Not fatal (a lane may never need this chain as destination), but the first send would fail.
+    const balance = await withRetry(`${chain.name} getBalance`, policy, () => chain.provider.getBalance(relayerWallet.address)).catch(() => undefined);
+    if (balance === 0n) log(`warning: relayer ${relayerWallet.address} has no funds on ${chain.name}; deliveries there will fail`);
   }
 
   const waiters = new DeliveryWaiters();

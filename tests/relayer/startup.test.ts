@@ -71,3 +71,15 @@ describe("relayer start-up errors", () => {
     await assert.rejects(startRelayer(world.options(bad)), new RegExp(`relayer state file ${bad} is not valid JSON`));
   });
 });
+
+describe("relayer start-up warnings", () => {
+  it("warns when the relayer key has no funds on a chain", async () => {
+    const lines: string[] = [];
+    const broke = Wallet.createRandom();
+    const relayer = await startRelayer(world.options(path.join(world.dir, "broke.json"), { relayerKey: broke.privateKey, attesterKeys: world.attesters.map((a) => a.privateKey), log: (l) => lines.push(l) }));
+    await relayer.stop();
+    for (const chain of ["mainnet", "chain138"]) {
+      assert.ok(lines.includes(`warning: relayer ${broke.address} has no funds on ${chain}; deliveries there will fail`), lines.join("\n"));
+    }
+  });
+});
