@@ -113,8 +113,11 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
         const result = await deliverMessage(lane, sent, policy);
         const { messageId } = sent.message;
         if (result.kind === "skipped") {
-          log(`skip ${lane.name} #${next} ${messageId}: already delivered on ${lane.dest.name}`);
-          waiters.settle(messageId, { kind: "executed" });
+          // Delivered by an earlier attempt whose answer was lost, or by someone else: read how it went.
+          const failedHash = (await withRetry(`${lane.dest.name} getFailedMessageHash`, policy, () => lane.dest.router.getFailedMessageHash(messageId))) as string;
+          const failed = BigInt(failedHash) !== 0n;
+          log(`skip ${lane.name} #${next} ${messageId}: already delivered on ${lane.dest.name}${failed ? " (receiver failed; retry with retryFailedMessage)" : ""}`);
+          waiters.settle(messageId, failed ? { kind: "receiver-failed", detail: "recorded as failed by the router" } : { kind: "executed" });
         } else if (result.success) {
           log(`delivered ${lane.name} #${next} ${messageId} tx ${result.txHash}`);
           waiters.settle(messageId, { kind: "executed" });
