@@ -59,7 +59,7 @@ export interface FleetConfig {
     readonly kubeloginMode: "azurecli" | "workloadidentity" | "spn" | "msi";
     /** Address of the contract deployer (funded in the Chain 138 genesis); derived from its key. */
     readonly deployerAddress?: string;
-    /** Chains that get the contract suite, in config order; [] when `chains` is absent (no contracts). */
+    /** Chains that get the contract suite, sorted by name; [] when `chains` is absent (no contracts). */
     readonly chains: ChainPlan[];
     /** CCIP settings for the lanes between `chains` (every pair); undefined with fewer than two chains. */
     readonly ccip?: CcipPlan;
@@ -222,7 +222,10 @@ function resolveFleet(config: RawFleetConfig, options: { namespace: string; envi
         aksAdminGroupObjectIds: config.aksAdminGroupObjectIds,
         kubeloginMode: config.kubeloginMode,
         deployerAddress: config.deployerKey === undefined ? undefined : computeAddress(config.deployerKey),
-        chains: Object.entries(config.chains ?? {}).map(([name, chain]) => ({ name, ...chain })),
+        // By name: the CLI may hand objects over with keys in any order, and resource names follow this order.
+        chains: Object.entries(config.chains ?? {})
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([name, chain]) => ({ name, ...chain })),
         ccip: config.ccip,
     };
 }

@@ -28,6 +28,16 @@ export function loadFleetConfig(): LoadedFleetConfig {
                 `remove it and set it again with \`pulumi config set --secret ${deployerKeyName} 0x…\``,
         );
     }
+    const chainsKey = `${namespace}:chains`;
+    if (raw["chains"] !== undefined && !isConfigSecret(chainsKey)) {
+        const exposed = credentialedChains(raw["chains"]);
+        if (exposed.length > 0) {
+            throw new pulumi.RunError(
+                `invalid stack configuration:\n  - ${chainsKey}: the RPC URL of ${exposed.join(", ")} carries credentials (user info, path or query) ` +
+                    `but is stored in plain text; set it with \`pulumi config set --secret --path '${"chains.<name>.rpcUrl"}' …\``,
+            );
+        }
+    }
     try {
         const fleet = validateFleetConfig(raw, { namespace, environment: pulumi.getStack() });
         const key = raw["deployerKey"];
@@ -39,6 +49,23 @@ export function loadFleetConfig(): LoadedFleetConfig {
         if (error instanceof FleetConfigError) throw new pulumi.RunError(error.message);
         throw error;
     }
+}
+
+/** Names of chains whose rpcUrl looks like it embeds an API key or password (never the URL itself). */
+function credentialedChains(chains: unknown): string[] {
+    if (typeof chains !== "object" || chains === null) return [];
+    return Object.entries(chains as Record<string, unknown>)
+        .filter(([, chain]) => {
+            const url = (chain as { rpcUrl?: unknown } | null)?.rpcUrl;
+            if (typeof url !== "string") return false;
+            try {
+                const parsed = new URL(url);
+                return parsed.username !== "" || parsed.password !== "" || (parsed.pathname !== "/" && parsed.pathname !== "") || parsed.search !== "";
+            } catch {
+                return false;
+            }
+        })
+        .map(([name]) => name);
 }
 
 /**

@@ -9,7 +9,7 @@
 // Needs the Pulumi CLI: scripts/ensure-pulumi provides it (its last stdout line is the bin dir), else
 // `pulumi` must be on PATH. Passphrase of the dev state: `chain138-dev` (documented, not a secret).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
@@ -118,6 +118,21 @@ function pulumiEnv(): NodeJS.ProcessEnv {
     return env;
 }
 
+/**
+ * The stack config the CLI works on: a copy of Pulumi.dev.yaml beside the state, so `config set --secret`
+ * (which writes the encrypted key and the passphrase salt) never touches the committed file. The salt of
+ * an earlier run is kept so the stack's secrets stay readable.
+ */
+function stackConfigCopy(env: NodeJS.ProcessEnv): string {
+    const dir = path.join(new URL(env.PULUMI_BACKEND_URL ?? "").pathname || tmpdir(), "dev-config");
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, "Pulumi.dev.yaml");
+    const previous = existsSync(file) ? (parse(readFileSync(file, "utf8")) as { encryptionsalt?: string } | null) : null;
+    const salt = previous?.encryptionsalt;
+    writeFileSync(file, readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8") + (salt === undefined ? "" : `encryptionsalt: ${salt}\n`));
+    return file;
+}
+
 function pulumi(env: NodeJS.ProcessEnv, args: string[], input?: string): string {
     log(`pulumi ${args.join(" ")}`);
     const result = spawnSync("pulumi", args, { cwd: ROOT, env, input, encoding: "utf8", stdio: [input === undefined ? "ignore" : "pipe", "pipe", "inherit"], maxBuffer: 64 << 20 });
@@ -175,10 +190,11 @@ async function main(): Promise<void> {
     await Promise.all(chains.map(startChain));
 
     pulumi(env, ["stack", "select", "--create", "dev"]);
+    const configFile = stackConfigCopy(env);
     // The value goes through stdin, not argv (process listings); it is anvil's public dev key anyway.
-    pulumi(env, ["config", "set", "--secret", "-s", "dev", "chain138:deployerKey"], DEPLOYER_KEY);
+    pulumi(env, ["config", "set", "--secret", "-s", "dev", "--config-file", configFile, "chain138:deployerKey"], DEPLOYER_KEY);
     // --refresh: the chains are fresh each run, so state from a previous run is reconciled first.
-    await pulumiStreaming(env, ["up", "-s", "dev", "--yes", "--parallel", "128", "--refresh"]);
+    await pulumiStreaming(env, ["up", "-s", "dev", "--config-file", configFile, "--yes", "--parallel", "128", "--refresh"]);
     const contracts = JSON.parse(pulumi(env, ["stack", "output", "-s", "dev", "--json", "contracts"])) as Record<string, Record<string, string>>;
     for (const [chain, addresses] of Object.entries(contracts)) log(`${chain}: ${Object.entries(addresses).map(([n, a]) => `${n} ${a}`).join(", ")}`);
 

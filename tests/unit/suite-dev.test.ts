@@ -35,7 +35,7 @@ const deployment = (chain: string, contract: string): RecordedResource => {
 describe("dev stack contracts under mocks", () => {
     it("registers a ContractSuite per chain and one CcipWiring, and nothing from Azure or Kubernetes", () => {
         assert.deepEqual(run.resources.filter((r) => r.type === "chain138:index:ContractSuite").map((r) => r.name).sort(), ["contracts-chain138", "contracts-mainnet"]);
-        assert.deepEqual(run.resources.filter((r) => r.type === "chain138:index:CcipWiring").map((r) => r.name), ["ccip-mainnet-chain138"]);
+        assert.deepEqual(run.resources.filter((r) => r.type === "chain138:index:CcipWiring").map((r) => r.name), ["ccip-chain138-mainnet"]);
         assert.equal(deployments().length, 2 * CONTRACT_NAMES.length);
         assert.deepEqual(run.resources.filter((r) => /^(azure-native|kubernetes|pulumi:providers:(azure|kube))/.test(r.type)), []);
         const suiteUrn = run.resources.find((r) => r.name === "contracts-mainnet")!.urn;
@@ -58,7 +58,7 @@ describe("dev stack contracts under mocks", () => {
             const chain = r.inputs["chainName"] as "mainnet" | "chain138";
             assert.ok(!r.dependencies.some((u) => u.includes(`contracts-${other[chain]}`)), `${r.name} waits for ${other[chain]}`);
         }
-        const lane = run.resources.find((r) => r.name === "ccip-mainnet-chain138-lane");
+        const lane = run.resources.find((r) => r.name === "ccip-chain138-mainnet-lane");
         assert.ok(lane);
         const wired = ["CCIPRouter", "MultiSig", "WETH9", "CCIPWETH9Bridge", "CCIPWETH10Bridge", "OracleWithCCIP", "Aggregator", "AggregatorProxy"];
         for (const chain of ["mainnet", "chain138"]) for (const c of wired) assert.ok(lane.dependencies.includes(urnOf(chain, c)), `lane does not wait for ${chain} ${c}`);
@@ -92,3 +92,4 @@ describe("dev stack contracts under mocks", () => {
         assert.ok(!run.secretOutputs.includes("contracts"), "addresses are plain outputs");
     });
 });
+
