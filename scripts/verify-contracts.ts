@@ -10,12 +10,14 @@ import {
   orderResults,
   parseDeployment,
   parseExplorers,
+  stackConfigValue,
   summaryLine,
   verifyAll,
   type DeployedContract,
   type ExplorersConfig,
 } from "../ops/explorer";
 import { stackConfig, stackOutputs } from "../ops/explorer/pulumi";
+import { applyChainsConfig } from "../ops/explorer/stack-chains";
 
 const PROJECT = "chain138";
 
@@ -25,6 +27,8 @@ const USAGE = `usage: npm run verify:contracts -- (-s <stack> | --outputs <file>
   --outputs <file>         stack outputs JSON instead (\`pulumi stack output --json\`)
   --addresses <file>       { <chain>: { <ContractName>: address | {address, txHash?, constructorArgs?} } }
   --explorers <file>       { <chain>: { apiUrl, apiKey?, chainId, rpcUrl?, concurrency? } } (default: stack config)
+  --config <file>          stack config JSON (\`pulumi config --json --show-secrets\`) instead of the CLI: supplies
+                           ${PROJECT}:explorers and, from ${PROJECT}:chains, RPC URLs and existing contracts to skip
   --chain <name>           only this chain (repeatable)
   --contract <Name>        only this contract (repeatable)
   --solc-input <file>      standard-JSON input record to submit (default contracts/build/solc-input.json)
@@ -57,6 +61,7 @@ async function main(): Promise<number> {
       outputs: { type: "string" },
       addresses: { type: "string" },
       explorers: { type: "string" },
+      config: { type: "string" },
       chain: { type: "string", multiple: true },
       contract: { type: "string", multiple: true },
       "solc-input": { type: "string" },
@@ -92,9 +97,19 @@ async function main(): Promise<number> {
   if (targets.length === 0) throw new UsageError("nothing to verify after --chain/--contract filters");
 
   let explorers: ExplorersConfig;
+  const config =
+    values.config !== undefined ? readJson(values.config, "config") : values.stack !== undefined ? await stackConfig(values.stack) : undefined;
   if (values.explorers !== undefined) explorers = parseExplorers(readJson(values.explorers, "explorers"));
-  else if (values.stack !== undefined) explorers = parseExplorers(explorersFromStackConfig(await stackConfig(values.stack), `${PROJECT}:explorers`));
+  else if (config !== undefined) explorers = parseExplorers(explorersFromStackConfig(config, `${PROJECT}:explorers`));
   else throw new UsageError("--explorers <file> is required without -s <stack>");
+  // The stack's chains config knows each chain's RPC URL and which contracts it did not deploy.
+  const chainsConfig = config === undefined ? undefined : stackConfigValue(config, `${PROJECT}:chains`);
+  if (chainsConfig !== undefined) {
+    const applied = applyChainsConfig(targets, explorers, chainsConfig);
+    for (const { target, reason } of applied.skipped) console.error(`skipping ${target.chain} ${target.contract} ${target.address}: ${reason}`);
+    ({ targets, explorers } = applied);
+    if (targets.length === 0) throw new UsageError("nothing to verify: every listed contract is a configured existing one");
+  }
 
   const solcInput = values["solc-input"] === undefined ? undefined : (readJson(values["solc-input"], "solc input") as SolcInputRecord);
   const chains = [...new Set(targets.map((t) => t.chain))];

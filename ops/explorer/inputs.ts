@@ -93,17 +93,21 @@ export function parseExplorers(raw: unknown): ExplorersConfig {
   return parsed.data;
 }
 
-/**
- * The explorers config from `pulumi config --json --show-secrets` output: the `<project>:explorers`
- * key (its objectValue, or its JSON string value).
- */
-export function explorersFromStackConfig(configJson: unknown, key: string): unknown {
+/** One key of `pulumi config --json --show-secrets` output (its objectValue, or its JSON string value); undefined if unset. */
+export function stackConfigValue(configJson: unknown, key: string): unknown {
   const entry = (configJson as Record<string, { value?: string; objectValue?: unknown } | undefined>)?.[key];
-  if (entry === undefined) throw new Error(`the stack has no ${key} config (see README "Verify contract sources")`);
+  if (entry === undefined) return undefined;
   if (entry.objectValue !== undefined) return entry.objectValue;
   try {
     return JSON.parse(entry.value ?? "");
   } catch {
     throw new Error(`${key} is not a JSON object`);
   }
+}
+
+/** The `<project>:explorers` key of `pulumi config --json --show-secrets` output. */
+export function explorersFromStackConfig(configJson: unknown, key: string): unknown {
+  const value = stackConfigValue(configJson, key);
+  if (value === undefined) throw new Error(`the stack has no ${key} config (see README "Verify contract sources")`);
+  return value;
 }

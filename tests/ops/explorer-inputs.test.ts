@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { getAddress } from "ethers";
 import { explorersFromStackConfig, parseDeployment, parseExplorers } from "../../ops/explorer";
 import { classify } from "../../ops/explorer/answers";
+import { applyChainsConfig } from "../../ops/explorer/stack-chains";
 import { maskUrl, redact } from "../../ops/explorer/redact";
 
 const A = "0x00000000000000000000000000000000000000a1";
@@ -54,6 +55,32 @@ describe("explorer config", () => {
     assert.deepEqual(explorersFromStackConfig({ "chain138:explorers": { value: JSON.stringify(value), secret: true } }, "chain138:explorers"), value);
     assert.deepEqual(explorersFromStackConfig({ "chain138:explorers": { objectValue: value } }, "chain138:explorers"), value);
     assert.throws(() => explorersFromStackConfig({}, "chain138:explorers"), /the stack has no chain138:explorers config/);
+  });
+});
+
+describe("the stack's chains config", () => {
+  const targets = parseDeployment({ mainnet: { CCIPRouter: A, WETH9: B }, chain138: { CCIPRouter: B, Multicall3: A } });
+  const explorers = parseExplorers({
+    mainnet: { apiUrl: "https://api.etherscan.io/v2/api", chainId: 1 },
+    chain138: { apiUrl: "https://explorer.example/api", chainId: 138, rpcUrl: "http://127.0.0.1:8545" },
+  });
+
+  it("fills RPC URLs, keeps explicit ones, and leaves out configured existing contracts", () => {
+    const applied = applyChainsConfig(targets, explorers, {
+      mainnet: { rpcUrl: "https://eth.example/v2/KEY", chainId: 1, chainSelector: "5009297550715157269", router: A },
+      chain138: { rpcUrl: "http://10.0.0.1:8545", chainId: 138, multicall3: B },
+    });
+    assert.equal(applied.explorers.mainnet.rpcUrl, "https://eth.example/v2/KEY");
+    assert.equal(applied.explorers.chain138.rpcUrl, "http://127.0.0.1:8545");
+    assert.deepEqual(applied.targets.map((t) => `${t.chain}/${t.contract}`), ["mainnet/WETH9", "chain138/Multicall3", "chain138/CCIPRouter"]);
+    assert.deepEqual(applied.skipped.map((s) => `${s.target.chain}/${s.target.contract}`), ["mainnet/CCIPRouter"]);
+  });
+
+  it("refuses an explorer for another chain id, naming both keys", () => {
+    assert.throws(
+      () => applyChainsConfig(targets, explorers, { mainnet: { rpcUrl: "https://x", chainId: 11155111 } }),
+      /explorers\.mainnet\.chainId is 1 but chains\.mainnet\.chainId is 11155111/,
+    );
   });
 });
 

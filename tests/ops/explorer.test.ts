@@ -137,13 +137,19 @@ describe("explorer verification on two chains", () => {
 
     const files = {
       addresses: path.join(tmp, "addresses.json"),
-      explorers: path.join(tmp, "explorers.json"),
+      config: path.join(tmp, "config.json"),
       solc: path.join(tmp, "solc-input.json"),
     };
-    writeFileSync(files.addresses, JSON.stringify({ mainnet: Object.fromEntries(onMainnet.map((t) => [t.contract, { address: t.address, txHash: t.txHash }])) }));
-    writeFileSync(files.explorers, JSON.stringify(config("mainnet", explorer, mainnet, { apiKey: MAINNET_KEY, concurrency: 4 })));
+    writeFileSync(files.addresses, JSON.stringify({ mainnet: Object.fromEntries(onMainnet.map((t) => [t.contract, t.address])) }));
+    // As `pulumi config --json --show-secrets` prints them: the explorer without rpcUrl (the chains
+    // config supplies it), the key a secret string value.
+    const explorersValue = { mainnet: { apiUrl: explorer.apiUrl, apiKey: MAINNET_KEY, chainId: 1, concurrency: 4 } };
+    writeFileSync(files.config, JSON.stringify({
+      "chain138:explorers": { value: JSON.stringify(explorersValue), secret: true },
+      "chain138:chains": { value: "", objectValue: { mainnet: { rpcUrl: mainnet.rpcUrl, chainId: 1, chainSelector: "5009297550715157269" } }, secret: false },
+    }));
     writeFileSync(files.solc, JSON.stringify(tampered));
-    const cli = ["--import", "tsx", "scripts/verify-contracts.ts", "--addresses", files.addresses, "--explorers", files.explorers,
+    const cli = ["--import", "tsx", "scripts/verify-contracts.ts", "--addresses", files.addresses, "--config", files.config,
       "--solc-input", files.solc, "--json", "--poll-interval", "0.05", "--timeout", "90"];
     // Asynchronously: the fake explorer lives in this process and must keep answering.
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
