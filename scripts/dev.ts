@@ -120,16 +120,19 @@ function pulumiEnv(): NodeJS.ProcessEnv {
 
 /**
  * The stack config the CLI works on: a copy of Pulumi.dev.yaml beside the state, so `config set --secret`
- * (which writes the encrypted key and the passphrase salt) never touches the committed file. The salt of
- * an earlier run is kept so the stack's secrets stay readable.
+ * (which writes the encrypted key) never touches the committed file. Creating the stack writes the
+ * passphrase salt into Pulumi.dev.yaml: it is moved into the copy and the committed file restored.
  */
-function stackConfigCopy(env: NodeJS.ProcessEnv): string {
+function stackConfigCopy(env: NodeJS.ProcessEnv, committed: string): string {
+    const repoFile = path.join(ROOT, "Pulumi.dev.yaml");
+    const saltOf = (text: string | undefined) => (text === undefined ? undefined : ((parse(text) as { encryptionsalt?: string } | null)?.encryptionsalt));
+    const written = readFileSync(repoFile, "utf8");
+    if (written !== committed) writeFileSync(repoFile, committed);
     const dir = path.join(new URL(env.PULUMI_BACKEND_URL ?? "").pathname || tmpdir(), "dev-config");
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, "Pulumi.dev.yaml");
-    const previous = existsSync(file) ? (parse(readFileSync(file, "utf8")) as { encryptionsalt?: string } | null) : null;
-    const salt = previous?.encryptionsalt;
-    writeFileSync(file, readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8") + (salt === undefined ? "" : `encryptionsalt: ${salt}\n`));
+    const salt = saltOf(written) ?? saltOf(existsSync(file) ? readFileSync(file, "utf8") : undefined);
+    writeFileSync(file, committed + (salt === undefined ? "" : `encryptionsalt: ${salt}\n`));
     return file;
 }
 
@@ -189,8 +192,9 @@ async function main(): Promise<void> {
     const chains = devChains();
     await Promise.all(chains.map(startChain));
 
+    const committed = readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
     pulumi(env, ["stack", "select", "--create", "dev"]);
-    const configFile = stackConfigCopy(env);
+    const configFile = stackConfigCopy(env, committed);
     // The value goes through stdin, not argv (process listings); it is anvil's public dev key anyway.
     pulumi(env, ["config", "set", "--secret", "-s", "dev", "--config-file", configFile, "chain138:deployerKey"], DEPLOYER_KEY);
     // --refresh: the chains are fresh each run, so state from a previous run is reconciled first.

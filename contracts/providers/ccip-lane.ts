@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { rpcCall, providerLog, assertChainId, type ChainTarget } from "./rpc";
 import { sendTransaction } from "./nonce";
+import { hasUnknown } from "./contract-deployment";
 import { waitForReceipt } from "./receipt";
 import { deployerOf, planSide, toTransactions, type LaneSettings, type LaneSide, type SidePlan } from "./lane-plan";
 
@@ -151,6 +152,8 @@ const laneId = (inputs: Pick<CcipLaneInputs, "sides">) => inputs.sides.map((s) =
 /** The dynamic provider; captures nothing per resource. */
 export const ccipLaneProvider: pulumi.dynamic.ResourceProvider<CcipLaneInputs, CcipLaneOutputs> = {
     async check(_olds, news) {
+        // In preview the contract addresses are not known yet: create/update check again.
+        if (hasUnknown(news)) return { inputs: news };
         const failures = checkLaneInputs(news as unknown as Record<string, unknown>);
         return failures.length > 0 ? { failures } : { inputs: news };
     },

@@ -58,11 +58,27 @@ const FALLBACK_DEPLOY_GAS = 8_000_000n;
 
 type Failure = { property: string; reason: string };
 
+/** The engine's placeholder for a value not known yet (preview): such inputs are checked at update time. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Whether `value` holds a preview placeholder anywhere. */
+export function hasUnknown(value: unknown): boolean {
+    if (value === UNKNOWN) return true;
+    if (Array.isArray(value)) return value.some(hasUnknown);
+    if (typeof value === "object" && value !== null) return Object.values(value).some(hasUnknown);
+    return false;
+}
+
 /** Validates inputs; every failure names its property and never echoes a key or URL. */
-export function checkDeploymentInputs(news: Record<string, unknown>): Failure[] {
+export function checkDeploymentInputs(all: Record<string, unknown>): Failure[] {
     const failures: Failure[] = [];
+    // Unknown (preview) values are left out; create checks again with everything known.
+    const unknown = new Set(Object.keys(all).filter((key) => hasUnknown(all[key])));
+    const news = Object.fromEntries(Object.entries(all).filter(([key]) => !unknown.has(key)));
     const name = typeof news["contractName"] === "string" ? news["contractName"] : "<unnamed>";
-    const fail = (property: string, reason: string) => failures.push({ property, reason: `${name}: ${property} ${reason}` });
+    const fail = (property: string, reason: string) => {
+        if (!unknown.has(property)) failures.push({ property, reason: `${name}: ${property} ${reason}` });
+    };
     if (typeof news["chainName"] !== "string" || news["chainName"] === "") fail("chainName", "must be a non-empty string");
     if (typeof news["rpcUrl"] !== "string" || !/^(https?|wss?):\/\/./.test(news["rpcUrl"])) fail("rpcUrl", "must be an http(s) or ws(s) URL (value not shown)");
     if (!Number.isSafeInteger(news["chainId"]) || (news["chainId"] as number) < 1) fail("chainId", `must be a positive integer, got ${JSON.stringify(news["chainId"])}`);
@@ -73,6 +89,7 @@ export function checkDeploymentInputs(news: Record<string, unknown>): Failure[] 
     if (typeof news["deployerKey"] !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(news["deployerKey"])) fail("deployerKey", "must be 0x followed by 64 hex digits (value not shown)");
     const types = news["constructorTypes"];
     const args = news["constructorArgs"];
+    if (!("constructorTypes" in news) || !("constructorArgs" in news) || !("bytecode" in news) || !("salt" in news)) return failures;
     if (!Array.isArray(types) || !types.every((t) => typeof t === "string")) fail("constructorTypes", "must be a list of ABI types");
     else if (!Array.isArray(args)) fail("constructorArgs", "must be a list");
     else if (failures.length === 0) {

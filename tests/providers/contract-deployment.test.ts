@@ -111,3 +111,14 @@ describe("ContractDeployment provider", () => {
         await assert.rejects(deployContract({ ...deploymentInputs(chain, "WETH10"), chainId: 5 }), /serves chain id 138, config says 5/);
     });
 });
+
+describe("ContractDeployment check in preview", () => {
+    it("accepts inputs the engine does not know yet (a constructor arg from an undeployed contract)", async () => {
+        const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        const bridge = deploymentInputs(chain, "CCIPWETH9Bridge", [node.accounts[0].address, node.accounts[0].address, node.accounts[0].address]);
+        const result = await provider.check!(bridge, { ...bridge, constructorArgs: [unknown, node.accounts[0].address, node.accounts[0].address], address: unknown });
+        assert.deepEqual(result.failures ?? [], []);
+        const stillChecked = await provider.check!(bridge, { ...bridge, constructorArgs: [unknown], address: unknown, salt: "0x12" });
+        assert.deepEqual(stillChecked.failures?.map((f) => f.property), ["salt"]);
+    });
+});
