@@ -116,6 +116,8 @@ async function report(label: string, nodes: AnvilNode[], deployer: string, wallM
 }
 
 async function main(): Promise<void> {
+    // Provider log lines (one per transaction) would bury the figures.
+    (globalThis as Record<symbol, unknown>)[Symbol.for("chain138.contracts.log")] = () => undefined;
     const attesters = makeAttesters(3).map((w) => w.address);
     const depth = dagDepth();
     process.stdout.write(`suite DAG depth per chain: ${depth} (deploy levels + wiring); target: at most ${depth + 1} blocks per chain\n`);
