@@ -3,8 +3,8 @@
 // All dynamic resources run in one provider process and the engine calls their create/update
 // concurrently, so two deployments from one key must never pick the same nonce. Each (chain, sender)
 // has a queue: allocate-sign-broadcast runs one at a time (receipts are awaited outside it, so many
-// transactions still land in one block). The next nonce is kept in memory and resynced from
-// eth_getTransactionCount(pending) on first use and whenever the node says "nonce too low" or
+// transactions still land in one block). The next nonce is the higher of the in-memory counter and
+// eth_getTransactionCount(pending), and is resynced whenever the node says "nonce too low" or
 // "replacement underpriced" (someone — an earlier crashed run, another tool — used it).
 import { Wallet, keccak256, type TransactionRequest } from "ethers";
 import { providerLog, rpcCall, type ChainTarget } from "./rpc";
@@ -115,7 +115,9 @@ export async function sendTransaction(target: ChainTarget, key: string, tx: Outg
     const state = senderState(target, wallet.address);
     return serialised(state, async () => {
         for (let attempt = 0; ; attempt++) {
-            state.next ??= await pendingCount(target, wallet.address);
+            // The higher of our counter and the node's pending count: a pending transaction someone else
+            // sent from this key keeps its nonce (a higher fee would otherwise silently replace it).
+            state.next = Math.max(state.next ?? 0, await pendingCount(target, wallet.address));
             const nonce = state.next;
             const request: TransactionRequest = {
                 to: tx.to,
