@@ -1,6 +1,7 @@
 // The contract deployment of a stack: one ContractSuite per configured chain, one CcipWiring per pair.
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadedFleetConfig } from "../config/load";
+import { contractSuiteName } from "../regions/targets";
 import { ContractSuite } from "./contract-suite";
 import { CcipWiring } from "./contracts-wiring";
 
@@ -25,7 +26,7 @@ export function deployContracts(config: LoadedFleetConfig): DeployedContracts | 
     const key = config.deployerKey;
     const deployer = config.deployerAddress;
     const saltLabel = config.ccip?.salt ?? "chain138/v1";
-    const suites = config.chains.map((chain) => new ContractSuite(`contracts-${chain.name}`, { chain, saltLabel, deployerKey: key, deployerAddress: deployer }));
+    const suites = config.chains.map((chain) => new ContractSuite(contractSuiteName(chain.name), { chain, saltLabel, deployerKey: key, deployerAddress: deployer }));
     const wirings: CcipWiring[] = [];
     const ccip = config.ccip;
     if (ccip !== undefined) {

@@ -27,6 +27,20 @@ export function regionTargetGlobs(region: string): string[] {
     ];
 }
 
+/** Logical name of a chain's ContractSuite; its ContractDeployments are `<this>-<Contract>`. */
+export function contractSuiteName(chain: string): string {
+    return `contracts-${chain}`;
+}
+
+/**
+ * The --target globs that select one chain's contract suite. With `--target-dependents` the CCIP lanes
+ * to and from it follow (they take the suite's addresses as inputs).
+ */
+export function chainTargetGlobs(chain: string): string[] {
+    const suite = contractSuiteName(chain);
+    return [`**::${suite}`, `**::${suite}-*`];
+}
+
 /** Pulumi's --target glob semantics: `**` matches anything, `*` anything but ':', whole URN. */
 export function globMatches(glob: string, urn: string): boolean {
     const quote = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -13,27 +13,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
-import { Contract, HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, formatEther, parseEther } from "ethers";
+import { JsonRpcProvider, formatEther } from "ethers";
 import { parse } from "yaml";
-import { loadArtifact } from "../contracts/artifacts";
 import { anvilBinary } from "../tests/support/anvil";
 import { startRelayer, type Relayer } from "../relayer";
+import { DEV_KEYS, bridgeWeth9, type BridgeChain } from "./dev-bridge";
 
 const ROOT = path.resolve(__dirname, "..");
-/** anvil's default mnemonic: every key below is a public test key. */
-const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
-const devKey = (index: number): string => HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(ANVIL_MNEMONIC), `m/44'/60'/0'/0/${index}`).privateKey;
-const DEPLOYER_KEY = devKey(0);
-const USER_KEY = devKey(1);
-const RELAYER_KEY = devKey(6);
-const ATTESTER_KEYS = [devKey(7), devKey(8), devKey(9)];
-
-interface DevChain {
-    name: string;
-    rpcUrl: string;
-    chainId: number;
-    chainSelector: string;
-}
+type DevChain = BridgeChain;
 
 const children: ChildProcess[] = [];
 let relayer: Relayer | undefined;
@@ -153,30 +140,13 @@ function pulumiStreaming(env: NodeJS.ProcessEnv, args: string[]): Promise<void> 
 }
 
 async function bridgeOneWeth(chains: DevChain[], contracts: Record<string, Record<string, string>>): Promise<void> {
-    const [source, dest] = [chains.find((c) => c.chainId === 1)!, chains.find((c) => c.chainId === 138)!];
-    const p1 = new JsonRpcProvider(source.rpcUrl, source.chainId, { staticNetwork: true });
-    const p138 = new JsonRpcProvider(dest.rpcUrl, dest.chainId, { staticNetwork: true });
-    p1.pollingInterval = p138.pollingInterval = 250;
-    try {
-        const user = new Wallet(USER_KEY, p1);
-        const weth1 = new Contract(contracts[source.name]["WETH9"], loadArtifact("WETH9").abi, user);
-        const weth138 = new Contract(contracts[dest.name]["WETH9"], loadArtifact("WETH9").abi, p138);
-        const bridge = new Contract(contracts[source.name]["CCIPWETH9Bridge"], loadArtifact("CCIPWETH9Bridge").abi, user);
-        const router = new Contract(contracts[source.name]["CCIPRouter"], loadArtifact("CCIPRouter").abi, p1);
-        const amount = parseEther("1");
-        await (await weth1.getFunction("deposit")({ value: amount })).wait();
-        await (await weth1.getFunction("approve")(bridge.target, amount)).wait();
-        const fee = (await bridge.getFunction("quoteFee")(BigInt(dest.chainSelector), user.address, amount)) as bigint;
-        const receipt = await (await bridge.getFunction("bridge")(BigInt(dest.chainSelector), user.address, amount, { value: fee })).wait();
-        const sent = receipt.logs.map((l: { topics: string[]; data: string }) => router.interface.parseLog(l)).find((l: { name: string } | null) => l?.name === "CCIPMessageSent");
-        const messageId = sent.args.messageId as string;
-        log(`bridged 1 WETH9 ${source.name} → ${dest.name} (message ${messageId}); waiting for the relayer…`);
-        await relayer!.waitForDelivery(messageId, 120_000);
-        log(`WETH9 of ${user.address}: ${formatEther(await weth1.getFunction("balanceOf")(user.address))} on ${source.name}, ${formatEther(await weth138.getFunction("balanceOf")(user.address))} on ${dest.name}`);
-    } finally {
-        p1.destroy();
-        p138.destroy();
-    }
+    const source = chains.find((c) => c.chainId === 1);
+    const destination = chains.find((c) => c.chainId === 138);
+    if (source === undefined || destination === undefined || relayer === undefined) throw new Error("Pulumi.dev.yaml needs chains with ids 1 and 138");
+    log(`bridging 1 WETH9 ${source.name} → ${destination.name}; waiting for the relayer…`);
+    const result = await bridgeWeth9({ source, destination, contracts, relayer, userKey: DEV_KEYS.user });
+    log(`message ${result.messageId} delivered`);
+    log(`WETH9 of ${result.user}: ${formatEther(result.sourceBalance)} on ${source.name}, ${formatEther(result.destinationBalance)} on ${destination.name}`);
 }
 
 async function main(): Promise<void> {
@@ -196,7 +166,7 @@ async function main(): Promise<void> {
     pulumi(env, ["stack", "select", "--create", "dev"]);
     const configFile = stackConfigCopy(env, committed);
     // The value goes through stdin, not argv (process listings); it is anvil's public dev key anyway.
-    pulumi(env, ["config", "set", "--secret", "-s", "dev", "--config-file", configFile, "chain138:deployerKey"], DEPLOYER_KEY);
+    pulumi(env, ["config", "set", "--secret", "-s", "dev", "--config-file", configFile, "chain138:deployerKey"], DEV_KEYS.deployer);
     // --refresh: the chains are fresh each run, so state from a previous run is reconciled first.
     await pulumiStreaming(env, ["up", "-s", "dev", "--config-file", configFile, "--yes", "--parallel", "128", "--refresh"]);
     const contracts = JSON.parse(pulumi(env, ["stack", "output", "-s", "dev", "--json", "contracts"])) as Record<string, Record<string, string>>;
@@ -206,8 +176,8 @@ async function main(): Promise<void> {
     cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
     relayer = await startRelayer({
         chains: chains.map((c) => ({ name: c.name, rpcUrl: c.rpcUrl, routerAddress: contracts[c.name]["CCIPRouter"], chainSelector: BigInt(c.chainSelector), confirmations: 0 })),
-        attesterKeys: ATTESTER_KEYS,
-        relayerKey: RELAYER_KEY,
+        attesterKeys: [...DEV_KEYS.attesters],
+        relayerKey: DEV_KEYS.relayer,
         stateFile: path.join(stateDir, "relayer-state.json"),
         pollIntervalMs: 500,
         log: (line) => log(`relayer: ${line}`),

@@ -18,6 +18,8 @@ export interface AnvilOptions {
   balanceEther?: number;
   /** EVM hardfork (default: anvil's own default). */
   hardfork?: string;
+  /** Port on 127.0.0.1 (default: a free one); e.g. to bring a chain back where a stack expects it. */
+  port?: number;
   /** Milliseconds to wait for the node to answer JSON-RPC (default 15000). */
   startupTimeoutMs?: number;
 }
@@ -88,7 +90,7 @@ async function rpcAnswers(url: string): Promise<boolean> {
 
 async function launch(opts: AnvilOptions): Promise<AnvilNode> {
   const chainId = opts.chainId ?? 31337;
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const dir = mkdtempSync(path.join(tmpdir(), "anvil-"));
   const configOut = path.join(dir, "config.json");
   const args = [
@@ -172,7 +174,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilNode> {
   try {
     return await launch(opts);
   } catch (first) {
-    if (first instanceof Error && /address already in use/i.test(first.message)) return launch(opts);
+    if (opts.port === undefined && first instanceof Error && /address already in use/i.test(first.message)) return launch(opts);
     throw first;
   }
 }

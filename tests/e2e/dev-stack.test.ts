@@ -1,0 +1,210 @@
+// The real program on the real Pulumi engine (CLI from scripts/ensure-pulumi, file backend) against two
+// local anvil chains: what an operator does with the dev stack, end to end.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { JsonRpcProvider, parseEther } from "ethers";
+import { suitePlan } from "../../components/contracts-plan";
+import { CREATE2_PROXY } from "../../contracts/providers/create2";
+import { chainTargetGlobs } from "../../regions/targets";
+import { startRelayer, type Relayer } from "../../relayer";
+import { DEV_KEYS, bridgeWeth9, type BridgeChain } from "../../scripts/dev-bridge";
+import { freePort, startAnvil, type AnvilNode } from "../support/anvil";
+import { createDevStack, devStackChains, tail, type DevStack } from "../support/e2e-stack";
+import { REPO_ROOT } from "../../ops/shared/pulumi-workspace";
+
+const UP = ["up", "--yes", "--skip-preview", "--parallel", "128"];
+const DEPLOYMENT_TYPE = "pulumi-nodejs:dynamic:Resource";
+const keyHex = DEV_KEYS.deployer.slice(2).toLowerCase();
+
+/** Every contract the dev stack deploys on `chain` (neither chain configures an existing router). */
+function expectedContracts(chain: BridgeChain): string[] {
+    return suitePlan({ chainSelector: chain.chainSelector, existingRouter: undefined, existingMulticall3: undefined })
+        .map((spec) => spec.name)
+        .sort();
+}
+
+async function blockNumber(chain: BridgeChain): Promise<number> {
+    const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true });
+    try {
+        return await provider.getBlockNumber();
+    } finally {
+        provider.destroy();
+    }
+}
+
+/** Transactions to the CREATE2 proxy (every ContractDeployment goes through it) from block `from` on. */
+async function create2CallsSince(chain: BridgeChain, from: number): Promise<number> {
+    const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true });
+    try {
+        let calls = 0;
+        const latest = await provider.getBlockNumber();
+        for (let n = from; n <= latest; n++) {
+            const block = await provider.getBlock(n, true);
+            calls += (block?.prefetchedTransactions ?? []).filter((tx) => tx.to?.toLowerCase() === CREATE2_PROXY).length;
+        }
+        return calls;
+    } finally {
+        provider.destroy();
+    }
+}
+
+async function codeAt(chain: BridgeChain, address: string): Promise<string> {
+    const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true });
+    try {
+        return await provider.getCode(address);
+    } finally {
+        provider.destroy();
+    }
+}
+
+const names = devStackChains();
+assert.deepEqual(names.map((c) => c.chainId).sort((a, b) => a - b), [1, 138], "Pulumi.dev.yaml is expected to configure chains 1 and 138");
+
+describe("dev stack: pulumi up, re-preview, policy, secrets, destroy", { concurrency: false }, () => {
+    const anvils: AnvilNode[] = [];
+    let stack: DevStack;
+    let relayer: Relayer | undefined;
+    let relayerDir: string | undefined;
+
+    before(async () => {
+        const nodes = await Promise.all(names.map((c) => startAnvil({ chainId: c.chainId })));
+        anvils.push(...nodes);
+        stack = await createDevStack(Object.fromEntries(names.map((c, i) => [c.name, nodes[i].rpcUrl])));
+    });
+    after(async () => {
+        await relayer?.stop();
+        if (relayerDir !== undefined) rmSync(relayerDir, { recursive: true, force: true });
+        await Promise.all(anvils.map((a) => a.stop()));
+        stack?.remove();
+    });
+
+    it("pulumi up deploys the whole suite on both chains and keeps the deployer key out of its output", async () => {
+        const up = await stack.workspace.run(UP);
+        assert.equal(up.code, 0, tail(up));
+        assert.ok(!`${up.stdout}${up.stderr}`.toLowerCase().includes(keyHex), "the deployer key appears in `pulumi up` output");
+
+        const contracts = await stack.contracts();
+        assert.deepEqual(Object.keys(contracts).sort(), stack.chains.map((c) => c.name).sort());
+        for (const chain of stack.chains) {
+            assert.deepEqual(Object.keys(contracts[chain.name]).sort(), expectedContracts(chain), `contracts on ${chain.name}`);
+            for (const [contract, address] of Object.entries(contracts[chain.name])) {
+                assert.notEqual(await codeAt(chain, address), "0x", `${contract} on ${chain.name} has no code at ${address}`);
+            }
+        }
+    });
+
+    it("the CCIP wiring carries WETH9 from chain 1 to chain 138 through the relayer", async () => {
+        const contracts = await stack.contracts();
+        const source = stack.chains.find((c) => c.chainId === 1)!;
+        const destination = stack.chains.find((c) => c.chainId === 138)!;
+        relayerDir = mkdtempSync(path.join(tmpdir(), "chain138-e2e-relayer-"));
+        relayer = await startRelayer({
+            chains: stack.chains.map((c) => ({ name: c.name, rpcUrl: c.rpcUrl, routerAddress: contracts[c.name]["CCIPRouter"], chainSelector: BigInt(c.chainSelector), confirmations: 0 })),
+            attesterKeys: [...DEV_KEYS.attesters],
+            relayerKey: DEV_KEYS.relayer,
+            stateFile: path.join(relayerDir, "state.json"),
+            pollIntervalMs: 200,
+            log: () => undefined,
+        });
+        const result = await bridgeWeth9({ source, destination, contracts, relayer, userKey: DEV_KEYS.user, amountWei: parseEther("1") });
+        assert.equal(result.sourceBalance, 0n, "the bridged WETH9 left the user on chain 1");
+        assert.equal(result.destinationBalance, parseEther("1"), "the user holds the bridged WETH9 on chain 138");
+    });
+
+    it("a second preview finds nothing to change", async () => {
+        const preview = await stack.workspace.run(["preview", "--expect-no-changes"]);
+        assert.equal(preview.code, 0, tail(preview));
+    });
+
+    it("the policy pack passes the dev stack's preview", async () => {
+        const preview = await stack.workspace.run(["preview", "--policy-pack", path.join(REPO_ROOT, "policy")]);
+        assert.equal(preview.code, 0, tail(preview));
+        assert.match(preview.stdout, /Policies:[\s\S]*chain138-policy/, "the preview ran the policy pack");
+    });
+
+    it("state holds the deployer key only as ciphertext", async () => {
+        const text = await stack.exportText();
+        assert.ok(!text.toLowerCase().includes(keyHex), "the deployer key is in `pulumi stack export` in plain text");
+        const deployments = (await stack.resources()).filter((r) => r.type === DEPLOYMENT_TYPE);
+        assert.ok(deployments.length > 0);
+        for (const resource of deployments) {
+            const key = resource.inputs?.["deployerKey"];
+            assert.ok(typeof key === "object" && key !== null && "ciphertext" in key, `${resource.urn}: deployerKey input is not a secret`);
+        }
+        const outputs = await stack.workspace.runOk(["stack", "output", "--json", "--show-secrets"]);
+        assert.ok(!outputs.toLowerCase().includes(keyHex), "a stack output carries the deployer key");
+    });
+
+    it("pulumi destroy leaves an empty stack", async () => {
+        const destroy = await stack.workspace.run(["destroy", "--yes", "--skip-preview"]);
+        assert.equal(destroy.code, 0, tail(destroy));
+        assert.deepEqual(
+            (await stack.resources()).map((r) => r.type).filter((t) => t !== "pulumi:pulumi:Stack" && t !== "pulumi:providers:pulumi-nodejs"),
+            [],
+        );
+        await stack.workspace.runOk(["stack", "rm", "--yes"]);
+    });
+});
+
+describe("dev stack: one chain down never blocks the other, and the retry completes it", { concurrency: false }, () => {
+    let mainnet: AnvilNode | undefined;
+    let chain138: AnvilNode | undefined;
+    let stack: DevStack;
+    let chain138Port: number;
+    const mainnetName = names.find((c) => c.chainId === 1)!.name;
+    const chain138Name = names.find((c) => c.chainId === 138)!.name;
+
+    before(async () => {
+        mainnet = await startAnvil({ chainId: 1 });
+        // chain 138 gets an address where nothing listens yet: every call to it is refused.
+        chain138Port = await freePort();
+        stack = await createDevStack({ [mainnetName]: mainnet.rpcUrl, [chain138Name]: `http://127.0.0.1:${chain138Port}` });
+    });
+    after(async () => {
+        await mainnet?.stop();
+        await chain138?.stop();
+        stack?.remove();
+    });
+
+    it("pulumi up --continue-on-error fails for chain 138 but deploys every contract on chain 1", async () => {
+        const up = await stack.workspace.run([...UP, "--continue-on-error"]);
+        assert.notEqual(up.code, 0, "the update must report the unreachable chain");
+        assert.match(`${up.stdout}${up.stderr}`, new RegExp(chain138Name), tail(up));
+
+        const deployments = (await stack.resources()).filter((r) => r.type === DEPLOYMENT_TYPE);
+        const deployedOn = (chain: string) => deployments.filter((r) => r.urn.includes(`::contracts-${chain}-`)).map((r) => String(r.outputs?.["contractName"] ?? r.urn)).sort();
+        const mainnetChain = stack.chains.find((c) => c.name === mainnetName)!;
+        assert.deepEqual(deployedOn(mainnetName), expectedContracts(mainnetChain), "chain 1 is complete despite chain 138");
+        assert.deepEqual(deployedOn(chain138Name), [], "nothing can exist on a chain that never answered");
+    });
+
+    it("pulumi up --target <chain 138> --target-dependents completes the stack without redeploying chain 1", async () => {
+        const mainnetChain = stack.chains.find((c) => c.name === mainnetName)!;
+        const chain138Chain = stack.chains.find((c) => c.name === chain138Name)!;
+        const mainnetIds = async () =>
+            (await stack.resources())
+                .filter((r) => r.urn.includes(`::contracts-${mainnetName}-`))
+                .map((r) => `${r.urn}=${r.id}`)
+                .sort();
+        const idsBefore = await mainnetIds();
+        const firstRetryBlock = (await blockNumber(mainnetChain)) + 1;
+
+        chain138 = await startAnvil({ chainId: 138, port: chain138Port });
+        const targets = chainTargetGlobs(chain138Name).flatMap((glob) => ["--target", glob]);
+        const retry = await stack.workspace.run([...UP, ...targets, "--target-dependents"]);
+        assert.equal(retry.code, 0, tail(retry));
+
+        assert.deepEqual(await mainnetIds(), idsBefore, "chain 1's deployments are untouched");
+        assert.equal(await create2CallsSince(mainnetChain, firstRetryBlock), 0, "the retry deployed a contract on chain 1 again");
+        const contracts = await stack.contracts();
+        assert.deepEqual(Object.keys(contracts[chain138Name]).sort(), expectedContracts(chain138Chain));
+        for (const [contract, address] of Object.entries(contracts[chain138Name])) {
+            assert.notEqual(await codeAt(chain138Chain, address), "0x", `${contract} on ${chain138Name}`);
+        }
+        const preview = await stack.workspace.run(["preview", "--expect-no-changes"]);
+        assert.equal(preview.code, 0, `after the retry the whole stack (lanes included) is in step:\n${tail(preview)}`);
+    });
+});
