@@ -38,6 +38,16 @@ export function loadFleetConfig(): LoadedFleetConfig {
             );
         }
     }
+    const explorersKey = `${namespace}:explorers`;
+    if (raw["explorers"] !== undefined && !isConfigSecret(explorersKey)) {
+        const keyed = explorersWithApiKeys(raw["explorers"]);
+        if (keyed.length > 0) {
+            throw new pulumi.RunError(
+                `invalid stack configuration:\n  - ${explorersKey}: the API key of ${keyed.join(", ")} is stored in plain text; ` +
+                    `set it with \`pulumi config set --secret --path '${"explorers.<name>.apiKey"}' …\``,
+            );
+        }
+    }
     try {
         const fleet = validateFleetConfig(raw, { namespace, environment: pulumi.getStack() });
         const key = raw["deployerKey"];
@@ -49,6 +59,14 @@ export function loadFleetConfig(): LoadedFleetConfig {
         if (error instanceof FleetConfigError) throw new pulumi.RunError(error.message);
         throw error;
     }
+}
+
+/** Names of explorers that carry an apiKey (never the key itself). */
+function explorersWithApiKeys(explorers: unknown): string[] {
+    if (typeof explorers !== "object" || explorers === null) return [];
+    return Object.entries(explorers as Record<string, unknown>)
+        .filter(([, explorer]) => typeof explorer === "object" && explorer !== null && "apiKey" in explorer)
+        .map(([name]) => name);
 }
 
 /** Names of chains whose rpcUrl looks like it embeds an API key or password (never the URL itself). */

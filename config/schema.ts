@@ -73,6 +73,19 @@ export const ccipSchema = z.strictObject({
     salt: z.string().min(1).default("chain138/v1"),
 });
 
+/**
+ * A block explorer that verifies contract sources for one chain (read by `npm run verify:contracts`,
+ * not by the program; validated here so a typo fails `pulumi up` too, not just the later verification).
+ */
+export const explorerSchema = z.strictObject({
+    apiUrl: z.url({ protocol: /^https?$/ }),
+    /** Keep it a secret: `pulumi config set --secret --path 'chain138:explorers.<chain>.apiKey'`. */
+    apiKey: z.string().min(1).optional(),
+    chainId: z.number().int().positive(),
+    rpcUrl: z.url({ protocol: /^https?$/ }).optional(),
+    concurrency: z.number().int().min(1).max(16).optional(),
+});
+
 export const fleetConfigSchema = z.strictObject({
     regions: z.array(region),
     adminRegion: region,
@@ -98,6 +111,8 @@ export const fleetConfigSchema = z.strictObject({
     chains: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, "chain names are lowercase words, e.g. mainnet, chain138"), chainSchema).optional(),
     /** CCIP settings; required when two or more chains are configured. */
     ccip: ccipSchema.optional(),
+    /** Block explorers per chain name, for source verification after a deployment. */
+    explorers: z.record(z.string().min(1), explorerSchema).optional(),
 });
 
 /** Raw, schema-checked config before cross-field validation. */

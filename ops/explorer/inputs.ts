@@ -3,6 +3,7 @@
 import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
 import { CONTRACT_NAMES, type ContractName } from "../../contracts/artifacts";
+import { explorerSchema } from "../../config/schema";
 import type { DeployedContract, ExplorersConfig } from "./types";
 
 const hex = z.string().regex(/^0x([0-9a-fA-F]{2})*$/, "expected 0x-prefixed hex bytes");
@@ -28,14 +29,8 @@ const outputsSchema = z.looseObject({
   contractTxHashes: perChainExtra(txHash),
 });
 
-const explorer = z.strictObject({
-  apiUrl: z.url({ protocol: /^https?$/ }),
-  apiKey: z.string().min(1).optional(),
-  chainId: z.number().int().positive(),
-  rpcUrl: z.url({ protocol: /^https?$/ }).optional(),
-  concurrency: z.number().int().min(1).max(16).optional(),
-});
-const explorersSchema = z.record(z.string().min(1), explorer);
+// The same schema the program applies to the stack config key.
+const explorersSchema = z.record(z.string().min(1), explorerSchema);
 
 function failure(what: string, error: z.ZodError, dropFirst = false): Error {
   const lines = error.issues.map((i) => `  - ${[what, ...i.path.slice(dropFirst ? 1 : 0).map(String)].join(".")}: ${i.message}`);

@@ -107,6 +107,14 @@ describe("bad stack config is rejected before any resource is registered", () =>
         assert.ok(!malformed.includes("1234"));
     });
 
+    it("an explorer with a malformed API URL, or with its API key in plain text (without echoing it)", async () => {
+        const badUrl = await rejected({ overrides: { explorers: { mainnet: { apiUrl: "etherscan", chainId: 1 } } } });
+        assert.match(badUrl, /chain138:explorers\.mainnet\.apiUrl/);
+        const plainKey = await rejected({ overrides: { explorers: { mainnet: { apiUrl: "https://api.etherscan.io/api", apiKey: "K3YVALUE", chainId: 1 } } } });
+        assert.match(plainKey, /chain138:explorers: the API key of mainnet is stored in plain text/);
+        assert.ok(!plainKey.includes("K3YVALUE"), "the API key is never echoed");
+    });
+
     it("reports every problem at once", async () => {
         const message = await rejected({ overrides: { regions: [...PROD_REGIONS, "westeurope", "marsnorth", "japaneast"] } });
         assert.match(message, /"westeurope" is the admin region/);
