@@ -1,7 +1,8 @@
 /**
- * Resource naming that `pulumi up --target` relies on, and the exact targets of one region.
+ * Resource naming that `pulumi up --target` relies on, and the exact targets of one region or chain.
  * A loose glob such as '**eastasia**' also matches southeastasia; these anchor on the name.
  */
+import { CONTRACT_NAMES } from "../contracts/artifacts";
 
 /** Logical name of a region's RegionDeployment; all its children are named `<this>-<role>`. */
 export function regionComponentName(region: string): string {
@@ -34,11 +35,12 @@ export function contractSuiteName(chain: string): string {
 
 /**
  * The --target globs that select one chain's contract suite. With `--target-dependents` the CCIP lanes
- * to and from it follow (they take the suite's addresses as inputs).
+ * to and from it follow (they take the suite's addresses as inputs). Each deployment is named in full:
+ * `contracts-chain138-*` would also select a chain called `chain138-testnet`.
  */
 export function chainTargetGlobs(chain: string): string[] {
     const suite = contractSuiteName(chain);
-    return [`**::${suite}`, `**::${suite}-*`];
+    return [`**::${suite}`, ...CONTRACT_NAMES.map((contract) => `**::${suite}-${contract}`)];
 }
 
 /** Pulumi's --target glob semantics: `**` matches anything, `*` anything but ':', whole URN. */
@@ -51,8 +53,8 @@ export function globMatches(glob: string, urn: string): boolean {
     return new RegExp(`^${pattern}$`).test(urn);
 }
 
-/** The command that retries `regions` of `stack` and whatever depends on them. */
-export function retryCommand(stack: string, regions: string[]): string {
-    const targets = regions.flatMap(regionTargetGlobs).map((glob) => `--target '${glob}'`);
+/** The command that retries `regions` and the contract suites of `chains` of `stack`, and whatever depends on them. */
+export function retryCommand(stack: string, regions: string[], chains: string[] = []): string {
+    const targets = [...regions.flatMap(regionTargetGlobs), ...chains.flatMap(chainTargetGlobs)].map((glob) => `--target '${glob}'`);
     return ["pulumi up", `-s ${stack}`, ...targets, "--target-dependents", "--parallel 128", "--continue-on-error"].join(" ");
 }

@@ -1,6 +1,7 @@
 // Region names: validation against the catalog, and which region a failed URN belongs to.
 import { DEFAULT_ADMIN_REGION, findRegion, knownRegions } from "../../regions/catalog";
-import { BESU_NETWORK_NAME, regionComponentName } from "../../regions/targets";
+import { CONTRACT_NAMES } from "../../contracts/artifacts";
+import { BESU_NETWORK_NAME, contractSuiteName, regionComponentName } from "../../regions/targets";
 
 /** Throws naming every unknown (or admin) region; returns the regions de-duplicated, in the given order. */
 export function validateRegions(regions: readonly string[]): string[] {
@@ -35,4 +36,28 @@ export function regionOfUrn(urn: string): string | undefined {
         if (name === `${BESU_NETWORK_NAME}-p2p-${region}` || name.startsWith(`${BESU_NETWORK_NAME}-${region}-`)) return region;
     }
     return undefined;
+}
+
+const CHAIN_NAME = /^[a-z][a-z0-9-]*$/;
+
+/** Throws naming every chain name that cannot be one (config's rule: lowercase words); returns them de-duplicated. */
+export function validateChains(chains: readonly string[]): string[] {
+    const bad = chains.filter((chain) => !CHAIN_NAME.test(chain));
+    if (bad.length > 0) throw new Error(`invalid chain name(s): ${bad.join(", ")}; chain names are the keys of chain138:chains, e.g. mainnet, chain138`);
+    return [...new Set(chains)];
+}
+
+/**
+ * The chain whose contract suite a URN belongs to, or undefined: ContractSuite `contracts-<chain>` and its
+ * deployments `contracts-<chain>-<Contract>` (contract names are CamelCase, chain names lowercase, so the
+ * split is unambiguous).
+ */
+export function chainOfUrn(urn: string): string | undefined {
+    const prefix = contractSuiteName("");
+    const name = urnName(urn);
+    if (!name.startsWith(prefix)) return undefined;
+    let chain = name.slice(prefix.length);
+    const contract = CONTRACT_NAMES.find((c) => chain.endsWith(`-${c}`));
+    if (contract !== undefined) chain = chain.slice(0, -contract.length - 1);
+    return CHAIN_NAME.test(chain) ? chain : undefined;
 }

@@ -8,7 +8,7 @@ import { after, describe, it } from "node:test";
 import { PROD_VALIDATOR_REGIONS } from "../../regions/catalog";
 import { globMatches, retryCommand } from "../../regions/targets";
 import { failuresFromEventLog, failuresFromState } from "../../ops/targets/failures";
-import { regionOfUrn } from "../../ops/targets/regions";
+import { chainOfUrn, regionOfUrn } from "../../ops/targets/regions";
 import { runTargets } from "../../ops/targets/main";
 import { createdResource, eventLog, failedCreate, regionUrns, stackExport, urn } from "../support/ops-pulumi-events";
 
@@ -166,5 +166,52 @@ describe("targets --failed --state", () => {
 
     it("rejects JSON that is not a stack export", () => {
         assert.throws(() => failuresFromState('{"version":3}', "x.json"), /x\.json: no "deployment" object/);
+    });
+});
+
+describe("targets for chains", () => {
+    const suite = (chain: string) => urn("dev", "chain138:index:ContractSuite", `contracts-${chain}`);
+    const deployment = (chain: string, contract: string) =>
+        urn("dev", "pulumi-nodejs:dynamic:Resource", `contracts-${chain}-${contract}`, ["chain138:index:ContractSuite"]);
+    const lane = urn("dev", "pulumi-nodejs:dynamic:Resource", "ccip-chain138-mainnet-lane", ["chain138:index:CcipWiring"]);
+
+    it("maps a suite and its deployments to their chain, and nothing else", () => {
+        assert.equal(chainOfUrn(suite("chain138")), "chain138");
+        assert.equal(chainOfUrn(deployment("chain138", "CCIPWETH9Bridge")), "chain138");
+        assert.equal(chainOfUrn(deployment("base-sepolia", "WETH10")), "base-sepolia");
+        assert.equal(chainOfUrn(lane), undefined);
+        assert.equal(chainOfUrn(regionUrns("prod", "eastasia").aks), undefined);
+    });
+
+    it("prints globs that select one chain's suite, not a chain whose name extends it", async () => {
+        const { code, out, err } = await run(["-s", "dev", "--chain", "chain138"]);
+        assert.equal(code, 0, err.join("\n"));
+        assert.deepEqual(out, [retryCommand("dev", [], ["chain138"])]);
+        assert.match(out[0], /--target-dependents/);
+        const selects = (u: string) => globsOf(out[0]).some((g) => globMatches(g, u));
+        assert.ok(selects(suite("chain138")) && selects(deployment("chain138", "WETH9")));
+        assert.ok(!selects(suite("mainnet")) && !selects(deployment("mainnet", "WETH9")) && !selects(deployment("chain138-testnet", "WETH9")));
+    });
+
+    it("rejects a name that cannot be a chain", async () => {
+        const { code, err } = await run(["--chain", "Main Net"]);
+        assert.equal(code, 1);
+        assert.match(err.join("\n"), /invalid chain name\(s\): Main Net/);
+    });
+
+    it("--failed retries the chains whose deployments failed, with the regions", async () => {
+        const east = regionUrns("prod", "eastasia");
+        const log = eventLog(
+            [
+                ...createdResource(deployment("mainnet", "WETH9")),
+                ...failedCreate(deployment("chain138", "CCIPRouter"), "chain138: connect ECONNREFUSED 127.0.0.1:18138"),
+                ...failedCreate(east.aks, "boom"),
+            ],
+            true,
+        );
+        const { code, out, err } = await run(["--failed", "--event-log", file("chains.jsonl", log)]);
+        assert.equal(code, 0, err.join("\n"));
+        assert.deepEqual(out, [retryCommand("prod", ["eastasia"], ["chain138"])]);
+        assert.ok(err.some((l) => l.includes("chain chain138: 1 failed")));
     });
 });
