@@ -38,7 +38,7 @@ export function routerInterface(): Interface {
 }
 
 /** EIP-712 types of the attested message; must match CCIPRouter.MESSAGE_TYPEHASH. */
-const MESSAGE_TYPES = {
+export const MESSAGE_TYPES = {
   Any2EVMMessage: [
     { name: "messageId", type: "bytes32" },
     { name: "sourceChainSelector", type: "uint64" },

@@ -1,5 +1,6 @@
 // Test-side CCIP relayer for the suite's CCIPRouter: reads sent messages, has attesters sign them, delivers.
 import { AbiCoder, Contract, TypedDataEncoder, type Signer, type TransactionReceipt, type Wallet } from "ethers";
+import { MESSAGE_TYPES } from "../../relayer/router";
 
 /** A message as emitted by the source router's CCIPMessageSent event. */
 export interface SentMessage {
@@ -26,24 +27,8 @@ export interface InboundMessage {
   gasLimit: bigint;
 }
 
-/** EIP-712 types of the attested message (must match CCIPRouter.MESSAGE_TYPEHASH). */
-export const MESSAGE_TYPES = {
-  Any2EVMMessage: [
-    { name: "messageId", type: "bytes32" },
-    { name: "sourceChainSelector", type: "uint64" },
-    { name: "destChainSelector", type: "uint64" },
-    { name: "sequenceNumber", type: "uint64" },
-    { name: "sender", type: "address" },
-    { name: "receiver", type: "address" },
-    { name: "data", type: "bytes" },
-    { name: "tokenAmounts", type: "TokenAmount[]" },
-    { name: "gasLimit", type: "uint256" },
-  ],
-  TokenAmount: [
-    { name: "token", type: "address" },
-    { name: "amount", type: "uint256" },
-  ],
-};
+/** EIP-712 types of the attested message: the relayer's (must match CCIPRouter.MESSAGE_TYPEHASH). */
+export { MESSAGE_TYPES };
 
 /** CCIPMessageSent events of `router` in `receipt`. */
 export function sentMessages(router: Contract, receipt: TransactionReceipt): SentMessage[] {
@@ -53,20 +38,25 @@ export function sentMessages(router: Contract, receipt: TransactionReceipt): Sen
     if (log.address.toLowerCase() !== routerAddress) continue;
     const parsed = router.interface.parseLog(log);
     if (parsed?.name !== "CCIPMessageSent") continue;
-    const m = parsed.args.message as { sender: string; receiver: string; data: string; gasLimit: bigint; feeToken: string; feeAmount: bigint };
-    out.push({
-      destChainSelector: parsed.args.destChainSelector as bigint,
-      sequenceNumber: parsed.args.sequenceNumber as bigint,
-      messageId: parsed.args.messageId as string,
-      sender: m.sender,
-      receiver: m.receiver,
-      data: m.data,
-      gasLimit: m.gasLimit,
-      feeToken: m.feeToken,
-      feeAmount: m.feeAmount,
-    });
+    out.push(sentMessageOf(parsed.args));
   }
   return out;
+}
+
+/** A CCIPMessageSent event's arguments as a SentMessage (ethers Results do not spread by name: fields are copied). */
+function sentMessageOf(args: { getValue(name: string): unknown }): SentMessage {
+  const m = args.getValue("message") as { sender: string; receiver: string; data: string; gasLimit: bigint; feeToken: string; feeAmount: bigint };
+  return {
+    destChainSelector: args.getValue("destChainSelector") as bigint,
+    sequenceNumber: args.getValue("sequenceNumber") as bigint,
+    messageId: args.getValue("messageId") as string,
+    sender: m.sender,
+    receiver: m.receiver,
+    data: m.data,
+    gasLimit: m.gasLimit,
+    feeToken: m.feeToken,
+    feeAmount: m.feeAmount,
+  };
 }
 
 /** Converts a sent message into the inbound form for the destination router. */
@@ -146,20 +136,7 @@ export async function pendingMessages(sourceRouter: Contract, destRouter: Contra
     const logs = await sourceRouter.queryFilter(sourceRouter.filters.CCIPMessageSent(destChainSelector, seq));
     const log = logs[0];
     if (log === undefined || !("args" in log)) throw new Error(`CCIPMessageSent for sequence ${seq} not found`);
-    const m = log.args.message as { sender: string; receiver: string; data: string; gasLimit: bigint; feeToken: string; feeAmount: bigint };
-    const sent: SentMessage = {
-      destChainSelector,
-      sequenceNumber: seq,
-      messageId: log.args.messageId as string,
-      // ethers Results do not spread by name: copy the fields.
-      sender: m.sender,
-      receiver: m.receiver,
-      data: m.data,
-      gasLimit: m.gasLimit,
-      feeToken: m.feeToken,
-      feeAmount: m.feeAmount,
-    };
-    out.push(toInbound(sent, sourceChainSelector));
+    out.push(toInbound(sentMessageOf(log.args), sourceChainSelector));
   }
   return out;
 }
