@@ -86,6 +86,10 @@ export const explorerSchema = z.strictObject({
     concurrency: z.number().int().min(1).max(16).optional(),
 });
 
+function isEmptyObject(value: unknown): boolean {
+    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+}
+
 export const fleetConfigSchema = z.strictObject({
     regions: z.array(region),
     adminRegion: region,
@@ -110,7 +114,8 @@ export const fleetConfigSchema = z.strictObject({
     /** Chains that get the contract suite (name → chain); absent means this stack deploys no contracts. */
     chains: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, "chain names are lowercase words, e.g. mainnet, chain138"), chainSchema).optional(),
     /** CCIP settings; required when two or more chains are configured. */
-    ccip: ccipSchema.optional(),
+    // Pulumi.yaml's default is {} (the CLI demands a value for every declared key without one): not set.
+    ccip: z.preprocess((value) => (isEmptyObject(value) ? undefined : value), ccipSchema.optional()),
     /** Block explorers per chain name, for source verification after a deployment. */
     explorers: z.record(z.string().min(1), explorerSchema).optional(),
 });
