@@ -94,7 +94,8 @@ async function sequentialRun(attesters: string[]): Promise<void> {
         addresses.push(done as SuiteAddresses);
     }
     const inputs: CcipLaneInputs = laneInputs({ chain: c1, addresses: addresses[0] }, { chain: c138, addresses: addresses[1] }, settings(deployer, attesters));
-    const plans = await planLane(inputs);
+    // The one-at-a-time baseline does what create does, funding included.
+    const plans = await planLane(inputs, { funding: true });
     for (const [i, side] of inputs.sides.entries()) {
         const target = { name: side.name, rpcUrl: inputs.rpcUrls[side.name], chainId: side.chainId };
         for (const tx of await toTransactions(target, side, plans[i], deployer)) {

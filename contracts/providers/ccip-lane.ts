@@ -10,7 +10,7 @@ import { rpcCall, providerLog, assertChainId, type ChainTarget } from "./rpc";
 import { sendTransaction } from "./nonce";
 import { hasUnknown } from "./contract-deployment";
 import { waitForReceipt } from "./receipt";
-import { deployerOf, planSide, toTransactions, type LaneSettings, type LaneSide, type SidePlan } from "./lane-plan";
+import { deployerOf, planSide, toTransactions, type LaneSettings, type LaneSide, type PlanOptions, type SidePlan } from "./lane-plan";
 
 export type { LaneSide, LaneSettings } from "./lane-plan";
 
@@ -85,12 +85,12 @@ function settingsOf(inputs: LaneSettings): LaneSettings {
     return { attesters: inputs.attesters, threshold: inputs.threshold, fee: inputs.fee };
 }
 
-/** Plans both sides from on-chain state (read-only). */
-export async function planLane(inputs: Omit<CcipLaneInputs, "deployerKey">): Promise<SidePlan[]> {
+/** Plans both sides from on-chain state (read-only); balances only with `funding` (see PlanOptions). */
+export async function planLane(inputs: Omit<CcipLaneInputs, "deployerKey">, options: PlanOptions = { funding: false }): Promise<SidePlan[]> {
     const [a, b] = inputs.sides;
     return Promise.all([
-        planSide(targetOf(inputs, a), a, b, settingsOf(inputs), inputs.deployerAddress),
-        planSide(targetOf(inputs, b), b, a, settingsOf(inputs), inputs.deployerAddress),
+        planSide(targetOf(inputs, a), a, b, settingsOf(inputs), inputs.deployerAddress, options),
+        planSide(targetOf(inputs, b), b, a, settingsOf(inputs), inputs.deployerAddress, options),
     ]);
 }
 
@@ -121,12 +121,12 @@ async function applySide(inputs: CcipLaneInputs, side: LaneSide, plan: SidePlan)
 }
 
 /** Applies the difference on both sides and verifies nothing is left; the body of create and update. */
-export async function wireLane(inputs: CcipLaneInputs): Promise<CcipLaneOutputs> {
+export async function wireLane(inputs: CcipLaneInputs, options: PlanOptions): Promise<CcipLaneOutputs> {
     const failures = checkLaneInputs(inputs as unknown as Record<string, unknown>);
     if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
-    const plans = await planLane(inputs);
+    const plans = await planLane(inputs, options);
     const applied = (await Promise.all(inputs.sides.map((side, i) => applySide(inputs, side, plans[i])))).flat();
-    const left = (await planLane(inputs)).flatMap((p) => p.drift);
+    const left = (await planLane(inputs, options)).flatMap((p) => p.drift);
     if (left.length > 0) throw new Error(`CcipLane ${inputs.sides.map((s) => s.name).join("<->")}: drift remains after wiring:\n  - ${left.join("\n  - ")}`);
     return { ...publicInputs(inputs), drift: [], applied };
 }
@@ -147,6 +147,13 @@ async function contractsPresent(inputs: Omit<CcipLaneInputs, "deployerKey">): Pr
     return (await Promise.all(checks)).every((code) => code !== "0x");
 }
 
+/** Whether a side's configured bridge liquidity or oracle funding differs between `olds` and `news`. */
+function fundingChanged(olds: Partial<CcipLaneInputs>, news: CcipLaneInputs): boolean {
+    const amounts = (sides: readonly LaneSide[] | undefined) =>
+        JSON.stringify(Object.fromEntries((sides ?? []).map((side) => [side.name, [side.bridgeLiquidityWei, side.oracleFundingWei]])));
+    return amounts(olds.sides) !== amounts(news.sides);
+}
+
 const laneId = (inputs: Pick<CcipLaneInputs, "sides">) => inputs.sides.map((s) => `${s.name}:${s.router}`).join("<->");
 
 /** The dynamic provider; captures nothing per resource. */
@@ -159,7 +166,7 @@ export const ccipLaneProvider: pulumi.dynamic.ResourceProvider<CcipLaneInputs, C
     },
 
     async create(inputs) {
-        return { id: laneId(inputs), outs: await wireLane(inputs) };
+        return { id: laneId(inputs), outs: await wireLane(inputs, { funding: true }) };
     },
 
     async diff(_id, olds, news) {
@@ -172,8 +179,8 @@ export const ccipLaneProvider: pulumi.dynamic.ResourceProvider<CcipLaneInputs, C
         return { changes: changedInputs || drift.length > 0, replaces, deleteBeforeReplace: false };
     },
 
-    async update(_id, _olds, news) {
-        return { outs: await wireLane(news) };
+    async update(_id, olds, news) {
+        return { outs: await wireLane(news, { funding: fundingChanged(olds, news) }) };
     },
 
     async read(id, props) {

@@ -61,7 +61,18 @@ export interface SidePlan {
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** Reads `local`'s state as seen against `remote` and plans the calls (from `deployer`). */
-export async function planSide(target: ChainTarget, local: LaneSide, remote: LaneSide, settings: LaneSettings, deployer: string): Promise<SidePlan> {
+/**
+ * What a plan covers besides configuration. Balances are provisioned, not kept: bridging drains the
+ * bridge's liquidity and CCIP fees drain the oracle's ether by design, so a lower balance is not drift
+ * (a preview after ordinary traffic stays clean). They are topped up to the configured amounts when
+ * the lane is created and when those amounts change.
+ */
+export interface PlanOptions {
+    /** Top up bridge liquidity and oracle funding to the side's configured amounts. */
+    funding: boolean;
+}
+
+export async function planSide(target: ChainTarget, local: LaneSide, remote: LaneSide, settings: LaneSettings, deployer: string, options: PlanOptions): Promise<SidePlan> {
     const provider = chainProvider(target);
     const read = <T>(label: string, fn: () => Promise<T>) => rpcCall(target, label, () => fn());
     const remoteSel = BigInt(remote.chainSelector);
@@ -133,7 +144,7 @@ export async function planSide(target: ChainTarget, local: LaneSide, remote: Lan
     }
 
     // Funding needs no authority: the deployer wraps ether and hands it over.
-    const liquidityWanted = BigInt(local.bridgeLiquidityWei);
+    const liquidityWanted = options.funding ? BigInt(local.bridgeLiquidityWei) : 0n;
     if (liquidityWanted > 0n) {
         const weth = new Contract(local.weth9, WETH_ABI, provider);
         const held = (await read("WETH9.balanceOf(bridge)", () => weth.getFunction("balanceOf").staticCall(local.weth9Bridge))) as bigint;
@@ -144,7 +155,7 @@ export async function planSide(target: ChainTarget, local: LaneSide, remote: Lan
             config.push(call(`${local.name}: WETH9.transfer(bridge, ${missing})`, local.weth9, WETH_ABI, "transfer", [local.weth9Bridge, missing], 100_000n, 0n, "deployer"));
         }
     }
-    const fundingWanted = BigInt(local.oracleFundingWei);
+    const fundingWanted = options.funding ? BigInt(local.oracleFundingWei) : 0n;
     if (fundingWanted > 0n) {
         const balance = await read("eth_getBalance(oracle)", () => provider.getBalance(local.oracle));
         if (balance < fundingWanted) {

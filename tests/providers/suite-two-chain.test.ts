@@ -103,18 +103,16 @@ describe("suite + wiring on two chains via the providers", () => {
         assert.equal(diff.changes, true);
         assert.ok(log.lines.some((l) => l.includes("drift") && l.includes("CCIPWETH9Bridge allowlist") && l.includes(rogue)), log.lines.join("\n"));
         const read = await ccipLaneProvider.read!("lane", wired);
-        // The release to bob also took the Chain 138 bridge below its liquidity floor: drift too.
+        // The release to bob took 1 WETH9 of the Chain 138 bridge's liquidity: ordinary use, not drift.
         assert.deepEqual(
-            read.props!.drift.map((d) => d.replace(/ have .*| \d+ wei.*/, "")),
-            ["chain138: CCIPWETH9Bridge allowlist for mainnet:", "chain138: CCIPWETH9Bridge liquidity"],
+            read.props!.drift.map((d) => d.replace(/ have .*/, "")),
+            ["chain138: CCIPWETH9Bridge allowlist for mainnet:"],
         );
 
         const updated = await ccipLaneProvider.update!("lane", wired, inputs);
         assert.deepEqual(updated.outs!.applied, [
             `chain138: CCIPWETH9Bridge.setRemoteBridge(mainnet) (MultiSig submit #${id + 1n})`,
             `chain138: CCIPWETH9Bridge.setRemoteBridge(mainnet) (MultiSig execute #${id + 1n})`,
-            `chain138: WETH9.deposit(${parseEther("1")})`,
-            `chain138: WETH9.transfer(bridge, ${parseEther("1")})`,
         ]);
         assert.equal(await attach("CCIPWETH9Bridge", chain138.addresses.CCIPWETH9Bridge, p138).remoteBridge(MAINNET_SELECTOR), mainnet.addresses.CCIPWETH9Bridge);
         const clean = await ccipLaneProvider.diff!("lane", updated.outs!, inputs);
@@ -123,13 +121,35 @@ describe("suite + wiring on two chains via the providers", () => {
         (deployer.provider as { destroy(): void }).destroy?.();
     });
 
-    it("re-wiring an already wired lane sends nothing", async () => {
+    it("re-wiring an already wired lane sends no configuration, only the liquidity traffic used", async () => {
         const p = mainnet.node.provider();
         const before = await p.getTransactionCount(mainnet.node.accounts[0].address);
+        // Creating a lane provisions its balances: bob's release took 1 WETH9 of chain 138's 10.
         const again = await wire(inputs);
-        assert.deepEqual(again.applied, []);
-        assert.equal(await p.getTransactionCount(mainnet.node.accounts[0].address), before);
+        assert.deepEqual(again.applied, [`chain138: WETH9.deposit(${parseEther("1")})`, `chain138: WETH9.transfer(bridge, ${parseEther("1")})`]);
+        assert.equal(await p.getTransactionCount(mainnet.node.accounts[0].address), before, "nothing at all on chain 1");
         p.destroy();
+    });
+
+    it("tops the bridge up to a raised liquidity amount on update, and only then", async () => {
+        const p138 = chain138.node.provider();
+        const weth138 = attach("WETH9", chain138.addresses.WETH9, p138);
+        const bridge = chain138.addresses.CCIPWETH9Bridge;
+        const held = (await weth138.balanceOf(bridge)) as bigint;
+        assert.equal(held, parseEther("10"));
+        const raised: CcipLaneInputs = {
+            ...inputs,
+            sides: inputs.sides.map((side) => (side.name === "chain138" ? { ...side, bridgeLiquidityWei: parseEther("12").toString() } : side)) as CcipLaneInputs["sides"],
+        };
+        const olds: CcipLaneOutputs = { ...wired, sides: inputs.sides };
+        const diff = await ccipLaneProvider.diff!("lane", olds, raised);
+        assert.equal(diff.changes, true);
+        const updated = await ccipLaneProvider.update!("lane", olds, raised);
+        assert.deepEqual(updated.outs!.applied, [`chain138: WETH9.deposit(${parseEther("2")})`, `chain138: WETH9.transfer(bridge, ${parseEther("2")})`]);
+        assert.equal(await weth138.balanceOf(bridge), parseEther("12"));
+        const same = await ccipLaneProvider.update!("lane", updated.outs!, raised);
+        assert.deepEqual(same.outs!.applied, [], "unchanged amounts send nothing");
+        p138.destroy();
     });
 
     it("rejects bad lane input naming the property before any chain call", async () => {

@@ -100,5 +100,5 @@ export function laneInputs(
 
 /** Wires a lane through the CcipLane provider's create path. */
 export function wire(inputs: CcipLaneInputs): Promise<CcipLaneOutputs> {
-    return wireLane(inputs);
+    return wireLane(inputs, { funding: true });
 }
