@@ -53,8 +53,10 @@ export async function bridgeWeth9(options: {
         if (address === undefined) throw new Error(`the stack output has no ${contract} on ${chain}`);
         return address;
     };
-    const sourceProvider = new JsonRpcProvider(source.rpcUrl, source.chainId, { staticNetwork: true });
-    const destinationProvider = new JsonRpcProvider(destination.rpcUrl, destination.chainId, { staticNetwork: true });
+    // cacheTimeout -1: ethers otherwise answers the next nonce query from a 250 ms cache, and on an
+    // instant-mining chain the second transaction would reuse the first one's nonce.
+    const sourceProvider = new JsonRpcProvider(source.rpcUrl, source.chainId, { staticNetwork: true, cacheTimeout: -1 });
+    const destinationProvider = new JsonRpcProvider(destination.rpcUrl, destination.chainId, { staticNetwork: true, cacheTimeout: -1 });
     sourceProvider.pollingInterval = destinationProvider.pollingInterval = 250;
     try {
         const user = new Wallet(options.userKey, sourceProvider);

@@ -122,7 +122,8 @@ describe("dev stack: pulumi up, re-preview, policy, secrets, destroy", { concurr
     it("the policy pack passes the dev stack's preview", async () => {
         const preview = await stack.workspace.run(["preview", "--policy-pack", path.join(REPO_ROOT, "policy")]);
         assert.equal(preview.code, 0, tail(preview));
-        assert.match(preview.stdout, /Policies:[\s\S]*chain138-policy/, "the preview ran the policy pack");
+        // PACK_NAME of policy/index.ts, version from policy/package.json.
+        assert.match(preview.stdout, /Policies:\s*\n\s*✅ chain138@v0\.1\.0 \(local: [^)]*policy\)/, `the preview ran the policy pack and it passed:\n${tail(preview)}`);
     });
 
     it("state holds the deployer key only as ciphertext", async () => {
