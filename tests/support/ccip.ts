@@ -1,6 +1,6 @@
 // Test-side CCIP relayer for the suite's CCIPRouter: reads sent messages, has attesters sign them, delivers.
 import { AbiCoder, Contract, TypedDataEncoder, type Signer, type TransactionReceipt, type Wallet } from "ethers";
-import { MESSAGE_TYPES } from "../../relayer/router";
+import { MESSAGE_TYPES, type InboundMessage } from "../../relayer/router";
 
 /** A message as emitted by the source router's CCIPMessageSent event. */
 export interface SentMessage {
@@ -15,17 +15,8 @@ export interface SentMessage {
   feeAmount: bigint;
 }
 
-/** The struct CCIPRouter.deliver expects. */
-export interface InboundMessage {
-  messageId: string;
-  sourceChainSelector: bigint;
-  sequenceNumber: bigint;
-  sender: string;
-  receiver: string;
-  data: string;
-  tokenAmounts: { token: string; amount: bigint }[];
-  gasLimit: bigint;
-}
+/** The struct CCIPRouter.deliver expects (the relayer's type). */
+export type { InboundMessage };
 
 /** EIP-712 types of the attested message: the relayer's (must match CCIPRouter.MESSAGE_TYPEHASH). */
 export { MESSAGE_TYPES };
