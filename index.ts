@@ -2,6 +2,7 @@
 // Nothing is registered until the config has passed every check.
 import { deployContracts } from "./components/contracts";
 import { deployFleet, fleetOutputs } from "./components/fleet";
+import { CcipRelayer } from "./components/relayer";
 import { loadFleetConfig } from "./config/load";
 
 export = async (): Promise<Record<string, unknown>> => {
@@ -9,6 +10,16 @@ export = async (): Promise<Record<string, unknown>> => {
     const fleet = deployFleet(config);
     // The contract suites start at once: nothing in them waits for the fleet.
     const contracts = deployContracts(config);
+    // Config validation guarantees a fleet (the admin cluster) and ≥ 2 chains with our routers here.
+    if (config.relayer !== undefined && fleet !== undefined && contracts !== undefined) {
+        const relayed = contracts.suites.filter((suite) => suite.deployments.CCIPRouter !== undefined);
+        new CcipRelayer("ccip-relayer", {
+            plan: config.relayer,
+            chains: relayed.map((suite) => suite.chain),
+            routers: Object.fromEntries(relayed.map((suite) => [suite.chain.name, { address: suite.deployments.CCIPRouter!.address, startBlock: suite.deployments.CCIPRouter!.blockNumber }])),
+            provider: fleet.admin.provider,
+        });
+    }
     return {
         ...(fleet === undefined ? {} : fleetOutputs(config, fleet)),
         ...(contracts === undefined ? {} : { contracts: contracts.outputs }),

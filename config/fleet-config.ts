@@ -63,6 +63,17 @@ export interface FleetConfig {
     readonly chains: ChainPlan[];
     /** CCIP settings for the lanes between `chains` (every pair); undefined with fewer than two chains. */
     readonly ccip?: CcipPlan;
+    /** The CCIP relayer in the admin region; undefined when not configured. */
+    readonly relayer?: RelayerPlan;
+}
+
+/** The relayer Deployment's settings, validated (keys plain here; the loaded config makes them secret). */
+export interface RelayerPlan {
+    readonly image: string;
+    readonly relayerKey: string;
+    readonly attesterKeys: string[];
+    readonly pollIntervalMs: number;
+    readonly storageClass: string;
 }
 
 /** One chain of the contract suite, validated. */
@@ -227,6 +238,7 @@ function resolveFleet(config: RawFleetConfig, options: { namespace: string; envi
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([name, chain]) => ({ name, ...chain })),
         ccip: config.ccip,
+        relayer: config.relayer,
     };
 }
 
@@ -252,6 +264,24 @@ function chainProblems(config: RawFleetConfig, ns: string): string[] {
         if (threshold > attesters.length) problems.push(`${ns}:ccip.threshold: ${threshold} exceeds the ${attesters.length} attester(s) in ${ns}:ccip.attesters`);
         if (new Set(attesters.map((a) => a.toLowerCase())).size !== attesters.length) problems.push(`${ns}:ccip.attesters: an address is listed more than once`);
         if (chains.length < 2) problems.push(`${ns}:ccip is set but ${ns}:chains has ${chains.length} chain(s); a lane needs two`);
+    }
+    if (config.relayer !== undefined) {
+        if (config.ccip === undefined) problems.push(`${ns}:relayer is set but ${ns}:ccip is not: there are no lanes to relay`);
+        if (config.regions.length === 0) problems.push(`${ns}:relayer is set but ${ns}:regions is empty: the relayer runs in the admin region's cluster, which exists only with a fleet`);
+        const ours = chains.filter(([, chain]) => chain.router === undefined).map(([name]) => name);
+        if (ours.length < 2) {
+            problems.push(`${ns}:relayer: it relays between routers this stack deploys, and only ${ours.length} chain(s) (${ours.join(", ") || "none"}) have no configured ${ns}:chains.<name>.router`);
+        }
+        const allowed = new Set((config.ccip?.attesters ?? []).map((a) => a.toLowerCase()));
+        const signers = config.relayer.attesterKeys.map((key) => computeAddress(key).toLowerCase());
+        // Addresses, never keys, in the messages.
+        signers.forEach((address, i) => {
+            if (config.ccip !== undefined && !allowed.has(address)) problems.push(`${ns}:relayer.attesterKeys[${i}]: its address ${address} is not in ${ns}:ccip.attesters`);
+        });
+        const distinct = new Set(signers.filter((address) => allowed.has(address))).size;
+        if (config.ccip !== undefined && distinct < config.ccip.threshold) {
+            problems.push(`${ns}:relayer.attesterKeys: ${distinct} distinct attester(s) cannot reach ${ns}:ccip.threshold ${config.ccip.threshold}`);
+        }
     }
     return problems;
 }

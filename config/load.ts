@@ -1,16 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ChainPlan, FleetConfig, FleetConfigError, validateFleetConfig } from "./fleet-config";
-import { STRING_KEYS } from "./schema";
+import { ChainPlan, FleetConfig, FleetConfigError, RelayerPlan, validateFleetConfig } from "./fleet-config";
+import { isEmptyObject, STRING_KEYS } from "./schema";
 
 /** A configured chain whose RPC URL (it may carry an API key) only ever travels as a secret Output. */
 export interface LoadedChainPlan extends Omit<ChainPlan, "rpcUrl"> {
     readonly rpcUrl: pulumi.Output<string>;
 }
 
-/** The validated fleet plus the deployer key and RPC URLs, which only ever travel as secret Outputs. */
-export interface LoadedFleetConfig extends Omit<FleetConfig, "chains"> {
+/** The relayer's settings with its keys as secret Outputs. */
+export interface LoadedRelayerPlan extends Omit<RelayerPlan, "relayerKey" | "attesterKeys"> {
+    readonly relayerKey: pulumi.Output<string>;
+    readonly attesterKeys: pulumi.Output<string[]>;
+}
+
+/** The validated fleet plus the deployer key, RPC URLs and relayer keys, which only ever travel as secret Outputs. */
+export interface LoadedFleetConfig extends Omit<FleetConfig, "chains" | "relayer"> {
     readonly deployerKey?: pulumi.Output<string>;
     readonly chains: LoadedChainPlan[];
+    readonly relayer?: LoadedRelayerPlan;
 }
 
 /**
@@ -48,12 +55,23 @@ export function loadFleetConfig(): LoadedFleetConfig {
             );
         }
     }
+    const relayerKey = `${namespace}:relayer`;
+    if (raw["relayer"] !== undefined && !isEmptyObject(raw["relayer"]) && !isConfigSecret(relayerKey)) {
+        throw new pulumi.RunError(
+            `invalid stack configuration:\n  - ${relayerKey} holds the relayer's and attesters' private keys but is stored in plain text; ` +
+                `set them with \`pulumi config set --secret --path '${"relayer.relayerKey"}' …\` (and \`relayer.attesterKeys[0]\`, …)`,
+        );
+    }
     try {
         const fleet = validateFleetConfig(raw, { namespace, environment: pulumi.getStack() });
         const key = raw["deployerKey"];
         // RPC URLs are secret whether or not the CLI marked `chains` secret: they often embed API keys.
         const chains = fleet.chains.map((chain) => ({ ...chain, rpcUrl: pulumi.secret(chain.rpcUrl) }));
-        return { ...fleet, chains, deployerKey: typeof key === "string" ? pulumi.secret(key) : undefined };
+        const relayer =
+            fleet.relayer === undefined
+                ? undefined
+                : { ...fleet.relayer, relayerKey: pulumi.secret(fleet.relayer.relayerKey), attesterKeys: pulumi.secret(fleet.relayer.attesterKeys) };
+        return { ...fleet, chains, relayer, deployerKey: typeof key === "string" ? pulumi.secret(key) : undefined };
     } catch (error) {
         // RunError ends the program with just the message: no stack trace to read past.
         if (error instanceof FleetConfigError) throw new pulumi.RunError(error.message);

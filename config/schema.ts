@@ -73,6 +73,24 @@ export const ccipSchema = z.strictObject({
     salt: z.string().min(1).default("chain138/v1"),
 });
 
+const privateKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits (the value is not shown)");
+
+/**
+ * The CCIP relayer (relayer/) as a Deployment in the admin region. Its keys sit in this object, so set
+ * them with `pulumi config set --secret --path 'chain138:relayer.relayerKey'` (the whole key is then secret).
+ */
+export const relayerSchema = z.strictObject({
+    /** Container image built from relayer/Dockerfile, pinned by digest or tag. */
+    image: z.string().regex(/^[a-z0-9][a-z0-9._/:@-]*$/, "must be an image reference, e.g. myacr.azurecr.io/chain138-relayer:1.0.0"),
+    /** Pays for deliver() on every chain. */
+    relayerKey: privateKey,
+    /** Keys of the attesters this relayer signs for; their addresses must be in ccip.attesters. */
+    attesterKeys: z.array(privateKey).min(1),
+    pollIntervalMs: z.number().int().min(100).default(4000),
+    /** Storage class of the state volume (the delivery cursor). */
+    storageClass: z.string().min(1).default("managed-csi"),
+});
+
 /**
  * A block explorer that verifies contract sources for one chain (read by `npm run verify:contracts`,
  * not by the program; validated here so a typo fails `pulumi up` too, not just the later verification).
@@ -86,7 +104,8 @@ export const explorerSchema = z.strictObject({
     concurrency: z.number().int().min(1).max(16).optional(),
 });
 
-function isEmptyObject(value: unknown): boolean {
+/** `{}`: how a Pulumi.yaml object default of "not set" arrives. */
+export function isEmptyObject(value: unknown): boolean {
     return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 }
 
@@ -116,6 +135,8 @@ export const fleetConfigSchema = z.strictObject({
     /** CCIP settings; required when two or more chains are configured. */
     // Pulumi.yaml's default is {} (the CLI demands a value for every declared key without one): not set.
     ccip: z.preprocess((value) => (isEmptyObject(value) ? undefined : value), ccipSchema.optional()),
+    // As ccip: Pulumi.yaml's default {} means no relayer.
+    relayer: z.preprocess((value) => (isEmptyObject(value) ? undefined : value), relayerSchema.optional()),
     /** Block explorers per chain name, for source verification after a deployment. */
     explorers: z.record(z.string().min(1), explorerSchema).optional(),
 });

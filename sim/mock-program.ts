@@ -31,6 +31,8 @@ export interface RecordedResource {
     customTimeouts: { create: string; update: string; delete: string } | undefined;
     additionalSecretOutputs: string[];
     protect: boolean;
+    /** Top-level inputs the program registered as secrets (the engine would encrypt them in state). */
+    secretInputs: string[];
 }
 
 export interface RecordedInvoke {
@@ -84,8 +86,15 @@ export function stackConfig(options: RunOptions): { config: Record<string, strin
     return { config, secretKeys };
 }
 
+/** Top-level keys of serialised inputs that carry the SDK's secret marker (`{ [specialSigKey]: specialSecretSig, value }`). */
+function secretKeysOf(inputs: Record<string, unknown>): string[] {
+    return Object.entries(inputs)
+        .filter(([, value]) => typeof value === "object" && value !== null && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig)
+        .map(([key]) => key);
+}
+
 /** Resource state the mocks return: inputs plus the outputs Azure would compute that the program reads. */
-async function mockState(args: pulumi.runtime.MockResourceArgs, counters: { ip: number }): Promise<pulumi.runtime.MockResourceResult> {
+async function mockState(args: pulumi.runtime.MockResourceArgs, counters: { ip: number; block: number }): Promise<pulumi.runtime.MockResourceResult> {
     const inputs = args.inputs as Record<string, unknown>;
     const azureName = (field: string) => (typeof inputs[field] === "string" ? (inputs[field] as string) : args.name);
     const armId = (kind: string, field: string) =>
@@ -96,6 +105,10 @@ async function mockState(args: pulumi.runtime.MockResourceArgs, counters: { ip: 
                 // The engine's job: run the real provider's create and keep its outputs.
                 const created = await nodeKeyProvider.create(inputs as unknown as NodeKeyProviderInputs);
                 return { id: created.id, state: { ...created.outs } };
+            }
+            if ("salt" in inputs && "bytecode" in inputs) {
+                // A ContractDeployment as create reports it: the predicted address, in some block.
+                return { id: `${String(inputs["chainId"])}:${String(inputs["address"])}`, state: { ...inputs, txHash: `0x${"ab".repeat(32)}`, blockNumber: counters.block++ } };
             }
             return { id: `${args.name}-id`, state: inputs };
         case "azure-native:resources:ResourceGroup":
@@ -174,6 +187,7 @@ interface MonitorRequest {
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
     getAdditionalsecretoutputsList(): string[];
     getProtect(): boolean;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 interface MonitorResponse {
     getUrn(): string;
@@ -204,7 +218,7 @@ export async function runFailingProgram(options: RunOptions): Promise<{ error: E
 async function executeProgram(options: RunOptions): Promise<ProgramRun | { error: Error; resources: RecordedResource[] }> {
     const resources: RecordedResource[] = [];
     const invokes: RecordedInvoke[] = [];
-    const counters = { ip: 0 };
+    const counters = { ip: 0, block: 1000 };
     const pending = new Map<string, Omit<RecordedResource, "urn" | "state">>();
 
     const { config, secretKeys } = stackConfig(options);
@@ -223,6 +237,7 @@ async function executeProgram(options: RunOptions): Promise<ProgramRun | { error
                     customTimeouts: undefined,
                     additionalSecretOutputs: [],
                     protect: false,
+                    secretInputs: [],
                 });
                 return result;
             },
@@ -268,6 +283,7 @@ async function executeProgram(options: RunOptions): Promise<ProgramRun | { error
                         customTimeouts: timeouts ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() } : undefined,
                         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                         protect: req.getProtect(),
+                        secretInputs: secretKeysOf(req.getObject()?.toJavaScript() ?? {}),
                     });
                 }
             }

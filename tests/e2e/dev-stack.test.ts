@@ -8,10 +8,10 @@ import { after, before, describe, it } from "node:test";
 import { JsonRpcProvider, parseEther } from "ethers";
 import { suitePlan } from "../../components/contracts-plan";
 import { CREATE2_PROXY } from "../../contracts/providers/create2";
-import { chainTargetGlobs } from "../../regions/targets";
+import { runTargets } from "../../ops/targets/main";
 import { startRelayer, type Relayer } from "../../relayer";
 import { DEV_KEYS, bridgeWeth9, type BridgeChain } from "../../scripts/dev-bridge";
-import { freePort, startAnvil, type AnvilNode } from "../support/anvil";
+import { startAnvil, type AnvilNode } from "../support/anvil";
 import { createDevStack, devStackChains, tail, type DevStack } from "../support/e2e-stack";
 import { REPO_ROOT } from "../../ops/shared/pulumi-workspace";
 
@@ -150,19 +150,18 @@ describe("dev stack: pulumi up, re-preview, policy, secrets, destroy", { concurr
     });
 });
 
-describe("dev stack: one chain down never blocks the other, and the retry completes it", { concurrency: false }, () => {
+describe("dev stack: one chain down never blocks the other, and the README's retry completes it", { concurrency: false }, () => {
     let mainnet: AnvilNode | undefined;
     let chain138: AnvilNode | undefined;
     let stack: DevStack;
-    let chain138Port: number;
+    let eventLog: string;
     const mainnetName = names.find((c) => c.chainId === 1)!.name;
     const chain138Name = names.find((c) => c.chainId === 138)!.name;
 
     before(async () => {
-        mainnet = await startAnvil({ chainId: 1 });
-        // chain 138 gets an address where nothing listens yet: every call to it is refused.
-        chain138Port = await freePort();
-        stack = await createDevStack({ [mainnetName]: mainnet.rpcUrl, [chain138Name]: `http://127.0.0.1:${chain138Port}` });
+        [mainnet, chain138] = await Promise.all([startAnvil({ chainId: 1 }), startAnvil({ chainId: 138 })]);
+        stack = await createDevStack({ [mainnetName]: mainnet.rpcUrl, [chain138Name]: chain138.rpcUrl });
+        eventLog = path.join(stack.workspace.dir, "..", "up-events.jsonl");
     });
     after(async () => {
         await mainnet?.stop();
@@ -170,9 +169,11 @@ describe("dev stack: one chain down never blocks the other, and the retry comple
         stack?.remove();
     });
 
-    it("pulumi up --continue-on-error fails for chain 138 but deploys every contract on chain 1", async () => {
-        const up = await stack.workspace.run([...UP, "--continue-on-error"]);
-        assert.notEqual(up.code, 0, "the update must report the unreachable chain");
+    it("with chain 138 stopped, pulumi up --continue-on-error fails but deploys every contract on chain 1", async () => {
+        // Stopped: every call to chain 138 is refused from here on.
+        await chain138!.stop();
+        const up = await stack.workspace.run([...UP, "--continue-on-error", "--event-log", eventLog]);
+        assert.notEqual(up.code, 0, "the update must report the stopped chain");
         assert.match(`${up.stdout}${up.stderr}`, new RegExp(chain138Name), tail(up));
 
         const deployments = (await stack.resources()).filter((r) => r.type === DEPLOYMENT_TYPE);
@@ -182,7 +183,7 @@ describe("dev stack: one chain down never blocks the other, and the retry comple
         assert.deepEqual(deployedOn(chain138Name), [], "nothing can exist on a chain that never answered");
     });
 
-    it("pulumi up --target <chain 138> --target-dependents completes the stack without redeploying chain 1", async () => {
+    it("chain 138 restarted, the command `npm run targets -- --failed` prints completes the stack without redeploying chain 1", async () => {
         const mainnetChain = stack.chains.find((c) => c.name === mainnetName)!;
         const chain138Chain = stack.chains.find((c) => c.name === chain138Name)!;
         const mainnetIds = async () =>
@@ -193,10 +194,19 @@ describe("dev stack: one chain down never blocks the other, and the retry comple
         const idsBefore = await mainnetIds();
         const firstRetryBlock = (await blockNumber(mainnetChain)) + 1;
 
-        chain138 = await startAnvil({ chainId: 138, port: chain138Port });
-        const targets = chainTargetGlobs(chain138Name).flatMap((glob) => ["--target", glob]);
-        const retry = await stack.workspace.run([...UP, ...targets, "--target-dependents"]);
-        assert.equal(retry.code, 0, tail(retry));
+        // The README's flow: the failed update's event log → the retry command.
+        const printed: string[] = [];
+        const errors: string[] = [];
+        const code = await runTargets(["-s", "dev", "--failed", "--event-log", eventLog], { out: (l) => printed.push(l), err: (l) => errors.push(l) });
+        assert.equal(code, 0, errors.join("\n"));
+        assert.equal(printed.length, 1);
+        assert.ok(errors.some((l) => l.includes(`chain ${chain138Name}:`)), errors.join("\n"));
+        const command = shellWords(printed[0]);
+        assert.deepEqual(command.slice(0, 2), ["pulumi", "up"]);
+
+        chain138 = await startAnvil({ chainId: 138, port: chain138!.port });
+        const retry = await stack.workspace.run([...command.slice(1), "--yes", "--skip-preview"]);
+        assert.equal(retry.code, 0, `${printed[0]}\n${tail(retry)}`);
 
         assert.deepEqual(await mainnetIds(), idsBefore, "chain 1's deployments are untouched");
         assert.equal(await create2CallsSince(mainnetChain, firstRetryBlock), 0, "the retry deployed a contract on chain 1 again");
@@ -209,3 +219,8 @@ describe("dev stack: one chain down never blocks the other, and the retry comple
         assert.equal(preview.code, 0, `after the retry the whole stack (lanes included) is in step:\n${tail(preview)}`);
     });
 });
+
+/** Splits a printed shell command into words (single quotes only, as retryCommand writes them). */
+function shellWords(command: string): string[] {
+    return [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]);
+}

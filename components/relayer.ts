@@ -1,0 +1,157 @@
+// The CCIP relayer (relayer/) as a Deployment in the admin region's cluster: it reads the routers the
+// contract suites deployed and delivers attested messages between them. Keys and RPC URLs reach the pod
+// only through a Secret; the ConfigMap names the environment variables that hold them (relayer/config.ts).
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { LoadedChainPlan, LoadedRelayerPlan } from "../config/load";
+
+export const RELAYER_NAMESPACE = "ccip-relayer";
+const CONFIG_DIR = "/etc/relayer";
+const STATE_DIR = "/var/lib/relayer";
+
+/** Args of a {@link CcipRelayer}. */
+export interface CcipRelayerArgs {
+    plan: LoadedRelayerPlan;
+    /** The chains the suites are deployed on (their RPC URLs are secret Outputs). */
+    chains: LoadedChainPlan[];
+    /** Per chain name: the suite's CCIPRouter and the block it was recorded in (where scanning starts). */
+    routers: Record<string, RelayedRouter>;
+    /** The admin cluster's Kubernetes provider. */
+    provider: k8s.Provider;
+}
+
+/** A router the relayer serves. */
+export interface RelayedRouter {
+    address: pulumi.Input<string>;
+    /** Nothing can be sent through the router before it exists: the relayer starts scanning here. */
+    startBlock?: pulumi.Input<number | undefined>;
+}
+
+/** Environment variable that carries a chain's RPC URL inside the pod. */
+export function rpcUrlEnvName(chain: string): string {
+    return `RPC_URL_${chain.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+
+/** The relayer's config file (relayer/config.ts schema): no key and no URL, only the variables naming them. */
+export function relayerConfigJson(
+    plan: Pick<LoadedRelayerPlan, "pollIntervalMs">,
+    chains: readonly Pick<LoadedChainPlan, "name" | "chainSelector" | "confirmations">[],
+    routers: Record<string, { address: string; startBlock?: number }>,
+): string {
+    return JSON.stringify(
+        {
+            stateFile: `${STATE_DIR}/state.json`,
+            pollIntervalMs: plan.pollIntervalMs,
+            relayerKeyEnv: "RELAYER_KEY",
+            attesterKeysEnv: "ATTESTER_KEYS",
+            chains: chains.map((chain) => ({
+                name: chain.name,
+                rpcUrlEnv: rpcUrlEnvName(chain.name),
+                routerAddress: routers[chain.name].address,
+                chainSelector: chain.chainSelector,
+                confirmations: chain.confirmations,
+                ...(routers[chain.name].startBlock === undefined ? {} : { startBlock: routers[chain.name].startBlock }),
+            })),
+        },
+        null,
+        2,
+    );
+}
+
+/** The CCIP relayer Deployment (`chain138:index:CcipRelayer`). */
+export class CcipRelayer extends pulumi.ComponentResource {
+    public readonly deployment: k8s.apps.v1.Deployment;
+
+    constructor(name: string, args: CcipRelayerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("chain138:index:CcipRelayer", name, {}, opts);
+        const k8sOpts = { parent: this, provider: args.provider };
+        const labels = { "app.kubernetes.io/name": "ccip-relayer", "app.kubernetes.io/part-of": "chain138" };
+
+        const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: RELAYER_NAMESPACE, labels } }, k8sOpts);
+        const ns = namespace.metadata.name;
+
+        const rpcUrls = Object.fromEntries(args.chains.map((chain) => [rpcUrlEnvName(chain.name), chain.rpcUrl]));
+        const secret = new k8s.core.v1.Secret(
+            `${name}-keys`,
+            {
+                metadata: { name: "ccip-relayer-keys", namespace: ns, labels },
+                type: "Opaque",
+                stringData: pulumi.secret(
+                    pulumi.all([args.plan.relayerKey, args.plan.attesterKeys, pulumi.all(rpcUrls)]).apply(([relayerKey, attesterKeys, urls]) => ({
+                        RELAYER_KEY: relayerKey,
+                        ATTESTER_KEYS: attesterKeys.join(","),
+                        ...urls,
+                    })),
+                ),
+            },
+            k8sOpts,
+        );
+
+        const routers = pulumi.all(
+            Object.fromEntries(Object.entries(args.routers).map(([chain, router]) => [chain, pulumi.all([router.address, router.startBlock])])),
+        ).apply((byChain) => Object.fromEntries(Object.entries(byChain).map(([chain, [address, startBlock]]) => [chain, { address, startBlock: startBlock ?? undefined }])));
+        const config = new k8s.core.v1.ConfigMap(
+            `${name}-config`,
+            {
+                metadata: { name: "ccip-relayer-config", namespace: ns, labels },
+                data: { "relayer.json": routers.apply((addresses) => relayerConfigJson(args.plan, args.chains, addresses)) },
+            },
+            k8sOpts,
+        );
+
+        // The delivery cursor survives restarts (a lost one only means rescanning from the routers' history).
+        const state = new k8s.core.v1.PersistentVolumeClaim(
+            `${name}-state`,
+            {
+                metadata: { name: "ccip-relayer-state", namespace: ns, labels },
+                spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.plan.storageClass, resources: { requests: { storage: "1Gi" } } },
+            },
+            k8sOpts,
+        );
+
+        this.deployment = new k8s.apps.v1.Deployment(
+            `${name}-deployment`,
+            {
+                metadata: { name: "ccip-relayer", namespace: ns, labels },
+                spec: {
+                    // One writer of the state file and one sender per key: never two pods at once.
+                    replicas: 1,
+                    strategy: { type: "Recreate" },
+                    selector: { matchLabels: labels },
+                    template: {
+                        metadata: {
+                            labels,
+                            // A new config or new keys roll the pod.
+                            annotations: { "chain138/config-version": config.metadata.resourceVersion, "chain138/keys-version": secret.metadata.resourceVersion },
+                        },
+                        spec: {
+                            automountServiceAccountToken: false,
+                            // uid 1000 is the image's `node` user (relayer/Dockerfile).
+                            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+                            containers: [
+                                {
+                                    name: "relayer",
+                                    image: args.plan.image,
+                                    args: ["--config", `${CONFIG_DIR}/relayer.json`],
+                                    envFrom: [{ secretRef: { name: secret.metadata.name } }],
+                                    volumeMounts: [
+                                        { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+                                        { name: "state", mountPath: STATE_DIR },
+                                    ],
+                                    resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+                                    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                                },
+                            ],
+                            volumes: [
+                                { name: "config", configMap: { name: config.metadata.name } },
+                                { name: "state", persistentVolumeClaim: { claimName: state.metadata.name } },
+                            ],
+                        },
+                    },
+                },
+            },
+            k8sOpts,
+        );
+        this.registerOutputs({ deployment: this.deployment.metadata.name });
+    }
+}

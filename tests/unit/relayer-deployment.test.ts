@@ -1,0 +1,124 @@
+// The CCIP relayer in prod: a Deployment in the admin region's cluster whose config file the real relayer
+// accepts, whose keys and RPC URLs travel only in a secret, and which is refused when misconfigured.
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { Wallet, id } from "ethers";
+import { parseConfig } from "../../relayer/config";
+import { RELAYER_NAMESPACE, rpcUrlEnvName } from "../../components/relayer";
+import { runFailingProgram, runProgram, TEST_DEPLOYER_KEY, type ProgramRun } from "../support/pulumi-program";
+import { isBlocking, runPack, toPolicySpecs } from "../support/policy-program";
+
+const attesterKeys = ["attester-a", "attester-b", "attester-c"].map((label) => id(label));
+const relayerKey = id("relayer");
+const attesters = attesterKeys.map((key) => new Wallet(key).address);
+const chains = {
+    mainnet: { rpcUrl: "https://eth.example.org/v2/S3CRETPATH", chainId: 1, chainSelector: "5009297550715157269", confirmations: 12 },
+    chain138: { rpcUrl: "https://rpc.chain138.example.org", chainId: 138, chainSelector: "138" },
+};
+const ccip = { attesters, threshold: 2, fee: { baseFee: "10000", feePerByte: "10", feePerGas: "1" } };
+const relayer = { image: "chain138acr.azurecr.io/chain138-relayer:1.0.0", relayerKey, attesterKeys: attesterKeys.slice(0, 2) };
+const withRelayer = (over: Partial<typeof relayer> = {}) => ({
+    stack: "prod",
+    overrides: { ccip },
+    secrets: { deployerKey: TEST_DEPLOYER_KEY, relayer: JSON.stringify({ ...relayer, ...over }), chains: JSON.stringify(chains) },
+});
+
+describe("relayer in the prod stack", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await runProgram(withRelayer());
+    });
+    const inNamespace = () =>
+        run.resources.filter((r) => r.type.startsWith("kubernetes:") && (r.inputs["metadata"] as { namespace?: string; name?: string } | undefined)?.namespace === RELAYER_NAMESPACE);
+
+    it("runs one pod of the configured image in the admin cluster, through the admin cluster's provider", () => {
+        const component = run.resources.find((r) => r.type === "chain138:index:CcipRelayer");
+        assert.ok(component);
+        const deployment = run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.parent === component.urn);
+        assert.ok(deployment);
+        const spec = deployment.inputs["spec"] as { replicas: number; strategy: { type: string }; template: { spec: { containers: { image: string }[] } } };
+        assert.equal(spec.replicas, 1);
+        assert.equal(spec.strategy.type, "Recreate");
+        assert.equal(spec.template.spec.containers[0].image, relayer.image);
+        const adminProvider = run.resources.find((r) => r.type === "pulumi:providers:kubernetes" && r.name.includes("westeurope"));
+        assert.ok(adminProvider, "the admin cluster has a Kubernetes provider");
+        const children = run.resources.filter((r) => r.parent === component.urn);
+        assert.deepEqual(children.map((r) => r.type).sort(), [
+            "kubernetes:apps/v1:Deployment",
+            "kubernetes:core/v1:ConfigMap",
+            "kubernetes:core/v1:Namespace",
+            "kubernetes:core/v1:PersistentVolumeClaim",
+            "kubernetes:core/v1:Secret",
+        ]);
+        for (const child of children) assert.ok(child.provider.startsWith(`${adminProvider.urn}::`), `${child.name} goes to ${child.provider}`);
+        assert.equal(inNamespace().length, 4);
+    });
+
+    it("writes a config the relayer accepts, with the deployed routers and no key or URL in it", () => {
+        const configMap = inNamespace().find((r) => r.type === "kubernetes:core/v1:ConfigMap")!;
+        const text = (configMap.inputs["data"] as Record<string, string>)["relayer.json"];
+        for (const secret of [relayerKey, ...attesterKeys, chains.mainnet.rpcUrl, "S3CRETPATH"]) assert.ok(!text.includes(secret.slice(2)), "the ConfigMap leaks a secret");
+        const env = {
+            RELAYER_KEY: relayerKey,
+            ATTESTER_KEYS: relayer.attesterKeys.join(","),
+            [rpcUrlEnvName("mainnet")]: chains.mainnet.rpcUrl,
+            [rpcUrlEnvName("chain138")]: chains.chain138.rpcUrl,
+        };
+        const options = parseConfig(text, "relayer.json", env);
+        const contracts = run.resolved["contracts"] as Record<string, Record<string, string>>;
+        assert.deepEqual(
+            options.chains.map((c) => [c.name, c.routerAddress, String(c.chainSelector), c.rpcUrl]),
+            [
+                ["chain138", contracts["chain138"]["CCIPRouter"], "138", chains.chain138.rpcUrl],
+                ["mainnet", contracts["mainnet"]["CCIPRouter"], "5009297550715157269", chains.mainnet.rpcUrl],
+            ],
+        );
+        assert.equal(options.chains.find((c) => c.name === "mainnet")!.confirmations, 12);
+        for (const chain of options.chains) {
+            const router = run.resources.find((r) => r.name === `contracts-${chain.name}-CCIPRouter`)!;
+            assert.equal(chain.startBlock, router.state["blockNumber"], `${chain.name}: scanning starts at the router's block`);
+        }
+        assert.equal(options.relayerKey, relayerKey);
+    });
+
+    it("hands keys and RPC URLs to the pod only through a secret", () => {
+        const secret = inNamespace().find((r) => r.type === "kubernetes:core/v1:Secret")!;
+        assert.deepEqual(secret.secretInputs, ["stringData"]);
+        // Under mocks a secret input keeps the SDK's wrapper: { <sig>: <secret sig>, value }.
+        const data = (secret.inputs["stringData"] as { value: Record<string, string> }).value;
+        assert.deepEqual(Object.keys(data).sort(), ["ATTESTER_KEYS", "RELAYER_KEY", rpcUrlEnvName("chain138"), rpcUrlEnvName("mainnet")].sort());
+        const others = JSON.stringify(run.resources.filter((r) => r !== secret).map((r) => r.inputs));
+        assert.ok(!others.includes(relayerKey.slice(2)) && !others.includes(attesterKeys[0].slice(2)), "a key outside the Secret");
+    });
+});
+
+describe("relayer and the policy pack", () => {
+    it("the relayer in the admin region is no Besu workload: the pack passes the stack with it", async () => {
+        const run = await runProgram(withRelayer());
+        assert.ok(run.resources.some((r) => r.type === "chain138:index:CcipRelayer"));
+        const findings = await runPack(toPolicySpecs(run.resources));
+        assert.deepEqual(findings.filter(isBlocking), []);
+    });
+});
+
+describe("relayer config is refused before any resource, naming the culprit", () => {
+    it("an attester key whose address the lanes do not accept, without echoing the key", async () => {
+        const stranger = id("stranger");
+        const { error, resources } = await runFailingProgram(withRelayer({ attesterKeys: [attesterKeys[0], stranger] }));
+        assert.equal(resources.length, 0);
+        assert.match(error.message, new RegExp(`chain138:relayer.attesterKeys\\[1\\]: its address ${new Wallet(stranger).address.toLowerCase()} is not in chain138:ccip.attesters`));
+        assert.match(error.message, /1 distinct attester\(s\) cannot reach chain138:ccip.threshold 2/);
+        assert.ok(!error.message.includes(stranger.slice(2)));
+    });
+
+    it("keys stored in plain text", async () => {
+        const { error } = await runFailingProgram({ stack: "prod", overrides: { ccip, relayer }, secrets: { deployerKey: TEST_DEPLOYER_KEY, chains: JSON.stringify(chains) } });
+        assert.match(error.message, /chain138:relayer holds the relayer's and attesters' private keys but is stored in plain text/);
+        assert.ok(!error.message.includes(relayerKey.slice(2)));
+    });
+
+    it("a stack without a fleet to host it", async () => {
+        const { error } = await runFailingProgram({ ...withRelayer(), stack: "dev" });
+        assert.match(error.message, /chain138:relayer is set but chain138:regions is empty/);
+    });
+});
