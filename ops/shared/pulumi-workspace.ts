@@ -34,14 +34,25 @@ export interface PulumiResult {
     stderr: string;
 }
 
+export interface RunOptions {
+    /** Written to the CLI's stdin (e.g. a secret for `config set`, kept out of argv). */
+    input?: string;
+    /** Default 15 minutes. */
+    timeoutMs?: number;
+    /** Copy the CLI's output to stderr while it runs. */
+    echo?: boolean;
+    /** Extra environment for this command only (e.g. PULUMI_DEBUG_COMMANDS for `--event-log`). */
+    env?: NodeJS.ProcessEnv;
+}
+
 export interface PulumiWorkspace {
     readonly dir: string;
     readonly stack: string;
     readonly env: NodeJS.ProcessEnv;
     /** Runs `pulumi <args>` in the workspace; never throws on a non-zero exit. */
-    run(args: string[], options?: { input?: string; timeoutMs?: number; echo?: boolean }): Promise<PulumiResult>;
+    run(args: string[], options?: RunOptions): Promise<PulumiResult>;
     /** Runs `pulumi <args>` and throws, with the CLI's output, unless it exits 0. */
-    runOk(args: string[], options?: { input?: string; timeoutMs?: number; echo?: boolean }): Promise<string>;
+    runOk(args: string[], options?: RunOptions): Promise<string>;
 }
 
 /** The bin directory of the pinned CLI (scripts/ensure-pulumi builds it once), or a clear error. */
@@ -82,7 +93,7 @@ export function openPulumiWorkspace(options: PulumiWorkspaceOptions): PulumiWork
 
     const run: PulumiWorkspace["run"] = (args, runOptions = {}) =>
         new Promise((resolve, reject) => {
-            const child = spawn("pulumi", args, { cwd: options.dir, env, stdio: ["pipe", "pipe", "pipe"] });
+            const child = spawn("pulumi", args, { cwd: options.dir, env: { ...env, ...runOptions.env }, stdio: ["pipe", "pipe", "pipe"] });
             let stdout = "";
             let stderr = "";
             child.stdout.on("data", (chunk: Buffer) => {

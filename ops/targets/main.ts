@@ -17,7 +17,7 @@ export const TARGETS_USAGE = `usage: npm run targets -- [-s <stack>] [<region…
   -s, --stack <stack>   stack to retry (default prod)
   --chain <name>        retry a chain's contract suite (and the CCIP lanes that depend on it); repeatable
   --failed              retry the regions and chains whose resources failed in the last update
-  --event-log <file>    JSON lines written by \`pulumi up --event-log <file>\`
+  --event-log <file>    JSON lines written by \`PULUMI_DEBUG_COMMANDS=true pulumi up --event-log <file>\`
   --state <file>        output of \`pulumi stack export\` (default: run it, when the CLI exists)`;
 
 async function loadFailures(stack: string, eventLog: string | undefined, state: string | undefined, io: TargetsIo): Promise<FailedResource[]> {

@@ -172,7 +172,8 @@ describe("dev stack: one chain down never blocks the other, and the README's ret
     it("with chain 138 stopped, pulumi up --continue-on-error fails but deploys every contract on chain 1", async () => {
         // Stopped: every call to chain 138 is refused from here on.
         await chain138!.stop();
-        const up = await stack.workspace.run([...UP, "--continue-on-error", "--event-log", eventLog]);
+        // As the README says: --event-log is a debug flag of the CLI.
+        const up = await stack.workspace.run([...UP, "--continue-on-error", "--event-log", eventLog], { env: { PULUMI_DEBUG_COMMANDS: "true" } });
         assert.notEqual(up.code, 0, "the update must report the stopped chain");
         assert.match(`${up.stdout}${up.stderr}`, new RegExp(chain138Name), tail(up));
 

@@ -70,4 +70,19 @@ describe("GitHub workflows", () => {
             }
         }
     });
+
+    it("enable debug commands in every step that passes --event-log (the CLI knows the flag only then)", () => {
+        let steps = 0;
+        for (const file of files) {
+            const jobs = (parse(read(file)) as { jobs: Record<string, { env?: Record<string, string>; steps?: { run?: string; env?: Record<string, string> }[] }> }).jobs;
+            for (const job of Object.values(jobs)) {
+                for (const step of job.steps ?? []) {
+                    if (!/pulumi (up|preview|refresh|destroy)[^\n]*--event-log/.test(step.run ?? "") && !/\$command[^\n]*--event-log/.test(step.run ?? "")) continue;
+                    steps++;
+                    assert.equal(step.env?.["PULUMI_DEBUG_COMMANDS"] ?? job.env?.["PULUMI_DEBUG_COMMANDS"], "true", `${file}: ${step.run}`);
+                }
+            }
+        }
+        assert.ok(steps > 0, "the deploy workflow keeps an event log for `npm run targets -- --failed`");
+    });
 });
