@@ -1,12 +1,13 @@
 // CCIPWETH9Bridge / CCIPWETH10Bridge over two routers on one chain (two lanes stand in for two chains).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { AbiCoder, Contract, Signature, ZeroAddress, parseEther, type JsonRpcProvider, type TransactionReceipt, type Wallet } from "ethers";
+import { AbiCoder, Contract, ZeroAddress, parseEther, type JsonRpcProvider, type TransactionReceipt, type Wallet } from "ethers";
 import { startAnvil, type AnvilNode } from "../support/anvil";
 import { deploy } from "../support/deploy";
 import { expectRevert, mined } from "../support/assertions";
 import { attest, relay, sentMessages, toInbound } from "../support/ccip";
 import { connectLane, deployRouter, makeAttesters } from "../support/ccip-fixture";
+import { signWeth10Permit } from "../support/permit";
 
 const A = 1111n;
 const B = 2222n;
@@ -201,21 +202,14 @@ describe("CCIPWETH10Bridge", () => {
     const amount = parseEther("1");
     await mined((p.tokenA.connect(alice) as Contract).deposit({ value: amount }));
     const deadline = BigInt((await provider.getBlock("latest"))!.timestamp + 600);
-    const sig = Signature.from(
-      await alice.signTypedData(
-        { name: "Wrapped Ether v10", version: "1", chainId: node.chainId, verifyingContract: String(p.tokenA.target) },
-        {
-          Permit: [
-            { name: "owner", type: "address" },
-            { name: "spender", type: "address" },
-            { name: "value", type: "uint256" },
-            { name: "nonce", type: "uint256" },
-            { name: "deadline", type: "uint256" },
-          ],
-        },
-        { owner: alice.address, spender: p.bridgeA.target, value: amount, nonce: await p.tokenA.nonces(alice.address), deadline },
-      ),
-    );
+    const sig = await signWeth10Permit(alice, {
+      token: String(p.tokenA.target),
+      chainId: node.chainId,
+      spender: String(p.bridgeA.target),
+      value: amount,
+      nonce: (await p.tokenA.nonces(alice.address)) as bigint,
+      deadline,
+    });
     const fee = (await p.bridgeA.quoteFee(B, bob.address, amount)) as bigint;
     const r = await mined(
       (p.bridgeA.connect(alice) as Contract).bridgeWithPermit(B, bob.address, amount, deadline, sig.v, sig.r, sig.s, { value: fee }),

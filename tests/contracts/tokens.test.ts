@@ -1,10 +1,11 @@
 // Multicall3, WETH9 and WETH10 on a local anvil chain.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Contract, Signature, Wallet, parseEther, MaxUint256, AbiCoder, ZeroHash, type JsonRpcProvider } from "ethers";
+import { Contract, Wallet, parseEther, MaxUint256, AbiCoder, ZeroHash, type JsonRpcProvider } from "ethers";
 import { startAnvil, type AnvilNode } from "../support/anvil";
 import { deploy, deployTest } from "../support/deploy";
 import { expectRevert, mined } from "../support/assertions";
+import { signWeth10Permit } from "../support/permit";
 
 let node: AnvilNode;
 let provider: JsonRpcProvider;
@@ -161,30 +162,14 @@ describe("WETH10", () => {
 
   it("permit sets an allowance from an EIP-2612 signature and rejects reuse and expiry", async () => {
     const owner = Wallet.createRandom().connect(provider);
-    const domain = {
-      name: "Wrapped Ether v10",
-      version: "1",
-      chainId: node.chainId,
-      verifyingContract: String(weth.target),
-    };
-    const types = {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    };
     const deadline = BigInt((await provider.getBlock("latest"))!.timestamp + 3600);
-    const value = { owner: owner.address, spender: bob.address, value: 77n, nonce: 0n, deadline };
-    const sig = Signature.from(await owner.signTypedData(domain, types, value));
+    const sig = await signWeth10Permit(owner, { token: String(weth.target), chainId: node.chainId, spender: bob.address, value: 77n, nonce: 0n, deadline });
     await mined(weth.permit(owner.address, bob.address, 77n, deadline, sig.v, sig.r, sig.s));
     assert.equal(await weth.allowance(owner.address, bob.address), 77n);
     assert.equal(await weth.nonces(owner.address), 1n);
     await expectRevert(weth.permit.staticCall(owner.address, bob.address, 77n, deadline, sig.v, sig.r, sig.s), weth, "ERC2612InvalidSigner");
     const expired = 1n;
-    const sig2 = Signature.from(await owner.signTypedData(domain, types, { ...value, nonce: 1n, deadline: expired }));
+    const sig2 = await signWeth10Permit(owner, { token: String(weth.target), chainId: node.chainId, spender: bob.address, value: 77n, nonce: 1n, deadline: expired });
     await expectRevert(weth.permit.staticCall(owner.address, bob.address, 77n, expired, sig2.v, sig2.r, sig2.s), weth, "ERC2612ExpiredSignature", [expired]);
   });
 
