@@ -4,6 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadedChainPlan, LoadedRelayerPlan } from "../config/load";
+import { ROLE_LABEL } from "./cluster";
 
 export const RELAYER_NAMESPACE = "ccip-relayer";
 const CONFIG_DIR = "/etc/relayer";
@@ -126,6 +127,8 @@ export class CcipRelayer extends pulumi.ComponentResource {
                         },
                         spec: {
                             automountServiceAccountToken: false,
+                            // The admin pool (the system pool is tainted for critical add-ons only).
+                            nodeSelector: { [ROLE_LABEL]: "admin" },
                             // uid 1000 is the image's `node` user (relayer/Dockerfile).
                             securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
                             containers: [

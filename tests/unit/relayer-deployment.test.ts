@@ -36,10 +36,20 @@ describe("relayer in the prod stack", () => {
         assert.ok(component);
         const deployment = run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.parent === component.urn);
         assert.ok(deployment);
-        const spec = deployment.inputs["spec"] as { replicas: number; strategy: { type: string }; template: { spec: { containers: { image: string }[] } } };
+        const spec = deployment.inputs["spec"] as {
+            replicas: number;
+            strategy: { type: string };
+            template: { spec: { containers: { image: string }[]; nodeSelector: Record<string, string> } };
+        };
         assert.equal(spec.replicas, 1);
         assert.equal(spec.strategy.type, "Recreate");
         assert.equal(spec.template.spec.containers[0].image, relayer.image);
+        // Pinned to a pool of the admin cluster that takes ordinary workloads (no taints).
+        const adminCluster = run.resources.find((r) => r.type === "azure-native:containerservice:ManagedCluster" && r.inputs["location"] === "westeurope")!;
+        const pools = adminCluster.inputs["agentPoolProfiles"] as { nodeLabels?: Record<string, string>; nodeTaints?: string[] }[];
+        const selector = Object.entries(spec.template.spec.nodeSelector);
+        const hosts = pools.filter((pool) => selector.every(([k, v]) => pool.nodeLabels?.[k] === v) && (pool.nodeTaints ?? []).length === 0);
+        assert.equal(hosts.length, 1, `nodeSelector ${JSON.stringify(spec.template.spec.nodeSelector)} matches one untainted admin pool`);
         const adminProvider = run.resources.find((r) => r.type === "pulumi:providers:kubernetes" && r.name.includes("westeurope"));
         assert.ok(adminProvider, "the admin cluster has a Kubernetes provider");
         const children = run.resources.filter((r) => r.parent === component.urn);
