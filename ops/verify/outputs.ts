@@ -23,7 +23,9 @@ const outputsSchema = z
                 chainId: z.number().int(),
                 validatorAddresses: z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/)).min(1),
             })
-            .loose(),
+            .loose()
+            // A contracts-only stack (dev: `regions: []`) exports no Besu network.
+            .optional(),
         kubeconfigs: z.record(z.string(), z.string()).optional(),
         // Per chain, contract name → address (or `{ address }`); other entries are not contracts and are ignored.
         contracts: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
@@ -37,6 +39,7 @@ export interface VerifyOutputs {
     regions: string[];
     /** Validators and sentries each region runs (from its node pools; default 2 and 1). */
     nodeCounts: Record<string, { validators: number; sentries: number }>;
+    /** 0 when the stack runs no fleet. */
     chainId: number;
     /** The genesis validator set, lower-cased. */
     validatorAddresses: string[];
@@ -57,6 +60,12 @@ export function parseOutputs(raw: unknown, source: string): VerifyOutputs {
     }
     const o = result.data;
     const regions = o.rollout?.deployedRegions ?? Object.keys(o.regions);
+    if (regions.length === 0 && o.contracts === undefined) {
+        throw new Error(`${source}: nothing to verify: the stack outputs have no deployed regions (besu, regions) and no contracts`);
+    }
+    if (o.besu === undefined && regions.length > 0) {
+        throw new Error(`${source}: stack outputs are not what verify expects: besu: missing, but regions ${regions.join(", ")} are deployed`);
+    }
     const nodeCounts: VerifyOutputs["nodeCounts"] = {};
     for (const region of regions) {
         const pools = o.regions[region]?.nodePools;
@@ -83,8 +92,8 @@ export function parseOutputs(raw: unknown, source: string): VerifyOutputs {
     return {
         regions,
         nodeCounts,
-        chainId: o.besu.chainId,
-        validatorAddresses: o.besu.validatorAddresses.map((a) => a.toLowerCase()),
+        chainId: o.besu?.chainId ?? 0,
+        validatorAddresses: (o.besu?.validatorAddresses ?? []).map((a) => a.toLowerCase()),
         kubeconfigs: o.kubeconfigs ?? {},
         contracts,
         chainRpc,

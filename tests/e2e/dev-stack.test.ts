@@ -1,7 +1,7 @@
 // The real program on the real Pulumi engine (CLI from scripts/ensure-pulumi, file backend) against two
 // local anvil chains: what an operator does with the dev stack, end to end.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -9,6 +9,8 @@ import { JsonRpcProvider, parseEther } from "ethers";
 import { suitePlan } from "../../components/contracts-plan";
 import { CREATE2_PROXY } from "../../contracts/providers/create2";
 import { runTargets } from "../../ops/targets/main";
+import { runVerify } from "../../ops/verify/main";
+import type { VerifyReport } from "../../ops/verify/report";
 import { startRelayer, type Relayer } from "../../relayer";
 import { DEV_KEYS, bridgeWeth9, type BridgeChain } from "../../scripts/dev-bridge";
 import { startAnvil, type AnvilNode } from "../support/anvil";
@@ -26,39 +28,29 @@ function expectedContracts(chain: BridgeChain): string[] {
         .sort();
 }
 
-async function blockNumber(chain: BridgeChain): Promise<number> {
+/** Runs `read` with a provider for `chain`, closed afterwards. */
+async function onChain<T>(chain: BridgeChain, read: (provider: JsonRpcProvider) => Promise<T>): Promise<T> {
     const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true });
     try {
-        return await provider.getBlockNumber();
+        return await read(provider);
     } finally {
         provider.destroy();
     }
 }
 
+const blockNumber = (chain: BridgeChain) => onChain(chain, (p) => p.getBlockNumber());
+const codeAt = (chain: BridgeChain, address: string) => onChain(chain, (p) => p.getCode(address));
+
 /** Transactions to the CREATE2 proxy (every ContractDeployment goes through it) from block `from` on. */
-async function create2CallsSince(chain: BridgeChain, from: number): Promise<number> {
-    const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true });
-    try {
+const create2CallsSince = (chain: BridgeChain, from: number) =>
+    onChain(chain, async (p) => {
         let calls = 0;
-        const latest = await provider.getBlockNumber();
-        for (let n = from; n <= latest; n++) {
-            const block = await provider.getBlock(n, true);
+        for (let n = from, latest = await p.getBlockNumber(); n <= latest; n++) {
+            const block = await p.getBlock(n, true);
             calls += (block?.prefetchedTransactions ?? []).filter((tx) => tx.to?.toLowerCase() === CREATE2_PROXY).length;
         }
         return calls;
-    } finally {
-        provider.destroy();
-    }
-}
-
-async function codeAt(chain: BridgeChain, address: string): Promise<string> {
-    const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true });
-    try {
-        return await provider.getCode(address);
-    } finally {
-        provider.destroy();
-    }
-}
+    });
 
 const names = devStackChains();
 assert.deepEqual(names.map((c) => c.chainId).sort((a, b) => a - b), [1, 138], "Pulumi.dev.yaml is expected to configure chains 1 and 138");
@@ -112,6 +104,24 @@ describe("dev stack: pulumi up, re-preview, policy, secrets, destroy", { concurr
         const result = await bridgeWeth9({ source, destination, contracts, relayer, userKey: DEV_KEYS.user, amountWei: parseEther("1") });
         assert.equal(result.sourceBalance, 0n, "the bridged WETH9 left the user on chain 1");
         assert.equal(result.destinationBalance, parseEther("1"), "the user holds the bridged WETH9 on chain 138");
+    });
+
+    it("npm run verify finds the suite wired on chain: code, MultiSig ownership, router lanes, bridge allowlists", async () => {
+        const outputsFile = path.join(stack.workspace.dir, "..", "outputs.json");
+        writeFileSync(outputsFile, await stack.workspace.runOk(["stack", "output", "--json", "--show-secrets"]));
+        let json = "";
+        const errors: string[] = [];
+        const chainRpc = stack.chains.flatMap((c) => ["--chain-rpc", `${c.name}=${c.rpcUrl}`]);
+        const code = await runVerify(["--outputs", outputsFile, ...chainRpc, "--json"], { out: (t) => (json += t), err: (t) => errors.push(t) });
+        assert.notEqual(json, "", `verify printed no report (exit ${code}): ${errors.join("\n")}`);
+        const report = JSON.parse(json) as VerifyReport;
+        const failed = report.contracts.flatMap((g) => g.checks.filter((c) => c.status !== "pass").map((c) => `${g.name}: ${c.name}: ${c.detail}`));
+        assert.deepEqual(failed, []);
+        assert.equal(code, 0, errors.join("\n"));
+        assert.deepEqual(report.contracts.map((g) => g.name).sort(), stack.chains.map((c) => c.name).sort());
+        for (const group of report.contracts) {
+            for (const kind of ["owner", "lane", "bridge"]) assert.ok(group.checks.some((c) => c.name.toLowerCase().includes(kind)), `${group.name} has ${kind} checks: ${group.checks.map((c) => c.name).join(", ")}`);
+        }
     });
 
     it("a second preview finds nothing to change", async () => {

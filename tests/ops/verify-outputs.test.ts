@@ -30,6 +30,13 @@ describe("verify outputs", () => {
         assert.deepEqual(o.chainRpc, { mainnet: "http://127.0.0.1:1", chain138: "http://127.0.0.1:2", sepolia: "http://127.0.0.1:3" });
     });
 
+    it("takes a contracts-only stack (no fleet, no besu output), and names besu when regions need it", () => {
+        const o = parseOutputs({ contracts: { mainnet: { MultiSig: A } } }, "dev.json");
+        assert.deepEqual(o.regions, []);
+        assert.deepEqual(o.contracts, { mainnet: { MultiSig: A } });
+        assert.throws(() => parseOutputs({ regions: { eastasia: {} } }, "out.json"), /out\.json: .*besu: missing, but regions eastasia are deployed/);
+    });
+
     it("names the bad key and never echoes a kubeconfig", () => {
         assert.throws(() => parseOutputs({ besu: { chainId: 138, validatorAddresses: ["0x12"] } }, "out.json"), /out\.json: .*besu\.validatorAddresses\.0/);
         try {
