@@ -25,7 +25,7 @@ export interface CcipRelayerArgs {
 export interface RelayedRouter {
     address: pulumi.Input<string>;
     /** Nothing can be sent through the router before it exists: the relayer starts scanning here. */
-    startBlock?: pulumi.Input<number | undefined>;
+    startBlock?: pulumi.Input<number>;
 }
 
 /** Environment variable that carries a chain's RPC URL inside the pod. */
@@ -51,7 +51,8 @@ export function relayerConfigJson(
                 routerAddress: routers[chain.name].address,
                 chainSelector: chain.chainSelector,
                 confirmations: chain.confirmations,
-                ...(routers[chain.name].startBlock === undefined ? {} : { startBlock: routers[chain.name].startBlock }),
+                // Left out of the JSON when unknown (JSON.stringify drops undefined): the relayer then starts at 0.
+                startBlock: routers[chain.name].startBlock,
             })),
         },
         null,
@@ -88,9 +89,8 @@ export class CcipRelayer extends pulumi.ComponentResource {
             k8sOpts,
         );
 
-        const routers = pulumi.all(
-            Object.fromEntries(Object.entries(args.routers).map(([chain, router]) => [chain, pulumi.all([router.address, router.startBlock])])),
-        ).apply((byChain) => Object.fromEntries(Object.entries(byChain).map(([chain, [address, startBlock]]) => [chain, { address, startBlock: startBlock ?? undefined }])));
+        // pulumi.output resolves the nested Inputs of every router.
+        const routers = pulumi.output(args.routers);
         const config = new k8s.core.v1.ConfigMap(
             `${name}-config`,
             {

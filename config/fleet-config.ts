@@ -272,15 +272,17 @@ function chainProblems(config: RawFleetConfig, ns: string): string[] {
         if (ours.length < 2) {
             problems.push(`${ns}:relayer: it relays between routers this stack deploys, and only ${ours.length} chain(s) (${ours.join(", ") || "none"}) have no configured ${ns}:chains.<name>.router`);
         }
-        const allowed = new Set((config.ccip?.attesters ?? []).map((a) => a.toLowerCase()));
-        const signers = config.relayer.attesterKeys.map((key) => computeAddress(key).toLowerCase());
-        // Addresses, never keys, in the messages.
-        signers.forEach((address, i) => {
-            if (config.ccip !== undefined && !allowed.has(address)) problems.push(`${ns}:relayer.attesterKeys[${i}]: its address ${address} is not in ${ns}:ccip.attesters`);
-        });
-        const distinct = new Set(signers.filter((address) => allowed.has(address))).size;
-        if (config.ccip !== undefined && distinct < config.ccip.threshold) {
-            problems.push(`${ns}:relayer.attesterKeys: ${distinct} distinct attester(s) cannot reach ${ns}:ccip.threshold ${config.ccip.threshold}`);
+        if (config.ccip !== undefined) {
+            const allowed = new Set(config.ccip.attesters.map((a) => a.toLowerCase()));
+            const signers = config.relayer.attesterKeys.map((key) => computeAddress(key).toLowerCase());
+            // Addresses, never keys, in the messages.
+            signers.forEach((address, i) => {
+                if (!allowed.has(address)) problems.push(`${ns}:relayer.attesterKeys[${i}]: its address ${address} is not in ${ns}:ccip.attesters`);
+            });
+            const distinct = new Set(signers.filter((address) => allowed.has(address))).size;
+            if (distinct < config.ccip.threshold) {
+                problems.push(`${ns}:relayer.attesterKeys: ${distinct} distinct attester(s) cannot reach ${ns}:ccip.threshold ${config.ccip.threshold}`);
+            }
         }
     }
     return problems;

@@ -109,6 +109,17 @@ export function isEmptyObject(value: unknown): boolean {
     return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 }
 
+/**
+ * An optional object key whose Pulumi.yaml default is `{}`: the CLI demands a value for every declared key
+ * without a default, so "not set" arrives as `{}` and is read as absent.
+ */
+function unsetWhenEmpty<T extends z.ZodType>(schema: T) {
+    return z.preprocess((value) => (isEmptyObject(value) ? undefined : value), schema.optional());
+}
+
+/** Chain names: the keys of `chains` (also what `npm run targets -- --chain` accepts). */
+export const CHAIN_NAME = /^[a-z][a-z0-9-]*$/;
+
 export const fleetConfigSchema = z.strictObject({
     regions: z.array(region),
     adminRegion: region,
@@ -131,12 +142,10 @@ export const fleetConfigSchema = z.strictObject({
         .regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex digits (the value is not shown)")
         .optional(),
     /** Chains that get the contract suite (name → chain); absent means this stack deploys no contracts. */
-    chains: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, "chain names are lowercase words, e.g. mainnet, chain138"), chainSchema).optional(),
+    chains: z.record(z.string().regex(CHAIN_NAME, "chain names are lowercase words, e.g. mainnet, chain138"), chainSchema).optional(),
     /** CCIP settings; required when two or more chains are configured. */
-    // Pulumi.yaml's default is {} (the CLI demands a value for every declared key without one): not set.
-    ccip: z.preprocess((value) => (isEmptyObject(value) ? undefined : value), ccipSchema.optional()),
-    // As ccip: Pulumi.yaml's default {} means no relayer.
-    relayer: z.preprocess((value) => (isEmptyObject(value) ? undefined : value), relayerSchema.optional()),
+    ccip: unsetWhenEmpty(ccipSchema),
+    relayer: unsetWhenEmpty(relayerSchema),
     /** Block explorers per chain name, for source verification after a deployment. */
     explorers: z.record(z.string().min(1), explorerSchema).optional(),
 });

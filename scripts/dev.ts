@@ -17,10 +17,10 @@ import { JsonRpcProvider, formatEther } from "ethers";
 import { parse } from "yaml";
 import { anvilBinary } from "../tests/support/anvil";
 import { startRelayer, type Relayer } from "../relayer";
+import { pulumiBinDir } from "../ops/shared/pulumi-workspace";
 import { DEV_KEYS, bridgeWeth9, type BridgeChain } from "./dev-bridge";
 
 const ROOT = path.resolve(__dirname, "..");
-type DevChain = BridgeChain;
 
 const children: ChildProcess[] = [];
 let relayer: Relayer | undefined;
@@ -37,7 +37,7 @@ async function stopAll(): Promise<void> {
     for (const cleanup of cleanups.splice(0)) cleanup();
 }
 
-function devChains(): DevChain[] {
+function devChains(): BridgeChain[] {
     const file = parse(readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
     const chains = file.config["chain138:chains"] as Record<string, { rpcUrl: string; chainId: number; chainSelector: string }>;
     return Object.entries(chains).map(([name, c]) => ({ name, rpcUrl: c.rpcUrl, chainId: c.chainId, chainSelector: String(c.chainSelector) }));
@@ -51,7 +51,7 @@ function portFree(port: number): Promise<boolean> {
     });
 }
 
-async function startChain(chain: DevChain): Promise<void> {
+async function startChain(chain: BridgeChain): Promise<void> {
     const port = Number(new URL(chain.rpcUrl).port);
     if (!(await portFree(port))) throw new Error(`port ${port} (${chain.name}, from Pulumi.dev.yaml) is in use: stop whatever listens there`);
     const child = spawn(anvilBinary(), ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chain.chainId), "--block-time", "2", "--silent"], {
@@ -86,13 +86,11 @@ function pulumiEnv(): NodeJS.ProcessEnv {
     if (env.PULUMI_CONFIG_PASSPHRASE === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) env.PULUMI_CONFIG_PASSPHRASE = "chain138-dev";
     env.PULUMI_SKIP_UPDATE_CHECK = "true";
     env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
-    const ensure = path.join(ROOT, "scripts", "ensure-pulumi");
-    if (existsSync(ensure)) {
-        log("locating the Pulumi CLI (scripts/ensure-pulumi)…");
-        const out = spawnSync(ensure, [], { env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-        const bin = out.stdout.trim().split("\n").pop() ?? "";
-        if (out.status === 0 && bin !== "" && existsSync(bin)) env.PATH = `${bin}${path.delimiter}${env.PATH ?? ""}`;
-        else log(`scripts/ensure-pulumi failed (exit ${out.status}); falling back to pulumi on PATH`);
+    log("locating the Pulumi CLI (scripts/ensure-pulumi)…");
+    try {
+        env.PATH = `${pulumiBinDir(env)}${path.delimiter}${env.PATH ?? ""}`;
+    } catch (error) {
+        log(`${(error as Error).message}; falling back to pulumi on PATH`);
     }
     const probe = spawnSync("pulumi", ["version"], { env, encoding: "utf8" });
     if (probe.error !== undefined || probe.status !== 0) {
@@ -139,7 +137,7 @@ function pulumiStreaming(env: NodeJS.ProcessEnv, args: string[]): Promise<void> 
     });
 }
 
-async function bridgeOneWeth(chains: DevChain[], contracts: Record<string, Record<string, string>>): Promise<void> {
+async function bridgeOneWeth(chains: BridgeChain[], contracts: Record<string, Record<string, string>>): Promise<void> {
     const source = chains.find((c) => c.chainId === 1);
     const destination = chains.find((c) => c.chainId === 138);
     if (source === undefined || destination === undefined || relayer === undefined) throw new Error("Pulumi.dev.yaml needs chains with ids 1 and 138");

@@ -56,8 +56,8 @@ export interface PulumiWorkspace {
 }
 
 /** The bin directory of the pinned CLI (scripts/ensure-pulumi builds it once), or a clear error. */
-export function pulumiBinDir(): string {
-    const ensure = spawnSync(path.join(REPO_ROOT, "scripts", "ensure-pulumi"), [], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+export function pulumiBinDir(env: NodeJS.ProcessEnv = process.env): string {
+    const ensure = spawnSync(path.join(REPO_ROOT, "scripts", "ensure-pulumi"), [], { env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
     const last = ensure.stdout.trim().split("\n").pop() ?? "";
     if (ensure.status !== 0 || !existsSync(path.join(last, "pulumi"))) {
         throw new Error(`scripts/ensure-pulumi could not provide the Pulumi CLI (exit ${ensure.status}); see its messages above`);

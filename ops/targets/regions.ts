@@ -1,5 +1,6 @@
 // Region names: validation against the catalog, and which region a failed URN belongs to.
 import { DEFAULT_ADMIN_REGION, findRegion, knownRegions } from "../../regions/catalog";
+import { CHAIN_NAME } from "../../config/schema";
 import { CONTRACT_NAMES } from "../../contracts/artifacts";
 import { BESU_NETWORK_NAME, contractSuiteName, regionComponentName } from "../../regions/targets";
 
@@ -37,8 +38,6 @@ export function regionOfUrn(urn: string): string | undefined {
     }
     return undefined;
 }
-
-const CHAIN_NAME = /^[a-z][a-z0-9-]*$/;
 
 /** Throws naming every chain name that cannot be one (config's rule: lowercase words); returns them de-duplicated. */
 export function validateChains(chains: readonly string[]): string[] {

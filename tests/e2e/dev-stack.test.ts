@@ -9,6 +9,7 @@ import { JsonRpcProvider, parseEther } from "ethers";
 import { suitePlan } from "../../components/contracts-plan";
 import { CREATE2_PROXY } from "../../contracts/providers/create2";
 import { runTargets } from "../../ops/targets/main";
+import { chainOfUrn } from "../../ops/targets/regions";
 import { runVerify } from "../../ops/verify/main";
 import type { VerifyReport } from "../../ops/verify/report";
 import { startRelayer, type Relayer } from "../../relayer";
@@ -188,7 +189,7 @@ describe("dev stack: one chain down never blocks the other, and the README's ret
         assert.match(`${up.stdout}${up.stderr}`, new RegExp(chain138Name), tail(up));
 
         const deployments = (await stack.resources()).filter((r) => r.type === DEPLOYMENT_TYPE);
-        const deployedOn = (chain: string) => deployments.filter((r) => r.urn.includes(`::contracts-${chain}-`)).map((r) => String(r.outputs?.["contractName"] ?? r.urn)).sort();
+        const deployedOn = (chain: string) => deployments.filter((r) => chainOfUrn(r.urn) === chain).map((r) => String(r.outputs?.["contractName"] ?? r.urn)).sort();
         const mainnetChain = stack.chains.find((c) => c.name === mainnetName)!;
         assert.deepEqual(deployedOn(mainnetName), expectedContracts(mainnetChain), "chain 1 is complete despite chain 138");
         assert.deepEqual(deployedOn(chain138Name), [], "nothing can exist on a chain that never answered");
@@ -199,7 +200,7 @@ describe("dev stack: one chain down never blocks the other, and the README's ret
         const chain138Chain = stack.chains.find((c) => c.name === chain138Name)!;
         const mainnetIds = async () =>
             (await stack.resources())
-                .filter((r) => r.urn.includes(`::contracts-${mainnetName}-`))
+                .filter((r) => r.type === DEPLOYMENT_TYPE && chainOfUrn(r.urn) === mainnetName)
                 .map((r) => `${r.urn}=${r.id}`)
                 .sort();
         const idsBefore = await mainnetIds();
