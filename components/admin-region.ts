@@ -133,10 +133,25 @@ export function backupAccountName(project: string, environment: string): string 
     return `c138bk${environment.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 8)}${digest}`;
 }
 
-/** Values for kube-prometheus-stack: persistent, private, and picking up every ServiceMonitor. */
-function monitoringValues(): Record<string, unknown> {
+/**
+ * Values for kube-prometheus-stack: persistent, private, picking up every ServiceMonitor — and with nothing
+ * that needs a Helm hook. `helm.v4.Chart` renders without hooks (its SDK doc: hooks are not supported outside
+ * render mode), and in this chart the operator's admission webhook gets its certificate from hook Jobs
+ * (templates/prometheus-operator/admission-webhooks/job-patch/, gated on admissionWebhooks.enabled and
+ * admissionWebhooks.patch.enabled). Without them the operator pod waits forever on the missing
+ * `<fullname>-admission` Secret (prometheus-community/helm-charts #6363); turning off only the webhook still
+ * mounts it while `prometheusOperator.tls.enabled` is on (#6586). Grafana's test framework and the CRD
+ * upgrade Job are hooks too.
+ */
+export function monitoringValues(): Record<string, unknown> {
     return {
+        prometheusOperator: {
+            admissionWebhooks: { enabled: false, patch: { enabled: false }, certManager: { enabled: false } },
+            tls: { enabled: false },
+        },
+        crds: { upgradeJob: { enabled: false } },
         grafana: {
+            testFramework: { enabled: false },
             persistence: { enabled: true, storageClassName: "managed-csi-premium", size: "10Gi" },
             service: { type: "ClusterIP" },
         },

@@ -1,11 +1,15 @@
 import type * as azureInputs from "@pulumi/azure-native/types/input";
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
+import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_DNS_SERVICE_IP, CLUSTER_POD_CIDR, CLUSTER_SERVICE_CIDR, PoolPlan, PoolRole, RegionPlan } from "../config/fleet-config";
+import { MAINTENANCE_CONFIG_NAMES } from "../regions/maintenance";
 import { kubeconfigForLogin, KubeloginMode } from "./kubeconfig";
 
 /** AKS create is "a few minutes" typically, 13–15 min at the tail, 34 min on bad days (LATENCIES.md). */
@@ -28,24 +32,17 @@ export interface ClusterSettings {
 }
 
 export interface RegionalClusterArgs extends ClusterSettings {
-    /** The region's resolved plan: location, zones, CIDRs and node pools. */
+    /** The region's resolved plan: location, zones, CIDRs, node pools and maintenance window. */
     plan: RegionPlan;
     /** Extra inbound rules for the node subnet's NSG (default none). */
     securityRules?: pulumi.Input<pulumi.Input<azureInputs.network.SecurityRuleArgs>[]>;
     /**
-     * Runs before the cluster is created, once the region's resource group exists: returns the
-     * control-plane identity to use and what the cluster must wait for (e.g. that identity's
-     * role assignments). Default: a system-assigned identity and nothing to wait for.
+     * Scopes (ARM ids) beyond the node subnet where the control-plane identity needs Network Contributor
+     * before the cluster exists, e.g. the resource group of static IPs its load balancer uses. Default none.
      */
-    prepareIdentity?: (resourceGroup: resources.ResourceGroup) => ClusterIdentity;
+    networkScopes?: { name: string; scope: pulumi.Input<string> }[];
     /** Public IPs (ARM ids) to use as the cluster's only outbound addresses. Default: AKS-managed. */
     outboundIpIds?: pulumi.Input<string>[];
-}
-
-/** A user-assigned control-plane identity and the resources the cluster must wait for. */
-export interface ClusterIdentity {
-    identityId: pulumi.Input<string>;
-    dependsOn: pulumi.Resource[];
 }
 
 /** Everything a region's cluster consists of, for the component that owns it. */
@@ -54,9 +51,15 @@ export interface RegionalCluster {
     networkSecurityGroup: network.NetworkSecurityGroup;
     virtualNetwork: network.VirtualNetwork;
     nodeSubnet: network.Subnet;
+    identity: managedidentity.UserAssignedIdentity;
     cluster: containerservice.ManagedCluster;
+    /** The user pools (validators, sentries), created one after another after the cluster. */
+    agentPools: containerservice.AgentPool[];
+    maintenance: containerservice.MaintenanceConfiguration[];
     /** Entra ID kubeconfig for unattended use; always a secret. */
     kubeconfig: pulumi.Output<string>;
+    /** Succeeds once the deploying identity can use the cluster's API (Azure RBAC propagated). */
+    apiAccess: command.local.Command;
     provider: k8s.Provider;
 }
 
@@ -77,9 +80,23 @@ export function azureName(kind: string, environment: string, region: string): st
 }
 
 /**
- * Resource group → NSG → VNet → subnet → AKS (every pool inline) → Kubernetes provider.
- * Pools are declared inside the cluster: AKS runs one operation at a time per cluster, so
- * separate AgentPools would queue behind each other (~4 min each); one PUT is the shortest path.
+ * Built-in Azure roles (Azure docs, "Azure built-in roles"): Network Contributor, and "Azure Kubernetes
+ * Service RBAC Cluster Admin" ("Lets you manage all resources in the cluster").
+ */
+export const NETWORK_CONTRIBUTOR_ROLE = "4d97b98b-1d4f-4787-a291-c67834d212e7";
+export const AKS_RBAC_CLUSTER_ADMIN_ROLE = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
+
+/**
+ * How long the access gate waits for the deployer's cluster-admin role to take effect. Azure RBAC: "it can
+ * take up to 10 minutes for changes to take effect" (Azure RBAC troubleshooting, "Role assignment changes are
+ * not being detected"); 15 minutes leaves margin and still fails a run that will never get access.
+ */
+export const API_ACCESS_TIMEOUT_SECONDS = 900;
+
+/**
+ * Resource group → NSG → VNet → subnet → control-plane identity with its network grants → AKS (system
+ * pool inline) → user pools one after another → maintenance windows; and, for the Kubernetes provider, a
+ * cluster-admin grant to the deploying identity and a gate that waits until that grant works.
  */
 export function createRegionalCluster(name: string, args: RegionalClusterArgs, parent: pulumi.Resource): RegionalCluster {
     const { plan, environment } = args;
@@ -125,8 +142,30 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
         opts,
     );
 
-    const identity = args.prepareIdentity?.(resourceGroup);
+    // A system-assigned identity exists only with the cluster, too late for the grants AKS needs while
+    // creating it. AKS service permissions: with a custom VNet the cluster identity needs
+    // Microsoft.Network/virtualNetworks/subnets/join/action and read on the subnet, and "these permissions are
+    // not automatically assigned" (only the Azure CLI adds them; MicrosoftDocs/azure-docs #69777 is this setup
+    // failing with LinkedAuthorizationFailed). So: a user-assigned identity granted before the cluster.
+    const identity = new managedidentity.UserAssignedIdentity(
+        `${name}-aks-identity`,
+        { resourceGroupName: resourceGroup.name, resourceName: azureName("id", environment, plan.name), location: plan.name, tags: args.tags },
+        opts,
+    );
+    const client = authorization.getClientConfigOutput({ parent });
+    const roleId = (role: string) => pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
+    const networkGrants = [{ name: "subnet-access", scope: nodeSubnet.id as pulumi.Input<string> }, ...(args.networkScopes ?? [])].map(
+        (grant) =>
+            new authorization.RoleAssignment(
+                `${name}-${grant.name}`,
+                { principalId: identity.principalId, principalType: "ServicePrincipal", roleDefinitionId: roleId(NETWORK_CONTRIBUTOR_ROLE), scope: grant.scope },
+                opts,
+            ),
+    );
+
     const clusterName = azureName("aks", environment, plan.name);
+    const systemPool = plan.pools.find((pool) => pool.role === "system" || pool.role === "admin");
+    if (systemPool === undefined) throw new pulumi.ResourceError(`region ${plan.name}: no system pool in the plan`, parent);
     const cluster = new containerservice.ManagedCluster(
         `${name}-aks`,
         {
@@ -137,10 +176,7 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
             nodeResourceGroup: azureName("rg", environment, `${plan.name}-nodes`),
             kubernetesVersion: args.kubernetesVersion,
             sku: { name: "Base", tier: "Standard" },
-            identity:
-                identity === undefined
-                    ? { type: "SystemAssigned" }
-                    : { type: "UserAssigned", userAssignedIdentities: [identity.identityId] },
+            identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
             enableRBAC: true,
             disableLocalAccounts: true,
             aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: args.aksAdminGroupObjectIds ?? [] },
@@ -162,10 +198,56 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
                         ? undefined
                         : { outboundIPs: { publicIPs: args.outboundIpIds.map((id) => ({ id })) } },
             },
-            agentPoolProfiles: plan.pools.map((pool) => poolProfile(pool, plan, nodeSubnet.id)),
+            // Only the system pool is inline: the SDK's doc of this property says "The Azure API does not
+            // currently allow this property to be updated directly. Instead, additional agent pools can be
+            // defined via the AgentPool resource" (pulumi-azure-native #2719: "Adding agent pools to an existing
+            // cluster is not allowed through managed cluster operations").
+            agentPoolProfiles: [{ name: systemPool.name, ...poolProperties(systemPool, plan, nodeSubnet.id) }],
             tags: args.tags,
         },
-        { ...opts, customTimeouts: AKS_TIMEOUTS, dependsOn: identity?.dependsOn ?? [] },
+        { ...opts, customTimeouts: AKS_TIMEOUTS, dependsOn: networkGrants },
+    );
+
+    // AKS runs one operation at a time per cluster ("OperationNotAllowed" otherwise), so the user pools are
+    // created one after another, and the maintenance windows after the last of them.
+    const agentPools: containerservice.AgentPool[] = [];
+    for (const pool of plan.pools.filter((candidate) => candidate !== systemPool)) {
+        agentPools.push(
+            new containerservice.AgentPool(
+                `${name}-pool-${pool.name}`,
+                // The cluster's name as a plain string (ordering comes from dependsOn): an Output would be unknown
+                // during a first preview, and the policy pack attributes pools to clusters by this name.
+                { resourceGroupName: resourceGroup.name, resourceName: clusterName, agentPoolName: pool.name, ...poolProperties(pool, plan, nodeSubnet.id), tags: args.tags },
+                {
+                    ...opts,
+                    customTimeouts: AGENT_POOL_TIMEOUTS,
+                    dependsOn: agentPools.length > 0 ? [agentPools[agentPools.length - 1]] : [cluster],
+                    // A pool's VM size cannot change in place (AKS "Resize node pools": create a new pool). The
+                    // quota has no room for old and new pool at once, so the old one goes first.
+                    replaceOnChanges: ["vmSize"],
+                    deleteBeforeReplace: true,
+                },
+            ),
+        );
+    }
+    const lastPoolOperation: pulumi.Resource = agentPools.length > 0 ? agentPools[agentPools.length - 1] : cluster;
+    const maintenance = MAINTENANCE_CONFIG_NAMES.map(
+        (configName) =>
+            new containerservice.MaintenanceConfiguration(
+                `${name}-${configName}`,
+                {
+                    resourceGroupName: resourceGroup.name,
+                    resourceName: clusterName,
+                    configName,
+                    maintenanceWindow: {
+                        schedule: { weekly: { dayOfWeek: plan.maintenance.dayOfWeek, intervalWeeks: 1 } },
+                        durationHours: plan.maintenance.durationHours,
+                        startTime: `${String(plan.maintenance.startHour).padStart(2, "0")}:00`,
+                        utcOffset: "+00:00",
+                    },
+                },
+                { ...opts, dependsOn: [lastPoolOperation] },
+            ),
     );
 
     const credentials = containerservice.listManagedClusterUserCredentialsOutput(
@@ -179,22 +261,40 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
             return kubeconfigForLogin(yamlText, args.kubeloginMode ?? "azurecli", clusterName);
         }),
     );
+
+    // Local accounts are off and authorization is Azure RBAC: without a data-plane role the identity running
+    // `pulumi up` gets 403 on its first Kubernetes call, whatever it may do in ARM.
+    const deployerAccess = new authorization.RoleAssignment(
+        `${name}-deployer-cluster-admin`,
+        { principalId: client.objectId, roleDefinitionId: roleId(AKS_RBAC_CLUSTER_ADMIN_ROLE), scope: cluster.id },
+        opts,
+    );
+    const apiAccess = new command.local.Command(
+        `${name}-api-access`,
+        {
+            create: "bash scripts/wait-for-cluster-access.sh",
+            // The kubeconfig goes in on stdin (a secret input, so encrypted in state), never on a command line.
+            stdin: kubeconfig,
+            environment: { CLUSTER: clusterName, ACCESS_TIMEOUT_SECONDS: String(API_ACCESS_TIMEOUT_SECONDS) },
+        },
+        { ...opts, dependsOn: [deployerAccess], customTimeouts: { create: `${API_ACCESS_TIMEOUT_SECONDS + 120}s` } },
+    );
     const provider = new k8s.Provider(
         `${name}-k8s`,
         { kubeconfig, enableServerSideApply: true, deleteUnreachable: true },
-        opts,
+        { ...opts, dependsOn: [apiAccess] },
     );
-    return { resourceGroup, networkSecurityGroup, virtualNetwork, nodeSubnet, cluster, kubeconfig, provider };
+    return { resourceGroup, networkSecurityGroup, virtualNetwork, nodeSubnet, identity, cluster, agentPools, maintenance, kubeconfig, apiAccess, provider };
 }
 
-function poolProfile(
-    pool: PoolPlan,
-    plan: RegionPlan,
-    subnetId: pulumi.Input<string>,
-): azureInputs.containerservice.ManagedClusterAgentPoolProfileArgs {
+/** A user pool is ~4 min, ~9 min at the tail (Azure/AKS #1439). */
+export const AGENT_POOL_TIMEOUTS: pulumi.CustomTimeouts = { create: "30m", update: "30m", delete: "30m" };
+
+/** The properties an inline profile and a standalone AgentPool share. */
+function poolProperties(pool: PoolPlan, plan: RegionPlan, subnetId: pulumi.Input<string>) {
+    const system = pool.role === "system" || pool.role === "admin";
     return {
-        name: pool.name,
-        mode: pool.role === "system" || pool.role === "admin" ? "System" : "User",
+        mode: system ? "System" : "User",
         count: pool.count,
         vmSize: pool.vmSize,
         osType: "Linux",
@@ -205,9 +305,9 @@ function poolProfile(
         availabilityZones: plan.zones.length > 0 ? plan.zones : undefined,
         nodeLabels: { [ROLE_LABEL]: pool.role },
         nodeTaints: poolTaints(pool.role),
-        // No surge node: the vCPU quota has no headroom for one; upgrades drain one node at a time.
-        upgradeSettings: { maxSurge: "0", maxUnavailable: "1" },
-    };
+        // System pools surge (AKS refuses maxUnavailable on them); user pools drain one node at a time.
+        upgradeSettings: system ? { maxSurge: String(pool.maxSurge) } : { maxSurge: String(pool.maxSurge), maxUnavailable: String(pool.maxUnavailable) },
+    } satisfies Omit<azureInputs.containerservice.ManagedClusterAgentPoolProfileArgs, "name">;
 }
 
 function poolTaints(role: PoolRole): string[] {

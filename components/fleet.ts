@@ -94,7 +94,10 @@ export function fleetOutputs(config: LoadedFleetConfig, fleet: Fleet): Record<st
                 vcpus: pool.count * pool.vcpusPerNode,
             })),
             vcpuUsed: region.vcpuUsed,
+            vcpuSurge: region.vcpuSurge,
+            vcpuPeak: region.vcpuPeak,
             vcpuQuota: region.vcpuQuota,
+            maintenanceWindow: plan.maintenance,
         };
         kubeconfigs[region.region] = region.kubeconfig;
     }

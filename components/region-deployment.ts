@@ -1,13 +1,12 @@
 import type * as azureInputs from "@pulumi/azure-native/types/input";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
-import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PoolPlan, RegionPlan } from "../config/fleet-config";
 import { installBesu, type BesuRelease } from "./besu/release";
 import type { RegionBesuInputs } from "./besu/types";
-import { azureName, ClusterIdentity, clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics } from "./cluster";
+import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics } from "./cluster";
 
 /** Besu's P2P port (TCP for RLPx, UDP for discovery). */
 export const P2P_PORT = 30303;
@@ -30,9 +29,6 @@ export interface RegionDeploymentArgs extends ClusterSettings {
     besuChartValues?: Record<string, unknown>;
 }
 
-/** Built-in Azure role "Network Contributor": lets AKS put its load balancer on our static IPs. */
-const NETWORK_CONTRIBUTOR_ROLE = "4d97b98b-1d4f-4787-a291-c67834d212e7";
-
 /**
  * One validator region: resource group, network, AKS with system/validator/sentry pools,
  * a Kubernetes provider, and the namespace the Besu chart goes into. Every child is parented
@@ -45,6 +41,8 @@ export class RegionDeployment extends pulumi.ComponentResource {
     public readonly cluster: containerservice.ManagedCluster;
     public readonly nodePools: PoolPlan[];
     public readonly vcpuUsed: number;
+    public readonly vcpuSurge: number;
+    public readonly vcpuPeak: number;
     public readonly vcpuQuota: number;
     /** Entra ID kubeconfig (kubelogin); a secret. */
     public readonly kubeconfig: pulumi.Output<string>;
@@ -55,9 +53,9 @@ export class RegionDeployment extends pulumi.ComponentResource {
 
     constructor(name: string, args: RegionDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chain138:index:RegionDeployment", name, {}, opts);
-        if (args.plan.vcpuUsed > args.plan.vcpuQuota) {
+        if (args.plan.vcpuPeak > args.plan.vcpuQuota) {
             throw new pulumi.ResourceError(
-                `region ${args.plan.name}: pools need ${args.plan.vcpuUsed} vCPUs, quota is ${args.plan.vcpuQuota}`,
+                `region ${args.plan.name}: pools need ${args.plan.vcpuPeak} vCPUs during upgrades (surge nodes included), quota is ${args.plan.vcpuQuota}`,
                 this,
             );
         }
@@ -71,7 +69,14 @@ export class RegionDeployment extends pulumi.ComponentResource {
                 ...clusterSettings(args),
                 plan: args.plan,
                 securityRules: p2pSecurityRules(args.p2pAllowedCidrs),
-                prepareIdentity: besu && ((resourceGroup) => this.p2pIdentity(name, args, besu, resourceGroup)),
+                // The static P2P and egress IPs live in BesuNetwork's resource group: AKS's load balancer
+                // attaches them with the control-plane identity, so it needs Network Contributor there too.
+                networkScopes: besu && [
+                    {
+                        name: "p2p-ip-access",
+                        scope: pulumi.interpolate`/subscriptions/${authorization.getClientConfigOutput({ parent: this }).subscriptionId}/resourceGroups/${besu.p2pResourceGroupName}`,
+                    },
+                ],
                 // Connections a node opens leave through this one address, which every peer admits.
                 outboundIpIds: besu && [besu.egressPublicIpId],
             },
@@ -99,7 +104,8 @@ export class RegionDeployment extends pulumi.ComponentResource {
             this.besu = installBesu(
                 `${name}-besu`,
                 { namespace: this.besuNamespace.metadata.name, besu, chartValues: args.besuChartValues, tags: args.tags },
-                { parent: this, provider: built.provider },
+                // Validators and sentries are scheduled only on their own pools: wait for those to exist.
+                { parent: this, provider: built.provider, dependsOn: built.agentPools },
             );
         }
 
@@ -109,6 +115,8 @@ export class RegionDeployment extends pulumi.ComponentResource {
         this.resourceGroupName = built.resourceGroup.name;
         this.nodePools = args.plan.pools;
         this.vcpuUsed = args.plan.vcpuUsed;
+        this.vcpuSurge = args.plan.vcpuSurge;
+        this.vcpuPeak = args.plan.vcpuPeak;
         this.vcpuQuota = args.plan.vcpuQuota;
         this.kubeconfig = built.kubeconfig;
         this.provider = built.provider;
@@ -117,36 +125,6 @@ export class RegionDeployment extends pulumi.ComponentResource {
             resourceGroupName: this.resourceGroupName,
             kubeconfig: this.kubeconfig,
         });
-    }
-
-    /**
-     * The static P2P and egress IPs live in BesuNetwork's resource group. A system-assigned
-     * identity only exists once the cluster does, too late to attach them; so the control plane
-     * gets a user-assigned identity that holds Network Contributor there before the cluster is created.
-     */
-    private p2pIdentity(name: string, args: RegionDeploymentArgs, besu: RegionBesuInputs, resourceGroup: pulumi.Resource & { name: pulumi.Output<string> }): ClusterIdentity {
-        const identity = new managedidentity.UserAssignedIdentity(
-            `${name}-aks-identity`,
-            {
-                resourceGroupName: resourceGroup.name,
-                resourceName: azureName("id", args.environment, args.plan.name),
-                location: args.plan.name,
-                tags: args.tags,
-            },
-            { parent: this },
-        );
-        const client = authorization.getClientConfigOutput({ parent: this });
-        const p2pAccess = new authorization.RoleAssignment(
-            `${name}-p2p-ip-access`,
-            {
-                principalId: identity.principalId,
-                principalType: "ServicePrincipal",
-                roleDefinitionId: pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR_ROLE}`,
-                scope: pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${besu.p2pResourceGroupName}`,
-            },
-            { parent: this },
-        );
-        return { identityId: identity.id, dependsOn: [p2pAccess] };
     }
 }
 

@@ -2,6 +2,8 @@ import { computeAddress } from "ethers";
 import { z } from "zod";
 import { findRegion, knownRegions, zonesOf } from "../regions/catalog";
 import { firstSubnet, Ipv4Block, overlaps, parseCidr } from "../regions/cidr";
+import { kubernetesVersionVerdict } from "../regions/kubernetes-versions";
+import { describeHour, MaintenanceWindow, planMaintenance } from "../regions/maintenance";
 import { knownVmSizes, vcpusOf } from "../regions/vm-sizes";
 import { fleetConfigSchema, RawFleetConfig } from "./schema";
 
@@ -23,6 +25,14 @@ export interface PoolPlan {
     readonly vmSize: string;
     readonly count: number;
     readonly vcpusPerNode: number;
+    /**
+     * Upgrade settings, in nodes. AKS (rolling node pool upgrades doc, articles/aks/upgrade-aks-node-pools-rolling.md):
+     * "You can't set max unavailable on system node pools", and "When maxUnavailable is 0, AKS requires maxSurge
+     * to be greater than 0". So System-mode pools surge one node; user pools drain one node at a time without a
+     * surge node, which the quota has no room for. A surge node exists during the upgrade and counts against quota.
+     */
+    readonly maxSurge: number;
+    readonly maxUnavailable: number;
 }
 
 /** Everything the program deploys in one region, resolved from config and the catalog. */
@@ -34,8 +44,15 @@ export interface RegionPlan {
     /** Rollout wave (1-based) this region belongs to; 0 for the admin region. */
     readonly wave: number;
     readonly pools: PoolPlan[];
+    /** vCPUs of the pools in steady state. */
     readonly vcpuUsed: number;
+    /** vCPUs of the surge nodes that exist while pools upgrade. */
+    readonly vcpuSurge: number;
+    /** vcpuUsed + vcpuSurge: what the regional quota must hold. */
+    readonly vcpuPeak: number;
     readonly vcpuQuota: number;
+    /** The cluster's weekly planned-maintenance window (auto-upgrade and node OS), staggered fleet-wide. */
+    readonly maintenance: MaintenanceWindow;
 }
 
 /** The validated fleet: the only shape of configuration the rest of the program sees. */
@@ -65,6 +82,8 @@ export interface FleetConfig {
     readonly ccip?: CcipPlan;
     /** The CCIP relayer in the admin region; undefined when not configured. */
     readonly relayer?: RelayerPlan;
+    /** Accepted, but worth an operator's attention (e.g. a Kubernetes minor near its end of life). */
+    readonly warnings: string[];
 }
 
 /** The relayer Deployment's settings, validated (keys plain here; the loaded config makes them secret). */
@@ -128,7 +147,14 @@ function formatZodIssue(namespace: string, issue: z.core.$ZodIssue): string {
  * Validates raw config values (already decoded from the CLI's strings) into a FleetConfig.
  * Throws FleetConfigError listing every problem; creates nothing.
  */
-export function validateFleetConfig(raw: unknown, options: { namespace: string; environment: string }): FleetConfig {
+export interface ValidateOptions {
+    namespace: string;
+    environment: string;
+    /** The date the Kubernetes support calendar is read at. Default: now. */
+    today?: Date;
+}
+
+export function validateFleetConfig(raw: unknown, options: ValidateOptions): FleetConfig {
     const parsed = fleetConfigSchema.safeParse(raw);
     if (!parsed.success) {
         throw new FleetConfigError(parsed.error.issues.map((issue) => formatZodIssue(options.namespace, issue)));
@@ -136,9 +162,16 @@ export function validateFleetConfig(raw: unknown, options: { namespace: string; 
     return resolveFleet(parsed.data, options);
 }
 
-function resolveFleet(config: RawFleetConfig, options: { namespace: string; environment: string }): FleetConfig {
+function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetConfig {
     const ns = options.namespace;
     const problems: string[] = [];
+    const warnings: string[] = [];
+
+    if (config.regions.length > 0) {
+        const verdict = kubernetesVersionVerdict(config.kubernetesVersion, options.today ?? new Date());
+        if (verdict.status === "refused") problems.push(`${ns}:kubernetesVersion: ${verdict.message}`);
+        if (verdict.status === "ending") warnings.push(`${ns}:kubernetesVersion: ${verdict.message}`);
+    }
 
     if (!findRegion(config.adminRegion)) {
         problems.push(`${ns}:adminRegion: unknown Azure region "${config.adminRegion}"; known regions: ${knownRegions().join(", ")}`);
@@ -188,9 +221,23 @@ function resolveFleet(config: RawFleetConfig, options: { namespace: string; envi
     }
 
     const vnetOf = (name: string): string => config.vnetCidrs?.[name] ?? findRegion(name)!.vnetCidr;
+    // Maintenance slots follow config order (validator regions, then the admin region), deployed or not,
+    // so deploying a later wave never moves an existing cluster's window.
+    const validatorPoolsOf = validatorPools(config);
+    const maintenance = planMaintenance([
+        ...config.regions.map((name) => ({ name, validatorsAtRisk: validatorsAtRisk(validatorPoolsOf) })),
+        ...(config.regions.length > 0 ? [{ name: config.adminRegion, validatorsAtRisk: 0 }] : []),
+    ]);
     const validatorRegions = config.regions.map((name) =>
-        planRegion(name, vnetOf(name), waveOf(waves, name), validatorPools(config), config.vcpuQuotaPerRegion),
+        planRegion(name, vnetOf(name), waveOf(waves, name), validatorPoolsOf, config.vcpuQuotaPerRegion, maintenance.windows.get(name)!),
     );
+    const faultTolerance = Math.floor((totalValidators - 1) / 3);
+    if (config.regions.length > 0 && maintenance.peakValidatorsAtRisk > faultTolerance) {
+        problems.push(
+            `planned maintenance: ${maintenance.peakValidatorsAtRisk} validators could be drained at once (${describeHour(maintenance.peakHour)}) ` +
+                `but QBFT tolerates ${faultTolerance} of ${totalValidators}; add regions or validators`,
+        );
+    }
     const admin: AdminPlan | undefined =
         config.regions.length === 0
             ? undefined
@@ -199,18 +246,22 @@ function resolveFleet(config: RawFleetConfig, options: { namespace: string; envi
                       config.adminRegion,
                       vnetOf(config.adminRegion),
                       0,
-                      [{ name: "system", role: "admin", vmSize: config.admin.nodeSize, count: config.admin.nodeCount, vcpusPerNode: vcpusOf(config.admin.nodeSize)! }],
+                      [{ name: "system", role: "admin", vmSize: config.admin.nodeSize, count: config.admin.nodeCount, vcpusPerNode: vcpusOf(config.admin.nodeSize)!, ...SYSTEM_UPGRADE }],
                       config.vcpuQuotaPerRegion,
+                      maintenance.windows.get(config.adminRegion)!,
                   ),
                   monitoringChartVersion: config.admin.monitoringChartVersion,
                   logRetentionDays: config.admin.logRetentionDays,
               };
 
     for (const plan of [...validatorRegions, ...(admin ? [admin] : [])]) {
-        if (plan.vcpuUsed > plan.vcpuQuota) {
-            const pools = plan.pools.map((pool) => `${pool.name} ${pool.count}×${pool.vmSize} = ${pool.count * pool.vcpusPerNode}`).join(", ");
+        if (plan.vcpuPeak > plan.vcpuQuota) {
+            const pools = plan.pools
+                .map((pool) => `${pool.name} ${pool.count}×${pool.vmSize} = ${pool.count * pool.vcpusPerNode}${pool.maxSurge > 0 ? ` + ${pool.maxSurge} surge node = ${pool.maxSurge * pool.vcpusPerNode}` : ""}`)
+                .join(", ");
             problems.push(
-                `region ${plan.name}: node pools need ${plan.vcpuUsed} vCPUs (${pools}) but ${ns}:vcpuQuotaPerRegion is ${plan.vcpuQuota}`,
+                `region ${plan.name}: node pools need ${plan.vcpuPeak} vCPUs during upgrades (${plan.vcpuUsed} steady + ${plan.vcpuSurge} for surge nodes: ${pools}) ` +
+                    `but ${ns}:vcpuQuotaPerRegion is ${plan.vcpuQuota}; request a quota of ${plan.vcpuPeak} or use fewer or smaller nodes`,
             );
         }
     }
@@ -239,6 +290,7 @@ function resolveFleet(config: RawFleetConfig, options: { namespace: string; envi
             .map(([name, chain]) => ({ name, ...chain })),
         ccip: config.ccip,
         relayer: config.relayer,
+        warnings,
     };
 }
 
@@ -288,6 +340,17 @@ function chainProblems(config: RawFleetConfig, ns: string): string[] {
     return problems;
 }
 
+/** System-mode pools may not set maxUnavailable, so they surge one node (see PoolPlan). */
+const SYSTEM_UPGRADE = { maxSurge: 1, maxUnavailable: 0 } as const;
+/** User pools drain one node at a time and need no surge node. */
+const USER_UPGRADE = { maxSurge: 0, maxUnavailable: 1 } as const;
+
+/** Validators AKS may drain at once in one cluster: the validator pool's upgrade batch (one validator per node). */
+function validatorsAtRisk(pools: PoolPlan[]): number {
+    const validators = pools.find((pool) => pool.role === "validator");
+    return validators === undefined ? 0 : Math.min(validators.count, validators.maxSurge + validators.maxUnavailable);
+}
+
 function validatorPools(config: RawFleetConfig): PoolPlan[] {
     const pool = (name: string, role: PoolRole, vmSize: string, count: number): PoolPlan => ({
         name,
@@ -295,6 +358,7 @@ function validatorPools(config: RawFleetConfig): PoolPlan[] {
         vmSize,
         count,
         vcpusPerNode: vcpusOf(vmSize)!,
+        ...(role === "system" ? SYSTEM_UPGRADE : USER_UPGRADE),
     });
     const pools = [
         pool("system", "system", config.nodeSizes.system, config.systemNodeCount),
@@ -305,8 +369,11 @@ function validatorPools(config: RawFleetConfig): PoolPlan[] {
     return pools;
 }
 
-function planRegion(name: string, vnetCidr: string, wave: number, pools: PoolPlan[], vcpuQuota: number): RegionPlan {
+function planRegion(name: string, vnetCidr: string, wave: number, pools: PoolPlan[], vcpuQuota: number, maintenance: MaintenanceWindow): RegionPlan {
     const region = findRegion(name)!;
+    const vcpuUsed = pools.reduce((sum, pool) => sum + pool.count * pool.vcpusPerNode, 0);
+    // AKS may upgrade a cluster's pools together with its control plane: budget every pool's surge at once.
+    const vcpuSurge = pools.reduce((sum, pool) => sum + pool.maxSurge * pool.vcpusPerNode, 0);
     return {
         name,
         zones: zonesOf(region),
@@ -315,8 +382,11 @@ function planRegion(name: string, vnetCidr: string, wave: number, pools: PoolPla
         subnetCidr: firstSubnet(parseCidr(vnetCidr)!, 20),
         wave,
         pools,
-        vcpuUsed: pools.reduce((sum, pool) => sum + pool.count * pool.vcpusPerNode, 0),
+        vcpuUsed,
+        vcpuSurge,
+        vcpuPeak: vcpuUsed + vcpuSurge,
         vcpuQuota,
+        maintenance,
     };
 }
 

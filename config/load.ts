@@ -64,6 +64,7 @@ export function loadFleetConfig(): LoadedFleetConfig {
     }
     try {
         const fleet = validateFleetConfig(raw, { namespace, environment: pulumi.getStack() });
+        for (const warning of fleet.warnings) pulumi.log.warn(warning);
         const key = raw["deployerKey"];
         // RPC URLs are secret whether or not the CLI marked `chains` secret: they often embed API keys.
         const chains = fleet.chains.map((chain) => ({ ...chain, rpcUrl: pulumi.secret(chain.rpcUrl) }));

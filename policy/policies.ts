@@ -2,8 +2,10 @@
 import type { Policies } from "@pulumi/policy";
 import { adminRegionNoBesu } from "./policies/admin-region-no-besu";
 import { aksHardening } from "./policies/aks-hardening";
+import { aksUpgradeSettings } from "./policies/aks-upgrade-settings";
 import { besuPdb } from "./policies/besu-pdb";
 import { deployerKeySecret } from "./policies/deployer-key-secret";
+import { maintenanceWindows } from "./policies/maintenance-windows";
 import { nsgP2pSource } from "./policies/nsg-p2p-source";
 import { requiredTags } from "./policies/required-tags";
 import { stackConfigKeyEncrypted } from "./policies/stack-config-key-encrypted";
@@ -18,6 +20,8 @@ export const POLICIES: Policies = [
     adminRegionNoBesu,
     vcpuQuota,
     aksHardening,
+    aksUpgradeSettings,
+    maintenanceWindows,
     validatorP2pOnly,
     nsgP2pSource,
     validatorRpcPrivate,

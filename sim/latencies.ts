@@ -32,6 +32,12 @@ export const LATENCY_TABLE = {
     aksCluster: { min: 240, typical: 360, tail: 900, source: "Terraform logs; Azure/AKS #1439, #2980 (13–15 min tail)" },
     agentPool: { min: 180, typical: 240, tail: 540, source: "Azure/AKS #1439" },
     roleAssignment: { min: 2, typical: 5, tail: 30, source: "derived: one ARM write + replication" },
+    rbacPropagation: {
+        min: 30,
+        typical: 120,
+        tail: 600,
+        source: "Azure RBAC troubleshooting: role assignment changes \"can take up to 10 minutes\" (tail); min/typical assumed",
+    },
     smallArm: { min: 2, typical: 5, tail: 15, source: "derived: one ARM write (diagnostic setting, blob settings)" },
     kubernetesObject: { min: 1, typical: 1, tail: 5, source: "derived: one API server write" },
     besuChart: { min: 60, typical: 150, tail: 300, source: "derived: PVC create+attach (azuredisk-csi #473, #269) + image pull + readiness; FlowFuse PR #2337" },
@@ -63,6 +69,9 @@ export function latencyOf(type: string, name: string, inputs: Record<string, unk
             return { phase: "infra", row: t.agentPool };
         case "azure-native:authorization:RoleAssignment":
             return { phase: "infra", row: t.roleAssignment };
+        case "command:local:Command":
+            // The only local command: the wait for the deployer's AKS RBAC role (components/cluster.ts).
+            return { phase: "kubernetes", row: t.rbacPropagation };
         case "kubernetes:helm.sh/v4:Chart":
             return { phase: "besu", row: inputs["chart"] === "kube-prometheus-stack" ? t.monitoringChart : t.besuChart };
         case "pulumi-nodejs:dynamic:Resource":

@@ -3,47 +3,42 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { asBoolean, asString, asStringArray, at } from "../lib/read";
 import { MANAGED_CLUSTER } from "../lib/types";
+import { kubernetesVersionVerdict } from "../../regions/kubernetes-versions";
 
 export interface AksHardeningConfig {
-    /** Lowest supported minor, e.g. "1.32". Default 1.32. */
-    minimumKubernetesVersion?: string;
-    /** If set, the only supported minors (e.g. ["1.32", "1.33", "1.34"]). Default: any ≥ the minimum. */
+    /** Read the AKS support calendar as of this date (YYYY-MM-DD). Default: today. */
+    supportCalendarDate?: string;
+    /** If set, only these minors (e.g. ["1.35", "1.36"]) are allowed, on top of the calendar. Default: any supported. */
     supportedKubernetesVersions?: string[];
 }
 
-export const DEFAULT_MINIMUM_KUBERNETES_VERSION = "1.32";
-
-/** `[major, minor]` of "1.34" or "1.34.2", undefined otherwise. */
-export function parseMinor(version: string): [number, number] | undefined {
-    const m = /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(version.trim());
-    return m === null ? undefined : [Number(m[1]), Number(m[2])];
-}
-
-/** Why `version` is not supported under `config`, or undefined when it is. */
+/**
+ * Why `version` cannot be used for a new cluster, or undefined when it can. The rule is AKS's calendar
+ * (regions/kubernetes-versions.ts, the table the program checks at start-up): an end-of-life minor is in
+ * platform support, where "Cluster creation" is "Not supported".
+ */
 export function unsupportedVersionReason(version: string | undefined, config: AksHardeningConfig): string | undefined {
     // Without a version AKS picks its current default, which changes under us.
     if (version === undefined) return "kubernetesVersion is not set";
-    const parsed = parseMinor(version);
-    if (parsed === undefined) return `kubernetesVersion "${version}" is not a Kubernetes version`;
-    const minor = `${parsed[0]}.${parsed[1]}`;
+    const today = config.supportCalendarDate === undefined ? new Date() : new Date(`${config.supportCalendarDate}T12:00:00Z`);
+    if (Number.isNaN(today.getTime())) return `policy config supportCalendarDate "${config.supportCalendarDate}" is not a date (YYYY-MM-DD)`;
+    const verdict = kubernetesVersionVerdict(version, today);
+    if (verdict.status === "refused") return `kubernetesVersion: ${verdict.message}`;
     const supported = config.supportedKubernetesVersions;
-    if (supported !== undefined && supported.length > 0) {
-        return supported.includes(minor) ? undefined : `kubernetesVersion "${version}" is not a supported minor (${supported.join(", ")})`;
+    if (supported !== undefined && supported.length > 0 && !supported.includes(verdict.minor)) {
+        return `kubernetesVersion "${version}" is not a supported minor (${supported.join(", ")})`;
     }
-    const min = parseMinor(config.minimumKubernetesVersion ?? DEFAULT_MINIMUM_KUBERNETES_VERSION);
-    if (min === undefined) return `policy config minimumKubernetesVersion "${config.minimumKubernetesVersion}" is not a version`;
-    const below = parsed[0] < min[0] || (parsed[0] === min[0] && parsed[1] < min[1]);
-    return below ? `kubernetesVersion "${version}" is below the minimum supported ${min[0]}.${min[1]}` : undefined;
+    return undefined;
 }
 
 export const aksHardening: ResourceValidationPolicy = {
     name: "aks-entra-id-and-workload-identity",
-    description: "AKS: Entra ID (managed AAD) with Azure RBAC, local accounts disabled, workload identity + OIDC issuer, a supported Kubernetes version.",
+    description: "AKS: Entra ID (managed AAD) with Azure RBAC, local accounts disabled, workload identity + OIDC issuer, a Kubernetes minor in AKS standard support.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
-            minimumKubernetesVersion: { type: "string", default: DEFAULT_MINIMUM_KUBERNETES_VERSION, description: "Lowest supported minor (e.g. 1.32)." },
-            supportedKubernetesVersions: { type: "array", items: { type: "string" }, description: "Exact supported minors; overrides the minimum when set." },
+            supportCalendarDate: { type: "string", description: "Date (YYYY-MM-DD) to read the AKS support calendar at; default today." },
+            supportedKubernetesVersions: { type: "array", items: { type: "string" }, description: "Allowed minors, on top of the AKS calendar." },
         },
     },
     validateResource: (args, report) => {
@@ -60,7 +55,7 @@ export const aksHardening: ResourceValidationPolicy = {
         requireTrue(["securityProfile", "workloadIdentity", "enabled"], "pods authenticate to Azure through workload identity");
         const config = args.getConfig<AksHardeningConfig>();
         const reason = unsupportedVersionReason(asString(props["kubernetesVersion"]), {
-            minimumKubernetesVersion: config.minimumKubernetesVersion,
+            supportCalendarDate: config.supportCalendarDate,
             supportedKubernetesVersions: config.supportedKubernetesVersions === undefined ? undefined : asStringArray(config.supportedKubernetesVersions),
         });
         if (reason !== undefined) report(`${args.name}: ${reason}`);

@@ -19,6 +19,7 @@ export const UNTAGGABLE_TYPES: readonly string[] = [
     "azure-native:monitor:DiagnosticSetting",
     "azure-native:storage:BlobServiceProperties",
     "azure-native:storage:BlobContainer",
+    "azure-native:containerservice:MaintenanceConfiguration",
 ];
 
 export const requiredTags: ResourceValidationPolicy = {

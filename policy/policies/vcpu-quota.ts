@@ -1,8 +1,9 @@
-// Mandatory: the node pools of each region fit the subscription's regional vCPU quota. Summed per location
+// Mandatory: the node pools of each region fit the subscription's regional vCPU quota, upgrade surge nodes
+// included (a surge node is a real VM while a pool upgrades; AKS's default surge is 10%). Summed per location
 // over every cluster's inline pools and any standalone AgentPool (attributed to its cluster's location),
 // so it is a stack policy. vCPUs per VM size come from regions/vm-sizes.ts; an unknown size is a violation.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { clusterPools, poolVcpus, readPool, type PoolView } from "../lib/pools";
+import { clusterPools, poolVcpus, readPool, surgeNodes, type PoolView } from "../lib/pools";
 import { asString } from "../lib/read";
 import { AGENT_POOL, MANAGED_CLUSTER } from "../lib/types";
 
@@ -20,7 +21,7 @@ interface Usage {
 
 export const vcpuQuota: StackValidationPolicy = {
     name: "vcpu-quota-per-region",
-    description: "AKS node pools (inline and standalone) within the regional vCPU quota; VM sizes must be known.",
+    description: "AKS node pools (inline and standalone) within the regional vCPU quota, upgrade surge nodes included; VM sizes must be known.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: { vcpuQuotaPerRegion: { type: "integer", minimum: 1, default: DEFAULT_VCPU_QUOTA, description: "vCPU quota per region." } },
@@ -37,19 +38,21 @@ export const vcpuQuota: StackValidationPolicy = {
             }
             const entry = usage.get(location) ?? { vcpus: 0, parts: [] };
             entry.vcpus += vcpus;
-            entry.parts.push(`${owner.name}/${pool.name} ${pool.nodes}×${pool.vmSize}=${vcpus}`);
+            const surge = surgeNodes(pool) ?? 0;
+            entry.parts.push(`${owner.name}/${pool.name} ${pool.nodes}${surge > 0 ? `+${surge} surge` : ""}×${pool.vmSize}=${vcpus}`);
             usage.set(location, entry);
         };
         for (const r of args.resources.filter((x) => x.type === MANAGED_CLUSTER)) {
             const props = r.props as Record<string, unknown>;
             const location = asString(props["location"]) ?? "(no location)";
             const clusterName = asString(props["resourceName"]);
-            if (clusterName !== undefined) clusterLocation.set(`${asString(props["resourceGroupName"]) ?? ""}/${clusterName}`, location);
+            // By cluster name alone: a resource group name from another resource's output is unknown in a first preview.
+            if (clusterName !== undefined) clusterLocation.set(clusterName, location);
             for (const pool of clusterPools(props)) add(location, r, pool);
         }
         for (const r of args.resources.filter((x) => x.type === AGENT_POOL)) {
             const props = r.props as Record<string, unknown>;
-            const key = `${asString(props["resourceGroupName"]) ?? ""}/${asString(props["resourceName"]) ?? ""}`;
+            const key = asString(props["resourceName"]) ?? "(unknown cluster)";
             const location = clusterLocation.get(key);
             if (location === undefined) {
                 report(`${r.name}: AgentPool's cluster ${key} is not in this stack; its vCPUs cannot be attributed to a region`, r.urn);
@@ -58,7 +61,7 @@ export const vcpuQuota: StackValidationPolicy = {
             add(location, r, readPool(props, r.name));
         }
         for (const [location, { vcpus, parts }] of usage) {
-            if (vcpus > quota) report(`region ${location}: node pools need ${vcpus} vCPUs, quota is ${quota} (${parts.join(", ")})`);
+            if (vcpus > quota) report(`region ${location}: node pools need ${vcpus} vCPUs during upgrades (surge nodes included), quota is ${quota} (${parts.join(", ")})`);
         }
     },
 };

@@ -24,12 +24,17 @@ test("each missing control is its own violation naming the cluster and the prope
     ]);
 });
 
-test("Kubernetes versions: below the minimum, unset, or outside the supported list are violations", async () => {
-    const old = await validateResource(aksHardening, managedCluster("japaneast", undefined, { kubernetesVersion: "1.31.4" }));
-    assert.deepEqual(old.map((v) => v.message), ["region-japaneast-aks: kubernetesVersion \"1.31.4\" is below the minimum supported 1.32"]);
-    const unset = await validateResource(aksHardening, managedCluster("japaneast", undefined, { kubernetesVersion: undefined }));
-    assert.deepEqual(unset.map((v) => v.message), ["region-japaneast-aks: kubernetesVersion is not set"]);
-    const listed = await validateResource(aksHardening, managedCluster("japaneast"), { supportedKubernetesVersions: ["1.32", "1.33"] });
-    assert.deepEqual(listed.map((v) => v.message), ["region-japaneast-aks: kubernetesVersion \"1.34\" is not a supported minor (1.32, 1.33)"]);
-    assert.deepEqual(await validateResource(aksHardening, managedCluster("japaneast"), { minimumKubernetesVersion: "1.34" }), []);
+// AKS release calendar ("Supported Kubernetes versions in AKS"): 1.34's end of life is Nov 2026, i.e. the
+// 30th ("the EOL date is the last day of the specified month"); after it a new cluster is not supported.
+test("Kubernetes versions: end of life by the AKS calendar, unset, or outside an allowlist are violations", async () => {
+    const at = (date: string, version: string | undefined, extra: Record<string, unknown> = {}) =>
+        validateResource(aksHardening, managedCluster("japaneast", undefined, { kubernetesVersion: version }), { supportCalendarDate: date, ...extra });
+    assert.deepEqual(await at("2026-11-30", "1.34.2"), []);
+    const ended = (await at("2026-12-01", "1.34.2")).map((v) => v.message);
+    assert.equal(ended.length, 1);
+    assert.match(ended[0], /^region-japaneast-aks: kubernetesVersion: Kubernetes 1\.34 reached end of life in AKS on 2026-11-30 .*supported minors: 1\.35, 1\.36, 1\.37$/);
+    assert.match((await at("2026-12-02", "1.31"))[0].message, /1\.31 is not in the AKS support table/);
+    assert.deepEqual((await at("2026-12-02", undefined)).map((v) => v.message), ["region-japaneast-aks: kubernetesVersion is not set"]);
+    const listed = await at("2026-12-02", "1.36", { supportedKubernetesVersions: ["1.35"] });
+    assert.deepEqual(listed.map((v) => v.message), ['region-japaneast-aks: kubernetesVersion "1.36" is not a supported minor (1.35)']);
 });

@@ -46,7 +46,7 @@ test("the same resources with a validator pool in westeurope, a Besu chart on th
     const blocking = (await runPack(mutated)).filter(isBlocking);
     const byPolicy = (name: string) => blocking.filter((f) => f.policy === name).map((f) => f.message);
     assert.deepEqual(byPolicy("admin-region-no-besu").length, 2, "the pool and the chart");
-    assert.match(byPolicy("vcpu-quota-per-region").join("\n"), /^region westeurope: node pools need 12 vCPUs, quota is 10/);
+    assert.match(byPolicy("vcpu-quota-per-region").join("\n"), /^region westeurope: node pools need 14 vCPUs during upgrades \(surge nodes included\), quota is 10/);
     assert.deepEqual(byPolicy("nsg-p2p-from-fleet-only"), ["region-uksouth-nsg: rule \"oops\" admits port 30303 from \"*\"; only the fleet's addresses may reach P2P"]);
 });
 

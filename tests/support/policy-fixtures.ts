@@ -12,9 +12,9 @@ export interface PoolSpec {
     zones?: string[];
 }
 
-/** The prod validator region's pools: system 2, validator 2, sentry 1, all D2s_v5 (10 vCPUs). */
+/** The prod validator region's pools: system 1 (+1 surge node), validator 2, sentry 1, all D2s_v5 (10 vCPUs at the peak). */
 export const PROD_POOLS: readonly PoolSpec[] = [
-    { name: "system", role: "system", count: 2 },
+    { name: "system", role: "system", count: 1 },
     { name: "validator", role: "validator", count: 2 },
     { name: "sentry", role: "sentry", count: 1 },
 ];
@@ -29,7 +29,7 @@ export function managedCluster(region: string, pools: readonly PoolSpec[] = PROD
             resourceGroupName: `rg-chain138-prod-${region}`,
             resourceName: `aks-chain138-prod-${region}`,
             location: region,
-            kubernetesVersion: "1.34",
+            kubernetesVersion: "1.36",
             enableRBAC: true,
             disableLocalAccounts: true,
             aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: [] },
@@ -43,6 +43,7 @@ export function managedCluster(region: string, pools: readonly PoolSpec[] = PROD
                 availabilityZones: p.zones ?? zones,
                 nodeLabels: { "chain138.io/role": p.role },
                 enableAutoScaling: false,
+                upgradeSettings: p.role === "system" || p.role === "admin" ? { maxSurge: "1" } : { maxSurge: "0", maxUnavailable: "1" },
             })),
             tags: { ...TAGS, region },
             ...overrides,

@@ -43,19 +43,26 @@ describe("bad stack config is rejected before any resource is registered", () =>
         const message = await rejected({ overrides: { nodeSizes: { system: "Standard_D2s_v5", validator: "Standard_D4s_v5", sentry: "Standard_D2s_v5" } } });
         assert.match(
             message,
-            /region northeurope: node pools need 14 vCPUs \(system 2×Standard_D2s_v5 = 4, validators 2×Standard_D4s_v5 = 8, sentries 1×Standard_D2s_v5 = 2\) but chain138:vcpuQuotaPerRegion is 10/,
+            /region northeurope: node pools need 14 vCPUs during upgrades \(12 steady \+ 2 for surge nodes: system 1×Standard_D2s_v5 = 2 \+ 1 surge node = 2, validators 2×Standard_D4s_v5 = 8, sentries 1×Standard_D2s_v5 = 2\) but chain138:vcpuQuotaPerRegion is 10; request a quota of 14/,
         );
         assert.equal(message.split("\n").filter((line) => line.includes("node pools need")).length, 24, "every region is named");
     });
 
     it("more validators per region than the quota holds", async () => {
         const message = await rejected({ overrides: { validatorsPerRegion: 4 } });
-        assert.match(message, /region uksouth: node pools need 14 vCPUs/);
+        assert.match(message, /region uksouth: node pools need 14 vCPUs during upgrades/);
     });
 
     it("the admin pool over quota", async () => {
         const message = await rejected({ overrides: { admin: { nodeSize: "Standard_D8s_v5", nodeCount: 2, monitoringChartVersion: "82.6.0", logRetentionDays: 30 } } });
-        assert.match(message, /region westeurope: node pools need 16 vCPUs/);
+        assert.match(message, /region westeurope: node pools need 24 vCPUs during upgrades \(16 steady \+ 8 for surge nodes/);
+    });
+
+    // AKS release calendar: 1.34's end of life was Nov 2026 (the last day of the month); after it the minor is in
+    // platform support, where "Cluster creation" is "Not supported".
+    it("a Kubernetes minor past its AKS end of life, naming the supported ones", async () => {
+        const message = await rejected({ overrides: { kubernetesVersion: "1.34" } });
+        assert.match(message, /chain138:kubernetesVersion: Kubernetes 1\.34 reached end of life in AKS on 2026-11-30 .*; supported minors: (\d\.\d+, )*1\.36/);
     });
 
     it("a VM size whose vCPUs are unknown", async () => {
