@@ -23,7 +23,7 @@ kubeconfig=$(mktemp)
 trap 'rm -f "$kubeconfig"' EXIT
 chmod 600 "$kubeconfig"
 cat > "$kubeconfig"
-[ -s "$kubeconfig" ] || { echo "wait-for-cluster-access: $cluster: no kubeconfig on stdin" >&2; exit 1; }
+grep -q '[^[:space:]]' "$kubeconfig" || { echo "wait-for-cluster-access: $cluster: no kubeconfig on stdin" >&2; exit 1; }
 
 deadline=$(( $(date +%s) + timeout ))
 attempt=0

@@ -25,12 +25,12 @@ test("maxUnavailable on a System pool is refused, whatever its value", async () 
 });
 
 test("maxSurge 0 with maxUnavailable 0 (or unset) is refused on any pool; either one above 0 passes", async () => {
-    for (const settings of [{ maxSurge: "0" }, { maxSurge: "0", maxUnavailable: "0" }, { maxSurge: "0%", maxUnavailable: "0%" }]) {
+    for (const settings of [{ maxSurge: "0" }, { maxSurge: "0", maxUnavailable: "0" }, { maxSurge: "0%", maxUnavailable: "0%" }] as Record<string, string>[]) {
         const messages = (await validateResource(aksUpgradeSettings, withSettings("validator", settings))).map((v) => v.message);
         assert.equal(messages.length, 1, JSON.stringify(settings));
         assert.match(messages[0], /AKS requires maxSurge > 0 when maxUnavailable is 0/);
     }
-    for (const settings of [undefined, { maxSurge: "0", maxUnavailable: "1" }, { maxSurge: "33%" }, { maxSurge: "0", maxUnavailable: "50%" }]) {
+    for (const settings of [undefined, { maxSurge: "0", maxUnavailable: "1" }, { maxSurge: "33%" }, { maxSurge: "0", maxUnavailable: "50%" }] as (Record<string, string> | undefined)[]) {
         assert.deepEqual(await validateResource(aksUpgradeSettings, withSettings("validator", settings)), [], JSON.stringify(settings));
     }
 });

@@ -85,4 +85,34 @@ describe("GitHub workflows", () => {
         }
         assert.ok(steps > 0, "the deploy workflow keeps an event log for `npm run targets -- --failed`");
     });
+
+    // Clusters have local accounts off, so every Kubernetes call goes through kubelogin. Under GitHub OIDC the
+    // azurecli mode dies with its token "in ~5–10 minutes" (Azure/azure-cli PR #33989); kubelogin's workloadidentity
+    // mode reads AZURE_FEDERATED_TOKEN_FILE for each new token and AAD_LOGIN_METHOD overrides the kubeconfig's --login
+    // (kubelogin pkg/internal/token/options.go, UpdateFromEnv). So a job that runs Pulumi against Azure stacks must
+    // install kubelogin, select workload identity, and keep the token file fresh for longer than the job may run.
+    it("give every job that runs Pulumi against Azure kubelogin with a federated token kept fresh for the whole job", () => {
+        let jobs = 0;
+        for (const file of files) {
+            type Step = { uses?: string; run?: string; if?: string; with?: Record<string, string> };
+            const parsed = parse(read(file)) as { jobs: Record<string, { env?: Record<string, string>; "timeout-minutes"?: number; steps?: Step[] }> };
+            for (const [name, job] of Object.entries(parsed.jobs)) {
+                const steps = job.steps ?? [];
+                const pulumiAt = steps.findIndex((step) => (step.uses ?? "").startsWith("pulumi/actions") && step.with?.["command"] !== undefined || /pulumi (up|preview)|bash -c "\$command/.test(step.run ?? ""));
+                if (pulumiAt < 0 || !steps.some((step) => (step.uses ?? "").startsWith("azure/login"))) continue;
+                jobs++;
+                const where = `${file}/${name}`;
+                assert.equal(job.env?.["AAD_LOGIN_METHOD"], "workloadidentity", where);
+                for (const key of ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST"]) assert.ok(job.env?.[key], `${where}: ${key}`);
+                const kubelogin = steps.findIndex((step) => (step.uses ?? "").startsWith("azure/use-kubelogin"));
+                assert.ok(kubelogin >= 0 && kubelogin < pulumiAt, `${where}: kubelogin is not installed before Pulumi runs`);
+                const start = steps.findIndex((step) => /github-oidc-refresher\.sh start "\$AZURE_FEDERATED_TOKEN_FILE" (\d+)/.test(step.run ?? ""));
+                assert.ok(start >= 0 && start < pulumiAt, `${where}: no token refresher before Pulumi runs`);
+                const lifetime = Number(/start "\$AZURE_FEDERATED_TOKEN_FILE" (\d+)/.exec(steps[start].run!)![1]);
+                assert.ok(lifetime >= (job["timeout-minutes"] ?? 360) * 60, `${where}: the refresher stops before the job's timeout`);
+                assert.ok(steps.some((step, i) => i > pulumiAt && step.if === "always()" && /github-oidc-refresher\.sh stop/.test(step.run ?? "")), `${where}: the refresher is not stopped`);
+            }
+        }
+        assert.equal(jobs, 2, "pulumi-up and the PR preview");
+    });
 });
