@@ -275,7 +275,8 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
             create: "bash scripts/wait-for-cluster-access.sh",
             // The kubeconfig goes in on stdin (a secret input, so encrypted in state), never on a command line.
             stdin: kubeconfig,
-            environment: { CLUSTER: clusterName, ACCESS_TIMEOUT_SECONDS: String(API_ACCESS_TIMEOUT_SECONDS) },
+            // The principal is here so that a run by another identity (whose grant replaces this one) waits again.
+            environment: { CLUSTER: clusterName, PRINCIPAL_ID: client.objectId, ACCESS_TIMEOUT_SECONDS: String(API_ACCESS_TIMEOUT_SECONDS) },
         },
         { ...opts, dependsOn: [deployerAccess], customTimeouts: { create: `${API_ACCESS_TIMEOUT_SECONDS + 120}s` } },
     );

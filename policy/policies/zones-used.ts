@@ -1,22 +1,32 @@
-// Advisory: a cluster in a region with availability zones spreads every pool over them (regions/catalog.ts).
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+// Advisory: a cluster in a region with availability zones spreads every pool over them (regions/catalog.ts) — its
+// inline pools and its standalone AgentPools (attributed to the cluster by name), so it is a stack policy.
+import type { StackValidationPolicy } from "@pulumi/policy";
 import { findRegion } from "../../regions/catalog";
-import { clusterPools } from "../lib/pools";
+import { clusterPools, readPool } from "../lib/pools";
 import { asString } from "../lib/read";
-import { MANAGED_CLUSTER } from "../lib/types";
+import { AGENT_POOL, MANAGED_CLUSTER } from "../lib/types";
 
-export const zonesUsed: ResourceValidationPolicy = {
+export const zonesUsed: StackValidationPolicy = {
     name: "zones-used-where-available",
-    description: "AKS pools use availability zones in regions that have them.",
+    description: "AKS pools (inline and standalone) use availability zones in regions that have them.",
     enforcementLevel: "advisory",
-    validateResource: (args, report) => {
-        if (args.type !== MANAGED_CLUSTER) return;
-        const props = args.props as Record<string, unknown>;
-        const location = asString(props["location"]);
-        const region = location === undefined ? undefined : findRegion(location);
-        if (region === undefined || !region.hasZones) return;
-        for (const pool of clusterPools(props).filter((p) => p.zones.length === 0)) {
-            report(`${args.name}: pool "${pool.name}" uses no availability zones although ${location} has them`);
+    validateStack: (args, report) => {
+        const zonal = new Map<string, string>();
+        for (const r of args.resources.filter((x) => x.type === MANAGED_CLUSTER)) {
+            const props = r.props as Record<string, unknown>;
+            const location = asString(props["location"]);
+            const region = location === undefined ? undefined : findRegion(location);
+            if (region === undefined || !region.hasZones) continue;
+            const name = asString(props["resourceName"]);
+            if (name !== undefined) zonal.set(name, region.name);
+            for (const pool of clusterPools(props).filter((p) => p.zones.length === 0)) {
+                report(`${r.name}: pool "${pool.name}" uses no availability zones although ${region.name} has them`, r.urn);
+            }
+        }
+        for (const r of args.resources.filter((x) => x.type === AGENT_POOL)) {
+            const location = zonal.get(asString((r.props as Record<string, unknown>)["resourceName"]) ?? "");
+            const pool = readPool(r.props, r.name);
+            if (location !== undefined && pool.zones.length === 0) report(`${r.name}: pool "${pool.name}" uses no availability zones although ${location} has them`, r.urn);
         }
     },
 };

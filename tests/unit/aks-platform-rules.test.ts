@@ -215,6 +215,8 @@ describe("prod stack against AKS platform rules", () => {
             assert.equal(gates.length, 1, `${provider.name} waits for no access gate`);
             assert.ok(gates[0].dependencies.includes(grant.urn), `${gates[0].name} does not wait for the grant`);
             assert.ok(gates[0].secretInputs.includes("stdin"), "the kubeconfig reaches the gate only as a secret");
+            // Another identity's run replaces the grant; the gate must then run (and wait) again.
+            assert.equal((gates[0].inputs["environment"] as Record<string, string>)["PRINCIPAL_ID"], DEPLOYER_OBJECT_ID);
         }
     });
 });
