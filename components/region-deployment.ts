@@ -4,14 +4,15 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PoolPlan, RegionPlan } from "../config/fleet-config";
+import { DEFAULT_IN_CLUSTER } from "./besu/peers";
 import { installBesu, type BesuRelease } from "./besu/release";
 import type { RegionBesuInputs } from "./besu/types";
 import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics } from "./cluster";
 
 /** Besu's P2P port (TCP for RLPx, UDP for discovery). */
 export const P2P_PORT = 30303;
-/** Namespace the Besu chart is installed into. */
-export const BESU_NAMESPACE = "besu";
+/** Namespace the Besu chart is installed into (the peers' in-cluster DNS names assume it). */
+export const BESU_NAMESPACE = DEFAULT_IN_CLUSTER.namespace;
 
 export interface RegionDeploymentArgs extends ClusterSettings {
     /** The region's resolved plan (location, zones, CIDRs, pools within quota). */

@@ -20,8 +20,10 @@ export interface ChartFleetInputs {
     validators: ChartNode[];
     /** The region's sentries. */
     sentries: ChartNode[];
-    /** Every fleet enode. */
+    /** The region's allowlist (fleet enodes, egress entries, the region's in-cluster names). */
     nodesAllowlist: string[];
+    /** In-cluster DNS names of the region's nodes. */
+    inClusterHosts: string[];
     /** Every fleet IP as /32. */
     fleetCidrs: string[];
     /** Resource group of the public IPs. */
@@ -40,6 +42,7 @@ export const FLEET_OWNED_VALUES: readonly string[] = [
     "p2p.port",
     "p2p.sourceRanges",
     "p2p.publicIpResourceGroup",
+    "p2p.inClusterHosts",
 ];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -83,7 +86,7 @@ export function besuChartValues(fleet: ChartFleetInputs, secretName: string, ove
     const base: Record<string, unknown> = {
         genesis: { json: fleet.genesisJson },
         nodeKeys: { secretName },
-        p2p: { port: fleet.p2pPort, publicIpResourceGroup: fleet.p2pResourceGroupName, sourceRanges: [...fleet.fleetCidrs] },
+        p2p: { port: fleet.p2pPort, publicIpResourceGroup: fleet.p2pResourceGroupName, sourceRanges: [...fleet.fleetCidrs], inClusterHosts: [...fleet.inClusterHosts] },
         permissions: { nodesAllowlist: [...fleet.nodesAllowlist] },
         validators: fleet.validators.map(node),
         sentries: fleet.sentries.map(node),

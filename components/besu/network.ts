@@ -7,7 +7,7 @@ import * as azure from "@pulumi/azure-native";
 import { buildQbftGenesis, renderGenesisJson, type QbftTiming } from "./genesis";
 import { DEFAULT_P2P_PORT, enodeUrl } from "./keys";
 import { NodeKey } from "./node-key";
-import { checkFleet, fleetCidrs, nodesAllowlist, sentryStaticNodes, validatorStaticNodes, type FleetPeer } from "./peers";
+import { checkFleet, fleetCidrs, nodesAllowlist, regionAllowlist, regionInClusterHosts, sentryStaticNodes, validatorStaticNodes, type FleetPeer } from "./peers";
 import type { BesuNodeInputs, RegionBesuInputs } from "./types";
 
 export type { BesuNodeInputs, RegionBesuInputs } from "./types";
@@ -211,6 +211,7 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
         .all(egressRegions.map((r) => egress.get(r)!.address))
         .apply((ips) => Object.fromEntries(egressRegions.map((r, i) => [r, ips[i]])) as Record<string, string>);
     const allowlist = pulumi.all([fleet, egressIps]).apply(([peers, ips]) => nodesAllowlist(peers, ips));
+    const regionAllowlists = new Map(args.regions.map((r) => [r.region, pulumi.all([fleet, egressIps]).apply(([peers, ips]) => regionAllowlist(peers, ips, r.region))]));
     const cidrs = pulumi
         .all([...built.map((b) => b.publicIp), ...egressRegions.map((r) => egress.get(r)!.address)])
         .apply((ips) => {
@@ -242,7 +243,8 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
             genesisJson,
             validators: mine.filter((b) => b.role === "validator").map(nodeInputs),
             sentries: mine.filter((b) => b.role === "sentry").map(nodeInputs),
-            nodesAllowlist: allowlist,
+            nodesAllowlist: regionAllowlists.get(r.region)!,
+            inClusterHosts: regionInClusterHosts(plan, r.region),
             fleetCidrs: cidrs,
             p2pResourceGroupName: groups.get(r.region)!.name,
             egressPublicIpId: egress.get(r.region)!.ip.id,

@@ -32,17 +32,74 @@ export function checkFleet(peers: readonly FleetPeer[]): void {
     }
 }
 
-/** A validator's static nodes: every other validator of the fleet (QBFT needs a validator full mesh). */
-export function validatorStaticNodes(peers: readonly FleetPeer[], self: string): string[] {
-    if (!peers.some((p) => p.name === self && p.role === "validator")) {
-        throw new Error(`validatorStaticNodes: ${self} is not a validator of the fleet`);
-    }
-    return peers.filter((p) => p.role === "validator" && p.name !== self).map((p) => p.enode);
+/**
+ * How a node is named inside its own cluster: the besu-node chart's StatefulSet `<release>-<node>` (one replica,
+ * so pod `<release>-<node>-0`) governed by the headless Service `<release>-headless`. Kubernetes gives such a pod
+ * the DNS name `<pod>.<service>.<namespace>.svc.<cluster domain>` (StatefulSet docs, "Stable Network ID"), which
+ * resolves to the pod's IP — also while it is not Ready, since the Service publishes not-ready addresses.
+ */
+export interface InClusterNaming {
+    readonly release: string;
+    readonly namespace: string;
+    readonly clusterDomain: string;
 }
 
-/** A sentry's static nodes: the validators of its own region. */
-export function sentryStaticNodes(peers: readonly FleetPeer[], region: string): string[] {
-    return peers.filter((p) => p.role === "validator" && p.region === region).map((p) => p.enode);
+/** The names RegionDeployment installs the chart under. */
+export const DEFAULT_IN_CLUSTER: InClusterNaming = { release: "besu", namespace: "besu", clusterDomain: "cluster.local" };
+
+/** A node's pod DNS name in its own cluster. */
+export function inClusterHost(nodeName: string, naming: InClusterNaming = DEFAULT_IN_CLUSTER): string {
+    return `${naming.release}-${nodeName}-0.${naming.release}-headless.${naming.namespace}.svc.${naming.clusterDomain}`;
+}
+
+/** A node's enode at its in-cluster DNS name (same id and port as its public enode). */
+export function inClusterEnode(peer: FleetPeer, naming: InClusterNaming = DEFAULT_IN_CLUSTER): string {
+    const { id, port } = parseEnodeUrl(peer.enode);
+    return `enode://${id}@${inClusterHost(peer.name, naming)}:${port}`;
+}
+
+/**
+ * How `from` dials `to`. Inside one cluster, traffic to a LoadBalancer IP never reaches the load balancer:
+ * kube-proxy and Cilium hand it straight to the pod (Kubernetes "LoadBalancer IP mode"; blog 2023-12-18), so the
+ * listener would see the dialer's pod IP, which no public-IP allowlist entry admits. Same-region peers therefore
+ * dial each other's pod DNS names; other regions are dialled at their public P2P IPs.
+ */
+export function dialEnode(from: FleetPeer, to: FleetPeer, naming: InClusterNaming = DEFAULT_IN_CLUSTER): string {
+    return from.region === to.region ? inClusterEnode(to, naming) : to.enode;
+}
+
+/** A validator's static nodes: every other validator of the fleet (QBFT needs a validator full mesh). */
+export function validatorStaticNodes(peers: readonly FleetPeer[], self: string, naming: InClusterNaming = DEFAULT_IN_CLUSTER): string[] {
+    const me = peers.find((p) => p.name === self && p.role === "validator");
+    if (me === undefined) {
+        throw new Error(`validatorStaticNodes: ${self} is not a validator of the fleet`);
+    }
+    return peers.filter((p) => p.role === "validator" && p.name !== self).map((p) => dialEnode(me, p, naming));
+}
+
+/** A sentry's static nodes: the validators of its own region, at their in-cluster names. */
+export function sentryStaticNodes(peers: readonly FleetPeer[], region: string, naming: InClusterNaming = DEFAULT_IN_CLUSTER): string[] {
+    return peers.filter((p) => p.role === "validator" && p.region === region).map((p) => inClusterEnode(p, naming));
+}
+
+/**
+ * One region's allowlist: the fleet's ({@link nodesAllowlist}) plus the region's own nodes at their in-cluster
+ * names, which Besu resolves to pod IPs (`--Xdns-enabled`, and `--Xdns-update-enabled` to follow a restarted
+ * pod's new IP). Only this cluster's names: a name that does not resolve when Besu starts becomes 127.0.0.1 for
+ * good (EnodeURLImpl.Builder.ipAddress), so another region's names would be dead entries.
+ */
+export function regionAllowlist(
+    peers: readonly FleetPeer[],
+    egressIps: Readonly<Record<string, string>>,
+    region: string,
+    naming: InClusterNaming = DEFAULT_IN_CLUSTER,
+): string[] {
+    return [...nodesAllowlist(peers, egressIps), ...peers.filter((p) => p.region === region).map((p) => inClusterEnode(p, naming))];
+}
+
+/** The in-cluster DNS names of a region's nodes (the chart waits for them before starting Besu). */
+export function regionInClusterHosts(peers: readonly Pick<FleetPeer, "name" | "region">[], region: string, naming: InClusterNaming = DEFAULT_IN_CLUSTER): string[] {
+    return peers.filter((p) => p.region === region).map((p) => inClusterHost(p.name, naming));
 }
 
 /**

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { besuChartValues, type ChartNode } from "./chart-values";
+import { DEFAULT_IN_CLUSTER } from "./peers";
 import type { BesuNodeInputs, RegionBesuInputs } from "./types";
 
 /** The chart shipped in this repository. */
@@ -67,7 +68,8 @@ function resolveNode(n: BesuNodeInputs): pulumi.Output<ChartNode> {
  * (the besu-node chart with values from `args.besu`), both with the given parent and provider.
  */
 export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBesuOptions): BesuRelease {
-    const releaseName = args.releaseName ?? "besu";
+    // The peers' in-cluster DNS names (BesuNetwork) assume these names; another release must say so there too.
+    const releaseName = args.releaseName ?? DEFAULT_IN_CLUSTER.release;
     if (!/^[a-z]([-a-z0-9]{0,28}[a-z0-9])?$/.test(releaseName)) {
         throw new pulumi.ResourceError(`installBesu ${name}: releaseName must be a DNS label of at most 30 chars; got "${releaseName}"`, opts.parent);
     }
@@ -111,7 +113,7 @@ export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBe
         ])
         .apply(([genesisJson, validators, sentries, nodesAllowlist, fleetCidrs, p2pResourceGroupName]) =>
             besuChartValues(
-                { genesisJson, validators, sentries, nodesAllowlist, fleetCidrs, p2pResourceGroupName, p2pPort: args.besu.p2pPort },
+                { genesisJson, validators, sentries, nodesAllowlist, inClusterHosts: args.besu.inClusterHosts, fleetCidrs, p2pResourceGroupName, p2pPort: args.besu.p2pPort },
                 nodeKeySecretName,
                 args.chartValues ?? {},
             ),

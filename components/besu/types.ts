@@ -41,8 +41,13 @@ export interface RegionBesuInputs {
     validators: BesuNodeInputs[];
     /** The region's sentry/RPC nodes. */
     sentries: BesuNodeInputs[];
-    /** Node permissioning allowlist: every fleet enode URL, plus every node id at its region's egress IP. */
+    /**
+     * This region's node permissioning allowlist: every fleet enode URL, every node id at its region's egress IP,
+     * and this region's nodes at their in-cluster DNS names (same-cluster peers arrive from pod IPs).
+     */
     nodesAllowlist: pulumi.Output<string[]>;
+    /** In-cluster DNS names of this region's nodes (each pod waits until they resolve before starting Besu). */
+    inClusterHosts: string[];
     /** Every fleet public IP (node P2P IPs and region egress IPs) as a `/32` CIDR, sorted. */
     fleetCidrs: pulumi.Output<string[]>;
     /**

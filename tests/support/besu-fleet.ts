@@ -3,7 +3,7 @@
 import { Wallet } from "ethers";
 import { buildQbftGenesis, renderGenesisJson } from "../../components/besu/genesis";
 import { deriveNodeIdentity, enodeUrl, generatePrivateKey } from "../../components/besu/keys";
-import { fleetCidrs, nodesAllowlist, sentryStaticNodes, validatorStaticNodes, type FleetPeer } from "../../components/besu/peers";
+import { fleetCidrs, regionAllowlist, regionInClusterHosts, sentryStaticNodes, validatorStaticNodes, type FleetPeer } from "../../components/besu/peers";
 import type { ChartFleetInputs } from "../../components/besu/chart-values";
 import { FLEET_REGIONS, multicall3RuntimeCode } from "./besu-fixtures";
 
@@ -19,6 +19,8 @@ export interface PlainFleetNode extends FleetPeer {
 export interface PlainFleet {
     nodes: PlainFleetNode[];
     genesisJson: string;
+    /** Region → its egress (AKS outbound) IP. */
+    egressIps: Record<string, string>;
     /** Chart inputs of one region. */
     region(region: string): ChartFleetInputs;
 }
@@ -48,11 +50,11 @@ export function buildPlainFleet(validators = 2, sentries = 1, regions: readonly 
         }),
     );
     const egress = Object.fromEntries(regions.map((r, i) => [r, `52.${Math.floor(i / 256)}.${i % 256}.9`]));
-    const allow = nodesAllowlist(nodes, egress);
     const cidrs = fleetCidrs([...nodes.map((n) => n.ip), ...Object.values(egress)]);
     return {
         nodes,
         genesisJson,
+        egressIps: egress,
         region(region: string): ChartFleetInputs {
             const mine = nodes.filter((n) => n.region === region);
             const chartNode = (n: PlainFleetNode) => ({
@@ -65,7 +67,8 @@ export function buildPlainFleet(validators = 2, sentries = 1, regions: readonly 
                 genesisJson,
                 validators: mine.filter((n) => n.role === "validator").map(chartNode),
                 sentries: mine.filter((n) => n.role === "sentry").map(chartNode),
-                nodesAllowlist: allow,
+                nodesAllowlist: regionAllowlist(nodes, egress, region),
+                inClusterHosts: regionInClusterHosts(nodes, region),
                 fleetCidrs: cidrs,
                 p2pResourceGroupName: `chain138-p2p-${region}`,
                 p2pPort: 30303,

@@ -191,7 +191,7 @@ test("config.toml parses, uses secure RPC settings, and names files that the pod
         assert.equal(statics.length, role === "validator" ? 47 : 2);
         const perms = parseFlatToml(readFile(toml["permissions-nodes-config-file"] as string));
         assert.deepEqual(perms["nodes-allowlist"], region.nodesAllowlist);
-        assert.equal((perms["nodes-allowlist"] as string[]).length, 144, "72 enodes + the same ids at their egress IPs");
+        assert.equal((perms["nodes-allowlist"] as string[]).length, 147, "72 enodes + the same ids at their egress IPs + the region's 3 nodes at their pod DNS names");
         for (const n of fleet.nodes) assert.ok((perms["nodes-allowlist"] as string[]).includes(n.enode), `${n.name} allowed`);
         // Node identity and transport.
         assert.equal(toml["p2p-host"], me.publicIp);

@@ -91,18 +91,26 @@ test("genesis extraData lists exactly the 48 validator addresses, sorted", () =>
     assert.deepEqual([...validatorAddresses].sort(), validators().map((v) => v.address).sort());
 });
 
-test("every validator's static nodes are the other 47 validators", () => {
-    const all = validators().map((v) => v.enode);
+/** The node's id (what Besu identifies a peer by, whatever address it is dialled at). */
+const idOf = (enode: string) => /^enode:\/\/([0-9a-f]{128})@/.exec(enode)![1];
+/** The chart's pod DNS name of a node (StatefulSet besu-<node>, pod -0, headless Service besu-headless, namespace besu). */
+const podDns = (name: string) => `besu-${name}-0.besu-headless.besu.svc.cluster.local`;
+
+test("every validator's static nodes are the other 47 validators: same region by pod DNS, others by public IP", () => {
     for (const v of validators()) {
         assert.equal(v.staticNodes.length, 47, v.name);
-        assert.ok(!v.staticNodes.includes(v.enode), `${v.name} lists itself`);
-        assert.deepEqual([...v.staticNodes].sort(), all.filter((e) => e !== v.enode).sort(), v.name);
+        const expected = validators()
+            .filter((o) => o.name !== v.name)
+            .map((o) => (o.region === v.region ? `enode://${idOf(o.enode)}@${podDns(o.name)}:30303` : o.enode));
+        assert.deepEqual([...v.staticNodes].sort(), expected.sort(), v.name);
     }
 });
 
 test("every sentry's static nodes are its region's validators", () => {
     for (const s of nodes.filter((n) => n.role === "sentry")) {
-        const mine = validators().filter((v) => v.region === s.region).map((v) => v.enode);
+        const mine = validators()
+            .filter((v) => v.region === s.region)
+            .map((v) => `enode://${idOf(v.enode)}@${podDns(v.name)}:30303`);
         assert.equal(mine.length, 2);
         assert.deepEqual(s.staticNodes, mine, s.name);
     }
@@ -118,11 +126,16 @@ test("allowlist holds every fleet enode (and each id at its region egress IP); C
     const viaEgress = nodes.map((n) => `enode://${parseEnodeUrl(n.enode).id}@${egress[n.region]}:30303`);
     assert.deepEqual([...allowlist].sort(), [...nodes.map((n) => n.enode), ...viaEgress].sort());
     assert.equal(allowlist.length, 144);
+    for (const region of FLEET_REGIONS) {
+        // Each region adds its own nodes at their pod DNS names, and no other region's names.
+        const own = nodes.filter((n) => n.region === region).map((n) => `enode://${parseEnodeUrl(n.enode).id}@${podDns(n.name)}:30303`);
+        assert.deepEqual(await valueOf(net.regionInputs(region).nodesAllowlist), [...allowlist, ...own], region);
+        assert.deepEqual(net.regionInputs(region).inClusterHosts, nodes.filter((n) => n.region === region).map((n) => podDns(n.name)));
+    }
     assert.deepEqual([...cidrs].sort(), [...nodes.map((n) => `${n.ip}/32`), ...Object.values(egress).map((ip) => `${ip}/32`)].sort());
     assert.equal(cidrs.length, 96);
     for (const region of FLEET_REGIONS) {
         const r = net.regionInputs(region);
-        assert.equal(r.nodesAllowlist, net.nodesAllowlist);
         assert.equal(r.fleetCidrs, net.fleetCidrs);
         assert.equal(r.genesisJson, net.genesisJson, "one genesis Output shared by every region");
     }

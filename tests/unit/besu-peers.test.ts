@@ -19,8 +19,10 @@ test("static nodes: validators get the other validators, sentries their region's
     const v = [peer("a-validator-0", "a", "validator", "20.0.0.1"), peer("a-validator-1", "a", "validator", "20.0.0.2"), peer("b-validator-0", "b", "validator", "20.0.0.3")];
     const s = peer("a-sentry-0", "a", "sentry", "20.0.0.4");
     const all = [...v, s];
-    assert.deepEqual(validatorStaticNodes(all, "a-validator-1"), [v[0].enode, v[2].enode]);
-    assert.deepEqual(sentryStaticNodes(all, "a"), [v[0].enode, v[1].enode]);
+    // Same region: the pod DNS name of the chart's StatefulSet pod; another region: the public IP.
+    const internal = (p: FleetPeer) => p.enode.replace(/@[0-9.]+:/, `@besu-${p.name}-0.besu-headless.besu.svc.cluster.local:`);
+    assert.deepEqual(validatorStaticNodes(all, "a-validator-1"), [internal(v[0]), v[2].enode]);
+    assert.deepEqual(sentryStaticNodes(all, "a"), [internal(v[0]), internal(v[1])]);
     assert.throws(() => validatorStaticNodes(all, "a-sentry-0"), /a-sentry-0 is not a validator/);
 });
 

@@ -99,7 +99,7 @@ test("children hang under the caller's parent with the region provider", () => {
 });
 
 test("overrides cannot replace fleet-owned values", () => {
-    const fleet = { genesisJson: "{}", validators: [], sentries: [], nodesAllowlist: [], fleetCidrs: [], p2pResourceGroupName: "rg", p2pPort: 30303 };
+    const fleet = { genesisJson: "{}", validators: [], sentries: [], nodesAllowlist: [], inClusterHosts: [], fleetCidrs: [], p2pResourceGroupName: "rg", p2pPort: 30303 };
     assert.throws(() => besuChartValues(fleet, "s", { permissions: { nodesAllowlist: [] } }), /"permissions" is not allowed/);
     assert.throws(() => besuChartValues(fleet, "s", { p2p: { sourceRanges: ["0.0.0.0/0"] } }), /"p2p.sourceRanges" is not allowed/);
     assert.deepEqual(besuChartValues(fleet, "s", { rpc: { wsEnabled: false } })["rpc"], { wsEnabled: false });
