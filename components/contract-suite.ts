@@ -58,6 +58,7 @@ export function createContractSuite(name: string, args: ContractSuiteArgs, paren
                 salt: saltOf(args.saltLabel, spec.name),
                 confirmations: chain.confirmations,
                 receiptTimeoutSeconds: chain.receiptTimeoutSeconds,
+                minGasPriceWei: chain.minGasPriceWei,
                 deployerKey: args.deployerKey,
             },
             { parent },

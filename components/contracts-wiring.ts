@@ -26,6 +26,7 @@ function laneSide(suite: ContractSuite): pulumi.Output<LaneSide> {
             chainId: chain.chainId,
             chainSelector: chain.chainSelector,
             confirmations: chain.confirmations,
+            ...(chain.minGasPriceWei === undefined ? {} : { minGasPriceWei: chain.minGasPriceWei }),
             router,
             routerManaged: chain.router === undefined,
             multisig,

@@ -36,7 +36,7 @@ export function rpcUrlEnvName(chain: string): string {
 /** The relayer's config file (relayer/config.ts schema): no key and no URL, only the variables naming them. */
 export function relayerConfigJson(
     plan: Pick<LoadedRelayerPlan, "pollIntervalMs">,
-    chains: readonly Pick<LoadedChainPlan, "name" | "chainSelector" | "confirmations">[],
+    chains: readonly Pick<LoadedChainPlan, "name" | "chainSelector" | "confirmations" | "minGasPriceWei">[],
     routers: Record<string, { address: string; startBlock?: number }>,
 ): string {
     return JSON.stringify(
@@ -53,6 +53,7 @@ export function relayerConfigJson(
                 confirmations: chain.confirmations,
                 // Left out of the JSON when unknown (JSON.stringify drops undefined): the relayer then starts at 0.
                 startBlock: routers[chain.name].startBlock,
+                minGasPriceWei: chain.minGasPriceWei,
             })),
         },
         null,

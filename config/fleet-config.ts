@@ -111,6 +111,8 @@ export interface ChainPlan {
     readonly multicall3?: string;
     readonly bridgeLiquidityWei: string;
     readonly oracleFundingWei: string;
+    /** Node minimum gas price (decimal wei) the senders' fees clear; undefined = 0. */
+    readonly minGasPriceWei?: string;
 }
 
 /** CCIP settings, validated. */

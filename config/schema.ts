@@ -59,6 +59,11 @@ export const chainSchema = z.strictObject({
     bridgeLiquidityWei: bigDecimal.default("0"),
     /** Ether the wiring keeps in OracleWithCCIP for CCIP fees (wei). */
     oracleFundingWei: bigDecimal.default("0"),
+    /**
+     * The chain's node minimum gas price (wei): every sender's fees clear it however far the base fee decays
+     * (contracts/fees.ts). Chain 138's nodes run min-gas-price=0 (charts/besu-node), so leave it unset there.
+     */
+    minGasPriceWei: bigDecimal.optional(),
 });
 
 /** CCIP settings applied to every lane between the configured chains. */

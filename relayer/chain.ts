@@ -78,7 +78,7 @@ export async function connectChain(
       genesisHash: genesis.hash,
       provider,
       router,
-      sender: new TxSender(name, relayer.connect(provider), provider, chainId, timing.pollMs, timing.receiptTimeoutMs, policy),
+      sender: new TxSender(name, relayer.connect(provider), provider, chainId, timing.pollMs, timing.receiptTimeoutMs, policy, config.minGasPriceWei ?? 0n),
     };
   } catch (err) {
     provider.destroy();

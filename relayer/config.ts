@@ -20,6 +20,8 @@ const chain = z
     chainSelector: selector,
     confirmations: z.number().int().nonnegative().optional(),
     startBlock: z.number().int().nonnegative().optional(),
+    /** The chain's node minimum gas price in wei (decimal string); deliveries' fees clear it. Default 0. */
+    minGasPriceWei: z.string().regex(/^\d+$/, "minGasPriceWei must be a decimal string (wei)").optional(),
   })
   .refine((c) => (c.rpcUrl === undefined) !== (c.rpcUrlEnv === undefined), "set exactly one of rpcUrl and rpcUrlEnv");
 
@@ -65,6 +67,7 @@ export function parseConfig(text: string, source: string, vars: NodeJS.ProcessEn
       chainSelector: BigInt(c.chainSelector),
       confirmations: c.confirmations,
       startBlock: c.startBlock,
+      minGasPriceWei: c.minGasPriceWei === undefined ? undefined : BigInt(c.minGasPriceWei),
     })),
     stateFile: cfg.stateFile,
     pollIntervalMs: cfg.pollIntervalMs,

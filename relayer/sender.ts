@@ -1,5 +1,6 @@
 // Sends transactions from the relayer key on one chain: one at a time (p-limit), with a locally
 // tracked nonce that is re-read from the node after any failure.
+import { eip1559Fees, legacyFees, type Eip1559Fees, type LegacyFees } from "../contracts/fees";
 import pLimit from "p-limit";
 import { Transaction, type JsonRpcProvider, type TransactionReceipt, type TransactionRequest, type Wallet } from "ethers";
 import { describe, withRetry, type RetryPolicy } from "./retry";
@@ -16,6 +17,8 @@ export class TxSender {
     private readonly pollMs: number,
     private readonly receiptTimeoutMs: number,
     private readonly policy: RetryPolicy,
+    /** The chain's node minimum gas price (contracts/fees.ts). */
+    private readonly minGasPriceWei: bigint = 0n,
   ) {}
 
   /** Reads are idempotent: retry each one on its own rather than the whole send. */
@@ -32,13 +35,7 @@ export class TxSender {
   send(tx: { to: string; data: string; gasLimit: bigint }): Promise<string> {
     return this.serial(async () => {
       this.nonce ??= await this.freshNonce();
-      const fees = await this.read("getFeeData", () => this.provider.getFeeData());
-      const request: TransactionRequest = { ...tx, nonce: this.nonce, chainId: this.chainId };
-      if (fees.maxFeePerGas !== null && fees.maxPriorityFeePerGas !== null) {
-        Object.assign(request, { type: 2, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas });
-      } else {
-        Object.assign(request, { type: 0, gasPrice: fees.gasPrice ?? 0n });
-      }
+      const request: TransactionRequest = { ...tx, nonce: this.nonce, chainId: this.chainId, ...(await this.fees()) };
       const signed = await this.wallet.signTransaction(request);
       const hash = Transaction.from(signed).hash;
       if (hash === null) throw new Error(`${this.chainName}: signed transaction has no hash`);
@@ -54,6 +51,20 @@ export class TxSender {
       this.nonce += 1;
       return hash;
     });
+  }
+
+  /**
+   * Fees that clear the node's minimum on an idle chain too (contracts/fees.ts): ethers' getFeeData would offer
+   * 2 × base fee + the node's suggested tip, ~14 wei on an idle Besu chain, below a Besu default minimum of 1000.
+   */
+  private async fees(): Promise<Eip1559Fees | LegacyFees> {
+    const block = await this.read("latest block", () => this.provider.getBlock("latest"));
+    const baseFee = block?.baseFeePerGas ?? null;
+    if (baseFee === null) {
+      return legacyFees(BigInt(await this.read("eth_gasPrice", () => this.provider.send("eth_gasPrice", []) as Promise<string>)), this.minGasPriceWei);
+    }
+    const tip = BigInt(await this.read("eth_maxPriorityFeePerGas", () => this.provider.send("eth_maxPriorityFeePerGas", []) as Promise<string>));
+    return eip1559Fees(baseFee, tip, this.minGasPriceWei);
   }
 
   /** Polls for the receipt of `hash`, tolerating transient RPC errors until the timeout. */

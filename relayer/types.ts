@@ -13,6 +13,8 @@ export interface RelayerChain {
   confirmations?: number;
   /** First block to scan when the state file has nothing for this chain (default 0: router deployment block in prod). */
   startBlock?: number;
+  /** The chain's node minimum gas price (wei); `deliver` fees clear it however far the base fee decays (default 0). */
+  minGasPriceWei?: bigint;
 }
 
 /** Options of {@link startRelayer}. */

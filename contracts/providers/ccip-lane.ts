@@ -78,7 +78,7 @@ export function checkLaneInputs(news: Record<string, unknown>): Failure[] {
 }
 
 function targetOf(inputs: Pick<CcipLaneInputs, "rpcUrls">, side: LaneSide): ChainTarget {
-    return { name: side.name, rpcUrl: inputs.rpcUrls[side.name], chainId: side.chainId };
+    return { name: side.name, rpcUrl: inputs.rpcUrls[side.name], chainId: side.chainId, minGasPriceWei: side.minGasPriceWei };
 }
 
 function settingsOf(inputs: LaneSettings): LaneSettings {

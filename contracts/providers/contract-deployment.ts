@@ -32,6 +32,8 @@ export interface ContractDeploymentInputs {
     /** Blocks to wait for (1 = mined). */
     confirmations: number;
     receiptTimeoutSeconds: number;
+    /** The chain's node minimum gas price (decimal wei); absent means 0 (contracts/fees.ts). */
+    minGasPriceWei?: string;
     /** 0x + 64 hex; secret; never in outputs. */
     deployerKey: string;
     /** The predicted address (computed by the program; checked here). */
@@ -51,7 +53,7 @@ export interface ContractDeploymentOutputs extends Omit<ContractDeploymentInputs
 /** Inputs that change the contract (and so its address): any change replaces the resource. */
 export const REPLACING_INPUTS = ["bytecode", "constructorTypes", "constructorArgs", "salt", "chainId"] as const;
 /** Inputs that change only how we talk to the chain: updated in place, no transaction. */
-const IN_PLACE_INPUTS = ["chainName", "rpcUrl", "contractName", "confirmations", "receiptTimeoutSeconds"] as const;
+const IN_PLACE_INPUTS = ["chainName", "rpcUrl", "contractName", "confirmations", "receiptTimeoutSeconds", "minGasPriceWei"] as const;
 
 /** Gas for a deployment whose estimate fails because a constructor dependency is still pending. */
 const FALLBACK_DEPLOY_GAS = 8_000_000n;
@@ -86,6 +88,7 @@ export function checkDeploymentInputs(all: Record<string, unknown>): Failure[] {
     if (typeof news["salt"] !== "string" || !isHexString(news["salt"], 32)) fail("salt", `must be 32 bytes of 0x-hex, got ${JSON.stringify(news["salt"])}`);
     if (!Number.isSafeInteger(news["confirmations"]) || (news["confirmations"] as number) < 1) fail("confirmations", `must be an integer >= 1, got ${JSON.stringify(news["confirmations"])}`);
     if (!Number.isSafeInteger(news["receiptTimeoutSeconds"]) || (news["receiptTimeoutSeconds"] as number) < 1) fail("receiptTimeoutSeconds", "must be an integer >= 1");
+    if (news["minGasPriceWei"] !== undefined && !/^\d+$/.test(String(news["minGasPriceWei"]))) fail("minGasPriceWei", "must be a decimal integer (wei)");
     if (typeof news["deployerKey"] !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(news["deployerKey"])) fail("deployerKey", "must be 0x followed by 64 hex digits (value not shown)");
     const types = news["constructorTypes"];
     const args = news["constructorArgs"];
@@ -105,8 +108,8 @@ export function checkDeploymentInputs(all: Record<string, unknown>): Failure[] {
     return failures;
 }
 
-function targetOf(inputs: Pick<ContractDeploymentInputs, "chainName" | "rpcUrl" | "chainId">): ChainTarget {
-    return { name: inputs.chainName, rpcUrl: inputs.rpcUrl, chainId: inputs.chainId };
+function targetOf(inputs: Pick<ContractDeploymentInputs, "chainName" | "rpcUrl" | "chainId" | "minGasPriceWei">): ChainTarget {
+    return { name: inputs.chainName, rpcUrl: inputs.rpcUrl, chainId: inputs.chainId, minGasPriceWei: inputs.minGasPriceWei };
 }
 
 function publicOutputs(inputs: ContractDeploymentInputs): Omit<ContractDeploymentInputs, "deployerKey"> {
@@ -230,6 +233,8 @@ export interface ContractDeploymentArgs {
     confirmations?: pulumi.Input<number>;
     /** Receipt deadline. Default 300 s. */
     receiptTimeoutSeconds?: pulumi.Input<number>;
+    /** The chain's node minimum gas price (decimal wei), which the deployment's fees clear. Default 0. */
+    minGasPriceWei?: pulumi.Input<string>;
     /** Deployer private key; always made secret, never in outputs. */
     deployerKey: pulumi.Input<string>;
 }
@@ -267,6 +272,7 @@ export class ContractDeployment extends pulumi.dynamic.Resource {
                 salt: args.salt,
                 confirmations: args.confirmations ?? 1,
                 receiptTimeoutSeconds: args.receiptTimeoutSeconds ?? 300,
+                minGasPriceWei: args.minGasPriceWei,
                 deployerKey: pulumi.secret(args.deployerKey),
                 address: predicted,
                 txHash: undefined,

@@ -11,6 +11,8 @@ export interface LaneSide {
     /** CCIP chain selector (decimal string: it exceeds 2^53). */
     chainSelector: string;
     confirmations: number;
+    /** The chain's node minimum gas price (decimal wei); absent means 0 (contracts/fees.ts). */
+    minGasPriceWei?: string;
     router: string;
     /** Whether `router` is our CCIPRouter (configured and owned by us) or an existing external router. */
     routerManaged: boolean;

@@ -6,6 +6,7 @@
 // transactions still land in one block). The next nonce is the higher of the in-memory counter and
 // eth_getTransactionCount(pending), and is resynced whenever the node says "nonce too low" or
 // "replacement underpriced" (someone — an earlier crashed run, another tool — used it).
+import { eip1559Fees, legacyFees, type Eip1559Fees, type LegacyFees } from "../fees";
 import { Wallet, keccak256, type TransactionRequest } from "ethers";
 import { providerLog, rpcCall, type ChainTarget } from "./rpc";
 
@@ -79,17 +80,19 @@ export function settleSender(target: ChainTarget, address: string, timeoutMs: nu
     return state.settled;
 }
 
-type Fees = { type: 2; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint } | { type: 0; gasPrice: bigint };
-
-/** EIP-1559 fees when the chain has a base fee (2 × base + tip, as ethers does), else a legacy gas price. One request per retried call. */
-async function feesOf(target: ChainTarget): Promise<Fees> {
+/**
+ * EIP-1559 fees when the chain has a base fee, else a legacy gas price, both clearing the chain's node minimum
+ * (contracts/fees.ts). One request per retried call.
+ */
+async function feesOf(target: ChainTarget): Promise<Eip1559Fees | LegacyFees> {
+    const minimum = BigInt(target.minGasPriceWei ?? "0");
     const block = await rpcCall(target, "eth_getBlockByNumber(latest)", (p) => p.getBlock("latest"));
     const baseFee = block?.baseFeePerGas ?? null;
     if (baseFee === null) {
-        return { type: 0, gasPrice: BigInt(await rpcCall(target, "eth_gasPrice", (p) => p.send("eth_gasPrice", []) as Promise<string>)) };
+        return legacyFees(BigInt(await rpcCall(target, "eth_gasPrice", (p) => p.send("eth_gasPrice", []) as Promise<string>)), minimum);
     }
     const tip = BigInt(await rpcCall(target, "eth_maxPriorityFeePerGas", (p) => p.send("eth_maxPriorityFeePerGas", []) as Promise<string>));
-    return { type: 2, maxFeePerGas: baseFee * 2n + tip, maxPriorityFeePerGas: tip };
+    return eip1559Fees(baseFee, tip, minimum);
 }
 
 const NONCE_CONFLICT = /nonce too low|nonce has already been used|replacement (transaction )?underpriced|already imported|NONCE_EXPIRED|REPLACEMENT_UNDERPRICED/i;

@@ -12,6 +12,8 @@ export interface ChainTarget {
     readonly name: string;
     readonly rpcUrl: string;
     readonly chainId: number;
+    /** The chain's node minimum gas price (decimal wei); senders' fees clear it (contracts/fees.ts). Default 0. */
+    readonly minGasPriceWei?: string;
 }
 
 /** Tuning of RPC access (defaults suit both a public endpoint and a local chain). */

@@ -22,6 +22,8 @@ export interface AnvilOptions {
   port?: number;
   /** Milliseconds to wait for the node to answer JSON-RPC (default 15000). */
   startupTimeoutMs?: number;
+  /** More anvil flags, e.g. ["--base-fee", "7", "--no-priority-fee"]. */
+  extraArgs?: string[];
 }
 
 /** A funded dev account. */
@@ -103,6 +105,7 @@ async function launch(opts: AnvilOptions): Promise<AnvilNode> {
   ];
   if (opts.blockTime !== undefined) args.push("--block-time", String(opts.blockTime));
   if (opts.hardfork !== undefined) args.push("--hardfork", opts.hardfork);
+  args.push(...(opts.extraArgs ?? []));
 
   const child = spawn(anvilBinary(), args, { stdio: ["ignore", "ignore", "pipe"] });
   running.add(child);

@@ -19,6 +19,7 @@ const BESU_OPTIONS = new Set([
     "max-peers", "permissions-nodes-config-file-enabled", "permissions-nodes-config-file",
     "rpc-http-enabled", "rpc-http-host", "rpc-http-port", "rpc-http-api", "rpc-http-cors-origins",
     "rpc-ws-enabled", "rpc-ws-host", "rpc-ws-port", "rpc-ws-api", "metrics-enabled", "metrics-host", "metrics-port",
+    "min-gas-price", "tx-pool-min-gas-price",
 ]);
 
 type Obj = Record<string, unknown> & { kind: string; metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> } };

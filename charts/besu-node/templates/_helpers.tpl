@@ -92,6 +92,10 @@ max-peers={{ $v.besu.maxPeers }}
 permissions-nodes-config-file-enabled=true
 permissions-nodes-config-file={{ $p.permissions | quote }}
 
+# Fee policy (values besu.minGasPriceWei): block building and the pool take the same minimum
+# (Besu refuses tx-pool-min-gas-price above min-gas-price).
+min-gas-price={{ $v.besu.minGasPriceWei | int64 }}
+tx-pool-min-gas-price={{ $v.besu.minGasPriceWei | int64 }}
 # JSON-RPC over HTTP (also serves /liveness and /readiness for the probes).
 rpc-http-enabled=true
 rpc-http-host="0.0.0.0"
