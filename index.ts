@@ -1,5 +1,6 @@
 // Composition root: validate the stack's config, build the graph, return the stack outputs.
 // Nothing is registered until the config has passed every check.
+import * as authorization from "@pulumi/azure-native/authorization";
 import { deployContracts } from "./components/contracts";
 import { deployFleet, fleetOutputs } from "./components/fleet";
 import { CcipRelayer } from "./components/relayer";
@@ -7,7 +8,10 @@ import { loadFleetConfig } from "./config/load";
 
 export = async (): Promise<Record<string, unknown>> => {
     const config = loadFleetConfig();
-    const fleet = deployFleet(config);
+    // The identity running the update gets cluster admin on every cluster (components/cluster.ts). Asked only for a
+    // stack with a fleet: the dev stack has no Azure provider to ask.
+    const deployerObjectId = config.admin === undefined ? "" : (await authorization.getClientConfig()).objectId;
+    const fleet = deployFleet(config, deployerObjectId);
     // The contract suites start at once: nothing in them waits for the fleet.
     const contracts = deployContracts(config);
     // Config validation guarantees a fleet (the admin cluster) and ≥ 2 chains with our routers here.

@@ -29,6 +29,11 @@ export interface ClusterSettings {
     aksAdminGroupObjectIds?: string[];
     /** How the Kubernetes provider's kubelogin gets tokens. Default: azurecli. */
     kubeloginMode?: KubeloginMode;
+    /**
+     * Entra object IDs granted AKS RBAC Cluster Admin on the cluster: the identity running this update (first) and
+     * every configured one. Required: with local accounts off nobody else could reach the API.
+     */
+    clusterAdminObjectIds: string[];
 }
 
 export interface RegionalClusterArgs extends ClusterSettings {
@@ -71,6 +76,7 @@ export function clusterSettings(args: ClusterSettings): ClusterSettings {
         tags: args.tags,
         aksAdminGroupObjectIds: args.aksAdminGroupObjectIds,
         kubeloginMode: args.kubeloginMode,
+        clusterAdminObjectIds: args.clusterAdminObjectIds,
     };
 }
 
@@ -215,9 +221,9 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
         agentPools.push(
             new containerservice.AgentPool(
                 `${name}-pool-${pool.name}`,
-                // The cluster's name as a plain string (ordering comes from dependsOn): an Output would be unknown
-                // during a first preview, and the policy pack attributes pools to clusters by this name.
-                { resourceGroupName: resourceGroup.name, resourceName: clusterName, agentPoolName: pool.name, ...poolProperties(pool, plan, nodeSubnet.id), tags: args.tags },
+                // cluster.name, not the plain string: the pool then depends on the cluster itself (a replaced cluster
+                // replaces its pools). The policy pack finds the cluster through that dependency in a first preview.
+                { resourceGroupName: resourceGroup.name, resourceName: cluster.name, agentPoolName: pool.name, ...poolProperties(pool, plan, nodeSubnet.id), tags: args.tags },
                 {
                     ...opts,
                     customTimeouts: AGENT_POOL_TIMEOUTS,
@@ -230,14 +236,15 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
             ),
         );
     }
-    const lastPoolOperation: pulumi.Resource = agentPools.length > 0 ? agentPools[agentPools.length - 1] : cluster;
-    const maintenance = MAINTENANCE_CONFIG_NAMES.map(
-        (configName) =>
+    const maintenance: containerservice.MaintenanceConfiguration[] = [];
+    for (const configName of MAINTENANCE_CONFIG_NAMES) {
+        const previous: pulumi.Resource = maintenance.at(-1) ?? agentPools.at(-1) ?? cluster;
+        maintenance.push(
             new containerservice.MaintenanceConfiguration(
                 `${name}-${configName}`,
                 {
                     resourceGroupName: resourceGroup.name,
-                    resourceName: clusterName,
+                    resourceName: cluster.name,
                     configName,
                     maintenanceWindow: {
                         schedule: { weekly: { dayOfWeek: plan.maintenance.dayOfWeek, intervalWeeks: 1 } },
@@ -246,9 +253,10 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
                         utcOffset: "+00:00",
                     },
                 },
-                { ...opts, dependsOn: [lastPoolOperation] },
+                { ...opts, dependsOn: [previous] },
             ),
-    );
+        );
+    }
 
     const credentials = containerservice.listManagedClusterUserCredentialsOutput(
         { resourceGroupName: resourceGroup.name, resourceName: cluster.name, format: "exec" },
@@ -263,12 +271,19 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
     );
 
     // Local accounts are off and authorization is Azure RBAC: without a data-plane role the identity running
-    // `pulumi up` gets 403 on its first Kubernetes call, whatever it may do in ARM.
-    const deployerAccess = new authorization.RoleAssignment(
-        `${name}-deployer-cluster-admin`,
-        { principalId: client.objectId, roleDefinitionId: roleId(AKS_RBAC_CLUSTER_ADMIN_ROLE), scope: cluster.id },
-        opts,
+    // `pulumi up` gets 403 on its first Kubernetes call, whatever it may do in ARM. One grant per principal, named by
+    // it, so a run by another configured identity keeps everyone else's grant.
+    const admins = [...new Set(args.clusterAdminObjectIds.map((id) => id.toLowerCase()))];
+    if (admins.length === 0) throw new pulumi.ResourceError(`cluster ${clusterName}: nobody would be able to use its API (no cluster admin principal)`, parent);
+    const adminGrants = admins.map(
+        (principalId) =>
+            new authorization.RoleAssignment(
+                `${name}-cluster-admin-${principalId}`,
+                { principalId, roleDefinitionId: roleId(AKS_RBAC_CLUSTER_ADMIN_ROLE), scope: cluster.id },
+                opts,
+            ),
     );
+    const deployerAccess = adminGrants[0];
     const apiAccess = new command.local.Command(
         `${name}-api-access`,
         {
@@ -276,7 +291,7 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
             // The kubeconfig goes in on stdin (a secret input, so encrypted in state), never on a command line.
             stdin: kubeconfig,
             // The principal is here so that a run by another identity (whose grant replaces this one) waits again.
-            environment: { CLUSTER: clusterName, PRINCIPAL_ID: client.objectId, ACCESS_TIMEOUT_SECONDS: String(API_ACCESS_TIMEOUT_SECONDS) },
+            environment: { CLUSTER: clusterName, PRINCIPAL_ID: admins[0], ACCESS_TIMEOUT_SECONDS: String(API_ACCESS_TIMEOUT_SECONDS) },
         },
         { ...opts, dependsOn: [deployerAccess], customTimeouts: { create: `${API_ACCESS_TIMEOUT_SECONDS + 120}s` } },
     );

@@ -20,7 +20,7 @@ export interface Fleet {
  * workspace id. Keys, addresses and genesis cover every configured region, deployed or not, so
  * the genesis does not change when a later rollout wave is deployed.
  */
-export function deployFleet(config: LoadedFleetConfig): Fleet | undefined {
+export function deployFleet(config: LoadedFleetConfig, deployerObjectId: string): Fleet | undefined {
     const adminPlan = config.admin;
     if (adminPlan === undefined || config.deployerAddress === undefined) return undefined;
     const baseTags = { environment: config.environment, owner: config.tags.owner, costCentre: config.tags.costCentre };
@@ -28,6 +28,8 @@ export function deployFleet(config: LoadedFleetConfig): Fleet | undefined {
         environment: config.environment,
         kubernetesVersion: config.kubernetesVersion,
         aksAdminGroupObjectIds: config.aksAdminGroupObjectIds,
+        // The identity running this update first: the access gate waits for its grant.
+        clusterAdminObjectIds: [deployerObjectId, ...config.clusterAdminObjectIds],
         kubeloginMode: config.kubeloginMode,
     };
 

@@ -102,11 +102,13 @@ export class RegionDeployment extends pulumi.ComponentResource {
             { parent: this, provider: built.provider },
         );
         if (besu !== undefined) {
+            const storageClass = besuStorageClass(`${name}-besu-storage`, args.plan, { parent: this, provider: built.provider });
+            const chartValues = { ...args.besuChartValues, storage: { ...(args.besuChartValues?.["storage"] as object | undefined), storageClassName: storageClass.name } };
             this.besu = installBesu(
                 `${name}-besu`,
-                { namespace: this.besuNamespace.metadata.name, besu, chartValues: args.besuChartValues, tags: args.tags },
+                { namespace: this.besuNamespace.metadata.name, besu, chartValues, tags: args.tags },
                 // Validators and sentries are scheduled only on their own pools: wait for those to exist.
-                { parent: this, provider: built.provider, dependsOn: built.agentPools },
+                { parent: this, provider: built.provider, dependsOn: [...built.agentPools, ...(storageClass.resource ? [storageClass.resource] : [])] },
             );
         }
 
@@ -127,6 +129,36 @@ export class RegionDeployment extends pulumi.ComponentResource {
             kubeconfig: this.kubeconfig,
         });
     }
+}
+
+/** AKS's built-in Premium SSD class (locally redundant): for regions without availability zones. */
+export const REGIONAL_STORAGE_CLASS = "managed-csi-premium";
+/** Our zone-redundant Premium SSD class, created in every zonal region. */
+export const ZONE_REDUNDANT_STORAGE_CLASS = "chain138-premium-zrs";
+
+/**
+ * The storage class of Besu's data disks. An LRS managed disk lives in one zone and attaches only to a VM in that
+ * zone; a ZRS disk replicates over the region's zones and attaches to a VM in any of them (Azure "Redundancy
+ * options for managed disks"). The pools span three zones, so a validator whose node is replaced in another zone
+ * would be stranded with an LRS disk; zone-pinning the pool instead would put both validators of a region in one
+ * zone. So zonal regions get Premium_ZRS (WaitForFirstConsumer, volumes kept when a claim goes); regions without
+ * zones keep AKS's Premium_LRS class, whose disks attach anywhere in the region.
+ */
+function besuStorageClass(name: string, plan: { zones: string[] }, opts: pulumi.CustomResourceOptions): { name: string; resource?: k8s.storage.v1.StorageClass } {
+    if (plan.zones.length === 0) return { name: REGIONAL_STORAGE_CLASS };
+    const resource = new k8s.storage.v1.StorageClass(
+        name,
+        {
+            metadata: { name: ZONE_REDUNDANT_STORAGE_CLASS },
+            provisioner: "disk.csi.azure.com",
+            parameters: { skuName: "Premium_ZRS", cachingMode: "ReadOnly" },
+            reclaimPolicy: "Retain",
+            volumeBindingMode: "WaitForFirstConsumer",
+            allowVolumeExpansion: true,
+        },
+        opts,
+    );
+    return { name: ZONE_REDUNDANT_STORAGE_CLASS, resource };
 }
 
 /**

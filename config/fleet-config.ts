@@ -73,6 +73,8 @@ export interface FleetConfig {
     readonly admin?: AdminPlan;
     readonly tags: { readonly owner: string; readonly costCentre: string };
     readonly aksAdminGroupObjectIds: string[];
+    /** Principals granted AKS RBAC Cluster Admin on every cluster (the deploying identity is added at run time). */
+    readonly clusterAdminObjectIds: string[];
     readonly kubeloginMode: "azurecli" | "workloadidentity" | "spn" | "msi";
     /** Address of the contract deployer (funded in the Chain 138 genesis); derived from its key. */
     readonly deployerAddress?: string;
@@ -171,7 +173,16 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
 
     if (config.regions.length > 0) {
         const verdict = kubernetesVersionVerdict(config.kubernetesVersion, options.today ?? new Date());
-        if (verdict.status === "refused") problems.push(`${ns}:kubernetesVersion: ${verdict.message}`);
+        if (verdict.status === "refused") {
+            // AKS still operates clusters in platform support (scale, node image, upgrade); it only refuses new ones.
+            // An operator mid-upgrade may accept that for the clusters that exist.
+            const endOfLife = verdict.message.includes("reached end of life");
+            if (endOfLife && config.acceptEndOfLifeKubernetes) {
+                warnings.push(`${ns}:kubernetesVersion: ${verdict.message}; accepted by ${ns}:acceptEndOfLifeKubernetes, but AKS refuses to create a cluster on it`);
+            } else {
+                problems.push(`${ns}:kubernetesVersion: ${verdict.message}${endOfLife ? ` (to keep operating existing clusters while upgrading region by region, set ${ns}:acceptEndOfLifeKubernetes true)` : ""}`);
+            }
+        }
         if (verdict.status === "ending") warnings.push(`${ns}:kubernetesVersion: ${verdict.message}`);
     }
 
@@ -284,6 +295,7 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
         admin,
         tags: config.tags,
         aksAdminGroupObjectIds: config.aksAdminGroupObjectIds,
+        clusterAdminObjectIds: config.clusterAdminObjectIds,
         kubeloginMode: config.kubeloginMode,
         deployerAddress: config.deployerKey === undefined ? undefined : computeAddress(config.deployerKey),
         // By name: the CLI may hand objects over with keys in any order, and resource names follow this order.

@@ -139,6 +139,10 @@ export const fleetConfigSchema = z.strictObject({
     tags: tagsSchema,
     admin: adminSchema,
     aksAdminGroupObjectIds: z.array(z.uuid()),
+    /** Entra principals (users, groups, service principals) granted AKS RBAC Cluster Admin on every cluster. */
+    clusterAdminObjectIds: z.array(z.uuid()),
+    /** Accept a Kubernetes minor past its AKS end of life (warn instead of refusing): for an existing fleet mid-upgrade. */
+    acceptEndOfLifeKubernetes: z.boolean(),
     kubeloginMode: z.enum(["azurecli", "workloadidentity", "spn", "msi"]),
     chainId: z.number().int().min(1),
     /** Contract deployer private key; a Pulumi secret (never printed: the message names only the key). */

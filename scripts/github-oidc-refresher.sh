@@ -26,7 +26,8 @@ die() { echo "github-oidc-refresher: $*" >&2; exit 1; }
 
 fetch() {
   local body token
-  body=$(curl -fsS --max-time 30 -H "Authorization: bearer ${ACTIONS_ID_TOKEN_REQUEST_TOKEN}" \
+  # A few quick tries: one dropped request must not fail the job or leave a stale token for a whole interval.
+  body=$(curl -fsS --max-time 30 --retry 3 --retry-delay 2 --retry-all-errors -H "Authorization: bearer ${ACTIONS_ID_TOKEN_REQUEST_TOKEN}" \
     "${ACTIONS_ID_TOKEN_REQUEST_URL}&audience=${audience}") || return 1
   token=$(jq -er .value <<<"$body") || return 1
   # Replace atomically: a reader never sees a half-written token.
@@ -54,6 +55,8 @@ case "$command" in
       kill "$(cat "$file.pid")" 2>/dev/null || true
       rm -f "$file.pid"
     fi
+    # What the background refresher reported (failed refreshes) goes into the job log before it is removed.
+    if [ -s "$file.log" ]; then cat "$file.log" >&2; fi
     rm -f "$file" "$file.tmp" "$file.log"
     ;;
   *) die "usage: github-oidc-refresher.sh start|stop <token-file> [lifetime-seconds]" ;;

@@ -20,7 +20,7 @@ for tool in kubectl kubelogin; do
 done
 
 kubeconfig=$(mktemp)
-trap 'rm -f "$kubeconfig"' EXIT
+trap 'rm -f "$kubeconfig" "$kubeconfig.err"' EXIT
 chmod 600 "$kubeconfig"
 cat > "$kubeconfig"
 grep -q '[^[:space:]]' "$kubeconfig" || { echo "wait-for-cluster-access: $cluster: no kubeconfig on stdin" >&2; exit 1; }
@@ -31,12 +31,13 @@ while :; do
   attempt=$((attempt + 1))
   # `auth can-i` asks the API server (SelfSubjectAccessReview, which Azure RBAC's authorizer answers):
   # exit 0 and "yes" once the role is in effect.
-  if answer=$(kubectl --kubeconfig "$kubeconfig" --request-timeout=20s auth can-i create namespaces 2>&1) && [ "$answer" = yes ]; then
+  # stdout only: client-go warnings and kubelogin notices go to stderr and must not spoil the "yes".
+  if answer=$(kubectl --kubeconfig "$kubeconfig" --request-timeout=20s auth can-i create namespaces 2>"$kubeconfig.err") && [ "$answer" = yes ]; then
     echo "wait-for-cluster-access: $cluster: API access granted after $attempt probe(s)"
     exit 0
   fi
   if [ "$(date +%s)" -ge "$deadline" ]; then
-    echo "wait-for-cluster-access: $cluster: the deploying identity still cannot create namespaces after ${timeout}s ($attempt probes); last answer: ${answer:0:300}" >&2
+    echo "wait-for-cluster-access: $cluster: the deploying identity still cannot create namespaces after ${timeout}s ($attempt probes); last answer: ${answer:0:200} $(head -c 300 "$kubeconfig.err" 2>/dev/null)" >&2
     exit 1
   fi
   sleep "$poll"

@@ -233,6 +233,7 @@ export function buildQbftGenesis(params: QbftGenesisParams): QbftGenesis {
                 blockperiodseconds: checkPositiveInt(timing.blockPeriodSeconds ?? 2, "qbft.blockPeriodSeconds"),
                 epochlength: checkPositiveInt(timing.epochLength ?? 30_000, "qbft.epochLength"),
                 requesttimeoutseconds: checkPositiveInt(timing.requestTimeoutSeconds ?? 10, "qbft.requestTimeoutSeconds"),
+                ...qbftMessageLimits(validators.length),
             },
         },
         nonce: "0x0",
@@ -247,6 +248,24 @@ export function buildQbftGenesis(params: QbftGenesisParams): QbftGenesis {
         gasUsed: "0x0",
         parentHash: ZERO_32,
         alloc,
+    };
+}
+
+/**
+ * QBFT message buffers sized for the validator count. Besu's defaults (JsonBftConfigOptions: duplicatemessagelimit
+ * 100, messagequeuelimit 1000, futuremessageslimit 1000, gossipedhistorylimit 1000) are, in its own words, "suitable
+ * protection for a typical 20 node validator network". besu-docs (QBFT, optional configuration options):
+ * duplicatemessagelimit "two to three times the number of validators is usually enough"; the queue and history
+ * limits grow with the message volume, which per height is ~3 messages per validator (proposal/prepare/commit,
+ * round changes), for up to futuremessagesmaxdistance (10) heights ahead. Never below Besu's defaults.
+ */
+export function qbftMessageLimits(validatorCount: number): Record<string, number> {
+    const perHeight = 3 * validatorCount;
+    return {
+        duplicatemessagelimit: Math.max(100, 3 * validatorCount),
+        messagequeuelimit: Math.max(1000, perHeight * 10),
+        futuremessageslimit: Math.max(1000, perHeight * 10),
+        gossipedhistorylimit: Math.max(1000, perHeight * 10),
     };
 }
 

@@ -1,6 +1,8 @@
 // AKS node pools as the policies see them: inline `agentPoolProfiles` of a ManagedCluster and standalone
 // AgentPools share one shape.
+import type { PolicyResource } from "@pulumi/policy";
 import { vcpusOf } from "../../regions/vm-sizes";
+import { MANAGED_CLUSTER } from "./types";
 import { asArray, asBoolean, asNumber, asRecord, asString, asStringArray, asStringMap } from "./read";
 
 export interface PoolView {
@@ -60,4 +62,32 @@ export function clusterPools(props: Record<string, unknown>): PoolView[] {
 export function poolVcpus(pool: PoolView): number | undefined {
     const perNode = pool.vmSize === undefined ? undefined : vcpusOf(pool.vmSize);
     return perNode === undefined ? undefined : perNode * (pool.nodes + (surgeNodes(pool) ?? 0));
+}
+
+/** The stack's clusters, found by name (known once the cluster exists) or by URN (what a first preview has). */
+export interface ClusterIndex {
+    readonly byName: ReadonlyMap<string, PolicyResource>;
+    readonly byUrn: ReadonlyMap<string, PolicyResource>;
+}
+
+export function clusterIndex(resources: readonly PolicyResource[]): ClusterIndex {
+    const clusters = resources.filter((r) => r.type === MANAGED_CLUSTER);
+    const byName = new Map<string, PolicyResource>();
+    for (const cluster of clusters) {
+        const name = asString((cluster.props as Record<string, unknown>)["resourceName"]);
+        if (name !== undefined) byName.set(name, cluster);
+    }
+    return { byName, byUrn: new Map(clusters.map((c) => [c.urn, c])) };
+}
+
+/**
+ * The cluster an AgentPool or MaintenanceConfiguration belongs to: by its `resourceName`, or — while that is an
+ * unknown Output of a cluster not created yet (a first preview) — by the cluster its `resourceName` depends on.
+ */
+export function clusterOf(resource: PolicyResource, index: ClusterIndex): PolicyResource | undefined {
+    const name = asString((resource.props as Record<string, unknown>)["resourceName"]);
+    if (name !== undefined && index.byName.has(name)) return index.byName.get(name);
+    const candidates = [...(resource.propertyDependencies?.["resourceName"] ?? []), ...(resource.dependencies ?? [])];
+    const cluster = candidates.find((dep) => dep.type === MANAGED_CLUSTER);
+    return cluster === undefined ? undefined : index.byUrn.get(cluster.urn);
 }

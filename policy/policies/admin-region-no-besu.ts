@@ -20,8 +20,9 @@ function checkPools(args: ResourceValidationArgs, admin: string, report: ReportV
     const inAdmin =
         args.type === MANAGED_CLUSTER
             ? asString(props["location"]) === admin
-            : // A standalone AgentPool only names its cluster; clusters are named `aks-chain138-<env>-<region>`.
-              hasRegionToken(asString(props["resourceName"]) ?? "", admin);
+            : // A standalone AgentPool only names its cluster (`aks-chain138-<env>-<region>`); in a first preview that
+              // name is unknown, and the pool's own logical name (`<component>-<region>-pool-…`) still says the region.
+              hasRegionToken(asString(props["resourceName"]) ?? args.name, admin);
     if (!inAdmin) return;
     const pools = args.type === MANAGED_CLUSTER ? clusterPools(props) : [readPool(props, args.name)];
     for (const pool of pools) {

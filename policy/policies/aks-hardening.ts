@@ -10,6 +10,8 @@ export interface AksHardeningConfig {
     supportCalendarDate?: string;
     /** If set, only these minors (e.g. ["1.35", "1.36"]) are allowed, on top of the calendar. Default: any supported. */
     supportedKubernetesVersions?: string[];
+    /** Let a minor past its end of life pass (existing clusters mid-upgrade; AKS creates none on it). Default false. */
+    acceptEndOfLife?: boolean;
 }
 
 /**
@@ -23,7 +25,10 @@ export function unsupportedVersionReason(version: string | undefined, config: Ak
     const today = config.supportCalendarDate === undefined ? new Date() : new Date(`${config.supportCalendarDate}T12:00:00Z`);
     if (Number.isNaN(today.getTime())) return `policy config supportCalendarDate "${config.supportCalendarDate}" is not a date (YYYY-MM-DD)`;
     const verdict = kubernetesVersionVerdict(version, today);
-    if (verdict.status === "refused") return `kubernetesVersion: ${verdict.message}`;
+    if (verdict.status === "refused" && !(config.acceptEndOfLife === true && verdict.message.includes("reached end of life"))) {
+        return `kubernetesVersion: ${verdict.message}`;
+    }
+    if (verdict.status === "refused") return undefined;
     const supported = config.supportedKubernetesVersions;
     if (supported !== undefined && supported.length > 0 && !supported.includes(verdict.minor)) {
         return `kubernetesVersion "${version}" is not a supported minor (${supported.join(", ")})`;
@@ -39,6 +44,7 @@ export const aksHardening: ResourceValidationPolicy = {
         properties: {
             supportCalendarDate: { type: "string", description: "Date (YYYY-MM-DD) to read the AKS support calendar at; default today." },
             supportedKubernetesVersions: { type: "array", items: { type: "string" }, description: "Allowed minors, on top of the AKS calendar." },
+            acceptEndOfLife: { type: "boolean", default: false, description: "Let an end-of-life minor pass (existing clusters mid-upgrade)." },
         },
     },
     validateResource: (args, report) => {
@@ -56,6 +62,7 @@ export const aksHardening: ResourceValidationPolicy = {
         const config = args.getConfig<AksHardeningConfig>();
         const reason = unsupportedVersionReason(asString(props["kubernetesVersion"]), {
             supportCalendarDate: config.supportCalendarDate,
+            acceptEndOfLife: config.acceptEndOfLife,
             supportedKubernetesVersions: config.supportedKubernetesVersions === undefined ? undefined : asStringArray(config.supportedKubernetesVersions),
         });
         if (reason !== undefined) report(`${args.name}: ${reason}`);

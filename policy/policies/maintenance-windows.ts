@@ -6,9 +6,9 @@
 // one validator per node). Rules: AKS "Use planned maintenance" (articles/aks/planned-maintenance.md).
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { HOURS_PER_WEEK, MAINTENANCE_CONFIG_NAMES, MAINTENANCE_WINDOW_HOURS, WEEKDAYS, describeHour, openHours, type Weekday } from "../../regions/maintenance";
-import { clusterPools, readPool, upgradeNodes, type PoolView } from "../lib/pools";
+import { clusterIndex, clusterOf, clusterPools, readPool, upgradeNodes, type PoolView } from "../lib/pools";
 import { asNumber, asRecord, asString, at } from "../lib/read";
-import { AGENT_POOL, MANAGED_CLUSTER } from "../lib/types";
+import { AGENT_POOL } from "../lib/types";
 
 export const MAINTENANCE_CONFIGURATION = "azure-native:containerservice:MaintenanceConfiguration";
 const VALIDATOR_ROLE = { key: "chain138.io/role", value: "validator" };
@@ -50,21 +50,25 @@ export const maintenanceWindows: StackValidationPolicy = {
     description: "Clusters with validators have both AKS maintenance schedules, staggered so no hour puts more than f validators at risk.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
-        const clusters = new Map<string, ClusterView>();
-        for (const r of args.resources.filter((x) => x.type === MANAGED_CLUSTER)) {
-            const name = asString((r.props as Record<string, unknown>)["resourceName"]);
-            if (name === undefined) continue;
-            const view: ClusterView = { resource: r, validators: 0, atRisk: 0, hours: new Map() };
+        const index = clusterIndex(args.resources);
+        // Keyed by URN; named by the cluster's resourceName when known.
+        const clusters = new Map<string, ClusterView & { name: string }>();
+        for (const r of index.byUrn.values()) {
+            const view = { resource: r, name: asString((r.props as Record<string, unknown>)["resourceName"]) ?? r.name, validators: 0, atRisk: 0, hours: new Map<string, number[]>() };
             for (const pool of clusterPools(r.props as Record<string, unknown>)) addValidators(view, pool);
-            clusters.set(name, view);
+            clusters.set(r.urn, view);
         }
+        const viewOf = (r: PolicyResource) => {
+            const cluster = clusterOf(r, index);
+            return cluster === undefined ? undefined : clusters.get(cluster.urn);
+        };
         for (const r of args.resources.filter((x) => x.type === AGENT_POOL)) {
-            const cluster = clusters.get(asString((r.props as Record<string, unknown>)["resourceName"]) ?? "");
+            const cluster = viewOf(r);
             if (cluster !== undefined) addValidators(cluster, readPool(r.props, r.name));
         }
         for (const r of args.resources.filter((x) => x.type === MAINTENANCE_CONFIGURATION)) {
             const props = r.props as Record<string, unknown>;
-            const cluster = clusters.get(asString(props["resourceName"]) ?? "");
+            const cluster = viewOf(r);
             const configName = asString(props["configName"]) ?? "(unnamed)";
             if (cluster === undefined) continue;
             const hours = windowHours(props);
@@ -76,7 +80,8 @@ export const maintenanceWindows: StackValidationPolicy = {
         const tolerated = Math.floor((total - 1) / 3);
         const atRisk = new Array<number>(HOURS_PER_WEEK).fill(0);
         const openAt = Array.from({ length: HOURS_PER_WEEK }, () => [] as string[]);
-        for (const [name, cluster] of clusters) {
+        for (const cluster of clusters.values()) {
+            const name = cluster.name;
             if (cluster.validators === 0) continue;
             const missing = MAINTENANCE_CONFIG_NAMES.filter((config) => !cluster.hours.has(config));
             if (missing.length > 0) {

@@ -3,7 +3,7 @@
 // over every cluster's inline pools and any standalone AgentPool (attributed to its cluster's location),
 // so it is a stack policy. vCPUs per VM size come from regions/vm-sizes.ts; an unknown size is a violation.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { clusterPools, poolVcpus, readPool, surgeNodes, type PoolView } from "../lib/pools";
+import { clusterIndex, clusterOf, clusterPools, poolVcpus, readPool, surgeNodes, type PoolView } from "../lib/pools";
 import { asString } from "../lib/read";
 import { AGENT_POOL, MANAGED_CLUSTER } from "../lib/types";
 
@@ -29,7 +29,7 @@ export const vcpuQuota: StackValidationPolicy = {
     validateStack: (args, report) => {
         const quota = args.getConfig<VcpuQuotaConfig>().vcpuQuotaPerRegion ?? DEFAULT_VCPU_QUOTA;
         const usage = new Map<string, Usage>();
-        const clusterLocation = new Map<string, string>();
+        const clusters = clusterIndex(args.resources);
         const add = (location: string, owner: PolicyResource, pool: PoolView) => {
             const vcpus = poolVcpus(pool);
             if (vcpus === undefined) {
@@ -45,17 +45,14 @@ export const vcpuQuota: StackValidationPolicy = {
         for (const r of args.resources.filter((x) => x.type === MANAGED_CLUSTER)) {
             const props = r.props as Record<string, unknown>;
             const location = asString(props["location"]) ?? "(no location)";
-            const clusterName = asString(props["resourceName"]);
-            // By cluster name alone: a resource group name from another resource's output is unknown in a first preview.
-            if (clusterName !== undefined) clusterLocation.set(clusterName, location);
             for (const pool of clusterPools(props)) add(location, r, pool);
         }
         for (const r of args.resources.filter((x) => x.type === AGENT_POOL)) {
             const props = r.props as Record<string, unknown>;
-            const key = asString(props["resourceName"]) ?? "(unknown cluster)";
-            const location = clusterLocation.get(key);
+            const cluster = clusterOf(r, clusters);
+            const location = cluster === undefined ? undefined : asString((cluster.props as Record<string, unknown>)["location"]);
             if (location === undefined) {
-                report(`${r.name}: AgentPool's cluster ${key} is not in this stack; its vCPUs cannot be attributed to a region`, r.urn);
+                report(`${r.name}: AgentPool's cluster ${asString(props["resourceName"]) ?? "(unknown)"} is not in this stack; its vCPUs cannot be attributed to a region`, r.urn);
                 continue;
             }
             add(location, r, readPool(props, r.name));

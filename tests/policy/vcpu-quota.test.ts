@@ -33,6 +33,17 @@ test("a standalone AgentPool counts against its cluster's region", async () => {
     assert.deepEqual(violations.map((v) => v.message.split(" (")[0]), ["region uksouth: node pools need 14 vCPUs during upgrades"]);
 });
 
+test("in a first preview an AgentPool's resourceName is unknown: it is attributed through its dependency on the cluster", async () => {
+    const pool: ResourceSpec = {
+        type: "azure-native:containerservice:AgentPool",
+        name: "region-uksouth-pool-extra",
+        props: { agentPoolName: "extra", count: 1, vmSize: "Standard_D2s_v5" },
+        propertyDependsOn: { resourceName: ["region-uksouth-aks"] },
+    };
+    const messages = (await validateStack(vcpuQuota, [managedCluster("uksouth"), pool, managedCluster("northeurope")])).map((v) => v.message.split(" (")[0]);
+    assert.deepEqual(messages, ["region uksouth: node pools need 14 vCPUs during upgrades"]);
+});
+
 // AKS: a surge node is an extra VM while a pool upgrades ("AKS configures upgrades to surge with one extra node by
 // default", rolling node pool upgrades doc), and every VM counts against the regional vCPU quota.
 test("surge nodes count against the quota: explicit counts, percentages rounded up, and the 10% default", async () => {

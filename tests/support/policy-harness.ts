@@ -19,6 +19,8 @@ export interface ResourceSpec {
     urn?: string;
     provider?: PolicyProviderResource;
     opts?: Partial<PolicyResourceOptions>;
+    /** Property → names of the specs it depends on (as the engine reports an Output input's source). */
+    propertyDependsOn?: Record<string, string[]>;
 }
 
 /** A reported violation: its message and the URN it was reported against (stack policies may pass one). */
@@ -99,8 +101,17 @@ export function policyResource(spec: ResourceSpec): PolicyResource {
 /** Runs `policy.validateStack` over `specs`; returns the violations. */
 export async function validateStack(policy: StackValidationPolicy, specs: readonly ResourceSpec[], config: object = {}): Promise<Violation[]> {
     const violations: Violation[] = [];
+    const resources = specs.map(policyResource);
+    const byName = new Map(resources.map((r) => [r.name, r]));
+    specs.forEach((spec, i) => {
+        for (const [property, names] of Object.entries(spec.propertyDependsOn ?? {})) {
+            const deps = names.map((name) => byName.get(name)!);
+            resources[i].propertyDependencies[property] = deps;
+            resources[i].dependencies.push(...deps);
+        }
+    });
     const args: StackValidationArgs = {
-        resources: specs.map(policyResource),
+        resources,
         stackTags: NO_TAGS,
         getConfig: <T extends object>() => config as T,
         notApplicable,

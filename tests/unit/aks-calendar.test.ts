@@ -45,9 +45,19 @@ describe("Kubernetes version against the AKS calendar", () => {
         assert.match(late.warnings[0], /chain138:kubernetesVersion: Kubernetes 1\.36 reaches end of life in AKS on 2027-06-30 \(47 days\); plan the upgrade to one of: 1\.36, 1\.37/);
     });
 
-    it("refuses the stack's default once it is past its end of life, before anything else is checked", () => {
+    it("refuses the stack's default once it is past its end of life, naming the way to keep operating existing clusters", () => {
         const refused = problems("prod", {}, new Date("2027-07-01T00:00:00Z"));
         assert.deepEqual(refused.filter((p) => p.includes("kubernetesVersion")).length, 1, refused.join("\n"));
+        assert.match(refused[0], /set chain138:acceptEndOfLifeKubernetes true/);
+    });
+
+    // AKS platform support: existing clusters keep node pool scaling, node image and version upgrades; only cluster
+    // creation is refused. So an operator mid-upgrade may accept an end-of-life minor; a minor never GA may not.
+    it("accepts an end-of-life minor with a warning when the operator says so, and never an unknown one", () => {
+        const late = new Date("2027-07-01T00:00:00Z");
+        const accepted = fleet("prod", { acceptEndOfLifeKubernetes: true }, late);
+        assert.match(accepted.warnings.join("\n"), /reached end of life .* accepted by chain138:acceptEndOfLifeKubernetes, but AKS refuses to create a cluster on it/);
+        assert.match(problems("prod", { acceptEndOfLifeKubernetes: true, kubernetesVersion: "1.40" }, late)[0], /not in the AKS support table/);
     });
 });
 

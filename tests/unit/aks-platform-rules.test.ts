@@ -18,6 +18,8 @@ const NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7";
 const AKS_RBAC_CLUSTER_ADMIN = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
 /** The deploying identity as the mock's getClientConfig reports it. */
 const DEPLOYER_OBJECT_ID = "99999999-8888-7777-6666-555555555555";
+/** Another identity that runs the stack (e.g. CI's service principal), from config. */
+const CI_PRINCIPAL = "0a0b0c0d-1111-4222-8333-444455556666";
 /** vCPUs per VM size (Azure VM size docs: the `2`/`4` in Dsv5 names is the vCPU count). */
 const VCPUS: Record<string, number> = { Standard_D2s_v5: 2, Standard_D4s_v5: 4, Standard_D2as_v5: 2 };
 const QUOTA = 10;
@@ -133,20 +135,20 @@ describe("prod stack against AKS platform rules", () => {
             // Every write waits, transitively, for every write registered before it on the same cluster.
             const reaches = (from: RecordedResource, to: string, seen = new Set<string>()): boolean =>
                 from.dependencies.some((dep) => dep === to || (!seen.has(dep) && seen.add(dep) && byUrn.has(dep) && reaches(byUrn.get(dep)!, to, seen)));
-            const pools = writes.filter((w) => w.type === AGENT_POOL);
-            for (const [i, pool] of pools.entries()) {
-                assert.ok(reaches(pool, cluster.urn), `${pool.name} does not wait for ${cluster.name}`);
-                for (const earlier of pools.slice(0, i)) assert.ok(reaches(pool, earlier.urn), `${pool.name} may run with ${earlier.name}`);
-            }
-            for (const maintenance of writes.filter((w) => w.type === MAINTENANCE)) {
-                for (const pool of pools) assert.ok(reaches(maintenance, pool.urn), `${maintenance.name} may run with ${pool.name}`);
+            assert.equal(writes.length, cluster.inputs["location"] === "westeurope" ? 2 : 4, cluster.name);
+            for (const [i, write] of writes.entries()) {
+                assert.ok(reaches(write, cluster.urn), `${write.name} does not wait for ${cluster.name}`);
+                for (const earlier of writes.slice(0, i)) assert.ok(reaches(write, earlier.urn), `${write.name} may run with ${earlier.name}`);
             }
         }
     });
 
     it("applies changed validator sizes and sentry counts by AgentPool changes alone, never the ManagedCluster's inputs", async () => {
-        const types = [MANAGED_CLUSTER, AGENT_POOL].join(",");
-        const changed = { stack: "prod", overrides: { sentriesPerRegion: 0, nodeSizes: { system: "Standard_D2s_v5", validator: "Standard_D2as_v5", sentry: "Standard_D2s_v5" } } };
+        const types = [MANAGED_CLUSTER, AGENT_POOL, ROLE_ASSIGNMENT].join(",");
+        const changed = {
+            stack: "prod",
+            overrides: { sentriesPerRegion: 0, nodeSizes: { system: "Standard_D2s_v5", validator: "Standard_D2as_v5", sentry: "Standard_D2s_v5" }, clusterAdminObjectIds: [CI_PRINCIPAL] },
+        };
         const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "tests", "support", "program-child.ts"), JSON.stringify(changed), types], {
             cwd: REPO_ROOT,
             maxBuffer: 64 * 1024 * 1024,
@@ -166,6 +168,10 @@ describe("prod stack against AKS platform rules", () => {
             assert.equal((JSON.parse(inputs) as Pool).vmSize, "Standard_D2as_v5");
         }
         assert.equal([...before.keys()].filter((name) => !after.has(name)).length, 24, "the 24 sentry pools go");
+        // A configured principal gets its own grant on every cluster, next to the deploying identity's.
+        const admins = second.filter((r) => r.type === ROLE_ASSIGNMENT && String(r.inputs["roleDefinitionId"]).endsWith(AKS_RBAC_CLUSTER_ADMIN));
+        assert.equal(admins.filter((r) => r.inputs["principalId"] === CI_PRINCIPAL).length, 25);
+        assert.equal(admins.filter((r) => r.inputs["principalId"] === DEPLOYER_OBJECT_ID).length, 25);
     });
 
     // AKS planned maintenance: aksManagedAutoUpgradeSchedule and aksManagedNodeOSUpgradeSchedule, "a duration of

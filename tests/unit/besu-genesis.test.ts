@@ -67,7 +67,10 @@ test("genesis for 48 validators: sorted distinct validators, QBFT header fields,
     assert.equal(g.mixHash, QBFT_MIX_HASH);
     assert.equal(g.difficulty, "0x1");
     assert.equal(g.config["chainId"], 138);
-    assert.deepEqual(g.config["qbft"], { blockperiodseconds: 2, epochlength: 30000, requesttimeoutseconds: 10 });
+    assert.deepEqual(
+        Object.fromEntries(["blockperiodseconds", "epochlength", "requesttimeoutseconds"].map((k) => [k, (g.config["qbft"] as Record<string, number>)[k]])),
+        { blockperiodseconds: 2, epochlength: 30000, requesttimeoutseconds: 10 },
+    );
     assert.equal(g.config["londonBlock"], 0);
     assert.equal(g.config["berlinBlock"], 0);
     assert.equal(g.config["shanghaiTime"], 0);
@@ -127,4 +130,22 @@ test("the CREATE2 proxy predeploy is what the well-known presigned deployment le
     const len = parseInt(init.slice(2, 4), 16);
     const offset = parseInt(init.slice(8, 10), 16);
     assert.equal(`0x${init.slice(offset * 2, (offset + len) * 2)}`, CREATE2_PROXY_RUNTIME_CODE);
+});
+
+// besu-docs, QBFT "optional configuration options": duplicatemessagelimit "two to three times the number of
+// validators is usually enough"; Besu's defaults are sized for "a typical 20 node validator network".
+test("at 48 validators the QBFT message limits grow past Besu's 20-validator defaults", () => {
+    const validators = Array.from({ length: 48 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, "0")}`);
+    const g = buildQbftGenesis({ chainId: 138, validators, deployerAddress: `0x${"d".repeat(40)}`, multicall3RuntimeCode: multicall3RuntimeCode() });
+    const qbft = g.config["qbft"] as Record<string, number>;
+    assert.ok(qbft["duplicatemessagelimit"] >= 2 * 48 && qbft["duplicatemessagelimit"] <= 3 * 48);
+    for (const [key, besuDefault] of Object.entries({ messagequeuelimit: 1000, futuremessageslimit: 1000, gossipedhistorylimit: 1000 })) {
+        assert.ok(qbft[key] > besuDefault * (48 / 20) * 0.5 && qbft[key] >= besuDefault, `${key} ${qbft[key]}`);
+    }
+});
+
+test("at 4 validators Besu's default QBFT message limits stay", () => {
+    const validators = Array.from({ length: 4 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, "0")}`);
+    const qbft = buildQbftGenesis({ chainId: 138, validators, deployerAddress: `0x${"d".repeat(40)}`, multicall3RuntimeCode: multicall3RuntimeCode() }).config["qbft"] as Record<string, number>;
+    assert.deepEqual([qbft["duplicatemessagelimit"], qbft["messagequeuelimit"], qbft["futuremessageslimit"], qbft["gossipedhistorylimit"]], [100, 1000, 1000, 1000]);
 });

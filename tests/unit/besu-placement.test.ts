@@ -1,0 +1,53 @@
+// Where Besu's pods and disks may go, on the prod program under mocks and in the rendered chart.
+// - Azure "Redundancy options for managed disks": an LRS disk attaches only to a VM in its own zone; a ZRS disk
+//   replicates synchronously over the region's three zones and attaches to a VM in any of them. Premium SSD ZRS
+//   is skuName Premium_ZRS for the Azure Disk CSI driver (disk.csi.azure.com).
+// - Kubernetes: a CPU limit is enforced by CFS quota (throttling); memory request = limit makes memory Guaranteed;
+//   fsGroupChangePolicy OnRootMismatch skips the recursive chown when the volume root already matches.
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { findRegion } from "../../regions/catalog";
+import { renderBesuChart } from "../support/policy-chart";
+import { ProgramRun, runProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+
+let run: ProgramRun;
+
+describe("Besu placement", () => {
+    before(async () => {
+        run = await runProgram({ stack: "prod", secrets: { deployerKey: TEST_DEPLOYER_KEY } });
+    });
+
+    it("puts data disks in zonal regions on zone-redundant storage, so a pod rescheduled to another zone keeps its disk", () => {
+        const charts = run.resources.filter((r) => r.type === "kubernetes:helm.sh/v4:Chart" && r.name.endsWith("-besu-chart"));
+        assert.equal(charts.length, 24);
+        for (const chart of charts) {
+            const region = chart.name.replace(/^region-/, "").replace(/-besu-chart$/, "");
+            const className = ((chart.inputs["values"] as Record<string, Record<string, string>>)["storage"])["storageClassName"];
+            const classes = run.resources.filter((r) => r.type === "kubernetes:storage.k8s.io/v1:StorageClass" && r.provider.includes(`::region-${region}-k8s::`));
+            if (findRegion(region)!.hasZones) {
+                const own = classes.find((c) => (c.inputs["metadata"] as { name: string }).name === className);
+                assert.ok(own, `${region}: the chart's class ${className} is not created in the region`);
+                assert.equal(own.inputs["provisioner"], "disk.csi.azure.com");
+                assert.match((own.inputs["parameters"] as Record<string, string>)["skuName"], /_ZRS$/, region);
+                assert.equal(own.inputs["volumeBindingMode"], "WaitForFirstConsumer");
+                assert.ok(chart.dependencies.includes(own.urn), `${region}: the chart does not wait for its storage class`);
+            } else {
+                // No zones: the pool is regional and an LRS disk attaches to any of its nodes.
+                assert.equal(classes.length, 0, region);
+                assert.equal(className, "managed-csi-premium", region);
+            }
+        }
+    });
+
+    it("sets no CPU limit on Besu, Guaranteed memory, and chowns volumes only on a root mismatch", () => {
+        const sets = renderBesuChart("japaneast").filter((o) => o.type === "kubernetes:apps/v1:StatefulSet");
+        assert.equal(sets.length, 3);
+        for (const set of sets) {
+            const pod = (set.props["spec"] as { template: { spec: Record<string, unknown> } }).template.spec;
+            const besu = (pod["containers"] as { name: string; resources: { requests: Record<string, string>; limits: Record<string, string> } }[]).find((c) => c.name === "besu")!;
+            assert.equal(besu.resources.limits["cpu"], undefined, `${set.name}: CPU limit`);
+            assert.equal(besu.resources.limits["memory"], besu.resources.requests["memory"], `${set.name}: memory request ≠ limit`);
+            assert.equal((pod["securityContext"] as Record<string, string>)["fsGroupChangePolicy"], "OnRootMismatch");
+        }
+    });
+});
