@@ -7,6 +7,10 @@ import type { ClusterAccess } from "./kubeconfig";
 import { podListSchema, scaleSchema, statefulSetListSchema, statusSchema, type Pod, type Scale, type StatefulSet } from "./kube-types";
 
 /** Bounds of every call; each call is at most `(retries + 1)` attempts of `timeoutMs` plus backoff. */
+
+/** The field manager of the fleet tool's writes (Kubernetes records it in managedFields). */
+export const FLEET_FIELD_MANAGER = "chain138-fleet";
+
 export interface KubeClientOptions {
     /** Per-attempt timeout, connect to last byte. */
     timeoutMs: number;
@@ -97,9 +101,13 @@ export class KubeClient {
         return list.items;
     }
 
-    /** Sets `spec.replicas` through the `/scale` subresource (a merge patch touches nothing else). */
+    /**
+     * Sets `spec.replicas` through the `/scale` subresource (a merge patch touches nothing else), as field manager
+     * {@link FLEET_FIELD_MANAGER}: the chart leaves replicas unset, so this tool, not Pulumi, owns the field.
+     */
     scaleStatefulSet(namespace: string, name: string, replicas: number): Promise<Scale> {
-        const path = `/apis/apps/v1/namespaces/${enc(namespace)}/statefulsets/${enc(name)}/scale`;
+        const query = new URLSearchParams({ fieldManager: FLEET_FIELD_MANAGER });
+        const path = `/apis/apps/v1/namespaces/${enc(namespace)}/statefulsets/${enc(name)}/scale?${query}`;
         return this.call("PATCH", path, scaleSchema, { contentType: "application/merge-patch+json", data: { spec: { replicas } } });
     }
 

@@ -108,9 +108,15 @@ describe("fleet stop and start", () => {
         const { code, out, err } = await f.run(["stop", "uksouth"]);
         assert.equal(code, 0, err.join("\n"));
         assert.deepEqual(replicas(f, "uksouth"), [0, 0, 0]);
+        // As its own field manager: the chart leaves spec.replicas unset, so this tool, not Pulumi's server-side
+        // apply, owns the field and the next `pulumi up` keeps the region stopped.
         assert.deepEqual(
-            patches(f, "uksouth").map((p) => [p.path, p.contentType]),
-            ["uksouth-validator-0", "uksouth-validator-1", "uksouth-sentry-0"].map((node) => [`/apis/apps/v1/namespaces/besu/statefulsets/besu-${node}/scale`, "application/merge-patch+json"]),
+            patches(f, "uksouth").map((p) => [p.path, p.query, p.contentType]),
+            ["uksouth-validator-0", "uksouth-validator-1", "uksouth-sentry-0"].map((node) => [
+                `/apis/apps/v1/namespaces/besu/statefulsets/besu-${node}/scale`,
+                "?fieldManager=chain138-fleet",
+                "application/merge-patch+json",
+            ]),
         );
         for (const region of ["northeurope", "francecentral", "swedencentral"]) {
             assert.deepEqual(patches(f, region), []);

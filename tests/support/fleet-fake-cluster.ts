@@ -24,6 +24,8 @@ export type FakeFailure = "none" | "http500" | "hang";
 export interface FakeRequest {
     method: string;
     path: string;
+    /** The query string, `?…` or "". */
+    query: string;
     contentType: string | undefined;
 }
 
@@ -83,7 +85,7 @@ export class FakeCluster extends EventEmitter {
     private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const body = await readBody(req);
         const url = new URL(req.url ?? "/", "https://fake");
-        this.requests.push({ method: req.method ?? "", path: url.pathname, contentType: req.headers["content-type"] });
+        this.requests.push({ method: req.method ?? "", path: url.pathname, query: url.search, contentType: req.headers["content-type"] });
         if (this.failure === "hang") return; // never answer; close() drops the socket
         if (this.hold !== undefined) await this.hold;
         const answer = this.route(req, url, body);

@@ -81,7 +81,9 @@ test("one StatefulSet per node; validators and sentries on their own tainted poo
     for (const s of sts) {
         const role = s.spec.template.metadata.labels["app.kubernetes.io/component"];
         const pod = s.spec.template.spec;
-        assert.equal(s.spec.replicas, 1);
+        // Kubernetes defaults replicas to 1; the chart must not set it, or Pulumi's server-side apply would own it
+        // and undo `fleet stop` on the next `pulumi up` (Kubernetes "Server-Side Apply": field management).
+        assert.equal(s.spec.replicas, undefined);
         assert.deepEqual(pod.nodeSelector, { "chain138.io/role": role });
         assert.ok(pod.tolerations.some((t: Any) => t.key === "chain138.io/role" && t.value === role && t.effect === "NoSchedule"));
         const anti = pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0];
