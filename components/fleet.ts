@@ -123,6 +123,8 @@ export function fleetOutputs(config: LoadedFleetConfig, fleet: Fleet): Record<st
         besu: {
             chainId: config.chainId,
             validatorAddresses: fleet.besu.validatorAddresses,
+            validatorChanges: fleet.besu.validatorChanges,
+            validatorNodes: fleet.besu.validatorNodes,
             enodes: fleet.besu.enodeUrls,
             genesisJson: fleet.besu.genesisJson,
         },

@@ -4,6 +4,7 @@
  * then the test's overrides, all as strings. It records every registration with what the mock
  * API hides (parent, dependencies, custom timeouts, secret outputs) by wrapping the mock monitor.
  */
+import { genesisLockProvider, type GenesisLockInputs } from "../components/besu/genesis-lock";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -93,6 +94,24 @@ function secretKeysOf(inputs: Record<string, unknown>): string[] {
         .map(([key]) => key);
 }
 
+/**
+ * The engine's job for the Besu network's dynamic resources on a first run: the real provider's check and create
+ * (NodeKey generates a key, GenesisLock locks the computed genesis). Undefined for any other dynamic resource.
+ */
+export async function createBesuDynamic(inputs: Record<string, unknown>): Promise<{ id: string; state: Record<string, unknown> } | undefined> {
+    if ("rotation" in inputs && "label" in inputs) {
+        const created = await nodeKeyProvider.create(inputs as unknown as NodeKeyProviderInputs);
+        return { id: created.id, state: { ...created.outs } };
+    }
+    if ("computedGenesisJson" in inputs) {
+        const checked = await genesisLockProvider.check!({} as GenesisLockInputs, inputs as unknown as GenesisLockInputs);
+        if (checked.failures && checked.failures.length > 0) throw new Error(checked.failures.map((f) => f.reason).join("; "));
+        const created = await genesisLockProvider.create(checked.inputs as GenesisLockInputs);
+        return { id: created.id, state: { ...created.outs } };
+    }
+    return undefined;
+}
+
 /** Resource state the mocks return: inputs plus the outputs Azure would compute that the program reads. */
 async function mockState(args: pulumi.runtime.MockResourceArgs, counters: { ip: number; block: number }): Promise<pulumi.runtime.MockResourceResult> {
     const inputs = args.inputs as Record<string, unknown>;
@@ -101,10 +120,9 @@ async function mockState(args: pulumi.runtime.MockResourceArgs, counters: { ip: 
         `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${String(inputs["resourceGroupName"] ?? "rg")}/providers/${kind}/${azureName(field)}`;
     switch (args.type) {
         case "pulumi-nodejs:dynamic:Resource":
-            if ("rotation" in inputs && "label" in inputs) {
-                // The engine's job: run the real provider's create and keep its outputs.
-                const created = await nodeKeyProvider.create(inputs as unknown as NodeKeyProviderInputs);
-                return { id: created.id, state: { ...created.outs } };
+            {
+                const besu = await createBesuDynamic(inputs);
+                if (besu !== undefined) return besu;
             }
             if ("salt" in inputs && "bytecode" in inputs) {
                 // A ContractDeployment as create reports it: the predicted address, in some block.

@@ -2,6 +2,7 @@
 //
 // Everything here exists before any cluster does: a key and a static IP per node give every enode URL up
 // front, so each region's deployment receives complete peer lists and never depends on another region.
+import { GenesisLock, type ValidatorChanges } from "./genesis-lock";
 import * as pulumi from "@pulumi/pulumi";
 import * as azure from "@pulumi/azure-native";
 import { buildQbftGenesis, renderGenesisJson, type QbftTiming } from "./genesis";
@@ -106,6 +107,10 @@ export interface BesuNetworkOutputs {
     genesisJson: pulumi.Output<string>;
     /** Validator addresses in fleet order. */
     validatorAddresses: pulumi.Output<string[]>;
+    /** Validators to add/remove by QBFT votes against the launched genesis (none until the set changes). */
+    validatorChanges: pulumi.Output<ValidatorChanges>;
+    /** Validator node name → address. */
+    validatorNodes: pulumi.Output<Record<string, string>>;
     /** Enode URL per node name. */
     enodeUrls: pulumi.Output<Record<string, string>>;
     /** Node-permissioning allowlist. */
@@ -188,7 +193,7 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
 
     const validators = built.filter((b) => b.role === "validator");
     const validatorAddresses = pulumi.all(validators.map((v) => v.key.address));
-    const genesisJson = pulumi
+    const computedGenesisJson = pulumi
         .all([validatorAddresses, args.deployerAddress, args.multicall3RuntimeCode])
         .apply(([addresses, deployer, multicall3]) =>
             renderGenesisJson(
@@ -205,6 +210,9 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
                 }),
             ),
         );
+    // After launch the genesis never changes (genesis-lock.ts): every node gets the locked one.
+    const lock = new GenesisLock(`${name}-genesis`, { computedGenesisJson }, { parent });
+    const genesisJson = lock.lockedGenesisJson;
     const enodeUrls = fleet.apply((peers) => Object.fromEntries(peers.map((p) => [p.name, p.enode])));
     const egressRegions = [...egress.keys()];
     const egressIps = pulumi
@@ -251,7 +259,8 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
             egressPublicIp: egress.get(r.region)!.address,
         };
     }
-    return { genesisJson, validatorAddresses, enodeUrls, nodesAllowlist: allowlist, fleetCidrs: cidrs, regions };
+    const validatorNodes = pulumi.all(validators.map((v) => v.key.address)).apply((addresses) => Object.fromEntries(validators.map((v, i) => [v.name, addresses[i]])));
+    return { genesisJson, validatorAddresses, validatorNodes, validatorChanges: lock.validatorChanges, enodeUrls, nodesAllowlist: allowlist, fleetCidrs: cidrs, regions };
 }
 
 /**
@@ -264,6 +273,10 @@ export class BesuNetwork extends pulumi.ComponentResource {
     public readonly genesisJson: pulumi.Output<string>;
     /** Validator addresses in fleet order (the genesis writes them sorted). */
     public readonly validatorAddresses: pulumi.Output<string[]>;
+    /** Validators to add/remove by QBFT votes (`npm run fleet -- votes`) against the launched genesis. */
+    public readonly validatorChanges: pulumi.Output<ValidatorChanges>;
+    /** Validator node name → address (the fleet tool maps pods to validators with it). */
+    public readonly validatorNodes: pulumi.Output<Record<string, string>>;
     /** Every node's enode URL keyed by node name. */
     public readonly enodeUrls: pulumi.Output<Record<string, string>>;
     /** The node-permissioning allowlist (every fleet enode, and every node id at its region's egress IP). */
@@ -278,6 +291,8 @@ export class BesuNetwork extends pulumi.ComponentResource {
         const out = createBesuNetwork(name, args, this);
         this.genesisJson = out.genesisJson;
         this.validatorAddresses = out.validatorAddresses;
+        this.validatorChanges = out.validatorChanges;
+        this.validatorNodes = out.validatorNodes;
         this.enodeUrls = out.enodeUrls;
         this.nodesAllowlist = out.nodesAllowlist;
         this.fleetCidrs = out.fleetCidrs;

@@ -3,11 +3,15 @@ import { parseArgs } from "node:util";
 import { renderJson, renderText, type FleetCommand } from "./report";
 import { runFleetCommand } from "./run";
 import { loadFleetOutputs, type FleetOutputs } from "./stack-outputs";
+import { renderVotes, runVotes } from "./votes-run";
 
 export const FLEET_USAGE = `usage: npm run fleet -- start|stop|status <region…|all> -s <stack> [options]
+       npm run fleet -- votes -s <stack> [--apply] [options]
   start              scale the regions' Besu StatefulSets to 1 replica
   stop               scale them to 0 (refused if fewer validators than QBFT needs would remain)
   status             pods ready, block height and peers per node
+  votes              plan the QBFT votes that bring the on-chain validator set to the stack's (a region added or
+                     removed after launch); --apply casts the first vote on every running validator
   <region…|all>      deployed validator regions of the stack, or all of them
   -s, --stack <name> stack whose outputs hold the regions and kubeconfigs (required)
   --outputs <file>   read the outputs from \`pulumi stack output --json --show-secrets\` saved to a file
@@ -46,6 +50,12 @@ export async function runFleetCli(argv: string[], io: FleetIo): Promise<number> 
         io.err(`error: ${(error as Error).message}`);
         return 2;
     }
+    if (parsed.command === "votes") {
+        const report = await runVotes(outputs, { timeoutMs: parsed.timeoutMs, retries: parsed.retries, retryDelayMs: 250, execTimeoutMs: 120_000 }, parsed.apply);
+        if (parsed.json) io.out(JSON.stringify(report, null, 2));
+        else for (const line of renderVotes(report)) (report.ok ? io.out : io.err)(line);
+        return report.ok ? 0 : 1;
+    }
     if (outputs.regions.length === 0) {
         io.err(`error: stack ${parsed.stack} has no deployed validator regions`);
         return 2;
@@ -74,7 +84,8 @@ export async function runFleetCli(argv: string[], io: FleetIo): Promise<number> 
 }
 
 interface ParsedArgs {
-    command: FleetCommand;
+    command: FleetCommand | "votes";
+    apply: boolean;
     regions: string[];
     stack: string;
     outputsFile: string | undefined;
@@ -95,6 +106,7 @@ function parse(argv: string[]): ParsedArgs | "help" {
                 stack: { type: "string", short: "s" },
                 outputs: { type: "string" },
                 force: { type: "boolean", default: false },
+                apply: { type: "boolean", default: false },
                 json: { type: "boolean", default: false },
                 timeout: { type: "string", default: "10" },
                 retries: { type: "string", default: "2" },
@@ -105,10 +117,13 @@ function parse(argv: string[]): ParsedArgs | "help" {
         throw new UsageError((error as Error).message);
     }
     if (values.help) return "help";
-    const [command, ...regions] = positionals;
-    if (command !== "start" && command !== "stop" && command !== "status") {
-        throw new UsageError(command === undefined ? "missing command (start, stop or status)" : `unknown command "${command}" (start, stop or status)`);
+    const [command, ...named] = positionals;
+    if (command !== "start" && command !== "stop" && command !== "status" && command !== "votes") {
+        throw new UsageError(command === undefined ? "missing command (start, stop, status or votes)" : `unknown command "${command}" (start, stop, status or votes)`);
     }
+    if (command === "votes" && named.length > 0) throw new UsageError("votes takes no regions: it reads every deployed region");
+    if (values.apply && command !== "votes") throw new UsageError("--apply only applies to votes");
+    const regions = command === "votes" ? ["all"] : named;
     // No default: a bare `stop` must never mean every region.
     if (regions.length === 0) throw new UsageError(`${command} needs regions or "all"`);
     if (regions.includes("all") && regions.length > 1) throw new UsageError(`"all" cannot be combined with region names`);
@@ -120,6 +135,7 @@ function parse(argv: string[]): ParsedArgs | "help" {
     if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw new UsageError(`--retries must be an integer 0–10, got "${values.retries}"`);
     return {
         command,
+        apply: values.apply,
         regions,
         stack: values.stack,
         outputsFile: values.outputs,

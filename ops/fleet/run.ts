@@ -22,19 +22,23 @@ export interface FleetRunArgs {
     warn(line: string): void;
 }
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** Runs the command; never throws for a region's failure, which lands in that region's report. */
-export async function runFleetCommand(args: FleetRunArgs): Promise<FleetReport> {
-    const { outputs, targets } = args;
-    const rule = quorumRule(outputs.validatorCount);
+/** One Kubernetes client per region (made on first use) and a bounded way to run work over regions. */
+export interface RegionRunner {
+    /** Runs `work` per region (at most REGION_CONCURRENCY at once); results in `regions` order. */
+    eachRegion<T>(regions: string[], work: (client: KubeClient) => Promise<T>): Promise<Outcome<T>[]>;
+    close(): void;
+}
+
+export function regionRunner(outputs: FleetOutputs, options: KubeClientOptions): RegionRunner {
     const clients = new Map<string, Outcome<KubeClient>>();
     const credentials = new ExecCredentialPool();
     const clientOf = (region: string): Outcome<KubeClient> => {
         let client = clients.get(region);
         if (client === undefined) {
             try {
-                client = { ok: true, value: new KubeClient(parseKubeconfig(outputs.kubeconfigs[region], `kubeconfig of ${region}`), args.client, credentials) };
+                client = { ok: true, value: new KubeClient(parseKubeconfig(outputs.kubeconfigs[region], `kubeconfig of ${region}`), options, credentials) };
             } catch (error) {
                 client = { ok: false, error: (error as Error).message };
             }
@@ -58,6 +62,20 @@ export async function runFleetCommand(args: FleetRunArgs): Promise<FleetReport> 
                 }),
             ),
         );
+    return {
+        eachRegion,
+        close: () => {
+            for (const client of clients.values()) if (client.ok) client.value.close();
+        },
+    };
+}
+
+/** Runs the command; never throws for a region's failure, which lands in that region's report. */
+export async function runFleetCommand(args: FleetRunArgs): Promise<FleetReport> {
+    const { outputs, targets } = args;
+    const rule = quorumRule(outputs.validatorCount);
+    const runner = regionRunner(outputs, args.client);
+    const eachRegion = runner.eachRegion;
 
     try {
         let guard: StopVerdict | undefined;
@@ -101,7 +119,7 @@ export async function runFleetCommand(args: FleetRunArgs): Promise<FleetReport> 
         });
         return buildReport(args, rule, guard, regions, false);
     } finally {
-        for (const client of clients.values()) if (client.ok) client.value.close();
+        runner.close();
     }
 }
 

@@ -9,6 +9,10 @@ const outputsSchema = z.object({
     besu: z.object({
         validatorAddresses: z.array(z.string()),
         enodes: z.record(z.string(), z.string()),
+        /** Validator node name → address (absent in stacks deployed before it was output). */
+        validatorNodes: z.record(z.string(), z.string()).optional(),
+        /** Validators to add/remove by QBFT votes against the launched genesis (components/besu/genesis-lock.ts). */
+        validatorChanges: z.object({ add: z.array(z.string()), remove: z.array(z.string()) }).optional(),
     }),
     kubeconfigs: z.record(z.string(), z.string()),
 });
@@ -25,6 +29,10 @@ export interface FleetOutputs {
     validatorCount: number;
     /** Kubeconfig YAML per region (secret: never print). */
     kubeconfigs: Record<string, string>;
+    /** Validator node name → address, lowercase ({} when the stack does not output it). */
+    validatorNodes: Record<string, string>;
+    /** Pending validator-set changes against the launched genesis. */
+    validatorChanges: { add: string[]; remove: string[] };
 }
 
 /** Reads `pulumi stack output --json --show-secrets -s <stack>`, or `file` when given. */
@@ -77,6 +85,8 @@ export function parseFleetOutputs(text: string, source: string): FleetOutputs {
         validatorsByRegion,
         validatorCount,
         kubeconfigs: Object.fromEntries(regions.map((region) => [region, outputs.kubeconfigs[region]])),
+        validatorNodes: Object.fromEntries(Object.entries(outputs.besu.validatorNodes ?? {}).map(([node, address]) => [node, address.toLowerCase()])),
+        validatorChanges: outputs.besu.validatorChanges ?? { add: [], remove: [] },
     };
 }
 

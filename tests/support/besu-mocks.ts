@@ -1,6 +1,6 @@
 // Pulumi mocks for the Besu tests: NodeKey runs its real provider's create; public IPs get unique addresses.
 import * as pulumi from "@pulumi/pulumi";
-import { nodeKeyProvider, type NodeKeyProviderInputs } from "../../components/besu/node-key";
+import { createBesuDynamic } from "../../sim/mock-program";
 
 /** One resource registration seen by the mocks. */
 export interface MockedResource {
@@ -23,9 +23,10 @@ export function installBesuMocks(): MockedResource[] {
                 switch (args.type) {
                     case "pulumi-nodejs:dynamic:Resource": {
                         // What the engine does: hand the inputs to the provider's create and store its outputs.
-                        const created = await nodeKeyProvider.create(inputs as unknown as NodeKeyProviderInputs);
+                        const created = await createBesuDynamic(inputs);
+                        if (created === undefined) throw new Error(`no provider for dynamic resource ${args.name}`);
                         id = created.id;
-                        state = { ...created.outs };
+                        state = created.state;
                         break;
                     }
                     case "azure-native:resources:ResourceGroup":

@@ -18,6 +18,12 @@ export interface FakeNode {
     rpcBroken?: boolean;
 }
 
+/** The chain every fake node reports: its validator set, and the QBFT votes nodes were asked to cast. */
+export interface FakeChain {
+    validators: string[];
+    votes: { node: string; address: string; add: boolean }[];
+}
+
 /** How the API server misbehaves: answers 500, or accepts requests and never answers. */
 export type FakeFailure = "none" | "http500" | "hang";
 
@@ -43,6 +49,8 @@ export class FakeCluster extends EventEmitter {
     failure: FakeFailure = "none";
     /** Requests wait for this before being answered (to force an order of completion across regions). */
     hold: Promise<void> | undefined;
+    /** The chain behind the nodes' qbft_* methods (shared by every region of a fleet). */
+    chain: FakeChain = { validators: [], votes: [] };
     private server: https.Server | undefined;
     private port = 0;
 
@@ -120,7 +128,7 @@ export class FakeCluster extends EventEmitter {
             const node = this.nodes.find((candidate) => `besu-${candidate.name}-0` === proxy[1] && candidate.replicas > 0 && candidate.ready);
             if (node === undefined) return status(503, `error trying to reach service: pod ${proxy[1]} is not running`);
             if (node.rpcBroken) return status(502, `error trying to reach service: dial tcp 10.244.1.7:8545: connect: connection refused`);
-            return { status: 200, body: jsonRpc(node, JSON.parse(body)) };
+            return { status: 200, body: jsonRpc(node, JSON.parse(body), this.chain) };
         }
         return status(404, `the server could not find the requested resource (${req.method} ${path})`);
     }
@@ -159,10 +167,18 @@ function matches(labels: Record<string, string>, selector: string | null): boole
     });
 }
 
-function jsonRpc(node: FakeNode, request: unknown): unknown {
-    const answer = (call: { id?: unknown; method?: unknown }) => {
+function jsonRpc(node: FakeNode, request: unknown, chain: FakeChain): unknown {
+    const answer = (call: { id?: unknown; method?: unknown; params?: unknown[] }) => {
         if (call.method === "eth_blockNumber") return { jsonrpc: "2.0", id: call.id, result: `0x${node.blockNumber.toString(16)}` };
         if (call.method === "net_peerCount") return { jsonrpc: "2.0", id: call.id, result: `0x${node.peers.toString(16)}` };
+        // Besu's QBFT API (validators serve it): the set at a block, and a vote for the blocks this node proposes.
+        if (call.method === "qbft_getValidatorsByBlockNumber" && node.role === "validator") return { jsonrpc: "2.0", id: call.id, result: chain.validators };
+        if (call.method === "qbft_proposeValidatorVote" && node.role === "validator") {
+            const [address, add] = call.params ?? [];
+            if (typeof address !== "string" || typeof add !== "boolean") return { jsonrpc: "2.0", id: call.id, error: { code: -32602, message: "Invalid params" } };
+            chain.votes.push({ node: node.name, address, add });
+            return { jsonrpc: "2.0", id: call.id, result: true };
+        }
         return { jsonrpc: "2.0", id: call.id, error: { code: -32601, message: "Method not found" } };
     };
     return Array.isArray(request) ? request.map(answer) : answer(request as { id?: unknown; method?: unknown });

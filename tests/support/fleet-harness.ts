@@ -6,7 +6,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { runFleetCli } from "../../ops/fleet/cli";
-import { FakeCluster, type FakeFailure, type FakeNode } from "./fleet-fake-cluster";
+import { FakeCluster, type FakeChain, type FakeFailure, type FakeNode } from "./fleet-fake-cluster";
+
+/** The address the fake fleet gives its i-th validator (fleet order). */
+export function fakeValidatorAddress(i: number): string {
+    return `0x${(i + 1).toString(16).padStart(40, "0")}`;
+}
 
 /** A key pair and self-signed certificate for 127.0.0.1, usable as its own CA. */
 export interface TestCertificate {
@@ -88,6 +93,8 @@ export interface FleetRun {
 /** A running fake fleet. `run` adds `-s test --outputs <file>` to the arguments. */
 export interface FakeFleet {
     regions: string[];
+    /** The chain behind every region (validator set, votes cast). */
+    chain: FakeChain;
     clusters: Map<string, FakeCluster>;
     outputsFile: string;
     dir: string;
@@ -98,7 +105,12 @@ export interface FakeFleet {
 }
 
 /** Starts one fake API server per region (2 validators and 1 sentry each unless told), all running and ready. */
-export async function startFakeFleet(specs: RegionSpec[], options: { sameLogin?: boolean } = {}): Promise<FakeFleet> {
+export async function startFakeFleet(
+    specs: RegionSpec[],
+    options: { sameLogin?: boolean; onChainValidators?: number; validatorChanges?: { add: string[]; remove: string[] } } = {},
+): Promise<FakeFleet> {
+    const chain: FakeChain = { validators: [], votes: [] };
+    const validatorNodes: Record<string, string> = {};
     const dir = mkdtempSync(path.join(tmpdir(), "fleet-test-"));
     const tls = makeCertificate(dir, "fake-aks");
     const plugin = writeExecPlugin(dir);
@@ -117,6 +129,7 @@ export async function startFakeFleet(specs: RegionSpec[], options: { sameLogin?:
             // Per-region tokens by default; `sameLogin` gives every kubeconfig the same exec user, as AKS does.
             const token = options.sameLogin ? "token-fleet" : `token-${spec.name}`;
             const cluster = new FakeCluster(spec.name, token, nodes);
+            cluster.chain = chain;
             await cluster.start(tls);
             if (spec.failure === "refused") await cluster.close();
             else if (spec.failure !== undefined) cluster.failure = spec.failure;
@@ -124,7 +137,7 @@ export async function startFakeFleet(specs: RegionSpec[], options: { sameLogin?:
             kubeconfigs[spec.name] = kubeconfigYaml(spec.name, cluster.url, tls.cert, plugin, { FAKE_TOKEN: token, FAKE_EXEC_LOG: execLog });
             for (const node of nodes) {
                 enodes[node.name] = `enode://${"ab".repeat(64)}@10.0.0.${Object.keys(enodes).length + 1}:30303`;
-                if (node.role === "validator") validatorCount++;
+                if (node.role === "validator") validatorNodes[node.name] = fakeValidatorAddress(validatorCount++);
             }
             regions[spec.name] = { clusterName: `aks-${spec.name}`, resourceGroup: `rg-${spec.name}`, wave: 1, nodePools: [], vcpuUsed: 10, vcpuQuota: 10 };
         }
@@ -141,16 +154,20 @@ export async function startFakeFleet(specs: RegionSpec[], options: { sameLogin?:
         rollout: { waves: [specs.map((spec) => spec.name)], deployWaves: 1, deployedRegions: specs.map((spec) => spec.name) },
         besu: {
             chainId: 138,
-            validatorAddresses: Array.from({ length: validatorCount }, (_, i) => `0x${(i + 1).toString(16).padStart(40, "0")}`),
+            validatorAddresses: Array.from({ length: validatorCount }, (_, i) => fakeValidatorAddress(i)),
             enodes,
+            validatorNodes,
+            validatorChanges: options.validatorChanges ?? { add: [], remove: [] },
             genesisJson: "{}",
         },
         kubeconfigs,
     };
+    chain.validators = Object.values(validatorNodes).slice(0, options.onChainValidators ?? validatorCount);
     const outputsFile = path.join(dir, "outputs.json");
     writeFileSync(outputsFile, JSON.stringify(outputs, null, 2));
     return {
         regions: specs.map((spec) => spec.name),
+        chain,
         clusters,
         outputsFile,
         dir,
