@@ -4,12 +4,15 @@ import { renderJson, renderText, type FleetCommand } from "./report";
 import { runFleetCommand } from "./run";
 import { loadFleetOutputs, type FleetOutputs } from "./stack-outputs";
 import { renderVotes, runVotes } from "./votes-run";
+import { ROLL_DEFAULTS, runRoll } from "./roll";
 
 export const FLEET_USAGE = `usage: npm run fleet -- start|stop|status <region…|all> -s <stack> [options]
        npm run fleet -- votes -s <stack> [--apply] [options]
   start              scale the regions' Besu StatefulSets to 1 replica
   stop               scale them to 0 (refused if fewer validators than QBFT needs would remain)
   status             pods ready, block height and peers per node
+  roll               restart the regions' outdated pods (a chart change under updateStrategy OnDelete) one region
+                     at a time, each only once the previous one has rejoined and the quorum guard allows it
   votes              plan the QBFT votes that bring the on-chain validator set to the stack's (a region added or
                      removed after launch); --apply casts the first vote on every running validator
   <region…|all>      deployed validator regions of the stack, or all of them
@@ -17,6 +20,8 @@ export const FLEET_USAGE = `usage: npm run fleet -- start|stop|status <region…
   --outputs <file>   read the outputs from \`pulumi stack output --json --show-secrets\` saved to a file
   --force            stop even when the quorum guard refuses (warns loudly)
   --json             print one JSON document instead of text
+  --region-timeout <s>  roll: how long one region may take to rejoin (default 900)
+  --poll <s>         roll: pause between checks while a region rejoins (default 5)
   --timeout <s>      per-request timeout in seconds (default 10)
   --retries <n>      retries of a failed request: network, timeout, 429, 5xx (default 2)
 exit: 0 ok, 1 a region failed, 2 bad usage, unreadable outputs, or refused by the quorum guard`;
@@ -49,6 +54,21 @@ export async function runFleetCli(argv: string[], io: FleetIo): Promise<number> 
     } catch (error) {
         io.err(`error: ${(error as Error).message}`);
         return 2;
+    }
+    if (parsed.command === "roll") {
+        const regionsToRoll = parsed.regions.includes("all") ? outputs.regions : outputs.regions.filter((region) => parsed.regions.includes(region));
+        const unknownRoll = parsed.regions.filter((region) => region !== "all" && !outputs.regions.includes(region));
+        if (unknownRoll.length > 0) {
+            io.err(`error: not a deployed validator region of stack ${parsed.stack}: ${unknownRoll.join(", ")}`);
+            return 2;
+        }
+        const result = await runRoll(outputs, regionsToRoll, { timeoutMs: parsed.timeoutMs, retries: parsed.retries, retryDelayMs: 250, execTimeoutMs: 120_000 }, {
+            ...ROLL_DEFAULTS,
+            regionTimeoutMs: parsed.regionTimeoutMs,
+            pollMs: parsed.pollMs,
+        });
+        for (const line of result.lines) (result.ok ? io.out : io.err)(line);
+        return result.ok ? 0 : 1;
     }
     if (parsed.command === "votes") {
         const report = await runVotes(outputs, { timeoutMs: parsed.timeoutMs, retries: parsed.retries, retryDelayMs: 250, execTimeoutMs: 120_000 }, parsed.apply);
@@ -84,7 +104,9 @@ export async function runFleetCli(argv: string[], io: FleetIo): Promise<number> 
 }
 
 interface ParsedArgs {
-    command: FleetCommand | "votes";
+    command: FleetCommand | "votes" | "roll";
+    regionTimeoutMs: number;
+    pollMs: number;
     apply: boolean;
     regions: string[];
     stack: string;
@@ -107,6 +129,8 @@ function parse(argv: string[]): ParsedArgs | "help" {
                 outputs: { type: "string" },
                 force: { type: "boolean", default: false },
                 apply: { type: "boolean", default: false },
+                "region-timeout": { type: "string", default: "900" },
+                poll: { type: "string", default: "5" },
                 json: { type: "boolean", default: false },
                 timeout: { type: "string", default: "10" },
                 retries: { type: "string", default: "2" },
@@ -118,9 +142,13 @@ function parse(argv: string[]): ParsedArgs | "help" {
     }
     if (values.help) return "help";
     const [command, ...named] = positionals;
-    if (command !== "start" && command !== "stop" && command !== "status" && command !== "votes") {
-        throw new UsageError(command === undefined ? "missing command (start, stop, status or votes)" : `unknown command "${command}" (start, stop, status or votes)`);
+    if (command !== "start" && command !== "stop" && command !== "status" && command !== "votes" && command !== "roll") {
+        throw new UsageError(command === undefined ? "missing command (start, stop, status, roll or votes)" : `unknown command "${command}" (start, stop, status, roll or votes)`);
     }
+    const regionTimeout = Number(values["region-timeout"]);
+    if (!Number.isFinite(regionTimeout) || regionTimeout <= 0 || regionTimeout > 7200) throw new UsageError(`--region-timeout must be seconds in (0, 7200], got "${values["region-timeout"]}"`);
+    const poll = Number(values.poll);
+    if (!Number.isFinite(poll) || poll <= 0 || poll > 300) throw new UsageError(`--poll must be seconds in (0, 300], got "${values.poll}"`);
     if (command === "votes" && named.length > 0) throw new UsageError("votes takes no regions: it reads every deployed region");
     if (values.apply && command !== "votes") throw new UsageError("--apply only applies to votes");
     const regions = command === "votes" ? ["all"] : named;
@@ -136,6 +164,8 @@ function parse(argv: string[]): ParsedArgs | "help" {
     return {
         command,
         apply: values.apply,
+        regionTimeoutMs: Math.round(regionTimeout * 1000),
+        pollMs: Math.round(poll * 1000),
         regions,
         stack: values.stack,
         outputsFile: values.outputs,

@@ -111,6 +111,11 @@ export class KubeClient {
         return this.call("PATCH", path, scaleSchema, { contentType: "application/merge-patch+json", data: { spec: { replicas } } });
     }
 
+    /** Deletes a pod (its StatefulSet recreates it from the current template), as field manager of the fleet tool. */
+    async deletePod(namespace: string, name: string): Promise<void> {
+        await this.call("DELETE", `/api/v1/namespaces/${enc(namespace)}/pods/${enc(name)}`, z.unknown());
+    }
+
     /** Pods in `namespace` matching `labelSelector`. */
     async listPods(namespace: string, labelSelector: string): Promise<Pod[]> {
         const query = new URLSearchParams({ labelSelector });

@@ -10,7 +10,7 @@ const metadata = z.object({
 export const statefulSetSchema = z.object({
     metadata,
     spec: z.object({ replicas: z.number().int().nullish() }),
-    status: z.object({ replicas: z.number().int().nullish(), readyReplicas: z.number().int().nullish() }).nullish(),
+    status: z.object({ replicas: z.number().int().nullish(), readyReplicas: z.number().int().nullish(), updateRevision: z.string().nullish() }).nullish(),
 });
 export const statefulSetListSchema = z.object({ items: z.array(statefulSetSchema) });
 

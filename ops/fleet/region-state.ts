@@ -30,6 +30,11 @@ export interface NodeStatus {
     peers: number | undefined;
     /** Why the JSON-RPC query of a ready pod failed. */
     rpcError: string | undefined;
+    /**
+     * The pod runs an older revision of its StatefulSet's template (label controller-revision-hash ≠ the set's
+     * status.updateRevision): under updateStrategy OnDelete it restarts onto the new one only when deleted.
+     */
+    outdated: boolean;
 }
 
 /** Whether the node counts as a running validator for the quorum guard: scaled up and ready. */
@@ -64,6 +69,8 @@ function nodeOf(set: StatefulSet, pods: Pod[]): NodeStatus {
     const role = roleLabel === "validator" || roleLabel === "sentry" ? roleLabel : "unknown";
     // Single-replica StatefulSet: its only pod is `<name>-0`.
     const pod = pods.find((candidate) => candidate.metadata.name === `${set.metadata.name}-0`);
+    const revision = pod?.metadata.labels?.["controller-revision-hash"];
+    const updateRevision = set.status?.updateRevision ?? undefined;
     return {
         node,
         statefulSet: set.metadata.name,
@@ -75,6 +82,7 @@ function nodeOf(set: StatefulSet, pods: Pod[]): NodeStatus {
         blockNumber: undefined,
         peers: undefined,
         rpcError: undefined,
+        outdated: pod !== undefined && updateRevision !== undefined && revision !== updateRevision,
     };
 }
 

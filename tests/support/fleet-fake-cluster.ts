@@ -16,6 +16,14 @@ export interface FakeNode {
     peers: number;
     /** Its JSON-RPC fails behind the proxy (Besu answers 502 through the API server). */
     rpcBroken?: boolean;
+    /** Template revision its pod runs (label controller-revision-hash); default the cluster's first revision. */
+    revision?: string;
+    /** Pod lists to answer before a restarted pod is ready again. */
+    restarting?: number;
+    /** Each eth_blockNumber answer is one block higher (a chain that makes blocks). */
+    advancing?: boolean;
+    /** Set when a restarted pod should never become ready. */
+    neverReady?: boolean;
 }
 
 /** The chain every fake node reports: its validator set, and the QBFT votes nodes were asked to cast. */
@@ -32,6 +40,8 @@ export interface FakeRequest {
     path: string;
     /** The query string, `?…` or "". */
     query: string;
+    /** Order of arrival across every fake cluster of the process. */
+    seq: number;
     contentType: string | undefined;
 }
 
@@ -40,6 +50,8 @@ interface FakeStatefulSet {
     spec: { replicas: number };
     status: { replicas: number; readyReplicas: number };
 }
+
+let nextSeq = 0;
 
 const SELECTOR_LABELS = { "app.kubernetes.io/name": "besu-node", "app.kubernetes.io/instance": "besu", "app.kubernetes.io/part-of": "chain138" };
 
@@ -51,6 +63,8 @@ export class FakeCluster extends EventEmitter {
     hold: Promise<void> | undefined;
     /** The chain behind the nodes' qbft_* methods (shared by every region of a fleet). */
     chain: FakeChain = { validators: [], votes: [] };
+    /** The StatefulSets' status.updateRevision: set it to a new value to stand for a changed template (OnDelete). */
+    updateRevision = "rev-1";
     private server: https.Server | undefined;
     private port = 0;
 
@@ -93,7 +107,7 @@ export class FakeCluster extends EventEmitter {
     private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const body = await readBody(req);
         const url = new URL(req.url ?? "/", "https://fake");
-        this.requests.push({ method: req.method ?? "", path: url.pathname, query: url.search, contentType: req.headers["content-type"] });
+        this.requests.push({ method: req.method ?? "", path: url.pathname, query: url.search, seq: nextSeq++, contentType: req.headers["content-type"] });
         if (this.failure === "hang") return; // never answer; close() drops the socket
         if (this.hold !== undefined) await this.hold;
         const answer = this.route(req, url, body);
@@ -123,6 +137,16 @@ export class FakeCluster extends EventEmitter {
             node.replicas = replicas;
             return { status: 200, body: { kind: "Scale", apiVersion: "autoscaling/v1", metadata: { name: `besu-${node.name}`, namespace: "besu" }, spec: { replicas }, status: { replicas } } };
         }
+        const podPath = /^\/api\/v1\/namespaces\/besu\/pods\/([^/:]+)$/.exec(path);
+        if (req.method === "DELETE" && podPath) {
+            // The StatefulSet controller recreates the pod from the current template; it is ready a little later.
+            const node = this.nodes.find((candidate) => `besu-${candidate.name}-0` === decodeURIComponent(podPath[1]) && candidate.replicas > 0);
+            if (node === undefined) return status(404, `pods "${podPath[1]}" not found`);
+            node.revision = this.updateRevision;
+            node.ready = false;
+            node.restarting = 2;
+            return { status: 200, body: { kind: "Pod", apiVersion: "v1", metadata: { name: podPath[1] } } };
+        }
         const proxy = /^\/api\/v1\/namespaces\/besu\/pods\/([^/:]+):8545\/proxy\/$/.exec(path);
         if (req.method === "POST" && proxy) {
             const node = this.nodes.find((candidate) => `besu-${candidate.name}-0` === proxy[1] && candidate.replicas > 0 && candidate.ready);
@@ -137,7 +161,7 @@ export class FakeCluster extends EventEmitter {
         const sets: FakeStatefulSet[] = this.nodes.map((node) => ({
             metadata: { name: `besu-${node.name}`, namespace: "besu", labels: { ...SELECTOR_LABELS, "app.kubernetes.io/component": node.role, "chain138.io/node": node.name } },
             spec: { replicas: node.replicas },
-            status: { replicas: node.replicas, readyReplicas: node.replicas > 0 && node.ready ? 1 : 0 },
+            status: { replicas: node.replicas, readyReplicas: node.replicas > 0 && node.ready ? 1 : 0, updateRevision: this.updateRevision },
         }));
         // Not the chart's: the label selector must leave it out.
         sets.push({ metadata: { name: "log-shipper", namespace: "besu", labels: { "app.kubernetes.io/name": "log-shipper" } }, spec: { replicas: 1 }, status: { replicas: 1, readyReplicas: 1 } });
@@ -145,10 +169,22 @@ export class FakeCluster extends EventEmitter {
     }
 
     private pods() {
+        for (const node of this.nodes) {
+            if (node.restarting === undefined) continue;
+            node.restarting -= 1;
+            if (node.restarting <= 0) {
+                node.restarting = undefined;
+                node.ready = !node.neverReady;
+            }
+        }
         return this.nodes
             .filter((node) => node.replicas > 0)
             .map((node) => ({
-                metadata: { name: `besu-${node.name}-0`, namespace: "besu", labels: { ...SELECTOR_LABELS, "app.kubernetes.io/component": node.role, "chain138.io/node": node.name } },
+                metadata: {
+                    name: `besu-${node.name}-0`,
+                    namespace: "besu",
+                    labels: { ...SELECTOR_LABELS, "app.kubernetes.io/component": node.role, "chain138.io/node": node.name, "controller-revision-hash": node.revision ?? "rev-1" },
+                },
                 status: { phase: "Running", conditions: [{ type: "Ready", status: node.ready ? "True" : "False" }] },
             }));
     }
@@ -169,7 +205,10 @@ function matches(labels: Record<string, string>, selector: string | null): boole
 
 function jsonRpc(node: FakeNode, request: unknown, chain: FakeChain): unknown {
     const answer = (call: { id?: unknown; method?: unknown; params?: unknown[] }) => {
-        if (call.method === "eth_blockNumber") return { jsonrpc: "2.0", id: call.id, result: `0x${node.blockNumber.toString(16)}` };
+        if (call.method === "eth_blockNumber") {
+            if (node.advancing) node.blockNumber += 1;
+            return { jsonrpc: "2.0", id: call.id, result: `0x${node.blockNumber.toString(16)}` };
+        }
         if (call.method === "net_peerCount") return { jsonrpc: "2.0", id: call.id, result: `0x${node.peers.toString(16)}` };
         // Besu's QBFT API (validators serve it): the set at a block, and a vote for the blocks this node proposes.
         if (call.method === "qbft_getValidatorsByBlockNumber" && node.role === "validator") return { jsonrpc: "2.0", id: call.id, result: chain.validators };

@@ -50,4 +50,12 @@ describe("Besu placement", () => {
             assert.equal((pod["securityContext"] as Record<string, string>)["fsGroupChangePolicy"], "OnRootMismatch");
         }
     });
+
+    // Kubernetes: a PodDisruptionBudget limits evictions, not a StatefulSet's own rolling update; with OnDelete the
+    // controller replaces a pod only when it is deleted (StatefulSet "Update strategies").
+    it("never restarts Besu pods on a template change by itself: OnDelete, rolled region by region by `fleet roll`", () => {
+        for (const set of renderBesuChart("japaneast").filter((o) => o.type === "kubernetes:apps/v1:StatefulSet")) {
+            assert.deepEqual((set.props["spec"] as { updateStrategy: unknown }).updateStrategy, { type: "OnDelete" }, set.name);
+        }
+    });
 });
