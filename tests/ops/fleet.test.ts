@@ -226,6 +226,7 @@ describe("fleet --json", () => {
             blockNumber: 1000,
             peers: 7,
             rpcError: null,
+            outdated: false,
         });
         assert.deepEqual(report.summary, { regions: 4, ok: 3, failed: ["uksouth"], validatorsRunning: 6, validatorsListed: 8, rpcErrors: 0 });
     });
