@@ -1,4 +1,4 @@
-// `npm run fleet -- start|stop|status <region…|all> -s <stack> [--force] [--json]`: argument handling and exit code.
+// `npm run fleet -- start|stop|status|roll <region…|all> -s <stack>` and `votes -s <stack>`: argument handling and exit code.
 import { parseArgs } from "node:util";
 import { renderJson, renderText, type FleetCommand } from "./report";
 import { runFleetCommand } from "./run";
@@ -6,7 +6,7 @@ import { loadFleetOutputs, type FleetOutputs } from "./stack-outputs";
 import { renderVotes, runVotes } from "./votes-run";
 import { ROLL_DEFAULTS, runRoll } from "./roll";
 
-export const FLEET_USAGE = `usage: npm run fleet -- start|stop|status <region…|all> -s <stack> [options]
+export const FLEET_USAGE = `usage: npm run fleet -- start|stop|status|roll <region…|all> -s <stack> [options]
        npm run fleet -- votes -s <stack> [--apply] [options]
   start              scale the regions' Besu StatefulSets to 1 replica
   stop               scale them to 0 (refused if fewer validators than QBFT needs would remain)
