@@ -36,7 +36,32 @@ interface ChainClient {
 
 function clients(): Map<string, ChainClient> {
     const g = globalThis as Record<symbol, unknown>;
+    watchEngine();
     return (g[Symbol.for("chain138.contracts.rpcClients")] ??= new Map<string, ChainClient>()) as Map<string, ChainClient>;
+}
+
+/** How often the provider process checks that the engine that started it is still there. */
+export const ENGINE_WATCH_INTERVAL_MS = 2000;
+
+/**
+ * Inside Pulumi's dynamic-provider process: exit once the engine that started it is gone. A SIGKILLed `pulumi up`
+ * (an OOM kill, a cancelled CI job) leaves its plugins running; this process would keep retrying RPC calls to
+ * chains that are long gone. The engine is our parent (the launcher execs node), so a changed parent pid means it
+ * died and we were re-parented. Started on the first RPC use (module top-level code does not survive the SDK's
+ * closure serialisation); the timer is unref'd, so it never keeps a process alive by itself.
+ */
+export function watchEngine(): void {
+    const g = globalThis as Record<symbol, unknown>;
+    const key = Symbol.for("chain138.engineWatchdog");
+    if (g[key] !== undefined || !process.argv.some((arg) => arg.includes("dynamic-provider"))) return;
+    const engine = process.ppid;
+    const timer = setInterval(() => {
+        if (process.ppid === engine) return;
+        process.stderr.write(`dynamic provider ${process.pid}: the Pulumi engine (pid ${engine}) is gone; exiting\n`);
+        process.exit(1);
+    }, ENGINE_WATCH_INTERVAL_MS);
+    timer.unref();
+    g[key] = timer;
 }
 
 /** An RPC URL safe to print: scheme, host and port only (no user info, path or query, where API keys live). */
