@@ -73,6 +73,7 @@ export function deployFleet(config: LoadedFleetConfig, deployerObjectId: string)
                 p2pAllowedCidrs: besu.fleetCidrs,
                 diagnosticsWorkspaceId: admin.logAnalyticsWorkspaceId,
                 besu: besu.regions[plan.name],
+                besuStorageClass: config.besuStorageClass,
             }),
     );
     return { admin, besu, regions };

@@ -28,6 +28,8 @@ export interface RegionDeploymentArgs extends ClusterSettings {
     besu?: RegionBesuInputs;
     /** Besu chart value overrides (image tag, resources, ServiceMonitor). Default: the chart's values. */
     besuChartValues?: Record<string, unknown>;
+    /** Storage class of the data disks. Default: per region (see besuStorageClass). */
+    besuStorageClass?: string;
 }
 
 /**
@@ -102,7 +104,10 @@ export class RegionDeployment extends pulumi.ComponentResource {
             { parent: this, provider: built.provider },
         );
         if (besu !== undefined) {
-            const storageClass = besuStorageClass(`${name}-besu-storage`, args.plan, { parent: this, provider: built.provider });
+            const storageClass =
+                args.besuStorageClass !== undefined
+                    ? { name: args.besuStorageClass, resource: undefined }
+                    : besuStorageClass(`${name}-besu-storage`, args.plan, { parent: this, provider: built.provider });
             const chartValues = { ...args.besuChartValues, storage: { ...(args.besuChartValues?.["storage"] as object | undefined), storageClassName: storageClass.name } };
             this.besu = installBesu(
                 `${name}-besu`,

@@ -75,6 +75,8 @@ export interface FleetConfig {
     readonly aksAdminGroupObjectIds: string[];
     /** Principals granted AKS RBAC Cluster Admin on every cluster (the deploying identity is added at run time). */
     readonly clusterAdminObjectIds: string[];
+    /** Storage class of Besu's data disks; undefined = per region (ZRS where zoned). */
+    readonly besuStorageClass?: string;
     readonly kubeloginMode: "azurecli" | "workloadidentity" | "spn" | "msi";
     /** Address of the contract deployer (funded in the Chain 138 genesis); derived from its key. */
     readonly deployerAddress?: string;
@@ -296,6 +298,7 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
         tags: config.tags,
         aksAdminGroupObjectIds: config.aksAdminGroupObjectIds,
         clusterAdminObjectIds: config.clusterAdminObjectIds,
+        besuStorageClass: config.besuStorageClass === "" ? undefined : config.besuStorageClass,
         kubeloginMode: config.kubeloginMode,
         deployerAddress: config.deployerKey === undefined ? undefined : computeAddress(config.deployerKey),
         // By name: the CLI may hand objects over with keys in any order, and resource names follow this order.

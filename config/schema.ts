@@ -141,6 +141,8 @@ export const fleetConfigSchema = z.strictObject({
     aksAdminGroupObjectIds: z.array(z.uuid()),
     /** Entra principals (users, groups, service principals) granted AKS RBAC Cluster Admin on every cluster. */
     clusterAdminObjectIds: z.array(z.uuid()),
+    /** Storage class of Besu's data disks; "" = chosen per region (Premium_ZRS where the region has zones). */
+    besuStorageClass: z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/, "must be a Kubernetes storage class name (or empty)"),
     /** Accept a Kubernetes minor past its AKS end of life (warn instead of refusing): for an existing fleet mid-upgrade. */
     acceptEndOfLifeKubernetes: z.boolean(),
     kubeloginMode: z.enum(["azurecli", "workloadidentity", "spn", "msi"]),
@@ -163,4 +165,4 @@ export const fleetConfigSchema = z.strictObject({
 export type RawFleetConfig = z.infer<typeof fleetConfigSchema>;
 
 /** Keys whose values are plain strings; every other key holds JSON (numbers, lists, objects). */
-export const STRING_KEYS: ReadonlySet<string> = new Set(["adminRegion", "kubernetesVersion", "kubeloginMode", "deployerKey"]);
+export const STRING_KEYS: ReadonlySet<string> = new Set(["adminRegion", "kubernetesVersion", "kubeloginMode", "deployerKey", "besuStorageClass"]);

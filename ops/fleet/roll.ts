@@ -69,7 +69,8 @@ export async function runRoll(outputs: FleetOutputs, targets: string[], client: 
             lines.push(`== ${region}: restarted ${outdated.map((n) => n.node).join(", ")}`);
 
             const deadline = Date.now() + options.regionTimeoutMs;
-            let heads = new Map<string, number>();
+            // Each node's head when first seen back; it must move past it (not merely past the last poll).
+            const heads = new Map<string, number>();
             let why: string | undefined = "not checked yet";
             while (why !== undefined) {
                 if (Date.now() > deadline) {
@@ -81,7 +82,7 @@ export async function runRoll(outputs: FleetOutputs, targets: string[], client: 
                 const others = now.filter((r, i) => r.ok && outputs.regions[i] !== region).flatMap((r) => (r.ok ? r.value : []));
                 const fleetHead = Math.max(0, ...others.map((n) => n.blockNumber ?? 0), ...(regionNow.ok ? regionNow.value.map((n) => n.blockNumber ?? 0) : []));
                 why = regionNow.ok ? notRejoined(regionNow.value, heads, fleetHead, options.maxLagBlocks) : regionNow.error;
-                if (regionNow.ok) heads = new Map(regionNow.value.filter((n) => n.blockNumber !== undefined).map((n) => [n.node, n.blockNumber!]));
+                if (regionNow.ok) for (const n of regionNow.value) if (n.blockNumber !== undefined && n.podReady && !n.outdated && !heads.has(n.node)) heads.set(n.node, n.blockNumber);
             }
             lines.push(`   ${region} rejoined: every node ready on the new revision, with peers, head advancing, within ${options.maxLagBlocks} blocks`);
         }

@@ -43,7 +43,14 @@ export async function runVotes(outputs: FleetOutputs, client: KubeClientOptions,
         }
         const current = set.map((a) => a.toLowerCase());
         const ready = new Set(nodes.filter(({ node }) => inSync(node)).map(({ node }) => outputs.validatorNodes[node.node]).filter((a): a is string => a !== undefined));
-        const plan = planValidatorVotes(current, outputs.validatorChanges, ready);
+        // The target is the stack's validator set as configured now, against the chain's: a validator voted in after
+        // launch and later dropped from config is a removal even though the launch genesis never had it.
+        const desired = Object.values(outputs.validatorNodes);
+        if (desired.length === 0) {
+            return { ok: false, current, plan: empty, unreachable, error: "the stack outputs have no besu.validatorNodes (deployed before it was output); run `pulumi up` first" };
+        }
+        const changes = { add: desired.filter((a) => !current.includes(a)), remove: current.filter((a) => !desired.includes(a)) };
+        const plan = planValidatorVotes(current, changes, ready);
         if (!apply || plan.steps.length === 0) return { ok: plan.refused.length === 0, current, plan, unreachable };
 
         // One change at a time: cast the first step on every running validator; run again once it took effect.

@@ -61,4 +61,13 @@ describe("fleet votes", () => {
         assert.equal(code, 0);
         assert.ok(out.includes("nothing to vote: the on-chain set matches the stack"));
     });
+
+    it("plans the removal of a validator that is on chain but no longer in the stack, even if the launch genesis never had it", async () => {
+        fleet = await startFakeFleet(REGIONS.map((name) => ({ name })));
+        const stray = `0x${"99".repeat(20)}`;
+        fleet.chain.validators.push(stray);
+        const { code, out, err } = await fleet.run(["votes"]);
+        assert.equal(code, 0, err.join("\n"));
+        assert.ok(out.includes(`1. remove ${stray}: needs 4 of 7 validators' votes; quorum afterwards 4`), out.join("\n"));
+    });
 });

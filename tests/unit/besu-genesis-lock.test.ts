@@ -78,4 +78,14 @@ describe("GenesisLock", () => {
         assert.match(check(genesis(46, { qbft: { blockPeriodSeconds: 5 } })), /config\.qbft differs/);
         assert.match(check(genesis(46, { gasLimit: 60_000_000n })), /gasLimit differs/);
     });
+
+    it("lets a preview through while the computed genesis is unknown (new validators' keys not generated yet)", async () => {
+        const launched = genesis(46);
+        const first = (await run(undefined, launched)) as { outs: GenesisLockOutputs };
+        // What the engine hands a dynamic provider for an unknown input during preview.
+        const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        const checked = await genesisLockProvider.check!(first.outs, { computedGenesisJson: unknown });
+        assert.deepEqual(checked.failures ?? [], []);
+        assert.equal(checked.inputs!.lockedGenesisJson, launched);
+    });
 });

@@ -2,13 +2,17 @@
 // - Azure "Redundancy options for managed disks": an LRS disk attaches only to a VM in its own zone; a ZRS disk
 //   replicates synchronously over the region's three zones and attaches to a VM in any of them. Premium SSD ZRS
 //   is skuName Premium_ZRS for the Azure Disk CSI driver (disk.csi.azure.com).
-// - Kubernetes: a CPU limit is enforced by CFS quota (throttling); memory request = limit makes memory Guaranteed;
+// - Kubernetes: a CPU limit is enforced by CFS quota (throttling); memory request = limit means the container is never scheduled on memory it may not get;
 //   fsGroupChangePolicy OnRootMismatch skips the recursive chown when the volume root already matches.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import { before, describe, it } from "node:test";
+import { RESULT_PREFIX } from "../support/program-child";
 import { findRegion } from "../../regions/catalog";
 import { renderBesuChart } from "../support/policy-chart";
-import { ProgramRun, runProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { ProgramRun, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
 
 let run: ProgramRun;
 
@@ -39,7 +43,7 @@ describe("Besu placement", () => {
         }
     });
 
-    it("sets no CPU limit on Besu, Guaranteed memory, and chowns volumes only on a root mismatch", () => {
+    it("sets no CPU limit on Besu, memory request = limit, and chowns volumes only on a root mismatch", () => {
         const sets = renderBesuChart("japaneast").filter((o) => o.type === "kubernetes:apps/v1:StatefulSet");
         assert.equal(sets.length, 3);
         for (const set of sets) {
@@ -57,5 +61,21 @@ describe("Besu placement", () => {
         for (const set of renderBesuChart("japaneast").filter((o) => o.type === "kubernetes:apps/v1:StatefulSet")) {
             assert.deepEqual((set.props["spec"] as { updateStrategy: unknown }).updateStrategy, { type: "OnDelete" }, set.name);
         }
+    });
+
+    // A StatefulSet's volumeClaimTemplates are immutable (the Kubernetes provider replaces the set to change them):
+    // a stack whose nodes run keeps its class by naming it, and then no class is created.
+    it("uses chain138:besuStorageClass everywhere when set, creating no class of its own", async () => {
+        const options = { stack: "prod", overrides: { besuStorageClass: "managed-csi-premium" } };
+        const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "tests", "support", "program-child.ts"), JSON.stringify(options), "kubernetes:helm.sh/v4:Chart,kubernetes:storage.k8s.io/v1:StorageClass"], {
+            cwd: REPO_ROOT,
+            maxBuffer: 64 * 1024 * 1024,
+            timeout: 240_000,
+        });
+        const recorded = JSON.parse(stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX))!.slice(RESULT_PREFIX.length)) as { type: string; name: string; inputs: Record<string, unknown> }[];
+        assert.equal(recorded.filter((r) => r.type === "kubernetes:storage.k8s.io/v1:StorageClass").length, 0);
+        const charts = recorded.filter((r) => r.name.endsWith("-besu-chart"));
+        assert.equal(charts.length, 24);
+        for (const chart of charts) assert.equal((chart.inputs["values"] as Record<string, Record<string, string>>)["storage"]["storageClassName"], "managed-csi-premium");
     });
 });
