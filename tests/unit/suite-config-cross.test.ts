@@ -2,17 +2,13 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { validateFleetConfig, FleetConfigError } from "../../config/fleet-config";
+import { decodeNamespace } from "../../config/load";
 import { stackConfig } from "../support/pulumi-program";
 
+/** The dev stack's config as the program decodes it (config/load.ts decodeNamespace: one list of string keys). */
 function rawDev(overrides: Record<string, unknown>): Record<string, unknown> {
     const { config } = stackConfig({ stack: "dev", overrides });
-    const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(config)) {
-        if (!key.startsWith("chain138:")) continue;
-        const name = key.slice("chain138:".length);
-        raw[name] = ["adminRegion", "kubernetesVersion", "kubeloginMode", "deployerKey"].includes(name) ? value : JSON.parse(value);
-    }
-    return raw;
+    return decodeNamespace(config, "chain138");
 }
 
 const problems = (overrides: Record<string, unknown>): string[] => {
