@@ -6,6 +6,8 @@ import { podIsReady, type Pod, type StatefulSet } from "./kube-types";
 export const BESU_NAMESPACE = "besu";
 /** Every StatefulSet of the besu-node chart carries these labels (charts/besu-node/templates/_helpers.tpl). */
 export const BESU_SELECTOR = "app.kubernetes.io/name=besu-node,app.kubernetes.io/part-of=chain138";
+/** A node counts as caught up within this many blocks of the fleet head (as `npm run verify`'s default lag). */
+export const MAX_LAG_BLOCKS = 5;
 /** Besu's JSON-RPC HTTP port (chart value rpc.httpPort). */
 export const BESU_RPC_PORT = 8545;
 

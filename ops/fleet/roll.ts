@@ -8,7 +8,7 @@
 // refuses when taking that region down would leave fewer running validators than QBFT needs.
 import { setTimeout as sleep } from "node:timers/promises";
 import { checkStop, quorumRule, type RegionValidators } from "./quorum";
-import { BESU_NAMESPACE, isRunningValidator, readRegionNodes, type NodeStatus } from "./region-state";
+import { BESU_NAMESPACE, isRunningValidator, MAX_LAG_BLOCKS, readRegionNodes, type NodeStatus } from "./region-state";
 import { regionRunner } from "./run";
 import type { FleetOutputs } from "./stack-outputs";
 import type { KubeClientOptions } from "./kube-client";
@@ -22,7 +22,7 @@ export interface RollOptions {
     maxLagBlocks: number;
 }
 
-export const ROLL_DEFAULTS: RollOptions = { regionTimeoutMs: 15 * 60_000, pollMs: 5000, maxLagBlocks: 5 };
+export const ROLL_DEFAULTS: RollOptions = { regionTimeoutMs: 15 * 60_000, pollMs: 5000, maxLagBlocks: MAX_LAG_BLOCKS };
 
 export interface RollResult {
     ok: boolean;

@@ -4,13 +4,11 @@
 // or leaves once more than half of the current validators have proposed the same vote (qbft_proposeValidatorVote,
 // cast into the blocks they propose); votes not yet decided are dropped at each epoch boundary. Quorum follows the
 // new set at once: ⌈2n/3⌉ commit seals (BftHelpers.calculateRequiredValidatorQuorum).
+import type { ValidatorChanges } from "../../components/besu/genesis-lock";
 import { quorumRule } from "./quorum";
 
-/** Validators to add and remove (from the stack's `besu.validatorChanges`). */
-export interface ValidatorChanges {
-    add: readonly string[];
-    remove: readonly string[];
-}
+/** Validators to add and remove: the shape BesuNetwork outputs as `besu.validatorChanges`. */
+export type { ValidatorChanges };
 
 /** One vote to cast on every current validator, and how many of them must cast it. */
 export interface VoteStep {
