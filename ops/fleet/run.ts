@@ -2,7 +2,8 @@
 import pLimit from "p-limit";
 import { ExecCredentialPool, KubeClient, type KubeClientOptions } from "./kube-client";
 import { parseKubeconfig } from "./kubeconfig";
-import { checkStop, quorumRule, type RegionValidators, type StopVerdict } from "./quorum";
+import { qbftQuorum } from "../../stack/qbft";
+import { checkStop, type RegionValidators, type StopVerdict } from "./quorum";
 import type { FleetCommand, FleetReport, RegionReport } from "./report";
 import { isRunningValidator, readRegionNodes, scaleRegion, type NodeStatus } from "./region-state";
 import type { FleetOutputs } from "./stack-outputs";
@@ -73,7 +74,7 @@ export function regionRunner(outputs: FleetOutputs, options: KubeClientOptions):
 /** Runs the command; never throws for a region's failure, which lands in that region's report. */
 export async function runFleetCommand(args: FleetRunArgs): Promise<FleetReport> {
     const { outputs, targets } = args;
-    const rule = quorumRule(outputs.validatorCount);
+    const rule = qbftQuorum(outputs.validatorCount);
     const runner = regionRunner(outputs, args.client);
     const eachRegion = runner.eachRegion;
 
