@@ -7,6 +7,7 @@ import { RegionDeployment } from "./region-deployment";
 import { BESU_NETWORK_NAME, regionComponentName } from "../regions/targets";
 import { regionTags } from "./tags";
 import { qbftQuorum } from "../stack/qbft";
+import type { ExportsOf, FleetStackOutputs } from "../stack/outputs";
 
 /** The Azure side of a stack: admin region, Besu network and one RegionDeployment per deployed region. */
 export interface Fleet {
@@ -80,8 +81,8 @@ export function deployFleet(config: LoadedFleetConfig, deployerObjectId: string)
 }
 
 /** Stack outputs of the fleet: everything an operator reads, kubeconfigs only as secrets. */
-export function fleetOutputs(config: LoadedFleetConfig, fleet: Fleet): Record<string, pulumi.Input<unknown>> {
-    const regions: Record<string, unknown> = {};
+export function fleetOutputs(config: LoadedFleetConfig, fleet: Fleet): ExportsOf<Omit<FleetStackOutputs, "contracts">> {
+    const regions: ExportsOf<FleetStackOutputs["regions"]> = {};
     const kubeconfigs: Record<string, pulumi.Output<string>> = {};
     for (const region of fleet.regions) {
         const plan = config.deployedRegions.find((candidate) => candidate.name === region.region)!;

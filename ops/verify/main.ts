@@ -82,7 +82,7 @@ async function verifyRegion(region: string, outputs: VerifyOutputs, args: Verify
 async function verifyContracts(outputs: VerifyOutputs, args: VerifyArgs): Promise<CheckGroup[]> {
     const contracts = outputs.contracts ?? {};
     const suites: ChainSuite[] = Object.entries(contracts).map(([chain, addresses]) => {
-        const url = args.chainRpc.get(chain) ?? outputs.chainRpc[chain];
+        const url = args.chainRpc.get(chain);
         return { chain, addresses, endpoint: url === undefined ? undefined : httpRpc(url) };
     });
     const selectors = await routerSelectors(suites, args.timeoutMs);

@@ -7,6 +7,7 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { runFleetCli } from "../../ops/fleet/cli";
 import { FakeCluster, type FakeChain, type FakeFailure, type FakeNode } from "./fleet-fake-cluster";
+import { fixtureStackOutputs } from "./stack-outputs-fixture";
 
 /** The address the fake fleet gives its i-th validator (fleet order). */
 export function fakeValidatorAddress(i: number): string {
@@ -110,7 +111,6 @@ export async function startFakeFleet(
     options: { sameLogin?: boolean; onChainValidators?: number; validatorChanges?: { add: string[]; remove: string[] } } = {},
 ): Promise<FakeFleet> {
     const chain: FakeChain = { validators: [], votes: [] };
-    const validatorNodes: Record<string, string> = {};
     const dir = mkdtempSync(path.join(tmpdir(), "fleet-test-"));
     const tls = makeCertificate(dir, "fake-aks");
     const plugin = writeExecPlugin(dir);
@@ -118,9 +118,6 @@ export async function startFakeFleet(
     writeFileSync(execLog, "");
     const clusters = new Map<string, FakeCluster>();
     const kubeconfigs: Record<string, string> = {};
-    const enodes: Record<string, string> = {};
-    const regions: Record<string, unknown> = {};
-    let validatorCount = 0;
     try {
         for (const spec of specs) {
             const nodes: FakeNode[] = [];
@@ -135,11 +132,6 @@ export async function startFakeFleet(
             else if (spec.failure !== undefined) cluster.failure = spec.failure;
             clusters.set(spec.name, cluster);
             kubeconfigs[spec.name] = kubeconfigYaml(spec.name, cluster.url, tls.cert, plugin, { FAKE_TOKEN: token, FAKE_EXEC_LOG: execLog });
-            for (const node of nodes) {
-                enodes[node.name] = `enode://${"ab".repeat(64)}@10.0.0.${Object.keys(enodes).length + 1}:30303`;
-                if (node.role === "validator") validatorNodes[node.name] = fakeValidatorAddress(validatorCount++);
-            }
-            regions[spec.name] = { clusterName: `aks-${spec.name}`, resourceGroup: `rg-${spec.name}`, wave: 1, nodePools: [], vcpuUsed: 10, vcpuQuota: 10 };
         }
     } catch (error) {
         for (const cluster of clusters.values()) await cluster.close();
@@ -148,20 +140,12 @@ export async function startFakeFleet(
     }
     // The admin region has a kubeconfig but no Besu: never a target.
     kubeconfigs.westeurope = kubeconfigYaml("westeurope", "https://127.0.0.1:1", tls.cert, plugin, {});
-    const outputs = {
-        regions,
-        admin: { region: "westeurope", clusterName: "aks-westeurope" },
-        rollout: { waves: [specs.map((spec) => spec.name)], deployWaves: 1, deployedRegions: specs.map((spec) => spec.name) },
-        besu: {
-            chainId: 138,
-            validatorAddresses: Array.from({ length: validatorCount }, (_, i) => fakeValidatorAddress(i)),
-            enodes,
-            validatorNodes,
-            validatorChanges: options.validatorChanges ?? { add: [], remove: [] },
-            genesisJson: "{}",
-        },
-        kubeconfigs,
-    };
+    const outputs = fixtureStackOutputs(
+        specs.map((spec) => ({ name: spec.name, validators: spec.validators ?? 2, sentries: spec.sentries ?? 1 })),
+        { validatorAddress: (_node, index) => fakeValidatorAddress(index), kubeconfigs, validatorChanges: options.validatorChanges },
+    );
+    const validatorNodes = outputs.besu.validatorNodes;
+    const validatorCount = outputs.besu.validatorAddresses.length;
     chain.validators = Object.values(validatorNodes).slice(0, options.onChainValidators ?? validatorCount);
     const outputsFile = path.join(dir, "outputs.json");
     writeFileSync(outputsFile, JSON.stringify(outputs, null, 2));
