@@ -1,7 +1,57 @@
-// The client-go exec credential flow: run the kubeconfig's plugin (kubelogin), read an ExecCredential.
+// The client-go exec credential flow, bounded: run the kubeconfig's plugin (kubelogin), read an ExecCredential.
+//
+// Why not @kubernetes/client-node's own ExecAuth (node_modules/@kubernetes/client-node/dist/exec_auth.js, 2.0.1):
+// it runs the plugin with an async `child_process.spawn` but with no timeout (a kubelogin waiting on Entra ID
+// would hang the tool and leave the process behind), leaves the plugin's stdin an open pipe, sets no
+// KUBERNETES_EXEC_INFO, ignores `interactiveMode`, starts one plugin per concurrent request (no shared
+// in-flight run), keys its cache by user name only (AKS names the exec user per cluster, so 24 regions would
+// mean 24 logins), never drops a token the API server rejected, and on bad output rejects with JSON.parse's
+// error, which quotes stdout (the token). So kube-client.ts strips `exec` from the users the library sees and
+// hands them to {@link ExecPluginAuth}, registered with `KubeConfig.addAuthenticator`, which runs this module.
+// The protocol is Kubernetes docs, "Authenticating" → "client-go credential plugins" (ExecCredential,
+// client.authentication.k8s.io/v1 and v1beta1, KUBERNETES_EXEC_INFO, interactiveMode).
 import { execFile } from "node:child_process";
+import type { KubeConfig, User } from "@kubernetes/client-node";
+import type https from "node:https";
 import { z } from "zod";
-import type { ExecConfig } from "./kubeconfig";
+
+/** The library's Authenticator interface (config.d.ts `addAuthenticator`; auth.d.ts is not re-exported by its index). */
+type Authenticator = Parameters<KubeConfig["addAuthenticator"]>[0];
+
+/** The `users[].user.exec` block of a kubeconfig (client-go's ExecConfig). */
+export interface ExecConfig {
+    /** ExecCredential API version the plugin speaks, e.g. `client.authentication.k8s.io/v1beta1`. */
+    apiVersion: string;
+    command: string;
+    args: string[];
+    /** Extra environment for the plugin, on top of ours. */
+    env: { name: string; value: string }[];
+    /** Whether the plugin is handed the cluster (server, CA) in KUBERNETES_EXEC_INFO. */
+    provideClusterInfo: boolean;
+    /** `Never`, `IfAvailable` or `Always`; we never have a terminal, so `Always` cannot work. */
+    interactiveMode: string | undefined;
+}
+
+/** The exec block as the library keeps it (`User.exec` is the raw YAML object, typed `any`). */
+export const execConfigSchema = z
+    .object({
+        apiVersion: z.string(),
+        command: z.string().min(1),
+        args: z.array(z.string()).nullish(),
+        env: z.array(z.object({ name: z.string(), value: z.string() })).nullish(),
+        provideClusterInfo: z.boolean().nullish(),
+        interactiveMode: z.string().nullish(),
+    })
+    .transform(
+        (exec): ExecConfig => ({
+            apiVersion: exec.apiVersion,
+            command: exec.command,
+            args: exec.args ?? [],
+            env: exec.env ?? [],
+            provideClusterInfo: exec.provideClusterInfo ?? false,
+            interactiveMode: exec.interactiveMode ?? undefined,
+        }),
+    );
 
 /** API versions of ExecCredential we speak (v1alpha1 was removed from client-go in 1.24). */
 const SUPPORTED_API_VERSIONS = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"];
@@ -57,6 +107,7 @@ export function runExecPlugin(exec: ExecConfig, cluster: ExecClusterInfo, who: s
     env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: exec.apiVersion, kind: "ExecCredential", spec });
 
     return new Promise((resolve, reject) => {
+        // Bounded: execFile kills the plugin (SIGTERM) after `timeoutMs` and caps what it may print.
         const child = execFile(exec.command, exec.args, { env, timeout: timeoutMs, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
             if (error !== null) {
                 const code = (error as NodeJS.ErrnoException).code;
@@ -142,5 +193,45 @@ export class ExecCredentialCache {
             if (this.pending === next) this.pending = undefined;
         });
         return next;
+    }
+}
+
+/**
+ * The library side of the exec flow: `KubeConfig` asks each registered authenticator whether it serves a user
+ * and lets it fill in the request options. Credentials are cached by what the plugin is given, as client-go keys
+ * its exec authenticators, so one plugin run serves every cluster with the same exec config (all AKS clusters
+ * share kubelogin's server id: 24 regions need one login, not 24).
+ */
+export class ExecPluginAuth implements Authenticator {
+    private readonly caches = new Map<string, ExecCredentialCache>();
+    private readonly users = new Map<User, ExecCredentialCache>();
+
+    constructor(private readonly timeoutMs: number) {}
+
+    /** Registers `user` (whose `exec` the library must not see) as served by `exec` against `cluster`. */
+    register(user: User, exec: ExecConfig, cluster: ExecClusterInfo, who: string): void {
+        // The cluster is part of the key only when the plugin is told about it.
+        const key = JSON.stringify([exec, exec.provideClusterInfo ? [cluster.server, cluster.caPem?.toString("base64"), cluster.tlsServerName] : null]);
+        let cache = this.caches.get(key);
+        if (cache === undefined) {
+            cache = new ExecCredentialCache(() => runExecPlugin(exec, cluster, who, this.timeoutMs));
+            this.caches.set(key, cache);
+        }
+        this.users.set(user, cache);
+    }
+
+    isAuthProvider(user: User): boolean {
+        return this.users.has(user);
+    }
+
+    async applyAuthentication(user: User, opts: https.RequestOptions): Promise<void> {
+        const credential = await this.users.get(user)!.get();
+        if (credential.kind === "token") opts.headers = { ...opts.headers, Authorization: `Bearer ${credential.token}` };
+        else [opts.cert, opts.key] = [credential.certPem, credential.keyPem];
+    }
+
+    /** Drops `user`'s credential so the next request runs the plugin again (after a 401). */
+    invalidate(user: User): void {
+        this.users.get(user)?.invalidate();
     }
 }
