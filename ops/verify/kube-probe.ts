@@ -29,10 +29,3 @@ export function openKubeProbe(region: string, kubeconfigYaml: string, timeoutMs:
         close: async () => client.close(),
     };
 }
-
-/** "timed out after N ms" for aborts, else the underlying cause. */
-export function describeFetchError(error: unknown, timeoutMs: number): string {
-    const e = error as Error & { cause?: { code?: string; message?: string } };
-    if (e.name === "TimeoutError" || e.name === "AbortError") return `timed out after ${timeoutMs} ms`;
-    return e.cause?.code ?? e.cause?.message ?? e.message;
-}
