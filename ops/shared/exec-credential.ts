@@ -1,16 +1,20 @@
 // The client-go exec credential flow, bounded: run the kubeconfig's plugin (kubelogin), read an ExecCredential.
 //
-// Why not @kubernetes/client-node's own ExecAuth (node_modules/@kubernetes/client-node/dist/exec_auth.js, 2.0.1):
-// it runs the plugin with an async `child_process.spawn` but with no timeout (a kubelogin waiting on Entra ID
-// would hang the tool and leave the process behind), leaves the plugin's stdin an open pipe, sets no
-// KUBERNETES_EXEC_INFO, ignores `interactiveMode`, starts one plugin per concurrent request (no shared
-// in-flight run), keys its cache by user name only (AKS names the exec user per cluster, so 24 regions would
-// mean 24 logins), never drops a token the API server rejected, and on bad output rejects with JSON.parse's
-// error, which quotes stdout (the token). So kube-client.ts strips `exec` from the users the library sees and
-// hands them to {@link ExecPluginAuth}, registered with `KubeConfig.addAuthenticator`, which runs this module.
+// Why not @kubernetes/client-node's own ExecAuth (node_modules/@kubernetes/client-node/dist/exec_auth.js, 2.0.1,
+// `getCredential`): it runs the plugin with an async `child_process.spawn(command, args, {env})` — not a sync
+// spawn, but with no timeout and nothing that kills it (a kubelogin waiting on Entra ID would hang the tool and
+// outlive it) — leaves the plugin's stdin an open pipe, sets no KUBERNETES_EXEC_INFO, ignores `interactiveMode`,
+// starts one plugin per concurrent request (no shared in-flight run), keeps its token cache in each KubeConfig
+// (dist/config.js constructor: `new ExecAuth()`) keyed by user name and uses a token up to the second it expires,
+// never drops a token the API server rejected, rejects a failed run with bare stderr (no command, no cluster),
+// and on bad output rejects with JSON.parse's error, which quotes stdout (the token). So kube-client.ts hides
+// `exec` from the users the library sees and hands them to {@link ExecPluginAuth}, registered with
+// `KubeConfig.addAuthenticator`, which runs this module: spawn in its own process group, rejected at the
+// deadline with the group sent SIGTERM then SIGKILL, a 1 MiB output cap, stdin /dev/null, one run shared by every
+// caller and every cluster with the same exec config.
 // The protocol is Kubernetes docs, "Authenticating" → "client-go credential plugins" (ExecCredential,
 // client.authentication.k8s.io/v1 and v1beta1, KUBERNETES_EXEC_INFO, interactiveMode).
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import type { KubeConfig, User } from "@kubernetes/client-node";
 import type https from "node:https";
 import { z } from "zod";
@@ -52,6 +56,11 @@ export const execConfigSchema = z
             interactiveMode: exec.interactiveMode ?? undefined,
         }),
     );
+
+/** What a plugin may print (an ExecCredential is a few KiB); more is a failure, not a memory problem. */
+const MAX_PLUGIN_OUTPUT = 1024 * 1024;
+/** How long a timed-out plugin has between SIGTERM and SIGKILL. */
+const KILL_GRACE_MS = 1000;
 
 /** API versions of ExecCredential we speak (v1alpha1 was removed from client-go in 1.24). */
 const SUPPORTED_API_VERSIONS = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"];
@@ -107,25 +116,57 @@ export function runExecPlugin(exec: ExecConfig, cluster: ExecClusterInfo, who: s
     env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: exec.apiVersion, kind: "ExecCredential", spec });
 
     return new Promise((resolve, reject) => {
-        // Bounded: execFile kills the plugin (SIGTERM) after `timeoutMs` and caps what it may print.
-        const child = execFile(exec.command, exec.args, { env, timeout: timeoutMs, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
-            if (error !== null) {
-                const code = (error as NodeJS.ErrnoException).code;
-                const why =
-                    code === "ENOENT"
-                        ? `${exec.command} is not on PATH`
-                        : error.killed
-                          ? `no answer within ${timeoutMs} ms`
-                          : `exit ${String(code)}: ${stderr.trim().slice(-500) || "no stderr"}`;
-                return reject(new Error(`${who}: exec plugin ${exec.command} failed: ${why}`));
+        // Its own process group (detached: setsid), so that on timeout the plugin and whatever it started
+        // (kubelogin → az) go together; the deadline rejects at once, whether or not they heed SIGTERM or keep
+        // our pipes open. (execFile would not do: it passes no `detached` on to spawn.)
+        const child = spawn(exec.command, exec.args, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+        let settled = false;
+        let stdout = "";
+        let stderr = "";
+        const fail = (why: string) => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            reject(new Error(`${who}: exec plugin ${exec.command} failed: ${why}`));
+        };
+        const killGroup = (signal: NodeJS.Signals) => {
+            try {
+                if (child.pid !== undefined) process.kill(-child.pid, signal);
+            } catch {
+                // already gone
             }
+        };
+        const collect = (append: (text: string) => void) => (chunk: string) => {
+            append(chunk);
+            if (stdout.length + stderr.length > MAX_PLUGIN_OUTPUT) {
+                killGroup("SIGKILL");
+                fail(`printed more than ${MAX_PLUGIN_OUTPUT} bytes`);
+            }
+        };
+        child.stdout.setEncoding("utf8");
+        child.stderr.setEncoding("utf8");
+        child.stdout.on("data", collect((text) => (stdout += text)));
+        child.stderr.on("data", collect((text) => (stderr += text)));
+        const timer = setTimeout(() => {
+            killGroup("SIGTERM");
+            // A grace period to exit cleanly (kubelogin may be writing its token cache), then no choice.
+            setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS).unref();
+            child.stdout.destroy();
+            child.stderr.destroy();
+            fail(`no answer within ${timeoutMs} ms`);
+        }, timeoutMs);
+        child.on("error", (error: NodeJS.ErrnoException) => fail(error.code === "ENOENT" ? `${exec.command} is not on PATH` : error.message));
+        child.on("close", (code, signal) => {
+            if (settled) return;
+            if (code !== 0) return fail(`exit ${String(code ?? signal)}: ${stderr.trim().slice(-500) || "no stderr"}`);
+            settled = true;
+            clearTimeout(timer);
             try {
                 resolve(parseCredential(stdout, exec.apiVersion, `${who}: exec plugin ${exec.command}`));
             } catch (parseError) {
                 reject(parseError);
             }
         });
-        child.stdin?.end();
     });
 }
 

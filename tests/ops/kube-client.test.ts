@@ -147,11 +147,14 @@ describe("exec credential plugin", () => {
     it("rejects an answer that is not an ExecCredential without quoting it", async () => {
         const chatty = script("chatty-plugin", "echo 'token=s3cret'\n");
         await assert.rejects(runExecPlugin(exec({ command: chatty }), info, "uksouth", 10_000), (error: Error) => /not JSON/.test(error.message) && !error.message.includes("s3cret"));
+        const flood = script("flood-plugin", "head -c 2000000 /dev/zero | tr '\\0' a\n");
+        await assert.rejects(runExecPlugin(exec({ command: flood }), info, "uksouth", 10_000), /flood-plugin failed: printed more than 1048576 bytes$/);
     });
 
-    it("kills a plugin that does not answer in time, and the request fails naming the cluster", async () => {
-        const pidFile = path.join(dir, "hung.pid");
-        const hung = script("hung-plugin", `echo $$ > "${pidFile}"\nexec sleep 30\n`);
+    it("kills a plugin that does not answer in time, with what it started, and the request fails naming the cluster", async () => {
+        const pidFile = path.join(dir, "hung.pids");
+        // Ignores SIGTERM and leaves a child holding stdout: the deadline must hold anyway.
+        const hung = script("hung-plugin", `trap '' TERM\nsleep 30 &\necho "$$ $!" > "${pidFile}"\nwait\n`);
         const yaml = kubeconfigYaml("uksouth", cluster.url, tls.cert, hung, {});
         const client = new KubeClient(yaml, "kubeconfig of uksouth", { ...OPTIONS, execTimeoutMs: 300 });
         const started = Date.now();
@@ -160,10 +163,21 @@ describe("exec credential plugin", () => {
         } finally {
             client.close();
         }
-        assert.ok(Date.now() - started < 5_000);
-        const pid = Number(readFileSync(pidFile, "utf8"));
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        assert.throws(() => process.kill(pid, 0), /ESRCH/, "the plugin process is gone");
+        assert.ok(Date.now() - started < 3_000, "rejected at the deadline, not when the plugin exits");
+        const pids = readFileSync(pidFile, "utf8").trim().split(" ").map(Number);
+        assert.equal(pids.length, 2);
+        // SIGKILL follows SIGTERM after a second's grace.
+        const deadline = Date.now() + 5_000;
+        const alive = () => pids.filter((pid) => {
+            try {
+                process.kill(pid, 0);
+                return true;
+            } catch {
+                return false;
+            }
+        });
+        while (alive().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.deepEqual(alive(), [], "the plugin and its child are gone");
     });
 });
 
