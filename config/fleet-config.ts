@@ -3,6 +3,7 @@ import { z } from "zod";
 import { findRegion, knownRegions, zonesOf } from "../regions/catalog";
 import { firstSubnet, Ipv4Block, overlaps, parseCidr } from "../regions/cidr";
 import { kubernetesVersionVerdict } from "../regions/kubernetes-versions";
+import { qbftQuorum } from "../stack/qbft";
 import { describeHour, MaintenanceWindow, planMaintenance } from "../regions/maintenance";
 import { knownVmSizes, vcpusOf } from "../regions/vm-sizes";
 import { fleetConfigSchema, RawFleetConfig } from "./schema";
@@ -246,7 +247,7 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
     const validatorRegions = config.regions.map((name) =>
         planRegion(name, vnetOf(name), waveOf(waves, name), validatorPoolsOf, config.vcpuQuotaPerRegion, maintenance.windows.get(name)!),
     );
-    const faultTolerance = Math.floor((totalValidators - 1) / 3);
+    const faultTolerance = config.regions.length > 0 ? qbftQuorum(totalValidators).faultTolerance : 0;
     if (config.regions.length > 0 && maintenance.peakValidatorsAtRisk > faultTolerance) {
         problems.push(
             `planned maintenance: ${maintenance.peakValidatorsAtRisk} validators could be drained at once (${describeHour(maintenance.peakHour)}) ` +

@@ -6,7 +6,8 @@ import { GenesisLock, type ValidatorChanges } from "./genesis-lock";
 import * as pulumi from "@pulumi/pulumi";
 import * as azure from "@pulumi/azure-native";
 import { buildQbftGenesis, renderGenesisJson, type QbftTiming } from "./genesis";
-import { DEFAULT_P2P_PORT, enodeUrl } from "./keys";
+import { enodeUrl } from "./keys";
+import { BESU_P2P_PORT } from "../../stack/names";
 import { NodeKey } from "./node-key";
 import { checkFleet, fleetCidrs, nodesAllowlist, regionAllowlist, regionInClusterHosts, sentryStaticNodes, validatorStaticNodes, type FleetPeer } from "./peers";
 import type { BesuNodeInputs, RegionBesuInputs } from "./types";
@@ -74,7 +75,7 @@ export function planFleet(args: Pick<BesuNetworkArgs, "chainId" | "regions" | "p
     if (!Number.isSafeInteger(args.chainId) || args.chainId <= 0) {
         throw new Error(`chainId must be a positive integer; got ${args.chainId}`);
     }
-    const port = args.p2pPort ?? DEFAULT_P2P_PORT;
+    const port = args.p2pPort ?? BESU_P2P_PORT;
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`p2pPort must be in 1..65535; got ${port}`);
     if (!Array.isArray(args.regions) || args.regions.length === 0) throw new Error("regions must list at least one region");
     const seen = new Set<string>();
@@ -96,8 +97,7 @@ export function planFleet(args: Pick<BesuNetworkArgs, "chainId" | "regions" | "p
         for (let v = 0; v < r.validatorCount; v++) nodes.push({ name: `${r.region}-validator-${v}`, region: r.region, role: "validator", index: v, zones: r.zones });
         for (let s = 0; s < r.sentryCount; s++) nodes.push({ name: `${r.region}-sentry-${s}`, region: r.region, role: "sentry", index: s, zones: r.zones });
     }
-    const validators = nodes.filter((n) => n.role === "validator").length;
-    if (validators < 4) throw new Error(`the fleet needs at least 4 validators for QBFT; the regions give ${validators}`);
+    // At least 4 validators (one fault tolerated) is checked with the rest of the stack config (config/fleet-config.ts).
     return nodes;
 }
 
@@ -129,7 +129,7 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
     } catch (e) {
         throw new pulumi.ResourceError(`BesuNetwork ${name}: ${(e as Error).message}`, parent);
     }
-    const port = args.p2pPort ?? DEFAULT_P2P_PORT;
+    const port = args.p2pPort ?? BESU_P2P_PORT;
     const tags = args.tags ?? {};
     const prefix = args.p2pResourceGroupPrefix ?? "chain138-p2p";
 

@@ -1,5 +1,5 @@
 // One region's Besu nodes as seen through its Kubernetes API: StatefulSets, pods, block height and peers.
-import { BESU_NAMESPACE, BESU_RPC_PORT, BESU_SELECTOR } from "../shared/besu-chart";
+import { BESU_NAMESPACE, BESU_RPC_PORT, BESU_SELECTOR } from "../../stack/names";
 import type { KubeClient } from "../shared/kube-client";
 import { podIsReady, type Pod, type StatefulSet } from "../shared/kube-types";
 

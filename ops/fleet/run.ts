@@ -1,7 +1,8 @@
 // Runs start / stop / status over the selected regions in parallel and builds the ordered report.
 import pLimit from "p-limit";
+import { qbftQuorum } from "../../stack/qbft";
 import { KubeClient, KubeCredentials, type KubeClientOptions } from "../shared/kube-client";
-import { checkStop, quorumRule, type RegionValidators, type StopVerdict } from "./quorum";
+import { checkStop, type RegionValidators, type StopVerdict } from "./quorum";
 import type { FleetCommand, FleetReport, RegionReport } from "./report";
 import { isRunningValidator, readRegionNodes, scaleRegion, type NodeStatus } from "./region-state";
 import type { FleetOutputs } from "./stack-outputs";
@@ -72,7 +73,7 @@ export function regionRunner(outputs: FleetOutputs, options: KubeClientOptions):
 /** Runs the command; never throws for a region's failure, which lands in that region's report. */
 export async function runFleetCommand(args: FleetRunArgs): Promise<FleetReport> {
     const { outputs, targets } = args;
-    const rule = quorumRule(outputs.validatorCount);
+    const rule = qbftQuorum(outputs.validatorCount);
     const runner = regionRunner(outputs, args.client);
     const eachRegion = runner.eachRegion;
 

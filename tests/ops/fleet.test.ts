@@ -215,7 +215,7 @@ describe("fleet --json", () => {
         assert.equal(report.command, "status");
         assert.equal(report.stack, "test");
         assert.equal(report.ok, false);
-        assert.deepEqual(report.rule, { validators: 8, faultTolerance: 2, byzantineMinimum: 5, besuQuorum: 6, required: 6 });
+        assert.deepEqual(report.rule, { validators: 8, faultTolerance: 2, quorum: 6 });
         assert.equal(report.guard, null);
         assert.deepEqual(report.regions.map((region) => [region.region, region.ok]), [["northeurope", true], ["uksouth", false], ["francecentral", true], ["swedencentral", true]]);
         assert.match(report.regions[1].error!, /HTTP 500/);
