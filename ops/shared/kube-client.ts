@@ -7,7 +7,10 @@
 // user (config.js `createAgent`) — so neither tool parses kubeconfigs or builds TLS options itself any more.
 // `applyToHTTPSOptions` (config.js) turns the current context into node:https request options; the requests are
 // ours, so every call keeps one deadline (connect to last byte), a body-size cap and bounded retries (p-retry) of
-// transient failures (network error, timeout, 429, 5xx), and errors name the cluster, method and path.
+// transient failures (network error, timeout, 429, 5xx), and errors name the cluster, method and path. The
+// generated API classes (dist/gen/apis) are not used: their proxy operations (CoreV1Api
+// `connectPostNamespacedPodProxyWithPath` and the Service one) take no request body, so JSON-RPC cannot go through
+// them, and one request path for every call keeps one timeout, retry and error policy.
 //
 // What it relies on from the platform:
 // - AKS kubeconfigs with Entra ID authenticate through kubelogin, an exec credential plugin (Kubernetes docs,

@@ -129,6 +129,32 @@ describe("verify through the Kubernetes API", () => {
         }
     });
 
+    it("bounds each call through the proxy: a hung node fails its checks, the others pass", async () => {
+        const hung = await startFakeBesu({ ...healthyNodes("eastasia"), "eastasia/validator-0": { peers: 5, validators: [], head: 1000, hang: true } });
+        const route = eastasia.rpc;
+        eastasia.rpc = async (target, node, body) => hung.answer(target === "service/besu-rpc" ? "eastasia/rpc" : `eastasia/${node.name.slice("eastasia-".length)}`, body);
+        try {
+            const file = path.join(dir, "hung.json");
+            writeFileSync(file, JSON.stringify(fleetOutputsJson(["eastasia"], { kubeconfigs: { eastasia: kubeconfig(eastasia) } })));
+            let json = "";
+            const started = Date.now();
+            const exit = await runVerify(["--outputs", file, "--sample", "30", "--timeout", "700", "--json"], { out: (t) => (json += t), err: () => undefined });
+            assert.equal(exit, 1);
+            // One retry of a timed-out call: at most 2 × 700 ms + backoff per check, the checks run side by side.
+            assert.ok(Date.now() - started < 10_000);
+            const checks = (JSON.parse(json) as VerifyReport).regions[0].checks;
+            for (const check of ["peers", "head", "validators"]) {
+                const c = checks.find((candidate) => candidate.name === `eastasia-validator-0 ${check}`)!;
+                assert.equal(c.status, "fail");
+                assert.match(c.detail, /^eastasia: POST https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/besu\/pods\/besu-eastasia-validator-0-0:8545\/proxy\/: no answer within 700 ms$/);
+            }
+            assert.equal(checks.find((c) => c.name === "eastasia-validator-1 peers")!.status, "pass");
+        } finally {
+            eastasia.rpc = route;
+            await hung.stop();
+        }
+    });
+
     it("fails a rejected token with the API server's 401, without the token", async () => {
         const probe = openKubeProbe("eastasia", kubeconfig(eastasia, "s3cr3t-but-wrong"), 3000, new KubeCredentials(10_000));
         try {
