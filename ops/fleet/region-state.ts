@@ -1,15 +1,13 @@
 // One region's Besu nodes as seen through its Kubernetes API: StatefulSets, pods, block height and peers.
-import type { KubeClient } from "./kube-client";
-import { podIsReady, type Pod, type StatefulSet } from "./kube-types";
+import { BESU_NAMESPACE, BESU_RPC_PORT, BESU_SELECTOR } from "../../stack/names";
+import type { KubeClient } from "../shared/kube-client";
+import { podIsReady, type Pod, type StatefulSet } from "../shared/kube-types";
 
-/** Namespace of the besu-node release (components/region-deployment.ts BESU_NAMESPACE). */
-export const BESU_NAMESPACE = "besu";
-/** Every StatefulSet of the besu-node chart carries these labels (charts/besu-node/templates/_helpers.tpl). */
-export const BESU_SELECTOR = "app.kubernetes.io/name=besu-node,app.kubernetes.io/part-of=chain138";
+export { BESU_NAMESPACE, BESU_RPC_PORT, BESU_SELECTOR };
 /** A node counts as caught up within this many blocks of the fleet head (as `npm run verify`'s default lag). */
 export const MAX_LAG_BLOCKS = 5;
-/** Besu's JSON-RPC HTTP port (chart value rpc.httpPort). */
-export const BESU_RPC_PORT = 8545;
+/** The field manager of the fleet tool's writes (Kubernetes records it in managedFields). */
+export const FLEET_FIELD_MANAGER = "chain138-fleet";
 
 const ROLE_LABEL = "app.kubernetes.io/component";
 const NODE_LABEL = "chain138.io/node";
@@ -60,7 +58,7 @@ export async function scaleRegion(client: KubeClient, replicas: number): Promise
     const sets = await client.getStatefulSets(BESU_NAMESPACE, BESU_SELECTOR);
     if (sets.length === 0) throw new Error(`no StatefulSets match ${BESU_SELECTOR} in namespace ${BESU_NAMESPACE}; is the besu-node chart installed?`);
     const changing = sets.filter((set) => (set.spec.replicas ?? 1) !== replicas);
-    await Promise.all(changing.map((set) => client.scaleStatefulSet(BESU_NAMESPACE, set.metadata.name, replicas)));
+    await Promise.all(changing.map((set) => client.scaleStatefulSet(BESU_NAMESPACE, set.metadata.name, replicas, FLEET_FIELD_MANAGER)));
     return { changed: changing.length, total: sets.length };
 }
 

@@ -12,7 +12,7 @@ import { checkStop, type RegionValidators } from "./quorum";
 import { BESU_NAMESPACE, isRunningValidator, MAX_LAG_BLOCKS, readRegionNodes, type NodeStatus } from "./region-state";
 import { regionRunner } from "./run";
 import type { FleetOutputs } from "./stack-outputs";
-import type { KubeClientOptions } from "./kube-client";
+import type { KubeClientOptions } from "../shared/kube-client";
 
 export interface RollOptions {
     /** How long one region may take to rejoin (default 15 min). */

@@ -1,8 +1,7 @@
 // Runs start / stop / status over the selected regions in parallel and builds the ordered report.
 import pLimit from "p-limit";
-import { ExecCredentialPool, KubeClient, type KubeClientOptions } from "./kube-client";
-import { parseKubeconfig } from "./kubeconfig";
 import { qbftQuorum } from "../../stack/qbft";
+import { KubeClient, KubeCredentials, type KubeClientOptions } from "../shared/kube-client";
 import { checkStop, type RegionValidators, type StopVerdict } from "./quorum";
 import type { FleetCommand, FleetReport, RegionReport } from "./report";
 import { isRunningValidator, readRegionNodes, scaleRegion, type NodeStatus } from "./region-state";
@@ -34,12 +33,12 @@ export interface RegionRunner {
 
 export function regionRunner(outputs: FleetOutputs, options: KubeClientOptions): RegionRunner {
     const clients = new Map<string, Outcome<KubeClient>>();
-    const credentials = new ExecCredentialPool();
+    const credentials = new KubeCredentials(options.execTimeoutMs);
     const clientOf = (region: string): Outcome<KubeClient> => {
         let client = clients.get(region);
         if (client === undefined) {
             try {
-                client = { ok: true, value: new KubeClient(parseKubeconfig(outputs.kubeconfigs[region], `kubeconfig of ${region}`), options, credentials) };
+                client = { ok: true, value: new KubeClient(outputs.kubeconfigs[region], `kubeconfig of ${region}`, options, credentials) };
             } catch (error) {
                 client = { ok: false, error: (error as Error).message };
             }

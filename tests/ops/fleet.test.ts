@@ -118,6 +118,10 @@ describe("fleet stop and start", () => {
                 "application/merge-patch+json",
             ]),
         );
+        // …which the API server records in each StatefulSet's managedFields.
+        for (const node of ["uksouth-validator-0", "uksouth-validator-1", "uksouth-sentry-0"]) {
+            assert.deepEqual(f.clusters.get("uksouth")!.managedFields.get(`besu-${node}`)?.map((field) => [field.manager, field.subresource]), [["chain138-fleet", "scale"]]);
+        }
         for (const region of ["northeurope", "francecentral", "swedencentral"]) {
             assert.deepEqual(patches(f, region), []);
             assert.deepEqual(replicas(f, region), [1, 1, 1]);
