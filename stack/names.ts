@@ -19,6 +19,8 @@ export const BESU_SELECTOR = Object.entries(BESU_LABELS)
     .join(",");
 /** The label holding a node's role, `validator` or `sentry`. */
 export const BESU_ROLE_LABEL = "app.kubernetes.io/component";
+/** The label holding a node's name (`<region>-validator-<i>`), on its StatefulSet and pod. */
+export const BESU_NODE_LABEL = "chain138.io/node";
 
 /** The ClusterIP Service in front of the sentries' JSON-RPC (chart helper `besu-node.rpcServiceName`). */
 export const BESU_RPC_SERVICE = `${BESU_RELEASE}-rpc`;

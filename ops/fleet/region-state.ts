@@ -1,16 +1,13 @@
 // One region's Besu nodes as seen through its Kubernetes API: StatefulSets, pods, block height and peers.
-import { BESU_NAMESPACE, BESU_RPC_PORT, BESU_SELECTOR } from "../../stack/names";
+import { BESU_NAMESPACE, BESU_NODE_LABEL, BESU_ROLE_LABEL, BESU_RPC_PORT, BESU_SELECTOR } from "../../stack/names";
 import type { KubeClient } from "../shared/kube-client";
 import { podIsReady, type Pod, type StatefulSet } from "../shared/kube-types";
 
-export { BESU_NAMESPACE, BESU_RPC_PORT, BESU_SELECTOR };
 /** A node counts as caught up within this many blocks of the fleet head (as `npm run verify`'s default lag). */
 export const MAX_LAG_BLOCKS = 5;
 /** The field manager of the fleet tool's writes (Kubernetes records it in managedFields). */
 export const FLEET_FIELD_MANAGER = "chain138-fleet";
 
-const ROLE_LABEL = "app.kubernetes.io/component";
-const NODE_LABEL = "chain138.io/node";
 
 /** One Besu node (one single-replica StatefulSet) and what is known about it. */
 export interface NodeStatus {
@@ -64,8 +61,8 @@ export async function scaleRegion(client: KubeClient, replicas: number): Promise
 
 function nodeOf(set: StatefulSet, pods: Pod[]): NodeStatus {
     const labels = set.metadata.labels ?? {};
-    const node = labels[NODE_LABEL] ?? set.metadata.name;
-    const roleLabel = labels[ROLE_LABEL];
+    const node = labels[BESU_NODE_LABEL] ?? set.metadata.name;
+    const roleLabel = labels[BESU_ROLE_LABEL];
     const role = roleLabel === "validator" || roleLabel === "sentry" ? roleLabel : "unknown";
     // Single-replica StatefulSet: its only pod is `<name>-0`.
     const pod = pods.find((candidate) => candidate.metadata.name === `${set.metadata.name}-0`);

@@ -9,7 +9,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { qbftQuorum } from "../../stack/qbft";
 import { checkStop, type RegionValidators } from "./quorum";
-import { BESU_NAMESPACE, isRunningValidator, MAX_LAG_BLOCKS, readRegionNodes, type NodeStatus } from "./region-state";
+import { BESU_NAMESPACE } from "../../stack/names";
+import { isRunningValidator, MAX_LAG_BLOCKS, readRegionNodes, type NodeStatus } from "./region-state";
 import { regionRunner } from "./run";
 import type { FleetOutputs } from "./stack-outputs";
 import type { KubeClientOptions } from "../shared/kube-client";

@@ -6,7 +6,8 @@ import { checkChain, routerSelectors, type ChainSuite } from "./contract-checks"
 import { KubeCredentials } from "../shared/kube-client";
 import { openKubeProbe, VERIFY_KUBE_OPTIONS, type KubernetesProbe } from "./kube-probe";
 import { loadOutputs, type VerifyOutputs } from "./outputs";
-import { BESU_NAMESPACE, RPC_PORT, RPC_SERVICE, checkRegion, lagChecks, type NodeHead, type NodeTarget, type RegionPlan } from "./region-checks";
+import { BESU_NAMESPACE, BESU_RPC_PORT, BESU_RPC_SERVICE, besuPodName } from "../../stack/names";
+import { checkRegion, lagChecks, type NodeHead, type NodeTarget, type RegionPlan } from "./region-checks";
 import { group, renderText, type CheckGroup, type VerifyReport } from "./report";
 import { httpRpc, kubeProxyRpc } from "./rpc";
 
@@ -43,12 +44,12 @@ function nodeTargets(region: string, outputs: VerifyOutputs, args: VerifyArgs, p
         const name = `${region}-validator-${i}`;
         const url = args.rpc.get(name);
         // Validators have no Service: reach the pod (StatefulSet besu-<node>, pod <that>-0) through the pod proxy.
-        const endpoint = url ? httpRpc(url) : probe && kubeProxyRpc(probe, `/api/v1/namespaces/${BESU_NAMESPACE}/pods/besu-${name}-0:${RPC_PORT}/proxy/`);
+        const endpoint = url ? httpRpc(url) : probe && kubeProxyRpc(probe, `/api/v1/namespaces/${BESU_NAMESPACE}/pods/${besuPodName(name)}:${BESU_RPC_PORT}/proxy/`);
         nodes.push({ name, role: "validator", endpoint });
     }
     if (outputs.nodeCounts[region].sentries > 0) {
         const url = args.rpc.get(region);
-        const endpoint = url ? httpRpc(url) : probe && kubeProxyRpc(probe, `/api/v1/namespaces/${BESU_NAMESPACE}/services/${RPC_SERVICE}:${RPC_PORT}/proxy/`);
+        const endpoint = url ? httpRpc(url) : probe && kubeProxyRpc(probe, `/api/v1/namespaces/${BESU_NAMESPACE}/services/${BESU_RPC_SERVICE}:${BESU_RPC_PORT}/proxy/`);
         nodes.push({ name: `${region} rpc`, role: "rpc", endpoint });
     }
     return nodes;

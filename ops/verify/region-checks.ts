@@ -1,10 +1,8 @@
 // The checks of one region: Kubernetes API, Besu pods, and per node peers, validator set and head.
-import { BESU_NAMESPACE, BESU_RPC_PORT as RPC_PORT, BESU_RPC_SERVICE as RPC_SERVICE, BESU_SELECTOR } from "../../stack/names";
+import { BESU_NAMESPACE, BESU_SELECTOR } from "../../stack/names";
 import type { KubernetesProbe } from "./kube-probe";
 import type { CheckResult } from "./report";
 import { quantity, type RpcEndpoint } from "./rpc";
-
-export { BESU_NAMESPACE, RPC_PORT, RPC_SERVICE };
 
 /** One JSON-RPC target of a region: a validator pod, or the region's RPC service (`rpc`, served by sentries). */
 export interface NodeTarget {

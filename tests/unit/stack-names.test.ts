@@ -11,7 +11,7 @@ import { Wallet } from "ethers";
 import { parseAllDocuments } from "yaml";
 import { installBesu, BESU_CHART_PATH } from "../../components/besu/release";
 import { BesuNetwork } from "../../components/besu/network";
-import { BESU_METRICS_PORT, BESU_NAMESPACE, BESU_P2P_PORT, BESU_ROLE_LABEL, BESU_RPC_PORT, BESU_RPC_SERVICE, BESU_SELECTOR, besuPodName, besuStatefulSetName } from "../../stack/names";
+import { BESU_METRICS_PORT, BESU_NAMESPACE, BESU_NODE_LABEL, BESU_P2P_PORT, BESU_ROLE_LABEL, BESU_RPC_PORT, BESU_RPC_SERVICE, BESU_SELECTOR, besuPodName, besuStatefulSetName } from "../../stack/names";
 import { installBesuMocks, valueOf } from "../support/besu-mocks";
 import { multicall3RuntimeCode } from "../support/besu-fixtures";
 import { runHelm } from "../support/helm";
@@ -77,6 +77,8 @@ describe("names shared by the program and its tools", () => {
                 const set = sets.find((s) => s.metadata.name === besuStatefulSetName(node))!;
                 const template = set.spec!["template"] as { metadata: { labels: Record<string, string> } };
                 assert.equal(template.metadata.labels[BESU_ROLE_LABEL], role, node);
+                assert.equal(template.metadata.labels[BESU_NODE_LABEL], node);
+                assert.equal(set.metadata.labels?.[BESU_NODE_LABEL], node);
                 assert.ok(selects(BESU_SELECTOR, template.metadata.labels), `${node}: pods carry the selector's labels`);
                 // One replica, so the pod the tools proxy to is ordinal 0 (StatefulSet docs, "Pod Identity").
                 assert.equal(`${set.metadata.name}-0`, besuPodName(node));
