@@ -1,4 +1,4 @@
-// The real program on the real Pulumi engine (CLI from scripts/ensure-pulumi, file backend) against two
+// The real program on the real Pulumi engine (CLI from toolchain/pulumi-cli/ensure-pulumi, file backend) against two
 // local anvil chains: what an operator does with the dev stack, end to end.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
