@@ -15,7 +15,7 @@ import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { JsonRpcProvider, formatEther } from "ethers";
 import { parse } from "yaml";
-import { anvilBinary } from "../tests/support/anvil";
+import { anvilBinary } from "../devkit/anvil";
 import { startRelayer, type Relayer } from "../relayer";
 import { pulumiBinDir } from "../ops/shared/pulumi-workspace";
 import { DEV_KEYS, bridgeWeth9, type BridgeChain } from "./dev-bridge";

@@ -14,7 +14,7 @@ import { runVerify } from "../../ops/verify/main";
 import type { VerifyReport } from "../../ops/verify/report";
 import { startRelayer, type Relayer } from "../../relayer";
 import { DEV_KEYS, bridgeWeth9, type BridgeChain } from "../../scripts/dev-bridge";
-import { startAnvil, type AnvilNode } from "../support/anvil";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { createDevStack, devStackChains, tail, type DevStack } from "../support/e2e-stack";
 import { REPO_ROOT } from "../../ops/shared/pulumi-workspace";
 
