@@ -12,7 +12,7 @@ import { CLUSTER_DNS_SERVICE_IP, CLUSTER_POD_CIDR, CLUSTER_SERVICE_CIDR, PoolPla
 import { MAINTENANCE_CONFIG_NAMES } from "../regions/maintenance";
 import { kubeconfigForLogin, KubeloginMode } from "./kubeconfig";
 
-/** AKS create is "a few minutes" typically, 13–15 min at the tail, 34 min on bad days (LATENCIES.md). */
+/** AKS create is "a few minutes" typically, 13–15 min at the tail, 34 min on bad days (docs/latencies.md). */
 export const AKS_TIMEOUTS: pulumi.CustomTimeouts = { create: "45m", update: "45m", delete: "45m" };
 
 /** Label (and taint key) that pins Besu workloads to their pool. */

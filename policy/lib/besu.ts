@@ -1,6 +1,7 @@
 // What the besu-node chart (charts/besu-node/templates/_helpers.tpl) puts on its objects, so policies can
-// recognise Besu workloads and validator pods. tests/policy/besu-chart-labels.test.ts renders the chart and
-// checks these against its output.
+// recognise Besu workloads and validator pods. tests/unit/stack-names.test.ts checks stack/names.ts against the
+// rendered chart; tests/policy/validator-p2p-only.test.ts and besu-pdb.test.ts render it and check that these
+// find its validator P2P Service and its Besu StatefulSets.
 
 import { BESU_LABELS, BESU_P2P_PORT, BESU_ROLE_LABEL } from "../../stack/names";
 

@@ -1,4 +1,4 @@
-// The real program on the real Pulumi engine (CLI from scripts/ensure-pulumi, file backend) against two
+// The real program on the real Pulumi engine (CLI from toolchain/pulumi-cli/ensure-pulumi, file backend) against two
 // local anvil chains: what an operator does with the dev stack, end to end.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +14,7 @@ import { runVerify } from "../../ops/verify/main";
 import type { VerifyReport } from "../../ops/verify/report";
 import { startRelayer, type Relayer } from "../../relayer";
 import { DEV_KEYS, bridgeWeth9, type BridgeChain } from "../../scripts/dev-bridge";
-import { startAnvil, type AnvilNode } from "../support/anvil";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { createDevStack, devStackChains, tail, type DevStack } from "../support/e2e-stack";
 import { REPO_ROOT } from "../../ops/shared/pulumi-workspace";
 import { parseStackOutputs } from "../../stack/outputs";

@@ -9,9 +9,9 @@ import { after, before, describe, it } from "node:test";
 import { Wallet } from "ethers";
 import { runVerify } from "../../ops/verify/main";
 import type { CheckGroup, VerifyReport } from "../../ops/verify/report";
-import { startAnvil, type AnvilNode } from "../support/anvil";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { mined } from "../support/assertions";
-import { CHAIN138_SELECTOR, MAINNET_SELECTOR } from "../support/ccip-fixture";
+import { CHAIN138_SELECTOR, MAINNET_SELECTOR } from "../../devkit/ccip-fixture";
 import { addressesOf, deploySuite, handOver, wire, type SuiteSide } from "../support/ops-suite";
 
 const OWNED = ["CCIPRouter", "CCIPWETH9Bridge", "CCIPWETH10Bridge"] as const;

@@ -1,9 +1,9 @@
 // Transient RPC faults (429s, dropped connections, -32005) are retried with backoff: the deploy succeeds.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { startAnvil, type AnvilNode } from "../support/anvil";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { startFlakyProxy, type FlakyProxy } from "../support/rpc-flaky-proxy";
-import { deploymentInputs, type ProviderChain } from "../support/provider-inputs";
+import { deploymentInputs, type ProviderChain } from "../../devkit/provider-inputs";
 import { contractDeploymentProvider as provider } from "../../contracts/providers/contract-deployment";
 import { isTransientRpcError, redactRpcUrl, retriesObserved } from "../../contracts/providers/rpc";
 

@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { findRegion } from "../../regions/catalog";
 import { globMatches, regionTargetGlobs } from "../../regions/targets";
 import { vcpusOf } from "../../regions/vm-sizes";
-import { ProgramRun, RecordedResource, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { ProgramRun, RecordedResource, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 
 const prodFile = parse(readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
 const PROD_REGIONS = prodFile.config["chain138:regions"] as string[];

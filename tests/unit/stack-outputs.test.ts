@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { hasFleet, parseStackOutputs } from "../../stack/outputs";
-import { runProgram, TEST_DEPLOYER_KEY, type RunOptions } from "../support/pulumi-program";
+import { runProgram, TEST_DEPLOYER_KEY, type RunOptions } from "../../devkit/mock-program";
 
 const STACKS: [string, RunOptions][] = [
     ["dev", { stack: "dev", secrets: { deployerKey: TEST_DEPLOYER_KEY } }],
