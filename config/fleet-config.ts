@@ -171,24 +171,76 @@ export function validateFleetConfig(raw: unknown, options: ValidateOptions): Fle
 
 function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetConfig {
     const ns = options.namespace;
-    const problems: string[] = [];
     const warnings: string[] = [];
+    const problems = [
+        ...kubernetesVersionProblems(config, ns, options.today ?? new Date(), warnings),
+        ...regionProblems(config, ns),
+        ...sizingProblems(config, ns),
+        ...chainProblems(config, ns),
+    ];
+    if (problems.length > 0) throw new FleetConfigError(problems);
 
-    if (config.regions.length > 0) {
-        const verdict = kubernetesVersionVerdict(config.kubernetesVersion, options.today ?? new Date());
-        if (verdict.status === "refused") {
-            // AKS still operates clusters in platform support (scale, node image, upgrade); it only refuses new ones.
-            // An operator mid-upgrade may accept that for the clusters that exist.
-            const endOfLife = verdict.message.includes("reached end of life");
-            if (endOfLife && config.acceptEndOfLifeKubernetes) {
-                warnings.push(`${ns}:kubernetesVersion: ${verdict.message}; accepted by ${ns}:acceptEndOfLifeKubernetes, but AKS refuses to create a cluster on it`);
-            } else {
-                problems.push(`${ns}:kubernetesVersion: ${verdict.message}${endOfLife ? ` (to keep operating existing clusters while upgrading region by region, set ${ns}:acceptEndOfLifeKubernetes true)` : ""}`);
-            }
-        }
-        if (verdict.status === "ending") warnings.push(`${ns}:kubernetesVersion: ${verdict.message}`);
+    const waves = resolveWaves(config, ns, problems);
+    const deployWaves = config.rollout.deployWaves ?? waves.length;
+    if (deployWaves > waves.length) {
+        problems.push(`${ns}:rollout.deployWaves: ${deployWaves} waves selected but only ${waves.length} exist`);
     }
+    const { validatorRegions, admin } = planRegions(config, waves, problems);
+    const plans = [...validatorRegions, ...(admin ? [admin] : [])];
+    problems.push(...quotaProblems(plans, ns), ...cidrOverlaps(plans, ns));
+    if (problems.length > 0) throw new FleetConfigError(problems);
 
+    const deployed = new Set(waves.slice(0, deployWaves).flat());
+    return {
+        environment: options.environment,
+        chainId: config.chainId,
+        validatorsPerRegion: config.validatorsPerRegion,
+        sentriesPerRegion: config.sentriesPerRegion,
+        kubernetesVersion: config.kubernetesVersion,
+        validatorRegions,
+        deployedRegions: validatorRegions.filter((plan) => deployed.has(plan.name)),
+        waves,
+        deployWaves,
+        admin,
+        tags: config.tags,
+        aksAdminGroupObjectIds: config.aksAdminGroupObjectIds,
+        clusterAdminObjectIds: config.clusterAdminObjectIds,
+        besuStorageClass: config.besuStorageClass === "" ? undefined : config.besuStorageClass,
+        kubeloginMode: config.kubeloginMode,
+        deployerAddress: config.deployerKey === undefined ? undefined : computeAddress(config.deployerKey),
+        // By name: the CLI may hand objects over with keys in any order, and resource names follow this order.
+        chains: Object.entries(config.chains ?? {})
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([name, chain]) => ({ name, ...chain })),
+        ccip: config.ccip,
+        relayer: config.relayer,
+        warnings,
+    };
+}
+
+
+/** The Kubernetes version against the AKS calendar: refusals as problems, the approaching end of life in `warnings`. */
+function kubernetesVersionProblems(config: RawFleetConfig, ns: string, today: Date, warnings: string[]): string[] {
+    const problems: string[] = [];
+    if (config.regions.length === 0) return problems;
+    const verdict = kubernetesVersionVerdict(config.kubernetesVersion, today);
+    if (verdict.status === "refused") {
+        // AKS still operates clusters in platform support (scale, node image, upgrade); it only refuses new ones.
+        // An operator mid-upgrade may accept that for the clusters that exist.
+        const endOfLife = verdict.message.includes("reached end of life");
+        if (endOfLife && config.acceptEndOfLifeKubernetes) {
+            warnings.push(`${ns}:kubernetesVersion: ${verdict.message}; accepted by ${ns}:acceptEndOfLifeKubernetes, but AKS refuses to create a cluster on it`);
+        } else {
+            problems.push(`${ns}:kubernetesVersion: ${verdict.message}${endOfLife ? ` (to keep operating existing clusters while upgrading region by region, set ${ns}:acceptEndOfLifeKubernetes true)` : ""}`);
+        }
+    }
+    if (verdict.status === "ending") warnings.push(`${ns}:kubernetesVersion: ${verdict.message}`);
+    return problems;
+}
+
+/** The admin region, the validator regions and their VNet overrides name known, distinct regions. */
+function regionProblems(config: RawFleetConfig, ns: string): string[] {
+    const problems: string[] = [];
     if (!findRegion(config.adminRegion)) {
         problems.push(`${ns}:adminRegion: unknown Azure region "${config.adminRegion}"; known regions: ${knownRegions().join(", ")}`);
     }
@@ -208,6 +260,12 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
         }
         if (!parseCidr(vnet)) problems.push(`${ns}:vnetCidrs.${name}: "${vnet}" is not an IPv4 CIDR block`);
     }
+    return problems;
+}
+
+/** Enough validators, VM sizes with known vCPUs, and the deployer key a fleet's genesis funds. */
+function sizingProblems(config: RawFleetConfig, ns: string): string[] {
+    const problems: string[] = [];
     const totalValidators = config.regions.length * config.validatorsPerRegion;
     if (config.regions.length > 0 && totalValidators < MIN_VALIDATORS) {
         problems.push(
@@ -227,15 +285,12 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
                 `set it with \`pulumi config set --secret ${ns}:deployerKey 0x…\``,
         );
     }
-    problems.push(...chainProblems(config, ns));
-    if (problems.length > 0) throw new FleetConfigError(problems);
+    return problems;
+}
 
-    const waves = resolveWaves(config, ns, problems);
-    const deployWaves = config.rollout.deployWaves ?? waves.length;
-    if (deployWaves > waves.length) {
-        problems.push(`${ns}:rollout.deployWaves: ${deployWaves} waves selected but only ${waves.length} exist`);
-    }
-
+/** Every region's plan, with maintenance windows that keep QBFT's fault budget (else a problem). */
+function planRegions(config: RawFleetConfig, waves: string[][], problems: string[]): { validatorRegions: RegionPlan[]; admin: AdminPlan | undefined } {
+    const totalValidators = config.regions.length * config.validatorsPerRegion;
     const vnetOf = (name: string): string => config.vnetCidrs?.[name] ?? findRegion(name)!.vnetCidr;
     // Maintenance slots follow config order (validator regions, then the admin region), deployed or not,
     // so deploying a later wave never moves an existing cluster's window.
@@ -270,7 +325,13 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
                   logRetentionDays: config.admin.logRetentionDays,
               };
 
-    for (const plan of [...validatorRegions, ...(admin ? [admin] : [])]) {
+    return { validatorRegions, admin };
+}
+
+/** Each region's pools fit its vCPU quota during upgrades, surge nodes included. */
+function quotaProblems(plans: RegionPlan[], ns: string): string[] {
+    const problems: string[] = [];
+    for (const plan of plans) {
         if (plan.vcpuPeak > plan.vcpuQuota) {
             const pools = plan.pools
                 .map((pool) => `${pool.name} ${pool.count}×${pool.vmSize} = ${pool.count * pool.vcpusPerNode}${pool.maxSurge > 0 ? ` + ${pool.maxSurge} surge node = ${pool.maxSurge * pool.vcpusPerNode}` : ""}`)
@@ -281,35 +342,7 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
             );
         }
     }
-    problems.push(...cidrOverlaps([...validatorRegions, ...(admin ? [admin] : [])], ns));
-    if (problems.length > 0) throw new FleetConfigError(problems);
-
-    const deployed = new Set(waves.slice(0, deployWaves).flat());
-    return {
-        environment: options.environment,
-        chainId: config.chainId,
-        validatorsPerRegion: config.validatorsPerRegion,
-        sentriesPerRegion: config.sentriesPerRegion,
-        kubernetesVersion: config.kubernetesVersion,
-        validatorRegions,
-        deployedRegions: validatorRegions.filter((plan) => deployed.has(plan.name)),
-        waves,
-        deployWaves,
-        admin,
-        tags: config.tags,
-        aksAdminGroupObjectIds: config.aksAdminGroupObjectIds,
-        clusterAdminObjectIds: config.clusterAdminObjectIds,
-        besuStorageClass: config.besuStorageClass === "" ? undefined : config.besuStorageClass,
-        kubeloginMode: config.kubeloginMode,
-        deployerAddress: config.deployerKey === undefined ? undefined : computeAddress(config.deployerKey),
-        // By name: the CLI may hand objects over with keys in any order, and resource names follow this order.
-        chains: Object.entries(config.chains ?? {})
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([name, chain]) => ({ name, ...chain })),
-        ccip: config.ccip,
-        relayer: config.relayer,
-        warnings,
-    };
+    return problems;
 }
 
 /** Cross-field checks of `chains` and `ccip`; messages name keys, never RPC URLs. */
