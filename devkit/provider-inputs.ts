@@ -17,9 +17,13 @@ export interface ProviderChain {
 
 /** Inputs deploying suite contract `name` with `args` under salt label `saltLabel`. */
 export function deploymentInputs(chain: ProviderChain, name: ContractName, args: AbiArg[] = [], saltLabel: string = name): ContractDeploymentInputs {
+    return contractInputs(chain, name, args, id(`test:${saltLabel}`));
+}
+
+/** Inputs deploying suite contract `name` with `args` under `salt`, at its CREATE2 address. */
+export function contractInputs(chain: ProviderChain, name: ContractName, args: AbiArg[], salt: string, receiptTimeoutSeconds = 60): ContractDeploymentInputs {
     const artifact = loadArtifact(name);
     const types = constructorTypes(artifact.abi as readonly unknown[]);
-    const salt = id(`test:${saltLabel}`);
     return {
         chainName: chain.chainName,
         rpcUrl: chain.rpcUrl,
@@ -30,7 +34,7 @@ export function deploymentInputs(chain: ProviderChain, name: ContractName, args:
         constructorArgs: args,
         salt,
         confirmations: chain.confirmations ?? 1,
-        receiptTimeoutSeconds: chain.receiptTimeoutSeconds ?? 60,
+        receiptTimeoutSeconds: chain.receiptTimeoutSeconds ?? receiptTimeoutSeconds,
         deployerKey: chain.deployerKey,
         address: predictAddress(salt, initCodeOf(artifact.bytecode, types, args)),
     };

@@ -5,7 +5,7 @@ import { contractDeploymentProvider, type ContractDeploymentOutputs } from "../c
 import { constructorTypes, initCodeOf, predictAddress, type AbiArg } from "../contracts/providers/create2";
 import { wireLane, type CcipLaneInputs, type CcipLaneOutputs, type LaneSide } from "../contracts/providers/ccip-lane";
 import { resolveArgs, saltOf, suitePlan } from "../components/contracts-plan";
-import type { ProviderChain } from "./provider-inputs";
+import { contractInputs, type ProviderChain } from "./provider-inputs";
 
 /** A chain for the harness. */
 export interface SuiteChain extends ProviderChain {
@@ -37,20 +37,7 @@ export async function deploySuite(chain: SuiteChain, deployerAddress: string, sa
             spec.name,
             (async () => {
                 const values = await args;
-                const result = await contractDeploymentProvider.create({
-                    chainName: chain.chainName,
-                    rpcUrl: chain.rpcUrl,
-                    chainId: chain.chainId,
-                    contractName: spec.name,
-                    bytecode: artifact.bytecode,
-                    constructorTypes: types,
-                    constructorArgs: values,
-                    salt,
-                    confirmations: chain.confirmations ?? 1,
-                    receiptTimeoutSeconds: chain.receiptTimeoutSeconds ?? 120,
-                    deployerKey: chain.deployerKey,
-                    address: await predicted.get(spec.name)!,
-                });
+                const result = await contractDeploymentProvider.create(contractInputs(chain, spec.name, values, salt, 120));
                 return result.outs!;
             })(),
         );
