@@ -5,7 +5,6 @@ import path from "node:path";
 import { before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { findRegion } from "../../regions/catalog";
-import { globMatches, regionTargetGlobs } from "../../regions/targets";
 import { vcpusOf } from "../../regions/vm-sizes";
 import { ProgramRun, RecordedResource, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
 
@@ -158,26 +157,32 @@ describe("prod stack under mocks", () => {
         }
     });
 
-    it("parents everything a region creates to its RegionDeployment, so its --target globs select exactly that region", () => {
+    // The names the --target globs anchor on (regions/targets.ts). What the globs select is the Pulumi CLI's
+    // answer over these URNs: tests/e2e/targets-cli.test.ts.
+    it("parents everything a region creates to its RegionDeployment and names it after the component, as its --target globs expect", () => {
         const byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
         const components = byType("chain138:index:RegionDeployment");
         assert.equal(components.length, 24);
+        const besuNetwork = byType("chain138:index:BesuNetwork");
+        assert.equal(besuNetwork.length, 1);
         for (const component of components) {
-            const region = component.name.replace(/^region-/, "");
+            const cluster = run.resources.find((resource) => resource.parent === component.urn && resource.type === "azure-native:containerservice:ManagedCluster")!;
+            const region = cluster.inputs["location"] as string;
+            assert.equal(component.name, `region-${region}`);
             const children = run.resources.filter((resource) => owningComponent(resource, byUrn)?.urn === component.urn);
             assert.ok(children.length >= 8, `${region} has ${children.length} children`);
-            const globs = regionTargetGlobs(region);
-            const targeted = run.resources.filter((resource) => globs.some((glob) => globMatches(glob, resource.urn)));
-            // The component, every child, and the region's own P2P resource group, keys and addresses (3 nodes × 2 + 1).
-            const own = targeted.filter((resource) => resource.urn === component.urn || children.includes(resource));
-            assert.equal(own.length, children.length + 1, `${region}: every child is targeted`);
-            const besu = targeted.filter((resource) => owningComponent(resource, byUrn)?.type === "chain138:index:BesuNetwork");
-            assert.equal(besu.length, 8, `${region}: its P2P group, 3 keys, 3 node addresses and its egress address`);
-            assert.ok(besu.every((resource) => resource.name.includes(`-${region}-`) || resource.name.endsWith(`-${region}`)));
-            assert.equal(targeted.length, own.length + besu.length, `${region}: nothing of another region is targeted`);
+            assert.deepEqual(children.filter((resource) => !resource.name.startsWith(`${component.name}-`)).map((r) => r.name), [], `${region}: children named otherwise`);
+            const namedAfter = run.resources.filter((resource) => resource.name.startsWith(`${component.name}-`));
+            assert.deepEqual(namedAfter.filter((resource) => !children.includes(resource)).map((r) => r.name), [], `${region}: its names outside its component`);
+            // BesuNetwork's resources of the region, by location or node-key label: its P2P group, 3 keys, 3 node addresses, its egress address.
+            const besu = run.resources.filter(
+                (resource) =>
+                    resource.parent === besuNetwork[0].urn &&
+                    (resource.inputs["location"] === region || String(resource.inputs["label"] ?? "").startsWith(`${region}-`)),
+            );
+            assert.equal(besu.length, 8, `${region}: ${besu.map((r) => r.name).join(" ")}`);
+            for (const resource of besu) assert.ok(resource.name === `besu-p2p-${region}` || resource.name.startsWith(`besu-${region}-`), resource.name);
         }
-        // The loose glob is wrong: it would drag southeastasia along with eastasia.
-        assert.ok(run.resources.some((resource) => resource.urn.includes("region-southeastasia") && globMatches("**eastasia**", resource.urn)));
     });
 
     it("never makes one region depend on another region's resources", () => {
