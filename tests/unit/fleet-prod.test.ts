@@ -5,13 +5,20 @@ import path from "node:path";
 import { before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { findRegion } from "../../regions/catalog";
-import { vcpusOf } from "../../regions/vm-sizes";
 import { ProgramRun, RecordedResource, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { AKS_DEFAULT_MAX_SURGE, azureVcpus, tolerates, upgradeNodes, type Toleration } from "../support/aks-rules";
 
 const prodFile = parse(readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
 const PROD_REGIONS = prodFile.config["chain138:regions"] as string[];
 const ADMIN = "westeurope";
+// The requirements (README): each region's subscription quota is 10 vCPUs, upgrades included, and each
+// validator region runs 2 validators, one per node.
 const QUOTA = 10;
+const VALIDATORS_PER_REGION = 2;
+/** How the Besu chart schedules each role's pods (charts/besu-node/values.yaml, the chart's own defaults). */
+const chartScheduling = (parse(readFileSync(path.join(REPO_ROOT, "charts", "besu-node", "values.yaml"), "utf8")) as {
+    scheduling: Record<string, { nodeSelector: Record<string, string>; tolerations: Toleration[] }>;
+}).scheduling;
 
 interface PoolProfile {
     name: string;
@@ -35,11 +42,9 @@ function poolsOf(cluster: RecordedResource): PoolProfile[] {
     return [...inline, ...standalone];
 }
 
-/** Surge nodes of a pool: its maxSurge as a node count (the program writes counts, not percentages). */
+/** Surge nodes of a pool while it upgrades, by AKS's reading of maxSurge. */
 function surgeOf(pool: PoolProfile): number {
-    const surge = pool.upgradeSettings?.maxSurge;
-    assert.match(surge ?? "", /^\d+$/, `${pool.name}: maxSurge "${surge}" is not a node count`);
-    return Number(surge);
+    return upgradeNodes(pool.upgradeSettings?.maxSurge, pool.count, AKS_DEFAULT_MAX_SURGE);
 }
 const byType = (type: string) => run.resources.filter((resource) => resource.type === type);
 
@@ -72,18 +77,36 @@ describe("prod stack under mocks", () => {
             const location = cluster.inputs["location"] as string;
             const pools = poolsOf(cluster);
             // A surge node exists while a pool upgrades and is a VM like any other.
-            const vcpus = pools.reduce((sum, pool) => sum + (pool.count + surgeOf(pool)) * vcpusOf(pool.vmSize)!, 0);
+            const vcpus = pools.reduce((sum, pool) => sum + (pool.count + surgeOf(pool)) * azureVcpus(pool.vmSize), 0);
             assert.ok(vcpus <= QUOTA, `${location}: ${vcpus} vCPUs > ${QUOTA}`);
             if (location === ADMIN) continue;
             assert.deepEqual(pools.map((pool) => pool.name), ["system", "validators", "sentries"], location);
             const validators = pools.find((pool) => pool.name === "validators")!;
-            assert.equal(validators.count, 2, `${location}: one validator per node, 2 validators`);
+            // One validator per node: as many nodes as the region has validator keys, and that is 2.
+            const validatorKeys = byType("pulumi-nodejs:dynamic:Resource").filter((key) => String(key.inputs["label"] ?? "").startsWith(`${location}-validator-`));
+            assert.equal(validatorKeys.length, VALIDATORS_PER_REGION, `${location}: validator keys`);
+            assert.equal(validators.count, validatorKeys.length, `${location}: one validator per node`);
             assert.equal(validators.mode, "User");
-            assert.deepEqual(validators.nodeLabels, { "chain138.io/role": "validator" });
-            assert.deepEqual(validators.nodeTaints, ["chain138.io/role=validator:NoSchedule"]);
-            const sentries = pools.find((pool) => pool.name === "sentries")!;
-            assert.deepEqual(sentries.nodeTaints, ["chain138.io/role=sentry:NoSchedule"]);
             assert.equal(pools.find((pool) => pool.name === "system")!.mode, "System");
+        }
+    });
+
+    // "Taints and Tolerations" / "Assign Pods to Nodes" (kubernetes.io): a pod runs on a node only if its
+    // nodeSelector is among the node's labels and it tolerates every NoSchedule taint of the node.
+    it("gives validator and sentry pods nodes of their own: each role's pool admits its pods and no other Besu pod", () => {
+        const runsOn = (role: string, pool: PoolProfile) =>
+            Object.entries(chartScheduling[role].nodeSelector).every(([key, value]) => pool.nodeLabels?.[key] === value) &&
+            (pool.nodeTaints ?? []).every((taint) => tolerates(chartScheduling[role].tolerations, taint));
+        for (const cluster of byType("azure-native:containerservice:ManagedCluster")) {
+            const location = cluster.inputs["location"] as string;
+            if (location === ADMIN) continue;
+            const pools = poolsOf(cluster);
+            for (const [role, poolName] of [["validator", "validators"], ["sentry", "sentries"]]) {
+                const hosts = pools.filter((pool) => runsOn(role, pool)).map((pool) => pool.name);
+                assert.deepEqual(hosts, [poolName], `${location}: ${role} pods can run on ${hosts.join(", ") || "no pool"}`);
+            }
+            // Pods without a toleration (anything but Besu's and AKS's own) stay off the Besu pools.
+            for (const pool of pools.filter((p) => p.mode === "User")) assert.ok((pool.nodeTaints ?? []).some((taint) => taint.endsWith(":NoSchedule")), `${location}/${pool.name} is untainted`);
         }
     });
 
@@ -222,11 +245,16 @@ describe("prod stack under mocks", () => {
         const regions = run.resolved["regions"] as Record<string, { vcpuUsed: number; vcpuPeak: number; vcpuQuota: number; clusterName: string; nodePools: unknown[] }>;
         assert.deepEqual(Object.keys(regions).sort(), [...PROD_REGIONS].sort());
         for (const [name, region] of Object.entries(regions)) {
-            // 4 nodes × 2 vCPUs in steady state, one more system node while the system pool upgrades.
-            assert.equal(region.vcpuUsed, 8, name);
-            assert.equal(region.vcpuPeak, 10, name);
-            assert.equal(region.vcpuQuota, 10, name);
+            const cluster = byType("azure-native:containerservice:ManagedCluster").find((c) => c.inputs["location"] === name)!;
+            const pools = poolsOf(cluster);
+            const steady = pools.reduce((sum, pool) => sum + pool.count * azureVcpus(pool.vmSize), 0);
+            const surge = pools.reduce((sum, pool) => sum + surgeOf(pool) * azureVcpus(pool.vmSize), 0);
+            assert.equal(region.vcpuUsed, steady, name);
+            assert.equal(region.vcpuPeak, steady + surge, name);
+            assert.ok(region.vcpuPeak <= QUOTA, name);
+            assert.equal(region.vcpuQuota, QUOTA, name);
             assert.equal(region.clusterName, `aks-chain138-prod-${name}`);
+            assert.equal(region.clusterName, cluster.inputs["resourceName"], name);
             assert.equal(region.nodePools.length, 3);
         }
         assert.deepEqual(run.secretOutputs, ["kubeconfigs"]);
