@@ -5,8 +5,9 @@ import { deployContracts } from "./components/contracts";
 import { deployFleet, fleetOutputs } from "./components/fleet";
 import { CcipRelayer } from "./components/relayer";
 import { loadFleetConfig } from "./config/load";
+import type { ExportsOf, FleetStackOutputs } from "./stack/outputs";
 
-export = async (): Promise<Record<string, unknown>> => {
+export = async (): Promise<Partial<ExportsOf<FleetStackOutputs>>> => {
     const config = loadFleetConfig();
     // The identity running the update gets cluster admin on every cluster (components/cluster.ts). Asked only for a
     // stack with a fleet: the dev stack has no Azure provider to ask.

@@ -12,7 +12,7 @@ import { CLUSTER_DNS_SERVICE_IP, CLUSTER_POD_CIDR, CLUSTER_SERVICE_CIDR, PoolPla
 import { MAINTENANCE_CONFIG_NAMES } from "../regions/maintenance";
 import { kubeconfigForLogin, KubeloginMode } from "./kubeconfig";
 
-/** AKS create is "a few minutes" typically, 13–15 min at the tail, 34 min on bad days (LATENCIES.md). */
+/** AKS create is "a few minutes" typically, 13–15 min at the tail, 34 min on bad days (docs/latencies.md). */
 export const AKS_TIMEOUTS: pulumi.CustomTimeouts = { create: "45m", update: "45m", delete: "45m" };
 
 /** Label (and taint key) that pins Besu workloads to their pool. */
@@ -99,15 +99,39 @@ export const AKS_RBAC_CLUSTER_ADMIN_ROLE = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b
  */
 export const API_ACCESS_TIMEOUT_SECONDS = 900;
 
+/** A role definition's id in the deploying subscription. */
+type RoleId = (role: string) => pulumi.Output<string>;
+
 /**
  * Resource group → NSG → VNet → subnet → control-plane identity with its network grants → AKS (system
  * pool inline) → user pools one after another → maintenance windows; and, for the Kubernetes provider, a
  * cluster-admin grant to the deploying identity and a gate that waits until that grant works.
  */
 export function createRegionalCluster(name: string, args: RegionalClusterArgs, parent: pulumi.Resource): RegionalCluster {
-    const { plan, environment } = args;
     const opts = { parent };
+    const { resourceGroup, networkSecurityGroup, virtualNetwork, nodeSubnet } = createNetwork(name, args, opts);
+    const client = authorization.getClientConfigOutput({ parent });
+    const roleId: RoleId = (role) => pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
+    const { identity, networkGrants } = createClusterIdentity(name, args, resourceGroup, nodeSubnet, roleId, opts);
+    const clusterName = azureName("aks", args.environment, args.plan.name);
+    const systemPool = args.plan.pools.find((pool) => pool.role === "system" || pool.role === "admin");
+    if (systemPool === undefined) throw new pulumi.ResourceError(`region ${args.plan.name}: no system pool in the plan`, parent);
+    const cluster = createManagedCluster(name, args, { clusterName, resourceGroup, nodeSubnet, identity, systemPool }, { ...opts, dependsOn: networkGrants });
+    const agentPools = createUserPools(name, args, cluster, resourceGroup, nodeSubnet, systemPool, opts);
+    const maintenance = createMaintenanceWindows(name, args.plan, cluster, resourceGroup, agentPools.at(-1) ?? cluster, opts);
+    const kubeconfig = clusterKubeconfig(clusterName, cluster, resourceGroup, args.kubeloginMode ?? "azurecli", parent);
+    const apiAccess = grantApiAccess(name, clusterName, cluster, kubeconfig, args.clusterAdminObjectIds, roleId, parent);
+    const provider = new k8s.Provider(
+        `${name}-k8s`,
+        { kubeconfig, enableServerSideApply: true, deleteUnreachable: true },
+        { ...opts, dependsOn: [apiAccess] },
+    );
+    return { resourceGroup, networkSecurityGroup, virtualNetwork, nodeSubnet, identity, cluster, agentPools, maintenance, kubeconfig, apiAccess, provider };
+}
 
+/** The region's resource group, NSG, VNet and node subnet. */
+function createNetwork(name: string, args: RegionalClusterArgs, opts: pulumi.CustomResourceOptions) {
+    const { plan, environment } = args;
     const resourceGroup = new resources.ResourceGroup(
         `${name}-rg`,
         { resourceGroupName: azureName("rg", environment, plan.name), location: plan.name, tags: args.tags },
@@ -148,6 +172,19 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
         opts,
     );
 
+    return { resourceGroup, networkSecurityGroup, virtualNetwork, nodeSubnet };
+}
+
+/** The control plane's identity, and its grants on the node subnet (and `args.networkScopes`). */
+function createClusterIdentity(
+    name: string,
+    args: RegionalClusterArgs,
+    resourceGroup: resources.ResourceGroup,
+    nodeSubnet: network.Subnet,
+    roleId: RoleId,
+    opts: pulumi.CustomResourceOptions,
+) {
+    const { plan, environment } = args;
     // A system-assigned identity exists only with the cluster, too late for the grants AKS needs while
     // creating it. AKS service permissions: with a custom VNet the cluster identity needs
     // Microsoft.Network/virtualNetworks/subnets/join/action and read on the subnet, and "these permissions are
@@ -158,8 +195,6 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
         { resourceGroupName: resourceGroup.name, resourceName: azureName("id", environment, plan.name), location: plan.name, tags: args.tags },
         opts,
     );
-    const client = authorization.getClientConfigOutput({ parent });
-    const roleId = (role: string) => pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
     const networkGrants = [{ name: "subnet-access", scope: nodeSubnet.id as pulumi.Input<string> }, ...(args.networkScopes ?? [])].map(
         (grant) =>
             new authorization.RoleAssignment(
@@ -169,10 +204,19 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
             ),
     );
 
-    const clusterName = azureName("aks", environment, plan.name);
-    const systemPool = plan.pools.find((pool) => pool.role === "system" || pool.role === "admin");
-    if (systemPool === undefined) throw new pulumi.ResourceError(`region ${plan.name}: no system pool in the plan`, parent);
-    const cluster = new containerservice.ManagedCluster(
+    return { identity, networkGrants };
+}
+
+/** The AKS cluster with its system pool inline. */
+function createManagedCluster(
+    name: string,
+    args: RegionalClusterArgs,
+    parts: { clusterName: string; resourceGroup: resources.ResourceGroup; nodeSubnet: network.Subnet; identity: managedidentity.UserAssignedIdentity; systemPool: PoolPlan },
+    opts: pulumi.CustomResourceOptions,
+): containerservice.ManagedCluster {
+    const { plan, environment } = args;
+    const { clusterName, resourceGroup, nodeSubnet, identity, systemPool } = parts;
+    return new containerservice.ManagedCluster(
         `${name}-aks`,
         {
             resourceGroupName: resourceGroup.name,
@@ -211,9 +255,22 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
             agentPoolProfiles: [{ name: systemPool.name, ...poolProperties(systemPool, plan, nodeSubnet.id) }],
             tags: args.tags,
         },
-        { ...opts, customTimeouts: AKS_TIMEOUTS, dependsOn: networkGrants },
+        { ...opts, customTimeouts: AKS_TIMEOUTS },
     );
 
+}
+
+/** The user pools (validators, sentries), one after another. */
+function createUserPools(
+    name: string,
+    args: RegionalClusterArgs,
+    cluster: containerservice.ManagedCluster,
+    resourceGroup: resources.ResourceGroup,
+    nodeSubnet: network.Subnet,
+    systemPool: PoolPlan,
+    opts: pulumi.CustomResourceOptions,
+): containerservice.AgentPool[] {
+    const { plan } = args;
     // AKS runs one operation at a time per cluster ("OperationNotAllowed" otherwise), so the user pools are
     // created one after another, and the maintenance windows after the last of them.
     const agentPools: containerservice.AgentPool[] = [];
@@ -236,9 +293,21 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
             ),
         );
     }
+    return agentPools;
+}
+
+/** The planned-maintenance windows (regions/maintenance.ts), after `after` and one after the other. */
+function createMaintenanceWindows(
+    name: string,
+    plan: RegionPlan,
+    cluster: containerservice.ManagedCluster,
+    resourceGroup: resources.ResourceGroup,
+    after: pulumi.Resource,
+    opts: pulumi.CustomResourceOptions,
+): containerservice.MaintenanceConfiguration[] {
     const maintenance: containerservice.MaintenanceConfiguration[] = [];
     for (const configName of MAINTENANCE_CONFIG_NAMES) {
-        const previous: pulumi.Resource = maintenance.at(-1) ?? agentPools.at(-1) ?? cluster;
+        const previous: pulumi.Resource = maintenance.at(-1) ?? after;
         maintenance.push(
             new containerservice.MaintenanceConfiguration(
                 `${name}-${configName}`,
@@ -258,22 +327,46 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
         );
     }
 
+    return maintenance;
+}
+
+/** The cluster's user kubeconfig for `mode`'s kubelogin login, as a secret. */
+function clusterKubeconfig(
+    clusterName: string,
+    cluster: containerservice.ManagedCluster,
+    resourceGroup: resources.ResourceGroup,
+    mode: KubeloginMode,
+    parent: pulumi.Resource,
+): pulumi.Output<string> {
     const credentials = containerservice.listManagedClusterUserCredentialsOutput(
         { resourceGroupName: resourceGroup.name, resourceName: cluster.name, format: "exec" },
         { parent },
     );
-    const kubeconfig = pulumi.secret(
+    return pulumi.secret(
         credentials.kubeconfigs.apply((kubeconfigs) => {
             if (kubeconfigs.length === 0) throw new Error(`cluster ${clusterName}: Azure returned no user credentials`);
             const yamlText = Buffer.from(kubeconfigs[0].value, "base64").toString("utf8");
-            return kubeconfigForLogin(yamlText, args.kubeloginMode ?? "azurecli", clusterName);
+            return kubeconfigForLogin(yamlText, mode, clusterName);
         }),
     );
 
+}
+
+/** Cluster-admin grants for the configured principals, and the gate that waits until the deployer's works. */
+function grantApiAccess(
+    name: string,
+    clusterName: string,
+    cluster: containerservice.ManagedCluster,
+    kubeconfig: pulumi.Output<string>,
+    clusterAdminObjectIds: string[],
+    roleId: RoleId,
+    parent: pulumi.Resource,
+): command.local.Command {
+    const opts = { parent };
     // Local accounts are off and authorization is Azure RBAC: without a data-plane role the identity running
     // `pulumi up` gets 403 on its first Kubernetes call, whatever it may do in ARM. One grant per principal, named by
     // it, so a run by another configured identity keeps everyone else's grant.
-    const admins = [...new Set(args.clusterAdminObjectIds.map((id) => id.toLowerCase()))];
+    const admins = [...new Set(clusterAdminObjectIds.map((id) => id.toLowerCase()))];
     if (admins.length === 0) throw new pulumi.ResourceError(`cluster ${clusterName}: nobody would be able to use its API (no cluster admin principal)`, parent);
     const adminGrants = admins.map(
         (principalId) =>
@@ -284,7 +377,7 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
             ),
     );
     const deployerAccess = adminGrants[0];
-    const apiAccess = new command.local.Command(
+    return new command.local.Command(
         `${name}-api-access`,
         {
             create: "bash scripts/wait-for-cluster-access.sh",
@@ -295,12 +388,6 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
         },
         { ...opts, dependsOn: [deployerAccess], customTimeouts: { create: `${API_ACCESS_TIMEOUT_SECONDS + 120}s` } },
     );
-    const provider = new k8s.Provider(
-        `${name}-k8s`,
-        { kubeconfig, enableServerSideApply: true, deleteUnreachable: true },
-        { ...opts, dependsOn: [apiAccess] },
-    );
-    return { resourceGroup, networkSecurityGroup, virtualNetwork, nodeSubnet, identity, cluster, agentPools, maintenance, kubeconfig, apiAccess, provider };
 }
 
 /** A user pool is ~4 min, ~9 min at the tail (Azure/AKS #1439). */

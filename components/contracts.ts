@@ -4,12 +4,13 @@ import type { LoadedFleetConfig } from "../config/load";
 import { contractSuiteName } from "../regions/targets";
 import { ContractSuite } from "./contract-suite";
 import { CcipWiring } from "./contracts-wiring";
+import type { ContractOutputs, ExportsOf } from "../stack/outputs";
 
 export interface DeployedContracts {
     suites: ContractSuite[];
     wirings: CcipWiring[];
     /** Stack output: `{ <chain>: { <Contract>: address } }`. */
-    outputs: Record<string, Record<string, pulumi.Output<string>>>;
+    outputs: ExportsOf<ContractOutputs>;
 }
 
 /** Registers the suites and lanes; undefined when the stack configures no chains (or has no deployer key). */
@@ -37,6 +38,6 @@ export function deployContracts(config: LoadedFleetConfig): DeployedContracts | 
             }
         }
     }
-    const outputs = Object.fromEntries(suites.map((suite) => [suite.chain.name, suite.addresses as Record<string, pulumi.Output<string>>]));
+    const outputs = Object.fromEntries(suites.map((suite) => [suite.chain.name, suite.addresses]));
     return { suites, wirings, outputs };
 }

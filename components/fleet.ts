@@ -6,6 +6,8 @@ import { BesuNetwork } from "./besu/network";
 import { RegionDeployment } from "./region-deployment";
 import { BESU_NETWORK_NAME, regionComponentName } from "../regions/targets";
 import { regionTags } from "./tags";
+import { qbftQuorum } from "../stack/qbft";
+import type { ExportsOf, FleetStackOutputs } from "../stack/outputs";
 
 /** The Azure side of a stack: admin region, Besu network and one RegionDeployment per deployed region. */
 export interface Fleet {
@@ -52,11 +54,10 @@ export function deployFleet(config: LoadedFleetConfig, deployerObjectId: string)
         tags: regionTags(baseTags, "global"),
     });
 
-    // QBFT needs ceil(2n/3) validators online to make blocks; a partial rollout is fine for the
-    // infrastructure but the chain waits until enough waves run.
+    // A partial rollout is fine for the infrastructure, but the chain makes blocks only once a quorum runs.
     const total = config.validatorRegions.length * config.validatorsPerRegion;
     const deployed = config.deployedRegions.length * config.validatorsPerRegion;
-    const quorum = Math.ceil((2 * total) / 3);
+    const { quorum } = qbftQuorum(total);
     if (deployed < quorum) {
         pulumi.log.warn(
             `rollout deploys ${deployed} of ${total} genesis validators (waves 1–${config.deployWaves}); ` +
@@ -72,7 +73,7 @@ export function deployFleet(config: LoadedFleetConfig, deployerObjectId: string)
                 tags: regionTags(baseTags, plan.name),
                 p2pAllowedCidrs: besu.fleetCidrs,
                 diagnosticsWorkspaceId: admin.logAnalyticsWorkspaceId,
-                besu: besu.regions[plan.name],
+                besu: besu.regionInputs(plan.name),
                 besuStorageClass: config.besuStorageClass,
             }),
     );
@@ -80,8 +81,8 @@ export function deployFleet(config: LoadedFleetConfig, deployerObjectId: string)
 }
 
 /** Stack outputs of the fleet: everything an operator reads, kubeconfigs only as secrets. */
-export function fleetOutputs(config: LoadedFleetConfig, fleet: Fleet): Record<string, pulumi.Input<unknown>> {
-    const regions: Record<string, unknown> = {};
+export function fleetOutputs(config: LoadedFleetConfig, fleet: Fleet): ExportsOf<Omit<FleetStackOutputs, "contracts">> {
+    const regions: ExportsOf<FleetStackOutputs["regions"]> = {};
     const kubeconfigs: Record<string, pulumi.Output<string>> = {};
     for (const region of fleet.regions) {
         const plan = config.deployedRegions.find((candidate) => candidate.name === region.region)!;

@@ -4,15 +4,11 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PoolPlan, RegionPlan } from "../config/fleet-config";
-import { DEFAULT_IN_CLUSTER } from "./besu/peers";
 import { installBesu, type BesuRelease } from "./besu/release";
 import type { RegionBesuInputs } from "./besu/types";
 import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics } from "./cluster";
+import { BESU_NAMESPACE, BESU_P2P_PORT } from "../stack/names";
 
-/** Besu's P2P port (TCP for RLPx, UDP for discovery). */
-export const P2P_PORT = 30303;
-/** Namespace the Besu chart is installed into (the peers' in-cluster DNS names assume it). */
-export const BESU_NAMESPACE = DEFAULT_IN_CLUSTER.namespace;
 
 export interface RegionDeploymentArgs extends ClusterSettings {
     /** The region's resolved plan (location, zones, CIDRs, pools within quota). */
@@ -56,12 +52,7 @@ export class RegionDeployment extends pulumi.ComponentResource {
 
     constructor(name: string, args: RegionDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chain138:index:RegionDeployment", name, {}, opts);
-        if (args.plan.vcpuPeak > args.plan.vcpuQuota) {
-            throw new pulumi.ResourceError(
-                `region ${args.plan.name}: pools need ${args.plan.vcpuPeak} vCPUs during upgrades (surge nodes included), quota is ${args.plan.vcpuQuota}`,
-                this,
-            );
-        }
+        // The plan fits the region's vCPU quota, surge nodes included: config validation refuses it otherwise.
         const besu = args.besu;
         if (besu !== undefined && besu.region !== args.plan.name) {
             throw new pulumi.ResourceError(`region ${args.plan.name} was given Besu inputs of ${besu.region}`, this);
@@ -181,7 +172,7 @@ export function p2pSecurityRules(allowedCidrs: pulumi.Input<string[]>): azureInp
             sourceAddressPrefixes: allowedCidrs,
             sourcePortRange: "*",
             destinationAddressPrefix: "*",
-            destinationPortRange: String(P2P_PORT),
+            destinationPortRange: String(BESU_P2P_PORT),
         },
         {
             name: "deny-besu-p2p-from-internet",
@@ -192,7 +183,7 @@ export function p2pSecurityRules(allowedCidrs: pulumi.Input<string[]>): azureInp
             sourceAddressPrefix: "Internet",
             sourcePortRange: "*",
             destinationAddressPrefix: "*",
-            destinationPortRange: String(P2P_PORT),
+            destinationPortRange: String(BESU_P2P_PORT),
         },
     ];
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { findRegion, knownRegions, zonesOf } from "../regions/catalog";
 import { firstSubnet, Ipv4Block, overlaps, parseCidr } from "../regions/cidr";
 import { kubernetesVersionVerdict } from "../regions/kubernetes-versions";
+import { qbftQuorum } from "../stack/qbft";
 import { describeHour, MaintenanceWindow, planMaintenance } from "../regions/maintenance";
 import { knownVmSizes, vcpusOf } from "../regions/vm-sizes";
 import { fleetConfigSchema, RawFleetConfig } from "./schema";
@@ -170,63 +171,13 @@ export function validateFleetConfig(raw: unknown, options: ValidateOptions): Fle
 
 function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetConfig {
     const ns = options.namespace;
-    const problems: string[] = [];
     const warnings: string[] = [];
-
-    if (config.regions.length > 0) {
-        const verdict = kubernetesVersionVerdict(config.kubernetesVersion, options.today ?? new Date());
-        if (verdict.status === "refused") {
-            // AKS still operates clusters in platform support (scale, node image, upgrade); it only refuses new ones.
-            // An operator mid-upgrade may accept that for the clusters that exist.
-            const endOfLife = verdict.message.includes("reached end of life");
-            if (endOfLife && config.acceptEndOfLifeKubernetes) {
-                warnings.push(`${ns}:kubernetesVersion: ${verdict.message}; accepted by ${ns}:acceptEndOfLifeKubernetes, but AKS refuses to create a cluster on it`);
-            } else {
-                problems.push(`${ns}:kubernetesVersion: ${verdict.message}${endOfLife ? ` (to keep operating existing clusters while upgrading region by region, set ${ns}:acceptEndOfLifeKubernetes true)` : ""}`);
-            }
-        }
-        if (verdict.status === "ending") warnings.push(`${ns}:kubernetesVersion: ${verdict.message}`);
-    }
-
-    if (!findRegion(config.adminRegion)) {
-        problems.push(`${ns}:adminRegion: unknown Azure region "${config.adminRegion}"; known regions: ${knownRegions().join(", ")}`);
-    }
-    const seen = new Set<string>();
-    for (const name of config.regions) {
-        if (name === config.adminRegion) {
-            problems.push(`${ns}:regions: "${name}" is the admin region (${ns}:adminRegion); it never runs validators or sentries`);
-        } else if (!findRegion(name)) {
-            problems.push(`${ns}:regions: unknown Azure region "${name}"; known regions: ${knownRegions().join(", ")}`);
-        }
-        if (seen.has(name)) problems.push(`${ns}:regions: "${name}" is listed more than once`);
-        seen.add(name);
-    }
-    for (const [name, vnet] of Object.entries(config.vnetCidrs ?? {})) {
-        if (!seen.has(name) && name !== config.adminRegion) {
-            problems.push(`${ns}:vnetCidrs.${name}: "${name}" is not a configured region`);
-        }
-        if (!parseCidr(vnet)) problems.push(`${ns}:vnetCidrs.${name}: "${vnet}" is not an IPv4 CIDR block`);
-    }
-    const totalValidators = config.regions.length * config.validatorsPerRegion;
-    if (config.regions.length > 0 && totalValidators < MIN_VALIDATORS) {
-        problems.push(
-            `${ns}:regions × ${ns}:validatorsPerRegion gives ${totalValidators} validator(s) ` +
-                `(${config.regions.length} × ${config.validatorsPerRegion}); QBFT needs at least ${MIN_VALIDATORS} (3f+1 with f ≥ 1)`,
-        );
-    }
-    for (const [pool, size] of Object.entries({ ...config.nodeSizes, admin: config.admin.nodeSize })) {
-        if (vcpusOf(size) === undefined) {
-            const key = pool === "admin" ? `${ns}:admin.nodeSize` : `${ns}:nodeSizes.${pool}`;
-            problems.push(`${key}: VM size "${size}" is not in the vCPU table (regions/vm-sizes.ts); known sizes: ${knownVmSizes().join(", ")}`);
-        }
-    }
-    if (config.regions.length > 0 && config.deployerKey === undefined) {
-        problems.push(
-            `${ns}:deployerKey is not set: the Chain 138 genesis funds the contract deployer; ` +
-                `set it with \`pulumi config set --secret ${ns}:deployerKey 0x…\``,
-        );
-    }
-    problems.push(...chainProblems(config, ns));
+    const problems = [
+        ...kubernetesVersionProblems(config, ns, options.today ?? new Date(), warnings),
+        ...regionProblems(config, ns),
+        ...sizingProblems(config, ns),
+        ...chainProblems(config, ns),
+    ];
     if (problems.length > 0) throw new FleetConfigError(problems);
 
     const waves = resolveWaves(config, ns, problems);
@@ -234,53 +185,9 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
     if (deployWaves > waves.length) {
         problems.push(`${ns}:rollout.deployWaves: ${deployWaves} waves selected but only ${waves.length} exist`);
     }
-
-    const vnetOf = (name: string): string => config.vnetCidrs?.[name] ?? findRegion(name)!.vnetCidr;
-    // Maintenance slots follow config order (validator regions, then the admin region), deployed or not,
-    // so deploying a later wave never moves an existing cluster's window.
-    const validatorPoolsOf = validatorPools(config);
-    const maintenance = planMaintenance([
-        ...config.regions.map((name) => ({ name, validatorsAtRisk: validatorsAtRisk(validatorPoolsOf) })),
-        ...(config.regions.length > 0 ? [{ name: config.adminRegion, validatorsAtRisk: 0 }] : []),
-    ]);
-    const validatorRegions = config.regions.map((name) =>
-        planRegion(name, vnetOf(name), waveOf(waves, name), validatorPoolsOf, config.vcpuQuotaPerRegion, maintenance.windows.get(name)!),
-    );
-    const faultTolerance = Math.floor((totalValidators - 1) / 3);
-    if (config.regions.length > 0 && maintenance.peakValidatorsAtRisk > faultTolerance) {
-        problems.push(
-            `planned maintenance: ${maintenance.peakValidatorsAtRisk} validators could be drained at once (${describeHour(maintenance.peakHour)}) ` +
-                `but QBFT tolerates ${faultTolerance} of ${totalValidators}; add regions or validators`,
-        );
-    }
-    const admin: AdminPlan | undefined =
-        config.regions.length === 0
-            ? undefined
-            : {
-                  ...planRegion(
-                      config.adminRegion,
-                      vnetOf(config.adminRegion),
-                      0,
-                      [{ name: "system", role: "admin", vmSize: config.admin.nodeSize, count: config.admin.nodeCount, vcpusPerNode: vcpusOf(config.admin.nodeSize)!, ...SYSTEM_UPGRADE }],
-                      config.vcpuQuotaPerRegion,
-                      maintenance.windows.get(config.adminRegion)!,
-                  ),
-                  monitoringChartVersion: config.admin.monitoringChartVersion,
-                  logRetentionDays: config.admin.logRetentionDays,
-              };
-
-    for (const plan of [...validatorRegions, ...(admin ? [admin] : [])]) {
-        if (plan.vcpuPeak > plan.vcpuQuota) {
-            const pools = plan.pools
-                .map((pool) => `${pool.name} ${pool.count}×${pool.vmSize} = ${pool.count * pool.vcpusPerNode}${pool.maxSurge > 0 ? ` + ${pool.maxSurge} surge node = ${pool.maxSurge * pool.vcpusPerNode}` : ""}`)
-                .join(", ");
-            problems.push(
-                `region ${plan.name}: node pools need ${plan.vcpuPeak} vCPUs during upgrades (${plan.vcpuUsed} steady + ${plan.vcpuSurge} for surge nodes: ${pools}) ` +
-                    `but ${ns}:vcpuQuotaPerRegion is ${plan.vcpuQuota}; request a quota of ${plan.vcpuPeak} or use fewer or smaller nodes`,
-            );
-        }
-    }
-    problems.push(...cidrOverlaps([...validatorRegions, ...(admin ? [admin] : [])], ns));
+    const { validatorRegions, admin } = planRegions(config, waves, problems);
+    const plans = [...validatorRegions, ...(admin ? [admin] : [])];
+    problems.push(...quotaProblems(plans, ns), ...cidrOverlaps(plans, ns));
     if (problems.length > 0) throw new FleetConfigError(problems);
 
     const deployed = new Set(waves.slice(0, deployWaves).flat());
@@ -309,6 +216,133 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
         relayer: config.relayer,
         warnings,
     };
+}
+
+
+/** The Kubernetes version against the AKS calendar: refusals as problems, the approaching end of life in `warnings`. */
+function kubernetesVersionProblems(config: RawFleetConfig, ns: string, today: Date, warnings: string[]): string[] {
+    const problems: string[] = [];
+    if (config.regions.length === 0) return problems;
+    const verdict = kubernetesVersionVerdict(config.kubernetesVersion, today);
+    if (verdict.status === "refused") {
+        // AKS still operates clusters in platform support (scale, node image, upgrade); it only refuses new ones.
+        // An operator mid-upgrade may accept that for the clusters that exist.
+        const endOfLife = verdict.message.includes("reached end of life");
+        if (endOfLife && config.acceptEndOfLifeKubernetes) {
+            warnings.push(`${ns}:kubernetesVersion: ${verdict.message}; accepted by ${ns}:acceptEndOfLifeKubernetes, but AKS refuses to create a cluster on it`);
+        } else {
+            problems.push(`${ns}:kubernetesVersion: ${verdict.message}${endOfLife ? ` (to keep operating existing clusters while upgrading region by region, set ${ns}:acceptEndOfLifeKubernetes true)` : ""}`);
+        }
+    }
+    if (verdict.status === "ending") warnings.push(`${ns}:kubernetesVersion: ${verdict.message}`);
+    return problems;
+}
+
+/** The admin region, the validator regions and their VNet overrides name known, distinct regions. */
+function regionProblems(config: RawFleetConfig, ns: string): string[] {
+    const problems: string[] = [];
+    if (!findRegion(config.adminRegion)) {
+        problems.push(`${ns}:adminRegion: unknown Azure region "${config.adminRegion}"; known regions: ${knownRegions().join(", ")}`);
+    }
+    const seen = new Set<string>();
+    for (const name of config.regions) {
+        if (name === config.adminRegion) {
+            problems.push(`${ns}:regions: "${name}" is the admin region (${ns}:adminRegion); it never runs validators or sentries`);
+        } else if (!findRegion(name)) {
+            problems.push(`${ns}:regions: unknown Azure region "${name}"; known regions: ${knownRegions().join(", ")}`);
+        }
+        if (seen.has(name)) problems.push(`${ns}:regions: "${name}" is listed more than once`);
+        seen.add(name);
+    }
+    for (const [name, vnet] of Object.entries(config.vnetCidrs ?? {})) {
+        if (!seen.has(name) && name !== config.adminRegion) {
+            problems.push(`${ns}:vnetCidrs.${name}: "${name}" is not a configured region`);
+        }
+        if (!parseCidr(vnet)) problems.push(`${ns}:vnetCidrs.${name}: "${vnet}" is not an IPv4 CIDR block`);
+    }
+    return problems;
+}
+
+/** Enough validators, VM sizes with known vCPUs, and the deployer key a fleet's genesis funds. */
+function sizingProblems(config: RawFleetConfig, ns: string): string[] {
+    const problems: string[] = [];
+    const totalValidators = config.regions.length * config.validatorsPerRegion;
+    if (config.regions.length > 0 && totalValidators < MIN_VALIDATORS) {
+        problems.push(
+            `${ns}:regions × ${ns}:validatorsPerRegion gives ${totalValidators} validator(s) ` +
+                `(${config.regions.length} × ${config.validatorsPerRegion}); QBFT needs at least ${MIN_VALIDATORS} (3f+1 with f ≥ 1)`,
+        );
+    }
+    for (const [pool, size] of Object.entries({ ...config.nodeSizes, admin: config.admin.nodeSize })) {
+        if (vcpusOf(size) === undefined) {
+            const key = pool === "admin" ? `${ns}:admin.nodeSize` : `${ns}:nodeSizes.${pool}`;
+            problems.push(`${key}: VM size "${size}" is not in the vCPU table (regions/vm-sizes.ts); known sizes: ${knownVmSizes().join(", ")}`);
+        }
+    }
+    if (config.regions.length > 0 && config.deployerKey === undefined) {
+        problems.push(
+            `${ns}:deployerKey is not set: the Chain 138 genesis funds the contract deployer; ` +
+                `set it with \`pulumi config set --secret ${ns}:deployerKey 0x…\``,
+        );
+    }
+    return problems;
+}
+
+/** Every region's plan, with maintenance windows that keep QBFT's fault budget (else a problem). */
+function planRegions(config: RawFleetConfig, waves: string[][], problems: string[]): { validatorRegions: RegionPlan[]; admin: AdminPlan | undefined } {
+    const totalValidators = config.regions.length * config.validatorsPerRegion;
+    const vnetOf = (name: string): string => config.vnetCidrs?.[name] ?? findRegion(name)!.vnetCidr;
+    // Maintenance slots follow config order (validator regions, then the admin region), deployed or not,
+    // so deploying a later wave never moves an existing cluster's window.
+    const validatorPoolsOf = validatorPools(config);
+    const maintenance = planMaintenance([
+        ...config.regions.map((name) => ({ name, validatorsAtRisk: validatorsAtRisk(validatorPoolsOf) })),
+        ...(config.regions.length > 0 ? [{ name: config.adminRegion, validatorsAtRisk: 0 }] : []),
+    ]);
+    const validatorRegions = config.regions.map((name) =>
+        planRegion(name, vnetOf(name), waveOf(waves, name), validatorPoolsOf, config.vcpuQuotaPerRegion, maintenance.windows.get(name)!),
+    );
+    const faultTolerance = config.regions.length > 0 ? qbftQuorum(totalValidators).faultTolerance : 0;
+    if (config.regions.length > 0 && maintenance.peakValidatorsAtRisk > faultTolerance) {
+        problems.push(
+            `planned maintenance: ${maintenance.peakValidatorsAtRisk} validators could be drained at once (${describeHour(maintenance.peakHour)}) ` +
+                `but QBFT tolerates ${faultTolerance} of ${totalValidators}; add regions or validators`,
+        );
+    }
+    const admin: AdminPlan | undefined =
+        config.regions.length === 0
+            ? undefined
+            : {
+                  ...planRegion(
+                      config.adminRegion,
+                      vnetOf(config.adminRegion),
+                      0,
+                      [{ name: "system", role: "admin", vmSize: config.admin.nodeSize, count: config.admin.nodeCount, vcpusPerNode: vcpusOf(config.admin.nodeSize)!, ...SYSTEM_UPGRADE }],
+                      config.vcpuQuotaPerRegion,
+                      maintenance.windows.get(config.adminRegion)!,
+                  ),
+                  monitoringChartVersion: config.admin.monitoringChartVersion,
+                  logRetentionDays: config.admin.logRetentionDays,
+              };
+
+    return { validatorRegions, admin };
+}
+
+/** Each region's pools fit its vCPU quota during upgrades, surge nodes included. */
+function quotaProblems(plans: RegionPlan[], ns: string): string[] {
+    const problems: string[] = [];
+    for (const plan of plans) {
+        if (plan.vcpuPeak > plan.vcpuQuota) {
+            const pools = plan.pools
+                .map((pool) => `${pool.name} ${pool.count}×${pool.vmSize} = ${pool.count * pool.vcpusPerNode}${pool.maxSurge > 0 ? ` + ${pool.maxSurge} surge node = ${pool.maxSurge * pool.vcpusPerNode}` : ""}`)
+                .join(", ");
+            problems.push(
+                `region ${plan.name}: node pools need ${plan.vcpuPeak} vCPUs during upgrades (${plan.vcpuUsed} steady + ${plan.vcpuSurge} for surge nodes: ${pools}) ` +
+                    `but ${ns}:vcpuQuotaPerRegion is ${plan.vcpuQuota}; request a quota of ${plan.vcpuPeak} or use fewer or smaller nodes`,
+            );
+        }
+    }
+    return problems;
 }
 
 /** Cross-field checks of `chains` and `ccip`; messages name keys, never RPC URLs. */

@@ -4,7 +4,7 @@ import { hexlify } from "ethers";
 import type { Lane } from "./lanes";
 import { attest } from "./lanes";
 import { decodeRouterError, routerInterface, type SentMessage } from "./router";
-import { PermanentError, revertDataOf, withRetry, type RetryPolicy } from "./retry";
+import { PermanentError, RetryableError, revertDataOf, withRetry, type RetryPolicy } from "./retry";
 
 export type DeliveryResult =
   | { kind: "skipped" }
@@ -40,7 +40,7 @@ export function deliverMessage(lane: Lane, sent: SentMessage, policy: RetryPolic
     } catch (err) {
       const reason = decodeRouterError(revertDataOf(err));
       // Nodes may estimate against pending state: only a mined delivery counts, so look again later.
-      if (reason?.name === "MessageAlreadyDelivered") throw new Error(`${dest.name}: #${seq} is delivered in the node's pending state, waiting for it to be mined`);
+      if (reason?.name === "MessageAlreadyDelivered") throw new RetryableError(`${dest.name}: #${seq} is delivered in the node's pending state, waiting for it to be mined`);
       if (reason !== undefined) {
         throw new PermanentError(`lane ${lane.name}: deliver of #${seq} (${message.messageId}) reverts with ${formatError(reason)}`);
       }
@@ -49,7 +49,8 @@ export function deliverMessage(lane: Lane, sent: SentMessage, policy: RetryPolic
     const txHash = await dest.sender.send({ to: dest.routerAddress, data, gasLimit: (gas * GAS_NUMERATOR) / GAS_DENOMINATOR });
     const receipt = await dest.sender.waitReceipt(txHash, policy.signal);
     // A revert after a clean estimate means the state moved (someone else delivered): the next attempt re-checks.
-    if (receipt.status !== 1) throw new Error(`${dest.name}: deliver transaction ${txHash} reverted`);
+    // Start over from the on-chain check: another relayer may have delivered first.
+    if (receipt.status !== 1) throw new RetryableError(`${dest.name}: deliver transaction ${txHash} reverted`);
     const iface = routerInterface();
     for (const log of receipt.logs) {
       if (log.address.toLowerCase() !== dest.routerAddress.toLowerCase()) continue;

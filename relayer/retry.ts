@@ -1,6 +1,7 @@
 // Bounded retries with exponential backoff and jitter for RPC reads and sends (p-retry).
 import pRetry from "p-retry";
 import { isCallException } from "ethers";
+import { isTransientRpcError } from "../contracts/providers/rpc";
 
 /** Retry budget shared by every retried operation. */
 export interface RetryPolicy {
@@ -15,6 +16,11 @@ export class PermanentError extends Error {
   override readonly name = "PermanentError";
 }
 
+/** A state the relayer waits out by trying again (a transaction still pending, a delivery not yet mined). */
+export class RetryableError extends Error {
+  override readonly name = "RetryableError";
+}
+
 /** Revert data carried by an ethers error, if the node returned any. */
 export function revertDataOf(err: unknown): string | undefined {
   if (isCallException(err) && typeof err.data === "string" && err.data !== "0x") return err.data;
@@ -22,10 +28,15 @@ export function revertDataOf(err: unknown): string | undefined {
   return typeof inner === "string" && inner.startsWith("0x") && inner !== "0x" ? inner : undefined;
 }
 
-/** Reverts with data and our own permanent errors are final; anything else (HTTP 429, resets, timeouts) is transient. */
+/**
+ * Whether retrying may help: our own waits yes, our own permanent errors no, and a JSON-RPC failure as the
+ * contract providers classify it (rate limits, timeouts, dropped connections yes; reverts, insufficient funds,
+ * nonce errors and anything unrecognised no — a lane whose delivery fails pauses and tries again later).
+ */
 export function isTransient(err: unknown): boolean {
   if (err instanceof PermanentError) return false;
-  return revertDataOf(err) === undefined;
+  if (err instanceof RetryableError) return true;
+  return revertDataOf(err) === undefined && isTransientRpcError(err);
 }
 
 /** Short one-line description of an error for logs (never includes request bodies, which may hold signed txs). */

@@ -3,7 +3,7 @@
 import { eip1559Fees, legacyFees, type Eip1559Fees, type LegacyFees } from "../contracts/fees";
 import pLimit from "p-limit";
 import { Transaction, type JsonRpcProvider, type TransactionReceipt, type TransactionRequest, type Wallet } from "ethers";
-import { describe, withRetry, type RetryPolicy } from "./retry";
+import { describe, RetryableError, withRetry, type RetryPolicy } from "./retry";
 
 export class TxSender {
   private readonly serial = pLimit(1);
@@ -83,7 +83,7 @@ export class TxSender {
     }
     // Later sends must not queue behind a nonce we are unsure about.
     this.nonce = undefined;
-    throw new Error(`${this.chainName}: transaction ${hash} not mined within ${this.receiptTimeoutMs} ms${lastError}`);
+    throw new RetryableError(`${this.chainName}: transaction ${hash} not mined within ${this.receiptTimeoutMs} ms${lastError}`);
   }
 
   /**
@@ -96,7 +96,7 @@ export class TxSender {
       this.read("getTransactionCount", () => this.provider.getTransactionCount(this.wallet.address, "pending")),
     ]);
     if (pending > latest) {
-      throw new Error(`${this.chainName}: relayer ${this.wallet.address} has ${pending - latest} unmined transaction(s) (nonces ${latest}..${pending - 1}); waiting for them before sending`);
+      throw new RetryableError(`${this.chainName}: relayer ${this.wallet.address} has ${pending - latest} unmined transaction(s) (nonces ${latest}..${pending - 1}); waiting for them before sending`);
     }
     return latest;
   }

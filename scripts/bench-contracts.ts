@@ -11,9 +11,9 @@ import { toTransactions } from "../contracts/providers/lane-plan";
 import { sendTransaction } from "../contracts/providers/nonce";
 import { waitForReceipt } from "../contracts/providers/receipt";
 import { dependenciesOf, resolveArgs, saltOf, suitePlan } from "../components/contracts-plan";
-import { startAnvil, type AnvilNode } from "../tests/support/anvil";
-import { CHAIN138_SELECTOR, MAINNET_SELECTOR, TEST_FEES, makeAttesters } from "../tests/support/ccip-fixture";
-import { deploySuite, laneInputs, wire, type SuiteAddresses, type SuiteChain } from "../tests/support/provider-suite";
+import { startAnvil, type AnvilNode } from "../devkit/anvil";
+import { CHAIN138_SELECTOR, MAINNET_SELECTOR, TEST_FEES, makeAttesters } from "../devkit/ccip-fixture";
+import { deploySuite, laneInputs, wire, type SuiteAddresses, type SuiteChain } from "../devkit/provider-suite";
 
 const BLOCK_TIME = 2;
 

@@ -1,12 +1,12 @@
 // npm run dev: the dev stack end to end on this machine, no cloud.
 //   1. two anvil chains (ids 1 and 138, 2-second blocks, 127.0.0.1, the ports in Pulumi.dev.yaml);
-//   2. `pulumi up -s dev` with a local file backend (scripts/pulumi-env.sh conventions) and the deployer
+//   2. `pulumi up -s dev` with a local file backend (toolchain/pulumi-cli/pulumi-env.sh conventions) and the deployer
 //      key (anvil's first dev key) set as a secret;
 //   3. the CCIP relayer (relayer/) as a local process with the dev attester keys;
 //   4. bridges 1 WETH from chain 1 to chain 138 and prints both balances.
 // Everything it started stops on exit (Ctrl-C, or at once with --exit).
 //
-// Needs the Pulumi CLI: scripts/ensure-pulumi provides it (its last stdout line is the bin dir), else
+// Needs the Pulumi CLI: toolchain/pulumi-cli/ensure-pulumi provides it (its last stdout line is the bin dir), else
 // `pulumi` must be on PATH. Passphrase of the dev state: `chain138-dev` (documented, not a secret).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -15,7 +15,7 @@ import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { JsonRpcProvider, formatEther } from "ethers";
 import { parse } from "yaml";
-import { anvilBinary } from "../tests/support/anvil";
+import { anvilBinary } from "../devkit/anvil";
 import { startRelayer, type Relayer } from "../relayer";
 import { pulumiBinDir } from "../ops/shared/pulumi-workspace";
 import { DEV_KEYS, bridgeWeth9, type BridgeChain } from "./dev-bridge";
@@ -75,7 +75,7 @@ async function startChain(chain: BridgeChain): Promise<void> {
     log(`${chain.name}: anvil chain id ${chain.chainId} on ${chain.rpcUrl} (2-second blocks)`);
 }
 
-/** Environment for the Pulumi CLI per scripts/pulumi-env.sh; fails clearly when no CLI can be found. */
+/** Environment for the Pulumi CLI per toolchain/pulumi-cli/pulumi-env.sh; fails clearly when no CLI can be found. */
 function pulumiEnv(): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { ...process.env };
     const state = env.CHAIN138_STATE_DIR ?? path.join(homedir(), ".chain138", "state");
@@ -86,7 +86,7 @@ function pulumiEnv(): NodeJS.ProcessEnv {
     if (env.PULUMI_CONFIG_PASSPHRASE === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) env.PULUMI_CONFIG_PASSPHRASE = "chain138-dev";
     env.PULUMI_SKIP_UPDATE_CHECK = "true";
     env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
-    log("locating the Pulumi CLI (scripts/ensure-pulumi)…");
+    log("locating the Pulumi CLI (toolchain/pulumi-cli/ensure-pulumi)…");
     try {
         env.PATH = `${pulumiBinDir(env)}${path.delimiter}${env.PATH ?? ""}`;
     } catch (error) {
@@ -95,8 +95,8 @@ function pulumiEnv(): NodeJS.ProcessEnv {
     const probe = spawnSync("pulumi", ["version"], { env, encoding: "utf8" });
     if (probe.error !== undefined || probe.status !== 0) {
         throw new Error(
-            "the Pulumi CLI is missing: `pulumi` is not on PATH and scripts/ensure-pulumi could not provide it. " +
-                "Install it (https://www.pulumi.com/docs/iac/download-install/) or run scripts/ensure-pulumi, then re-run `npm run dev`.",
+            "the Pulumi CLI is missing: `pulumi` is not on PATH and toolchain/pulumi-cli/ensure-pulumi could not provide it. " +
+                "Install it (https://www.pulumi.com/docs/iac/download-install/) or run toolchain/pulumi-cli/ensure-pulumi, then re-run `npm run dev`.",
         );
     }
     log(`pulumi ${probe.stdout.trim()}; state ${env.PULUMI_BACKEND_URL}`);

@@ -1,9 +1,9 @@
 // Gas report: deploys every suite contract on a throwaway anvil and prints the gas of deployment and main calls.
 import { AbiCoder, Contract, Signature, parseEther, type ContractTransactionResponse, type Wallet } from "ethers";
-import { startAnvil } from "../tests/support/anvil";
-import { deploy, deployTest } from "../tests/support/deploy";
-import { attest, pendingMessages, sentMessages } from "../tests/support/ccip";
-import { makeAttesters } from "../tests/support/ccip-fixture";
+import { startAnvil } from "../devkit/anvil";
+import { deploy, deployTest } from "../devkit/deploy";
+import { attest, pendingMessages, sentMessages } from "../devkit/ccip";
+import { makeAttesters } from "../devkit/ccip-fixture";
 
 interface Row {
   contract: string;

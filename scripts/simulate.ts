@@ -9,7 +9,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { tasksFrom } from "../sim/graph";
 import { LATENCY_TABLE, LatencyRow, sampleLatency, Scenario, seededRandom } from "../sim/latencies";
-import { RecordedResource, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../sim/mock-program";
+import { RecordedResource, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../devkit/mock-program";
 import { ARM_WRITES, criticalPath, scheduleDag, schedulePhases, scheduleSequential, SimTask } from "../sim/schedule";
 import { renderTimeline } from "../sim/timeline";
 

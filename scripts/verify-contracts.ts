@@ -8,7 +8,8 @@ import {
   formatTable,
   jsonReport,
   orderResults,
-  parseDeployment,
+  deploymentFromOutputs,
+  parseAddressesFile,
   parseExplorers,
   stackConfigValue,
   summaryLine,
@@ -16,7 +17,8 @@ import {
   type DeployedContract,
   type ExplorersConfig,
 } from "../ops/explorer";
-import { stackConfig, stackOutputs } from "../ops/explorer/pulumi";
+import { stackConfig } from "../ops/explorer/pulumi";
+import { loadStackOutputs } from "../ops/shared/stack-outputs";
 import { applyChainsConfig } from "../ops/explorer/stack-chains";
 
 const PROJECT = "chain138";
@@ -83,11 +85,10 @@ async function main(): Promise<number> {
     if (!(CONTRACT_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown contract ${name} (have: ${CONTRACT_NAMES.join(", ")})`);
   }
 
-  const rawDeployment =
-    values.stack !== undefined
-      ? await stackOutputs(values.stack)
-      : readJson((values.outputs ?? values.addresses)!, values.outputs !== undefined ? "outputs" : "addresses");
-  let targets: DeployedContract[] = parseDeployment(rawDeployment, values.addresses !== undefined ? "addresses" : "outputs");
+  let targets: DeployedContract[] =
+    values.addresses !== undefined
+      ? parseAddressesFile(readJson(values.addresses, "addresses"))
+      : deploymentFromOutputs(await loadStackOutputs(values.stack, values.outputs));
   if (values.chain !== undefined) {
     const unknown = values.chain.filter((c) => !targets.some((t) => t.chain === c));
     if (unknown.length > 0) throw new UsageError(`no deployed contracts on chain(s) ${unknown.join(", ")}`);

@@ -1,7 +1,7 @@
 /** Turns the recorded registrations of the real program into the simulator's task graph. */
 import { knownRegions } from "../regions/catalog";
 import { latencyOf, LatencyRow } from "./latencies";
-import type { RecordedResource } from "./mock-program";
+import type { RecordedResource } from "../devkit/mock-program";
 import type { SimTask } from "./schedule";
 
 // Longest names first, so "southeastasia" wins over "eastasia".

@@ -1,6 +1,6 @@
 /**
  * Per-resource latencies for the deploy-time simulator, in seconds: min / typical / tail.
- * Figures are spreads seen in public logs and issues (../shared/LATENCIES.md), not Azure
+ * Figures are spreads seen in public logs and issues (docs/latencies.md), not Azure
  * promises; "derived" rows are sums of sourced steps. The simulator reports ratios.
  */
 

@@ -36,7 +36,7 @@ export interface Schedule {
     readonly throttled: number;
 }
 
-/** ARM's write token bucket (per subscription and principal): 200 tokens, 10 per second. */
+/** ARM's write token bucket (per subscription and principal): 200 tokens, 10 per second (docs/latencies.md). */
 export interface ThrottleModel {
     readonly capacity: number;
     readonly refillPerSecond: number;

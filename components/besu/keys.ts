@@ -3,12 +3,10 @@
 // cross-check both against ethers' own Wallet/SigningKey so the two implementations must agree.
 import { createECDH } from "node:crypto";
 import { getAddress, keccak256 } from "ethers";
+import { BESU_P2P_PORT } from "../../stack/names";
 
 /** Order of the secp256k1 group: a private key must lie in [1, N-1]. */
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-
-/** Default devp2p (RLPx) TCP/UDP port of a Besu node. */
-export const DEFAULT_P2P_PORT = 30303;
 
 /** The public identity of a node derived from its private key. */
 export interface NodeIdentity {
@@ -67,7 +65,7 @@ export function normalizeEnodeId(publicKey: string): string {
  * Builds `enode://<id>@<ipv4>:<port>`. Besu only accepts IP addresses in enode URLs unless DNS support is
  * switched on, so the host must be a dotted IPv4 address.
  */
-export function enodeUrl(publicKey: string, ip: string, port: number = DEFAULT_P2P_PORT): string {
+export function enodeUrl(publicKey: string, ip: string, port: number = BESU_P2P_PORT): string {
     const id = normalizeEnodeId(publicKey);
     if (!isIpv4(ip)) {
         throw new Error(`enode host must be an IPv4 address; got "${ip}"`);

@@ -6,7 +6,8 @@ import { GenesisLock, type ValidatorChanges } from "./genesis-lock";
 import * as pulumi from "@pulumi/pulumi";
 import * as azure from "@pulumi/azure-native";
 import { buildQbftGenesis, renderGenesisJson, type QbftTiming } from "./genesis";
-import { DEFAULT_P2P_PORT, enodeUrl } from "./keys";
+import { enodeUrl } from "./keys";
+import { BESU_P2P_PORT } from "../../stack/names";
 import { NodeKey } from "./node-key";
 import { checkFleet, fleetCidrs, nodesAllowlist, regionAllowlist, regionInClusterHosts, sentryStaticNodes, validatorStaticNodes, type FleetPeer } from "./peers";
 import type { BesuNodeInputs, RegionBesuInputs } from "./types";
@@ -74,7 +75,7 @@ export function planFleet(args: Pick<BesuNetworkArgs, "chainId" | "regions" | "p
     if (!Number.isSafeInteger(args.chainId) || args.chainId <= 0) {
         throw new Error(`chainId must be a positive integer; got ${args.chainId}`);
     }
-    const port = args.p2pPort ?? DEFAULT_P2P_PORT;
+    const port = args.p2pPort ?? BESU_P2P_PORT;
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`p2pPort must be in 1..65535; got ${port}`);
     if (!Array.isArray(args.regions) || args.regions.length === 0) throw new Error("regions must list at least one region");
     const seen = new Set<string>();
@@ -96,8 +97,7 @@ export function planFleet(args: Pick<BesuNetworkArgs, "chainId" | "regions" | "p
         for (let v = 0; v < r.validatorCount; v++) nodes.push({ name: `${r.region}-validator-${v}`, region: r.region, role: "validator", index: v, zones: r.zones });
         for (let s = 0; s < r.sentryCount; s++) nodes.push({ name: `${r.region}-sentry-${s}`, region: r.region, role: "sentry", index: s, zones: r.zones });
     }
-    const validators = nodes.filter((n) => n.role === "validator").length;
-    if (validators < 4) throw new Error(`the fleet needs at least 4 validators for QBFT; the regions give ${validators}`);
+    // At least 4 validators (one fault tolerated) is checked with the rest of the stack config (config/fleet-config.ts).
     return nodes;
 }
 
@@ -121,6 +121,17 @@ export interface BesuNetworkOutputs {
     regions: Record<string, RegionBesuInputs>;
 }
 
+/** A planned node with its key, public IP and enode. */
+interface BuiltNode extends PlannedNode {
+    key: NodeKey;
+    ip: azure.network.PublicIPAddress;
+    publicIp: pulumi.Output<string>;
+    enode: pulumi.Output<string>;
+}
+
+/** A Standard static public IP and its address, once Azure has assigned one. */
+type StaticIp = (resourceName: string, region: string, ipName: string, zones: string[], extraTags: Record<string, string>) => { ip: azure.network.PublicIPAddress; address: pulumi.Output<string> };
+
 /** Creates the network's resources under `parent` and derives every output from them. */
 export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: pulumi.Resource): BesuNetworkOutputs {
     let plan: PlannedNode[];
@@ -129,49 +140,12 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
     } catch (e) {
         throw new pulumi.ResourceError(`BesuNetwork ${name}: ${(e as Error).message}`, parent);
     }
-    const port = args.p2pPort ?? DEFAULT_P2P_PORT;
-    const tags = args.tags ?? {};
-    const prefix = args.p2pResourceGroupPrefix ?? "chain138-p2p";
-
-    const groups = new Map<string, azure.resources.ResourceGroup>();
-    for (const r of args.regions) {
-        groups.set(
-            r.region,
-            new azure.resources.ResourceGroup(`${name}-p2p-${r.region}`, { resourceGroupName: `${prefix}-${r.region}`, location: r.region, tags }, { parent }),
-        );
-    }
-    const staticIp = (resourceName: string, region: string, ipName: string, zones: string[], extraTags: Record<string, string>) => {
-        const ip = new azure.network.PublicIPAddress(
-            resourceName,
-            {
-                resourceGroupName: groups.get(region)!.name,
-                location: region,
-                publicIpAddressName: ipName,
-                sku: { name: "Standard", tier: "Regional" },
-                publicIPAllocationMethod: "Static",
-                publicIPAddressVersion: "IPv4",
-                zones: zones.length > 0 ? zones : undefined,
-                tags: { ...tags, ...extraTags },
-            },
-            { parent },
-        );
-        const address = ip.ipAddress.apply((a) => {
-            if (!a) throw new Error(`public IP ${ipName} has no address`);
-            return a;
-        });
-        return { ip, address };
-    };
+    const port = args.p2pPort ?? BESU_P2P_PORT;
+    const { groups, staticIp } = p2pAddressing(name, args, parent);
     // One egress IP per region: the AKS outbound IP, so peers can admit connections this region opens.
     const egress = new Map(
         args.regions.map((r) => [r.region, staticIp(`${name}-${r.region}-egress-ip`, r.region, `${r.region}-egress`, r.zones, { "chain138-role": "egress" })]),
     );
-
-    interface BuiltNode extends PlannedNode {
-        key: NodeKey;
-        ip: azure.network.PublicIPAddress;
-        publicIp: pulumi.Output<string>;
-        enode: pulumi.Output<string>;
-    }
     const built: BuiltNode[] = plan.map((n) => {
         const key = new NodeKey(`${name}-${n.name}-key`, { label: n.name, rotation: args.keyRotation ?? "1" }, { parent });
         const { ip, address: publicIp } = staticIp(`${name}-${n.name}-ip`, n.region, `${n.name}-p2p`, n.zones, {
@@ -193,7 +167,89 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
 
     const validators = built.filter((b) => b.role === "validator");
     const validatorAddresses = pulumi.all(validators.map((v) => v.key.address));
-    const computedGenesisJson = pulumi
+    // After launch the genesis never changes (genesis-lock.ts): every node gets the locked one.
+    const lock = new GenesisLock(`${name}-genesis`, { computedGenesisJson: genesisFor(args, validatorAddresses) }, { parent });
+    const egressRegions = [...egress.keys()];
+    const egressIps = pulumi
+        .all(egressRegions.map((r) => egress.get(r)!.address))
+        .apply((ips) => Object.fromEntries(egressRegions.map((r, i) => [r, ips[i]])) as Record<string, string>);
+    const cidrs = pulumi
+        .all([...built.map((b) => b.publicIp), ...egressRegions.map((r) => egress.get(r)!.address)])
+        .apply((ips) => {
+            const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
+            if (dup !== undefined) throw new Error(`public IP ${dup} is assigned twice in the fleet`);
+            return fleetCidrs(ips);
+        });
+    const regions: Record<string, RegionBesuInputs> = {};
+    for (const r of args.regions) {
+        const inputsOf = (b: BuiltNode) => nodeInputs(b, fleet, groups.get(b.region)!);
+        const mine = built.filter((b) => b.region === r.region);
+        regions[r.region] = {
+            region: r.region,
+            chainId: args.chainId,
+            p2pPort: port,
+            zones: [...r.zones],
+            genesisJson: lock.lockedGenesisJson,
+            validators: mine.filter((b) => b.role === "validator").map(inputsOf),
+            sentries: mine.filter((b) => b.role === "sentry").map(inputsOf),
+            nodesAllowlist: pulumi.all([fleet, egressIps]).apply(([peers, ips]) => regionAllowlist(peers, ips, r.region)),
+            inClusterHosts: regionInClusterHosts(plan, r.region),
+            fleetCidrs: cidrs,
+            p2pResourceGroupName: groups.get(r.region)!.name,
+            egressPublicIpId: egress.get(r.region)!.ip.id,
+            egressPublicIp: egress.get(r.region)!.address,
+        };
+    }
+    return {
+        genesisJson: lock.lockedGenesisJson,
+        validatorAddresses,
+        validatorNodes: validatorAddresses.apply((addresses) => Object.fromEntries(validators.map((v, i) => [v.name, addresses[i]]))),
+        validatorChanges: lock.validatorChanges,
+        enodeUrls: fleet.apply((peers) => Object.fromEntries(peers.map((p) => [p.name, p.enode]))),
+        nodesAllowlist: pulumi.all([fleet, egressIps]).apply(([peers, ips]) => nodesAllowlist(peers, ips)),
+        fleetCidrs: cidrs,
+        regions,
+    };
+}
+
+/** Per region a resource group for the P2P IPs, and the factory of those IPs. */
+function p2pAddressing(name: string, args: BesuNetworkArgs, parent: pulumi.Resource): { groups: Map<string, azure.resources.ResourceGroup>; staticIp: StaticIp } {
+    const tags = args.tags ?? {};
+    const prefix = args.p2pResourceGroupPrefix ?? "chain138-p2p";
+    const groups = new Map<string, azure.resources.ResourceGroup>();
+    for (const r of args.regions) {
+        groups.set(
+            r.region,
+            new azure.resources.ResourceGroup(`${name}-p2p-${r.region}`, { resourceGroupName: `${prefix}-${r.region}`, location: r.region, tags }, { parent }),
+        );
+    }
+    const staticIp: StaticIp = (resourceName, region, ipName, zones, extraTags) => {
+        const ip = new azure.network.PublicIPAddress(
+            resourceName,
+            {
+                resourceGroupName: groups.get(region)!.name,
+                location: region,
+                publicIpAddressName: ipName,
+                sku: { name: "Standard", tier: "Regional" },
+                publicIPAllocationMethod: "Static",
+                publicIPAddressVersion: "IPv4",
+                zones: zones.length > 0 ? zones : undefined,
+                tags: { ...tags, ...extraTags },
+            },
+            { parent },
+        );
+        const address = ip.ipAddress.apply((a) => {
+            if (!a) throw new Error(`public IP ${ipName} has no address`);
+            return a;
+        });
+        return { ip, address };
+    };
+    return { groups, staticIp };
+}
+
+/** The QBFT genesis of `validatorAddresses` with the deployer funded and Multicall3 predeployed. */
+function genesisFor(args: BesuNetworkArgs, validatorAddresses: pulumi.Output<string[]>): pulumi.Output<string> {
+    return pulumi
         .all([validatorAddresses, args.deployerAddress, args.multicall3RuntimeCode])
         .apply(([addresses, deployer, multicall3]) =>
             renderGenesisJson(
@@ -210,25 +266,11 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
                 }),
             ),
         );
-    // After launch the genesis never changes (genesis-lock.ts): every node gets the locked one.
-    const lock = new GenesisLock(`${name}-genesis`, { computedGenesisJson }, { parent });
-    const genesisJson = lock.lockedGenesisJson;
-    const enodeUrls = fleet.apply((peers) => Object.fromEntries(peers.map((p) => [p.name, p.enode])));
-    const egressRegions = [...egress.keys()];
-    const egressIps = pulumi
-        .all(egressRegions.map((r) => egress.get(r)!.address))
-        .apply((ips) => Object.fromEntries(egressRegions.map((r, i) => [r, ips[i]])) as Record<string, string>);
-    const allowlist = pulumi.all([fleet, egressIps]).apply(([peers, ips]) => nodesAllowlist(peers, ips));
-    const regionAllowlists = new Map(args.regions.map((r) => [r.region, pulumi.all([fleet, egressIps]).apply(([peers, ips]) => regionAllowlist(peers, ips, r.region))]));
-    const cidrs = pulumi
-        .all([...built.map((b) => b.publicIp), ...egressRegions.map((r) => egress.get(r)!.address)])
-        .apply((ips) => {
-            const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
-            if (dup !== undefined) throw new Error(`public IP ${dup} is assigned twice in the fleet`);
-            return fleetCidrs(ips);
-        });
+}
 
-    const nodeInputs = (b: BuiltNode): BesuNodeInputs => ({
+/** What a region's chart needs of one of its nodes; the key only as a secret. */
+function nodeInputs(b: BuiltNode, fleet: pulumi.Output<FleetPeer[]>, group: azure.resources.ResourceGroup): BesuNodeInputs {
+    return {
         name: b.name,
         role: b.role,
         index: b.index,
@@ -236,31 +278,10 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
         enodeUrl: b.enode,
         publicIp: b.publicIp,
         publicIpName: b.ip.name,
-        publicIpResourceGroup: groups.get(b.region)!.name,
+        publicIpResourceGroup: group.name,
         privateKey: pulumi.secret(b.key.privateKey),
         staticNodes: fleet.apply((peers) => (b.role === "validator" ? validatorStaticNodes(peers, b.name) : sentryStaticNodes(peers, b.region))),
-    });
-    const regions: Record<string, RegionBesuInputs> = {};
-    for (const r of args.regions) {
-        const mine = built.filter((b) => b.region === r.region);
-        regions[r.region] = {
-            region: r.region,
-            chainId: args.chainId,
-            p2pPort: port,
-            zones: [...r.zones],
-            genesisJson,
-            validators: mine.filter((b) => b.role === "validator").map(nodeInputs),
-            sentries: mine.filter((b) => b.role === "sentry").map(nodeInputs),
-            nodesAllowlist: regionAllowlists.get(r.region)!,
-            inClusterHosts: regionInClusterHosts(plan, r.region),
-            fleetCidrs: cidrs,
-            p2pResourceGroupName: groups.get(r.region)!.name,
-            egressPublicIpId: egress.get(r.region)!.ip.id,
-            egressPublicIp: egress.get(r.region)!.address,
-        };
-    }
-    const validatorNodes = pulumi.all(validators.map((v) => v.key.address)).apply((addresses) => Object.fromEntries(validators.map((v, i) => [v.name, addresses[i]])));
-    return { genesisJson, validatorAddresses, validatorNodes, validatorChanges: lock.validatorChanges, enodeUrls, nodesAllowlist: allowlist, fleetCidrs: cidrs, regions };
+    };
 }
 
 /**

@@ -1,5 +1,6 @@
 // Pure peer-topology rules of the fleet: who dials whom, who may connect, which source IPs are allowed.
 import { isIpv4, parseEnodeUrl } from "./keys";
+import { BESU_NAMESPACE, BESU_RELEASE } from "../../stack/names";
 
 /** One fleet node as the topology rules see it. */
 export interface FleetPeer {
@@ -45,7 +46,7 @@ export interface InClusterNaming {
 }
 
 /** The names RegionDeployment installs the chart under. */
-export const DEFAULT_IN_CLUSTER: InClusterNaming = { release: "besu", namespace: "besu", clusterDomain: "cluster.local" };
+export const DEFAULT_IN_CLUSTER: InClusterNaming = { release: BESU_RELEASE, namespace: BESU_NAMESPACE, clusterDomain: "cluster.local" };
 
 /** A node's pod DNS name in its own cluster. */
 export function inClusterHost(nodeName: string, naming: InClusterNaming = DEFAULT_IN_CLUSTER): string {

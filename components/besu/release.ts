@@ -13,6 +13,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { besuChartValues, type ChartNode } from "./chart-values";
 import { DEFAULT_IN_CLUSTER } from "./peers";
 import type { BesuNodeInputs, RegionBesuInputs } from "./types";
+import { BESU_LABELS } from "../../stack/names";
 
 /** The chart shipped in this repository. */
 export const BESU_CHART_PATH = path.join(__dirname, "..", "..", "charts", "besu-node");
@@ -92,7 +93,7 @@ export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBe
             metadata: {
                 name: nodeKeySecretName,
                 namespace: args.namespace,
-                labels: { "app.kubernetes.io/name": "besu-node", "app.kubernetes.io/instance": releaseName, "app.kubernetes.io/part-of": "chain138" },
+                labels: { ...BESU_LABELS, "app.kubernetes.io/instance": releaseName },
                 annotations,
             },
             type: "Opaque",

@@ -118,6 +118,13 @@ export function retriesObserved(target: ChainTarget): number {
     return clients().get(`${target.chainId}@${target.rpcUrl}`)?.retriesObserved ?? 0;
 }
 
+/** Whether an ethers error carries revert data from the node (a contract said no). */
+function hasRevertData(error: unknown): boolean {
+    const e = error as { data?: unknown; info?: { error?: { data?: unknown } } } | null;
+    const data = typeof e?.data === "string" ? e.data : e?.info?.error?.data;
+    return typeof data === "string" && /^0x[0-9a-fA-F]{8,}$/.test(data);
+}
+
 function errorText(error: unknown, depth = 0): string {
     if (depth > 4 || error === null || error === undefined) return "";
     if (typeof error !== "object") return String(error);
@@ -128,10 +135,16 @@ function errorText(error: unknown, depth = 0): string {
     return [...parts, ...nested.map((n) => errorText(n, depth + 1))].join(" ");
 }
 
-/** Whether `error` is a fault worth retrying: rate limits, timeouts, dropped connections, -32005. */
+/**
+ * Whether `error` is a fault worth retrying: rate limits, timeouts, dropped connections, -32005. The one classifier
+ * of JSON-RPC failures, for the contract providers and the relayer (relayer/retry.ts). Final: revert data, a revert,
+ * nonce and fee refusals, insufficient funds — and anything unrecognised. Not CALL_EXCEPTION as such: ethers v6
+ * reports a rate-limited eth_call as CALL_EXCEPTION "missing revert data" with the node's -32005 in `info.error`.
+ */
 export function isTransientRpcError(error: unknown): boolean {
+    if (hasRevertData(error)) return false;
     const text = errorText(error);
-    if (/nonce too low|replacement (transaction )?underpriced|insufficient funds|execution reverted|CALL_EXCEPTION/i.test(text)) return false;
+    if (/nonce too low|replacement (transaction )?underpriced|insufficient funds|execution reverted/i.test(text)) return false;
     return /\b429\b|too many requests|rate limit|-32005|limit exceeded|TIMEOUT|timed? ?out|ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|UND_ERR_SOCKET|other side closed|fetch failed|NETWORK_ERROR|\b50[234]\b|bad gateway|service unavailable|missing response/i.test(
         text,
     );

@@ -1,9 +1,10 @@
-// Parses what a verification run needs — where each contract is (the deployment's `contracts`
-// output or an --addresses file) and which explorer serves each chain — naming every culprit.
+// Parses what a verification run needs — where each contract is (the stack's `contracts` output or an
+// --addresses file) and which explorer serves each chain — naming every culprit.
 import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
 import { CONTRACT_NAMES, type ContractName } from "../../contracts/artifacts";
 import { explorerSchema } from "../../config/schema";
+import type { StackOutputs } from "../../stack/outputs";
 import type { DeployedContract, ExplorersConfig } from "./types";
 
 const hex = z.string().regex(/^0x([0-9a-fA-F]{2})*$/, "expected 0x-prefixed hex bytes");
@@ -11,74 +12,52 @@ const txHash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected a 32-byte trans
 const address = z.string().refine((a) => isAddress(a), "expected a 20-byte address");
 const args = z.union([z.array(z.unknown()), hex]);
 
-// Loose: a deployment record may carry more (block number, code hash, …). An empty tx hash means
-// the deployment adopted code that was already there, so the explorer is asked instead.
+// An addresses file (written by hand, or by another deployment) may say more than the stack outputs: the creation
+// tx and constructor args. An empty tx hash means the deployment adopted code that was already there, so the
+// explorer is asked instead.
 const entry = z.union([
   address,
-  z.looseObject({ address, txHash: z.union([txHash, z.literal("")]).optional(), constructorArgs: args.optional() }),
+  z.strictObject({ address, txHash: z.union([txHash, z.literal("")]).optional(), constructorArgs: args.optional() }),
 ]);
-const contractName = z.enum(CONTRACT_NAMES);
 /** `{ <chain>: { <ContractName>: address | { address, txHash?, constructorArgs? } } }` */
-const byChain = z.record(z.string().min(1), z.partialRecord(contractName, entry));
-const perChainExtra = <T extends z.ZodType>(value: T) => z.record(z.string(), z.partialRecord(contractName, value)).optional();
-
-/** Stack outputs (or an --outputs file): `contracts`, plus optional per-contract records beside it. */
-const outputsSchema = z.looseObject({
-  contracts: byChain,
-  constructorArgs: perChainExtra(args),
-  contractTxHashes: perChainExtra(txHash),
-});
+const addressesFileSchema = z.record(z.string().min(1), z.partialRecord(z.enum(CONTRACT_NAMES), entry));
 
 // The same schema the program applies to the stack config key.
 const explorersSchema = z.record(z.string().min(1), explorerSchema);
 
-function failure(what: string, error: z.ZodError, dropFirst = false): Error {
-  const lines = error.issues.map((i) => `  - ${[what, ...i.path.slice(dropFirst ? 1 : 0).map(String)].join(".")}: ${i.message}`);
+function failure(what: string, error: z.ZodError): Error {
+  const lines = error.issues.map((i) => `  - ${[what, ...i.path.map(String)].join(".")}: ${i.message}`);
   return new Error(`invalid ${what}:\n${lines.join("\n")}`);
 }
 
-/**
- * Deployed contracts from stack outputs (`{ contracts: {…}, constructorArgs?, contractTxHashes? }`)
- * or from an addresses file (`{ <chain>: { <ContractName>: … } }`, or the outputs shape), in chain
- * then suite order.
- */
-export function parseDeployment(raw: unknown, from: "outputs" | "addresses" = "addresses"): DeployedContract[] {
-  const isOutputs = typeof raw === "object" && raw !== null && "contracts" in raw;
-  if (from === "outputs" && !isOutputs) {
-    throw new Error("the stack outputs have no `contracts` output: is the contract suite deployed on this stack?");
-  }
-  const parsed = isOutputs ? outputsSchema.safeParse(raw) : outputsSchema.safeParse({ contracts: raw });
-  if (!parsed.success) throw isOutputs ? failure("outputs", parsed.error) : failure("addresses", parsed.error, true);
-  const { contracts, constructorArgs, contractTxHashes } = parsed.data;
+type Entry = z.infer<typeof entry>;
+
+/** Deployed contracts in chain then suite order; fails when there are none. */
+function deployedContracts(byChain: Record<string, Partial<Record<ContractName, Entry>>>): DeployedContract[] {
   const out: DeployedContract[] = [];
-  const problems: string[] = [];
-  for (const [chain, byName] of Object.entries(contracts)) {
+  for (const [chain, byName] of Object.entries(byChain)) {
     for (const name of CONTRACT_NAMES) {
       const e = byName[name];
       if (e === undefined) continue;
-      const record: { address: string; txHash?: string; constructorArgs?: readonly unknown[] | string } =
-        typeof e === "string" ? { address: e } : e;
-      const extraArgs = constructorArgs?.[chain]?.[name];
-      const extraTx = contractTxHashes?.[chain]?.[name];
-      out.push({
-        chain,
-        contract: name as ContractName,
-        address: getAddress(record.address),
-        txHash: (record.txHash || undefined) ?? extraTx,
-        constructorArgs: record.constructorArgs ?? extraArgs,
-      });
+      const record = typeof e === "string" ? { address: e } : e;
+      out.push({ chain, contract: name, address: getAddress(record.address), txHash: record.txHash || undefined, constructorArgs: record.constructorArgs });
     }
   }
-  for (const [label, extra] of [["constructorArgs", constructorArgs], ["contractTxHashes", contractTxHashes]] as const) {
-    for (const [chain, byName] of Object.entries(extra ?? {})) {
-      for (const name of Object.keys(byName)) {
-        if (contracts[chain]?.[name as ContractName] === undefined) problems.push(`${label}.${chain}.${name}: no such deployed contract`);
-      }
-    }
-  }
-  if (problems.length > 0) throw new Error(`invalid outputs:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   if (out.length === 0) throw new Error("the deployment lists no contracts");
   return out;
+}
+
+/** Deployed contracts from the stack outputs' `contracts` output (stack/outputs.ts). */
+export function deploymentFromOutputs(outputs: StackOutputs): DeployedContract[] {
+  if (outputs.contracts === undefined) throw new Error("the stack outputs have no `contracts` output: is the contract suite deployed on this stack?");
+  return deployedContracts(outputs.contracts);
+}
+
+/** Deployed contracts from an addresses file (`{ <chain>: { <ContractName>: … } }`), naming every culprit. */
+export function parseAddressesFile(raw: unknown): DeployedContract[] {
+  const parsed = addressesFileSchema.safeParse(raw);
+  if (!parsed.success) throw failure("addresses", parsed.error);
+  return deployedContracts(parsed.data);
 }
 
 /** `{ <chain>: { apiUrl, apiKey?, chainId, rpcUrl?, concurrency? } }`. */

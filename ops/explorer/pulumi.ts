@@ -1,4 +1,4 @@
-// Reads a stack's outputs and config through the Pulumi CLI (the caller can pass files instead).
+// Reads a stack's config through the Pulumi CLI (the caller can pass a file instead); outputs: ops/shared/stack-outputs.ts.
 import { runPulumi } from "../shared/pulumi-cli";
 
 /** Runs `pulumi <args>` and parses its JSON stdout; errors name the command, never print stdout (secrets). */
@@ -9,11 +9,6 @@ export async function pulumiJson(args: readonly string[], timeoutMs = 120_000): 
   } catch {
     throw new Error(`\`pulumi ${args.filter((a) => a !== "--show-secrets").join(" ")}\` did not print JSON`);
   }
-}
-
-/** `pulumi stack output --json --show-secrets -s <stack>` */
-export function stackOutputs(stack: string): Promise<unknown> {
-  return pulumiJson(["stack", "output", "--json", "--show-secrets", "-s", stack]);
 }
 
 /** `pulumi config --json --show-secrets -s <stack>` */

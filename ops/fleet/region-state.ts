@@ -1,18 +1,13 @@
 // One region's Besu nodes as seen through its Kubernetes API: StatefulSets, pods, block height and peers.
-import type { KubeClient } from "./kube-client";
-import { podIsReady, type Pod, type StatefulSet } from "./kube-types";
+import { BESU_NAMESPACE, BESU_NODE_LABEL, BESU_ROLE_LABEL, BESU_RPC_PORT, BESU_SELECTOR } from "../../stack/names";
+import type { KubeClient } from "../shared/kube-client";
+import { podIsReady, type Pod, type StatefulSet } from "../shared/kube-types";
 
-/** Namespace of the besu-node release (components/region-deployment.ts BESU_NAMESPACE). */
-export const BESU_NAMESPACE = "besu";
-/** Every StatefulSet of the besu-node chart carries these labels (charts/besu-node/templates/_helpers.tpl). */
-export const BESU_SELECTOR = "app.kubernetes.io/name=besu-node,app.kubernetes.io/part-of=chain138";
 /** A node counts as caught up within this many blocks of the fleet head (as `npm run verify`'s default lag). */
 export const MAX_LAG_BLOCKS = 5;
-/** Besu's JSON-RPC HTTP port (chart value rpc.httpPort). */
-export const BESU_RPC_PORT = 8545;
+/** The field manager of the fleet tool's writes (Kubernetes records it in managedFields). */
+export const FLEET_FIELD_MANAGER = "chain138-fleet";
 
-const ROLE_LABEL = "app.kubernetes.io/component";
-const NODE_LABEL = "chain138.io/node";
 
 /** One Besu node (one single-replica StatefulSet) and what is known about it. */
 export interface NodeStatus {
@@ -60,14 +55,14 @@ export async function scaleRegion(client: KubeClient, replicas: number): Promise
     const sets = await client.getStatefulSets(BESU_NAMESPACE, BESU_SELECTOR);
     if (sets.length === 0) throw new Error(`no StatefulSets match ${BESU_SELECTOR} in namespace ${BESU_NAMESPACE}; is the besu-node chart installed?`);
     const changing = sets.filter((set) => (set.spec.replicas ?? 1) !== replicas);
-    await Promise.all(changing.map((set) => client.scaleStatefulSet(BESU_NAMESPACE, set.metadata.name, replicas)));
+    await Promise.all(changing.map((set) => client.scaleStatefulSet(BESU_NAMESPACE, set.metadata.name, replicas, FLEET_FIELD_MANAGER)));
     return { changed: changing.length, total: sets.length };
 }
 
 function nodeOf(set: StatefulSet, pods: Pod[]): NodeStatus {
     const labels = set.metadata.labels ?? {};
-    const node = labels[NODE_LABEL] ?? set.metadata.name;
-    const roleLabel = labels[ROLE_LABEL];
+    const node = labels[BESU_NODE_LABEL] ?? set.metadata.name;
+    const roleLabel = labels[BESU_ROLE_LABEL];
     const role = roleLabel === "validator" || roleLabel === "sentry" ? roleLabel : "unknown";
     // Single-replica StatefulSet: its only pod is `<name>-0`.
     const pod = pods.find((candidate) => candidate.metadata.name === `${set.metadata.name}-0`);

@@ -1,5 +1,6 @@
 // The result of a fleet command and how it is printed: one block per region in region order, then a summary.
-import type { QuorumRule, StopVerdict } from "./quorum";
+import type { QbftQuorum } from "../../stack/qbft";
+import type { StopVerdict } from "./quorum";
 import type { NodeStatus } from "./region-state";
 
 export type FleetCommand = "start" | "stop" | "status";
@@ -24,7 +25,7 @@ export interface FleetReport {
     refused: boolean;
     /** The stop went ahead against the guard because of `--force`. */
     forced: boolean;
-    rule: QuorumRule;
+    rule: QbftQuorum;
     /** The guard's verdict (stop only). */
     guard: Omit<StopVerdict, "rule"> | undefined;
     regions: RegionReport[];
@@ -64,7 +65,7 @@ export function renderText(report: FleetReport): string[] {
     lines.push(`summary: ${report.command} on ${summary.regions} region(s): ${summary.ok} ok${failed}`);
     lines.push(
         `validators running in these regions: ${summary.validatorsRunning} of ${summary.validatorsListed}; ` +
-            `the fleet has ${rule.validators}, QBFT needs ${rule.required} running`,
+            `the fleet has ${rule.validators}, QBFT needs ${rule.quorum} running`,
     );
     if (summary.rpcErrors > 0) lines.push(`JSON-RPC failed on ${summary.rpcErrors} ready pod(s)`);
     if (report.guard !== undefined) lines.push(`quorum guard: ${report.guard.message}`);

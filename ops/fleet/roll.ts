@@ -7,11 +7,13 @@
 // the new revision, with peers, its head advancing and within the lag of the fleet head. Before each region it
 // refuses when taking that region down would leave fewer running validators than QBFT needs.
 import { setTimeout as sleep } from "node:timers/promises";
-import { checkStop, quorumRule, type RegionValidators } from "./quorum";
-import { BESU_NAMESPACE, isRunningValidator, MAX_LAG_BLOCKS, readRegionNodes, type NodeStatus } from "./region-state";
+import { qbftQuorum } from "../../stack/qbft";
+import { checkStop, type RegionValidators } from "./quorum";
+import { BESU_NAMESPACE } from "../../stack/names";
+import { isRunningValidator, MAX_LAG_BLOCKS, readRegionNodes, type NodeStatus } from "./region-state";
 import { regionRunner } from "./run";
 import type { FleetOutputs } from "./stack-outputs";
-import type { KubeClientOptions } from "./kube-client";
+import type { KubeClientOptions } from "../shared/kube-client";
 
 export interface RollOptions {
     /** How long one region may take to rejoin (default 15 min). */
@@ -46,7 +48,7 @@ function notRejoined(nodes: NodeStatus[], previousHeads: Map<string, number>, fl
 export async function runRoll(outputs: FleetOutputs, targets: string[], client: KubeClientOptions, options: RollOptions = ROLL_DEFAULTS): Promise<RollResult> {
     const runner = regionRunner(outputs, client);
     const lines: string[] = [];
-    const rule = quorumRule(outputs.validatorCount);
+    const rule = qbftQuorum(outputs.validatorCount);
     try {
         for (const region of targets) {
             const all = await runner.eachRegion(outputs.regions, (c) => readRegionNodes(c, true));

@@ -1,8 +1,8 @@
 // Runs start / stop / status over the selected regions in parallel and builds the ordered report.
 import pLimit from "p-limit";
-import { ExecCredentialPool, KubeClient, type KubeClientOptions } from "./kube-client";
-import { parseKubeconfig } from "./kubeconfig";
-import { checkStop, quorumRule, type RegionValidators, type StopVerdict } from "./quorum";
+import { qbftQuorum } from "../../stack/qbft";
+import { KubeClient, KubeCredentials, type KubeClientOptions } from "../shared/kube-client";
+import { checkStop, type RegionValidators, type StopVerdict } from "./quorum";
 import type { FleetCommand, FleetReport, RegionReport } from "./report";
 import { isRunningValidator, readRegionNodes, scaleRegion, type NodeStatus } from "./region-state";
 import type { FleetOutputs } from "./stack-outputs";
@@ -33,12 +33,12 @@ export interface RegionRunner {
 
 export function regionRunner(outputs: FleetOutputs, options: KubeClientOptions): RegionRunner {
     const clients = new Map<string, Outcome<KubeClient>>();
-    const credentials = new ExecCredentialPool();
+    const credentials = new KubeCredentials(options.execTimeoutMs);
     const clientOf = (region: string): Outcome<KubeClient> => {
         let client = clients.get(region);
         if (client === undefined) {
             try {
-                client = { ok: true, value: new KubeClient(parseKubeconfig(outputs.kubeconfigs[region], `kubeconfig of ${region}`), options, credentials) };
+                client = { ok: true, value: new KubeClient(outputs.kubeconfigs[region], `kubeconfig of ${region}`, options, credentials) };
             } catch (error) {
                 client = { ok: false, error: (error as Error).message };
             }
@@ -73,7 +73,7 @@ export function regionRunner(outputs: FleetOutputs, options: KubeClientOptions):
 /** Runs the command; never throws for a region's failure, which lands in that region's report. */
 export async function runFleetCommand(args: FleetRunArgs): Promise<FleetReport> {
     const { outputs, targets } = args;
-    const rule = quorumRule(outputs.validatorCount);
+    const rule = qbftQuorum(outputs.validatorCount);
     const runner = regionRunner(outputs, args.client);
     const eachRegion = runner.eachRegion;
 

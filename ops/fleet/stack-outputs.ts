@@ -1,21 +1,6 @@
-// The stack outputs the fleet tool needs (components/fleet.ts fleetOutputs), from the Pulumi CLI or a file.
-import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
-import { z } from "zod";
-
-const outputsSchema = z.object({
-    regions: z.record(z.string(), z.object({ clusterName: z.string() })),
-    rollout: z.object({ deployedRegions: z.array(z.string()) }).nullish(),
-    besu: z.object({
-        validatorAddresses: z.array(z.string()),
-        enodes: z.record(z.string(), z.string()),
-        /** Validator node name → address (absent in stacks deployed before it was output). */
-        validatorNodes: z.record(z.string(), z.string()).optional(),
-        /** Validators to add/remove by QBFT votes against the launched genesis (components/besu/genesis-lock.ts). */
-        validatorChanges: z.object({ add: z.array(z.string()), remove: z.array(z.string()) }).optional(),
-    }),
-    kubeconfigs: z.record(z.string(), z.string()),
-});
+// What the fleet tool reads from the stack outputs (the one contract: stack/outputs.ts), from the Pulumi CLI or a file.
+import { hasFleet, type StackOutputs } from "../../stack/outputs";
+import { loadStackOutputs } from "../shared/stack-outputs";
 
 /** What the fleet tool reads from a stack: deployed regions in order, the genesis validators, kubeconfigs. */
 export interface FleetOutputs {
@@ -29,7 +14,7 @@ export interface FleetOutputs {
     validatorCount: number;
     /** Kubeconfig YAML per region (secret: never print). */
     kubeconfigs: Record<string, string>;
-    /** Validator node name → address, lowercase ({} when the stack does not output it). */
+    /** Validator node name → address, lowercase. */
     validatorNodes: Record<string, string>;
     /** Pending validator-set changes against the launched genesis. */
     validatorChanges: { add: string[]; remove: string[] };
@@ -37,34 +22,14 @@ export interface FleetOutputs {
 
 /** Reads `pulumi stack output --json --show-secrets -s <stack>`, or `file` when given. */
 export async function loadFleetOutputs(stack: string, file: string | undefined): Promise<FleetOutputs> {
-    if (file !== undefined) {
-        let text: string;
-        try {
-            text = await readFile(file, "utf8");
-        } catch (error) {
-            throw new Error(`cannot read stack outputs file ${file}: ${(error as Error).message}`);
-        }
-        return parseFleetOutputs(text, file);
-    }
-    return parseFleetOutputs(await pulumiStackOutputs(stack), `outputs of stack ${stack}`);
+    return fleetView(await loadStackOutputs(stack, file), file ?? `outputs of stack ${stack}`);
 }
 
-/** Validates the outputs JSON; `source` names it in errors (which never quote its values). */
-export function parseFleetOutputs(text: string, source: string): FleetOutputs {
-    let json: unknown;
-    try {
-        json = JSON.parse(text);
-    } catch {
-        throw new Error(`${source}: not JSON`);
-    }
-    const checked = outputsSchema.safeParse(json);
-    if (!checked.success) {
-        const where = checked.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
-        throw new Error(`${source}: not the fleet's stack outputs (is it an Azure stack?): ${where}`);
-    }
-    const outputs = checked.data;
+/** What the fleet tool needs from a stack's outputs; `source` names them in errors (which never quote values). */
+export function fleetView(outputs: StackOutputs, source: string): FleetOutputs {
+    if (!hasFleet(outputs)) throw new Error(`${source}: the stack runs no fleet (no besu, regions or kubeconfigs outputs): is it an Azure stack?`);
     const deployed = Object.keys(outputs.regions);
-    const ordered = outputs.rollout?.deployedRegions.filter((region) => deployed.includes(region)) ?? [];
+    const ordered = outputs.rollout.deployedRegions.filter((region) => deployed.includes(region));
     const regions = [...ordered, ...deployed.filter((region) => !ordered.includes(region))];
     const missing = regions.filter((region) => outputs.kubeconfigs[region] === undefined);
     if (missing.length > 0) throw new Error(`${source}: kubeconfigs has no entry for ${missing.join(", ")}`);
@@ -85,19 +50,7 @@ export function parseFleetOutputs(text: string, source: string): FleetOutputs {
         validatorsByRegion,
         validatorCount,
         kubeconfigs: Object.fromEntries(regions.map((region) => [region, outputs.kubeconfigs[region]])),
-        validatorNodes: Object.fromEntries(Object.entries(outputs.besu.validatorNodes ?? {}).map(([node, address]) => [node, address.toLowerCase()])),
-        validatorChanges: outputs.besu.validatorChanges ?? { add: [], remove: [] },
+        validatorNodes: Object.fromEntries(Object.entries(outputs.besu.validatorNodes).map(([node, address]) => [node, address.toLowerCase()])),
+        validatorChanges: outputs.besu.validatorChanges,
     };
-}
-
-function pulumiStackOutputs(stack: string): Promise<string> {
-    const args = ["stack", "output", "--json", "--show-secrets", "-s", stack];
-    return new Promise((resolve, reject) => {
-        execFile("pulumi", args, { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-            if (error === null) return resolve(stdout);
-            const why = (error as NodeJS.ErrnoException).code === "ENOENT" ? "the Pulumi CLI is not installed (pass --outputs <file>)" : stderr.trim() || error.message;
-            // stdout holds the kubeconfigs: never part of the message.
-            reject(new Error(`\`pulumi stack output --json -s ${stack}\` failed: ${why}`));
-        });
-    });
 }

@@ -1,7 +1,8 @@
 // `npm run fleet -- votes -s <stack> [--apply]`: plans the QBFT votes that bring the on-chain validator set to the
 // stack's (ops/fleet/votes.ts) and, with --apply, casts the first one on every running validator.
-import type { KubeClientOptions } from "./kube-client";
-import { BESU_NAMESPACE, BESU_RPC_PORT, MAX_LAG_BLOCKS, readRegionNodes, type NodeStatus } from "./region-state";
+import type { KubeClientOptions } from "../shared/kube-client";
+import { BESU_NAMESPACE, BESU_RPC_PORT } from "../../stack/names";
+import { MAX_LAG_BLOCKS, readRegionNodes, type NodeStatus } from "./region-state";
 import { regionRunner } from "./run";
 import type { FleetOutputs } from "./stack-outputs";
 import { planValidatorVotes, type VotePlan } from "./votes";

@@ -5,7 +5,7 @@
 // cast into the blocks they propose); votes not yet decided are dropped at each epoch boundary. Quorum follows the
 // new set at once: ⌈2n/3⌉ commit seals (BftHelpers.calculateRequiredValidatorQuorum).
 import type { ValidatorChanges } from "../../components/besu/genesis-lock";
-import { quorumRule } from "./quorum";
+import { qbftQuorum } from "../../stack/qbft";
 
 /** Validators to add and remove: the shape BesuNetwork outputs as `besu.validatorChanges`. */
 export type { ValidatorChanges };
@@ -45,7 +45,7 @@ export function planValidatorVotes(current: readonly string[], changes: Validato
         const before = set.size;
         if (action === "add") set.add(address);
         else set.delete(address);
-        steps.push({ action, address, validatorsBefore: before, votesNeeded: Math.floor(before / 2) + 1, quorumAfter: quorumRule(set.size).besuQuorum });
+        steps.push({ action, address, validatorsBefore: before, votesNeeded: Math.floor(before / 2) + 1, quorumAfter: qbftQuorum(set.size).quorum });
     };
     for (const raw of changes.add) {
         const address = raw.toLowerCase();

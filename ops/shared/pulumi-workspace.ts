@@ -1,7 +1,7 @@
 /**
  * A private working directory for running the Pulumi CLI on this project: symlinks to the
  * repository's sources plus its own copy of `Pulumi.<stack>.yaml`, a file state backend, and the
- * CLI from scripts/ensure-pulumi. `pulumi stack init` and `config set --secret` write an
+ * CLI from toolchain/pulumi-cli/ensure-pulumi. `pulumi stack init` and `config set --secret` write an
  * encryption salt and ciphertext into the stack file; here they land in the copy, so the
  * tracked file stays as committed and concurrent runs never share state.
  */
@@ -11,7 +11,7 @@ import path from "node:path";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
-/** Documented, non-secret passphrase for local dev stacks only (scripts/pulumi-env.sh uses the same). */
+/** Documented, non-secret passphrase for local dev stacks only (toolchain/pulumi-cli/pulumi-env.sh uses the same). */
 export const DEV_PASSPHRASE = "chain138-dev";
 
 export interface PulumiWorkspaceOptions {
@@ -55,12 +55,12 @@ export interface PulumiWorkspace {
     runOk(args: string[], options?: RunOptions): Promise<string>;
 }
 
-/** The bin directory of the pinned CLI (scripts/ensure-pulumi builds it once), or a clear error. */
+/** The bin directory of the pinned CLI (toolchain/pulumi-cli/ensure-pulumi builds it once), or a clear error. */
 export function pulumiBinDir(env: NodeJS.ProcessEnv = process.env): string {
-    const ensure = spawnSync(path.join(REPO_ROOT, "scripts", "ensure-pulumi"), [], { env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const ensure = spawnSync(path.join(REPO_ROOT, "toolchain", "pulumi-cli", "ensure-pulumi"), [], { env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
     const last = ensure.stdout.trim().split("\n").pop() ?? "";
     if (ensure.status !== 0 || !existsSync(path.join(last, "pulumi"))) {
-        throw new Error(`scripts/ensure-pulumi could not provide the Pulumi CLI (exit ${ensure.status}); see its messages above`);
+        throw new Error(`toolchain/pulumi-cli/ensure-pulumi could not provide the Pulumi CLI (exit ${ensure.status}); see its messages above`);
     }
     return last;
 }

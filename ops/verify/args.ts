@@ -12,7 +12,6 @@ export const VERIFY_USAGE = `usage: npm run verify -- [-s <stack>] [--outputs <f
   --sample <ms>              pause between the two eth_blockNumber samples (default 5000; blocks every 2 s)
   --max-lag <blocks>         how far a node may trail the fleet head (default 5)
   --concurrency <n>          regions checked at once (default 8)
-  --kubectl <path>           kubectl binary (default $KUBECTL or kubectl on PATH)
   --json                     print the report as JSON`;
 
 /** Parsed options. */
@@ -26,7 +25,6 @@ export interface VerifyArgs {
     sampleMs: number;
     maxLag: number;
     concurrency: number;
-    kubectl?: string;
     json: boolean;
     help: boolean;
 }
@@ -66,7 +64,6 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
             sample: { type: "string" },
             "max-lag": { type: "string" },
             concurrency: { type: "string" },
-            kubectl: { type: "string" },
             json: { type: "boolean", default: false },
             help: { type: "boolean", short: "h", default: false },
         },
@@ -81,7 +78,6 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
         sampleMs: positiveInt(values.sample, 5_000, "--sample", 0),
         maxLag: positiveInt(values["max-lag"], 5, "--max-lag", 0),
         concurrency: positiveInt(values.concurrency, 8, "--concurrency"),
-        kubectl: values.kubectl,
         json: values.json,
         help: values.help,
     };

@@ -66,7 +66,7 @@ export async function routerSelectors(suites: readonly ChainSuite[], timeoutMs: 
 export async function checkChain(suite: ChainSuite, all: readonly ChainSuite[], selectors: Map<string, bigint | Error>, timeoutMs: number): Promise<CheckResult[]> {
     const endpoint = suite.endpoint;
     if (endpoint === undefined) {
-        return [{ name: "rpc", status: "fail", detail: `no RPC URL for chain ${suite.chain}: give --chain-rpc ${suite.chain}=<url> or export it in the stack's chain config` }];
+        return [{ name: "rpc", status: "fail", detail: `no RPC URL for chain ${suite.chain}: give --chain-rpc ${suite.chain}=<url>` }];
     }
     const entries = Object.entries(suite.addresses);
     const multisig = suite.addresses.MultiSig;

@@ -3,9 +3,11 @@
 import pLimit from "p-limit";
 import { parseVerifyArgs, VERIFY_USAGE, type VerifyArgs } from "./args";
 import { checkChain, routerSelectors, type ChainSuite } from "./contract-checks";
-import { startKubectlProxy, type KubernetesProbe } from "./kube-probe";
+import { KubeCredentials } from "../shared/kube-client";
+import { openKubeProbe, VERIFY_KUBE_OPTIONS, type KubernetesProbe } from "./kube-probe";
 import { loadOutputs, type VerifyOutputs } from "./outputs";
-import { BESU_NAMESPACE, RPC_PORT, RPC_SERVICE, checkRegion, lagChecks, type NodeHead, type NodeTarget, type RegionPlan } from "./region-checks";
+import { BESU_NAMESPACE, BESU_RPC_PORT, BESU_RPC_SERVICE, besuPodName } from "../../stack/names";
+import { checkRegion, lagChecks, type NodeHead, type NodeTarget, type RegionPlan } from "./region-checks";
 import { group, renderText, type CheckGroup, type VerifyReport } from "./report";
 import { httpRpc, kubeProxyRpc } from "./rpc";
 
@@ -20,7 +22,11 @@ export interface VerifyDeps {
     openProbe?: (region: string, kubeconfigYaml: string, args: VerifyArgs) => Promise<KubernetesProbe>;
 }
 
-const defaultOpenProbe = (region: string, kubeconfigYaml: string, args: VerifyArgs) => startKubectlProxy(kubeconfigYaml, { label: region, kubectl: args.kubectl });
+/** Probes through the shared Kubernetes client; the regions of one run share its exec credentials (one login). */
+function defaultOpenProbe(): NonNullable<VerifyDeps["openProbe"]> {
+    const credentials = new KubeCredentials(VERIFY_KUBE_OPTIONS.execTimeoutMs);
+    return async (region, kubeconfigYaml, args) => openKubeProbe(region, kubeconfigYaml, args.timeoutMs, credentials);
+}
 
 /** Checks the --rpc keys name deployed regions or their validators; the error names the culprit. */
 function checkRpcKeys(args: VerifyArgs, outputs: VerifyOutputs, regions: readonly string[]): void {
@@ -38,24 +44,24 @@ function nodeTargets(region: string, outputs: VerifyOutputs, args: VerifyArgs, p
         const name = `${region}-validator-${i}`;
         const url = args.rpc.get(name);
         // Validators have no Service: reach the pod (StatefulSet besu-<node>, pod <that>-0) through the pod proxy.
-        const endpoint = url ? httpRpc(url) : probe && kubeProxyRpc(probe, `/api/v1/namespaces/${BESU_NAMESPACE}/pods/besu-${name}-0:${RPC_PORT}/proxy/`);
+        const endpoint = url ? httpRpc(url) : probe && kubeProxyRpc(probe, `/api/v1/namespaces/${BESU_NAMESPACE}/pods/${besuPodName(name)}:${BESU_RPC_PORT}/proxy/`);
         nodes.push({ name, role: "validator", endpoint });
     }
     if (outputs.nodeCounts[region].sentries > 0) {
         const url = args.rpc.get(region);
-        const endpoint = url ? httpRpc(url) : probe && kubeProxyRpc(probe, `/api/v1/namespaces/${BESU_NAMESPACE}/services/${RPC_SERVICE}:${RPC_PORT}/proxy/`);
+        const endpoint = url ? httpRpc(url) : probe && kubeProxyRpc(probe, `/api/v1/namespaces/${BESU_NAMESPACE}/services/${BESU_RPC_SERVICE}:${BESU_RPC_PORT}/proxy/`);
         nodes.push({ name: `${region} rpc`, role: "rpc", endpoint });
     }
     return nodes;
 }
 
-async function verifyRegion(region: string, outputs: VerifyOutputs, args: VerifyArgs, deps: VerifyDeps, heads: NodeHead[]): Promise<{ plan: RegionPlan; checks: CheckGroup["checks"] }> {
+async function verifyRegion(region: string, outputs: VerifyOutputs, args: VerifyArgs, deps: Required<VerifyDeps>, heads: NodeHead[]): Promise<{ plan: RegionPlan; checks: CheckGroup["checks"] }> {
     const kubeconfig = outputs.kubeconfigs[region];
     let probe: KubernetesProbe | undefined;
     let noProbeReason: string | undefined = kubeconfig === undefined ? `no kubeconfig for ${region} in the stack outputs` : undefined;
     if (kubeconfig !== undefined) {
         try {
-            probe = await (deps.openProbe ?? defaultOpenProbe)(region, kubeconfig, args);
+            probe = await deps.openProbe(region, kubeconfig, args);
         } catch (error) {
             noProbeReason = (error as Error).message;
         }
@@ -82,7 +88,7 @@ async function verifyRegion(region: string, outputs: VerifyOutputs, args: Verify
 async function verifyContracts(outputs: VerifyOutputs, args: VerifyArgs): Promise<CheckGroup[]> {
     const contracts = outputs.contracts ?? {};
     const suites: ChainSuite[] = Object.entries(contracts).map(([chain, addresses]) => {
-        const url = args.chainRpc.get(chain) ?? outputs.chainRpc[chain];
+        const url = args.chainRpc.get(chain);
         return { chain, addresses, endpoint: url === undefined ? undefined : httpRpc(url) };
     });
     const selectors = await routerSelectors(suites, args.timeoutMs);
@@ -102,9 +108,10 @@ export async function buildReport(outputs: VerifyOutputs, args: VerifyArgs, deps
 
     const limit = pLimit(args.concurrency);
     const heads: NodeHead[] = [];
+    const regionDeps: Required<VerifyDeps> = { openProbe: deps.openProbe ?? defaultOpenProbe() };
     // Contracts run beside the regions; results are collected per region and ordered below, never streamed.
     const [regionResults, contracts] = await Promise.all([
-        Promise.all(regions.map((region) => limit(() => verifyRegion(region, outputs, args, deps, heads)))),
+        Promise.all(regions.map((region) => limit(() => verifyRegion(region, outputs, args, regionDeps, heads)))),
         verifyContracts(outputs, args),
     ]);
     const fleetHead = heads.length === 0 ? null : Math.max(...heads.map((h) => h.head));

@@ -1,12 +1,8 @@
 // The checks of one region: Kubernetes API, Besu pods, and per node peers, validator set and head.
+import { BESU_NAMESPACE, BESU_SELECTOR } from "../../stack/names";
 import type { KubernetesProbe } from "./kube-probe";
 import type { CheckResult } from "./report";
 import { quantity, type RpcEndpoint } from "./rpc";
-
-/** Namespace and names the besu-node chart gives a region's objects (release `besu`, charts/besu-node). */
-export const BESU_NAMESPACE = "besu";
-export const RPC_SERVICE = "besu-rpc";
-export const RPC_PORT = 8545;
 
 /** One JSON-RPC target of a region: a validator pod, or the region's RPC service (`rpc`, served by sentries). */
 export interface NodeTarget {
@@ -88,7 +84,9 @@ async function podsReady(plan: RegionPlan, settings: CheckSettings): Promise<Che
     if (plan.probe === undefined) return noProbe(name, plan);
     const probe = plan.probe;
     return check(name, async () => {
-        const list = JSON.parse(await probe.get(`/api/v1/namespaces/${BESU_NAMESPACE}/pods`, settings.timeoutMs)) as PodList;
+        // Only the chart's pods: anything else in the namespace (a log shipper, a debug pod) is not a Besu node.
+        const query = new URLSearchParams({ labelSelector: BESU_SELECTOR });
+        const list = JSON.parse(await probe.get(`/api/v1/namespaces/${BESU_NAMESPACE}/pods?${query}`, settings.timeoutMs)) as PodList;
         const pods = list.items ?? [];
         const isReady = (p: (typeof pods)[number]) => (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
         const ready = pods.filter(isReady).length;

@@ -1,5 +1,5 @@
 // JSON-RPC to a Besu node or chain: straight over HTTP (--rpc URLs) or through the Kubernetes API proxy.
-import { describeFetchError, type KubernetesProbe } from "./kube-probe";
+import type { KubernetesProbe } from "./kube-probe";
 
 /** Calls one JSON-RPC method; rejects with a message naming the endpoint and method. */
 export type RpcCall = (method: string, params: unknown[], timeoutMs: number) => Promise<unknown>;
@@ -25,6 +25,13 @@ function decode(text: string, what: string): unknown {
     if (response.error !== undefined) throw new Error(`${what}: error ${response.error.code ?? "?"} ${response.error.message ?? ""}`.trim());
     if (!("result" in response)) throw new Error(`${what}: response has no result`);
     return response.result;
+}
+
+/** "timed out after N ms" for aborts, else the underlying cause. */
+function describeFetchError(error: unknown, timeoutMs: number): string {
+    const e = error as Error & { cause?: { code?: string; message?: string } };
+    if (e.name === "TimeoutError" || e.name === "AbortError") return `timed out after ${timeoutMs} ms`;
+    return e.cause?.code ?? e.cause?.message ?? e.message;
 }
 
 let nextId = 1;

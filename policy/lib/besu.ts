@@ -1,16 +1,19 @@
 // What the besu-node chart (charts/besu-node/templates/_helpers.tpl) puts on its objects, so policies can
-// recognise Besu workloads and validator pods. tests/policy/besu-chart-labels.test.ts renders the chart and
-// checks these against its output.
+// recognise Besu workloads and validator pods. tests/unit/stack-names.test.ts checks stack/names.ts against the
+// rendered chart; tests/policy/validator-p2p-only.test.ts and besu-pdb.test.ts render it and check that these
+// find its validator P2P Service and its Besu StatefulSets.
+
+import { BESU_LABELS, BESU_P2P_PORT, BESU_ROLE_LABEL } from "../../stack/names";
 
 /** `app.kubernetes.io/name` of every Besu object. */
 export const BESU_NAME_LABEL = "app.kubernetes.io/name";
-export const BESU_NAME = "besu-node";
+export const BESU_NAME = BESU_LABELS[BESU_NAME_LABEL];
 /** `app.kubernetes.io/component`: `validator` or `sentry`. */
-export const BESU_ROLE_LABEL = "app.kubernetes.io/component";
+export { BESU_ROLE_LABEL };
 export const BESU_ROLES: readonly string[] = ["validator", "sentry"];
 
 /** Besu's P2P port (RLPx over TCP, discovery over UDP). */
-export const P2P_PORT = 30303;
+export const P2P_PORT = BESU_P2P_PORT;
 /** Besu's default JSON-RPC ports: HTTP, WebSocket, GraphQL. */
 export const DEFAULT_RPC_PORTS: readonly number[] = [8545, 8546, 8547];
 /** The chart's container port names of JSON-RPC (a Service may target them by name). */

@@ -5,6 +5,7 @@
 // A cluster's validators at risk: what its validator pools may drain at once (maxSurge + maxUnavailable nodes,
 // one validator per node). Rules: AKS "Use planned maintenance" (articles/aks/planned-maintenance.md).
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { qbftQuorum } from "../../stack/qbft";
 import { HOURS_PER_WEEK, MAINTENANCE_CONFIG_NAMES, MAINTENANCE_WINDOW_HOURS, WEEKDAYS, describeHour, openHours, type Weekday } from "../../regions/maintenance";
 import { clusterIndex, clusterOf, clusterPools, readPool, upgradeNodes, type PoolView } from "../lib/pools";
 import { asNumber, asRecord, asString, at } from "../lib/read";
@@ -77,7 +78,7 @@ export const maintenanceWindows: StackValidationPolicy = {
         }
         const total = [...clusters.values()].reduce((sum, cluster) => sum + cluster.validators, 0);
         if (total === 0) return;
-        const tolerated = Math.floor((total - 1) / 3);
+        const tolerated = qbftQuorum(total).faultTolerance;
         const atRisk = new Array<number>(HOURS_PER_WEEK).fill(0);
         const openAt = Array.from({ length: HOURS_PER_WEEK }, () => [] as string[]);
         for (const cluster of clusters.values()) {

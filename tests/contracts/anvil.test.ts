@@ -1,8 +1,8 @@
-// The anvil helper (tests/support/anvil.ts) on its own: options are honoured, accounts are funded, stop() really stops the node.
+// The anvil helper (devkit/anvil.ts) on its own: options are honoured, accounts are funded, stop() really stops the node.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseEther } from "ethers";
-import { startAnvil } from "../support/anvil";
+import { startAnvil } from "../../devkit/anvil";
 
 async function answers(url: string): Promise<boolean> {
   try {

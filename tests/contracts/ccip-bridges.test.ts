@@ -2,11 +2,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { AbiCoder, Contract, ZeroAddress, parseEther, type JsonRpcProvider, type TransactionReceipt, type Wallet } from "ethers";
-import { startAnvil, type AnvilNode } from "../support/anvil";
-import { deploy } from "../support/deploy";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
+import { deploy } from "../../devkit/deploy";
 import { expectRevert, mined } from "../support/assertions";
-import { attest, relay, sentMessages, toInbound } from "../support/ccip";
-import { connectLane, deployRouter, makeAttesters } from "../support/ccip-fixture";
+import { attest, relay, sentMessages, toInbound } from "../../devkit/ccip";
+import { connectLane, deployRouter } from "../support/ccip-fixture";
+import { makeAttesters } from "../../devkit/ccip-fixture";
 import { signWeth10Permit } from "../support/permit";
 
 const A = 1111n;

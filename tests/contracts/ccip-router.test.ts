@@ -2,11 +2,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { AbiCoder, Contract, ZeroAddress, type JsonRpcProvider, type Wallet } from "ethers";
-import { startAnvil, type AnvilNode } from "../support/anvil";
-import { deploy, deployTest } from "../support/deploy";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
+import { deploy, deployTest } from "../../devkit/deploy";
 import { expectRevert, mined } from "../support/assertions";
-import { attest, digest, sentMessages, toInbound, type InboundMessage } from "../support/ccip";
-import { TEST_FEES, connectLane, deployRouter, makeAttesters } from "../support/ccip-fixture";
+import { attest, digest, sentMessages, toInbound, type InboundMessage } from "../../devkit/ccip";
+import { connectLane, deployRouter } from "../support/ccip-fixture";
+import { TEST_FEES, makeAttesters } from "../../devkit/ccip-fixture";
 
 const coder = AbiCoder.defaultAbiCoder();
 const SRC = 1111n;

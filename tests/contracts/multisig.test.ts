@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Contract, ContractFactory, ZeroAddress, id, parseEther, type JsonRpcProvider, type Wallet } from "ethers";
 import { loadArtifact } from "../../contracts/artifacts";
-import { startAnvil, type AnvilNode } from "../support/anvil";
-import { CREATE2_PROXY, attach, create2Address, deploy, deployCreate2 } from "../support/deploy";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
+import { CREATE2_PROXY, attach, create2Address, deploy, deployCreate2 } from "../../devkit/deploy";
 import { expectRevert, mined } from "../support/assertions";
 
 let node: AnvilNode;

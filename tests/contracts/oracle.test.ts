@@ -2,11 +2,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Contract, parseEther, type JsonRpcProvider, type TransactionReceipt, type Wallet } from "ethers";
-import { startAnvil, type AnvilNode } from "../support/anvil";
-import { deploy } from "../support/deploy";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
+import { deploy } from "../../devkit/deploy";
 import { expectRevert, mined } from "../support/assertions";
-import { relay } from "../support/ccip";
-import { connectLane, deployRouter, makeAttesters } from "../support/ccip-fixture";
+import { relay } from "../../devkit/ccip";
+import { connectLane, deployRouter } from "../support/ccip-fixture";
+import { makeAttesters } from "../../devkit/ccip-fixture";
 
 const HEARTBEAT = 3600;
 // 0.5% in parts per 1e8.

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Contract, Wallet, parseEther, MaxUint256, AbiCoder, ZeroHash, type JsonRpcProvider } from "ethers";
-import { startAnvil, type AnvilNode } from "../support/anvil";
-import { deploy, deployTest } from "../support/deploy";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
+import { deploy, deployTest } from "../../devkit/deploy";
 import { expectRevert, mined } from "../support/assertions";
 import { signWeth10Permit } from "../support/permit";
 

@@ -3,11 +3,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Contract, parseEther, type JsonRpcProvider, type Wallet } from "ethers";
-import { startAnvil, type AnvilNode } from "../support/anvil";
-import { deploy } from "../support/deploy";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
+import { deploy } from "../../devkit/deploy";
 import { mined } from "../support/assertions";
-import { attest, pendingMessages } from "../support/ccip";
-import { CHAIN138_SELECTOR, MAINNET_SELECTOR, connectLane, deployRouter, makeAttesters } from "../support/ccip-fixture";
+import { attest, pendingMessages } from "../../devkit/ccip";
+import { connectLane, deployRouter } from "../support/ccip-fixture";
+import { CHAIN138_SELECTOR, MAINNET_SELECTOR, makeAttesters } from "../../devkit/ccip-fixture";
 
 interface Side {
   node: AnvilNode;

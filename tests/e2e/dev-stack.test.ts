@@ -1,4 +1,4 @@
-// The real program on the real Pulumi engine (CLI from scripts/ensure-pulumi, file backend) against two
+// The real program on the real Pulumi engine (CLI from toolchain/pulumi-cli/ensure-pulumi, file backend) against two
 // local anvil chains: what an operator does with the dev stack, end to end.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -14,9 +14,10 @@ import { runVerify } from "../../ops/verify/main";
 import type { VerifyReport } from "../../ops/verify/report";
 import { startRelayer, type Relayer } from "../../relayer";
 import { DEV_KEYS, bridgeWeth9, type BridgeChain } from "../../scripts/dev-bridge";
-import { startAnvil, type AnvilNode } from "../support/anvil";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { createDevStack, devStackChains, tail, type DevStack } from "../support/e2e-stack";
 import { REPO_ROOT } from "../../ops/shared/pulumi-workspace";
+import { parseStackOutputs } from "../../stack/outputs";
 
 const UP = ["up", "--yes", "--skip-preview", "--parallel", "128"];
 const DEPLOYMENT_TYPE = "pulumi-nodejs:dynamic:Resource";
@@ -109,7 +110,11 @@ describe("dev stack: pulumi up, re-preview, policy, secrets, destroy", { concurr
 
     it("npm run verify finds the suite wired on chain: code, MultiSig ownership, router lanes, bridge allowlists", async () => {
         const outputsFile = path.join(stack.workspace.dir, "..", "outputs.json");
-        writeFileSync(outputsFile, await stack.workspace.runOk(["stack", "output", "--json", "--show-secrets"]));
+        const outputsJson = await stack.workspace.runOk(["stack", "output", "--json", "--show-secrets"]);
+        writeFileSync(outputsFile, outputsJson);
+        // The real CLI's outputs are the outputs contract every tool parses, nothing more and nothing less.
+        const raw = JSON.parse(outputsJson) as unknown;
+        assert.deepEqual(parseStackOutputs(raw, "pulumi stack output -s dev"), raw);
         let json = "";
         const errors: string[] = [];
         const chainRpc = stack.chains.flatMap((c) => ["--chain-rpc", `${c.name}=${c.rpcUrl}`]);

@@ -22,7 +22,7 @@ import { CONTRACT_NAMES } from "../../contracts/artifacts";
 import { runTargets } from "../../ops/targets/main";
 import { PROD_VALIDATOR_REGIONS } from "../../regions/catalog";
 import { createdResource, eventLog, failedCreate } from "../support/ops-pulumi-events";
-import { runProgram, TEST_DEPLOYER_KEY, type RecordedResource } from "../support/pulumi-program";
+import { runProgram, TEST_DEPLOYER_KEY, type RecordedResource } from "../../devkit/mock-program";
 import { childOf, createReplicaStack, fromRecorded, type ReplicaResource, type ReplicaStack } from "../support/targets-replica";
 
 const REGION_DEPLOYMENT = "chain138:index:RegionDeployment";

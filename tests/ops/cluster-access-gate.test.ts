@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sy
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { REPO_ROOT } from "../support/pulumi-program";
+import { REPO_ROOT } from "../../devkit/mock-program";
 
 const SCRIPT = path.join(REPO_ROOT, "scripts", "wait-for-cluster-access.sh");
 let dir: string;

@@ -6,8 +6,8 @@ import { loadArtifact } from "../../contracts/artifacts";
 import { argsFromCreationTx, decodeConstructorArgs, encodeConstructorArgs } from "../../ops/explorer";
 import { ExplorerClient } from "../../ops/explorer/client";
 import { fetchTransaction, resolveConstructorArgs } from "../../ops/explorer/creation";
-import { startAnvil, type AnvilNode } from "../support/anvil";
-import { deploy, deployCreate2, type Deployed } from "../support/deploy";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
+import { deploy, deployCreate2, type Deployed } from "../../devkit/deploy";
 
 describe("constructor arguments from the creation transaction", () => {
   let node: AnvilNode;

@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { getAddress } from "ethers";
-import { explorersFromStackConfig, parseDeployment, parseExplorers } from "../../ops/explorer";
+import { deploymentFromOutputs, explorersFromStackConfig, parseAddressesFile, parseExplorers } from "../../ops/explorer";
+import { parseStackOutputs } from "../../stack/outputs";
+import { fleetOutputsJson } from "../support/ops-fleet-fixture";
 import { classify } from "../../ops/explorer/answers";
 import { applyChainsConfig } from "../../ops/explorer/stack-chains";
 import { maskUrl, redact } from "../../ops/explorer/redact";
@@ -12,31 +14,31 @@ const B = "0x00000000000000000000000000000000000000b2";
 const TX = `0x${"ab".repeat(32)}`;
 
 describe("deployment records", () => {
-  it("reads stack outputs with constructor args and tx hashes beside `contracts`, in suite order", () => {
-    const targets = parseDeployment({
-      region: "ignored",
-      contracts: { chain138: { MultiSig: B, WETH9: { address: A, txHash: TX } } },
-      constructorArgs: { chain138: { MultiSig: [[A], 1] } },
-      contractTxHashes: { chain138: { MultiSig: TX } },
-    });
+  it("reads the stack's contracts output in suite order", () => {
+    const targets = deploymentFromOutputs(parseStackOutputs({ contracts: { chain138: { MultiSig: B, WETH9: A } } }, "outputs.json"));
     assert.deepEqual(targets, [
-      { chain: "chain138", contract: "WETH9", address: getAddress(A), txHash: TX, constructorArgs: undefined },
-      { chain: "chain138", contract: "MultiSig", address: getAddress(B), txHash: TX, constructorArgs: [[A], 1] },
+      { chain: "chain138", contract: "WETH9", address: getAddress(A), txHash: undefined, constructorArgs: undefined },
+      { chain: "chain138", contract: "MultiSig", address: getAddress(B), txHash: undefined, constructorArgs: undefined },
     ]);
   });
 
-  it("reads a bare addresses file", () => {
-    assert.deepEqual(parseDeployment({ mainnet: { WETH10: A } }).map((t) => `${t.chain}/${t.contract}`), ["mainnet/WETH10"]);
+  it("reads an addresses file, with the creation tx and constructor args where it gives them", () => {
+    const targets = parseAddressesFile({ mainnet: { WETH10: A, MultiSig: { address: B, txHash: TX, constructorArgs: [[A], 1] } } });
+    assert.deepEqual(targets, [
+      { chain: "mainnet", contract: "WETH10", address: getAddress(A), txHash: undefined, constructorArgs: undefined },
+      { chain: "mainnet", contract: "MultiSig", address: getAddress(B), txHash: TX, constructorArgs: [[A], 1] },
+    ]);
   });
 
   it("names every culprit", () => {
     assert.throws(
-      () => parseDeployment({ mainnet: { WETH11: A, WETH9: "0x1234" } }),
+      () => parseAddressesFile({ mainnet: { WETH11: A, WETH9: "0x1234" } }),
       (e: Error) => /addresses\.mainnet: Unrecognized key: "WETH11"/.test(e.message) && /addresses\.mainnet\.WETH9: expected a 20-byte address/.test(e.message),
     );
-    assert.throws(() => parseDeployment({ contracts: { c: { WETH9: A } }, constructorArgs: { c: { MultiSig: [] } } }), /constructorArgs\.c\.MultiSig: no such deployed contract/);
-    assert.throws(() => parseDeployment({ contracts: {} }), /lists no contracts/);
-    assert.throws(() => parseDeployment({ kubeconfigs: "…" }, "outputs"), /the stack outputs have no `contracts` output/);
+    assert.throws(() => parseAddressesFile({ mainnet: { MultiSig: { address: A, txhash: TX } } }), /addresses\.mainnet\.MultiSig/);
+    assert.throws(() => parseAddressesFile({ mainnet: {} }), /lists no contracts/);
+    const fleetOnly = fleetOutputsJson(["eastasia"]);
+    assert.throws(() => deploymentFromOutputs(parseStackOutputs(fleetOnly, "outputs.json")), /the stack outputs have no `contracts` output/);
   });
 });
 
@@ -59,7 +61,7 @@ describe("explorer config", () => {
 });
 
 describe("the stack's chains config", () => {
-  const targets = parseDeployment({ mainnet: { CCIPRouter: A, WETH9: B }, chain138: { CCIPRouter: B, Multicall3: A } });
+  const targets = parseAddressesFile({ mainnet: { CCIPRouter: A, WETH9: B }, chain138: { CCIPRouter: B, Multicall3: A } });
   const explorers = parseExplorers({
     mainnet: { apiUrl: "https://api.etherscan.io/v2/api", chainId: 1 },
     chain138: { apiUrl: "https://explorer.example/api", chainId: 138, rpcUrl: "http://127.0.0.1:8545" },

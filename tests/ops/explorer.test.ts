@@ -8,7 +8,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { loadArtifact, loadSolcInput, type SolcInputRecord } from "../../contracts/artifacts";
 import { verifyAll, type DeployedContract, type ExplorersConfig, type VerifyAllOptions } from "../../ops/explorer";
-import { startAnvil, type AnvilNode } from "../support/anvil";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { startFakeExplorer, type FakeExplorer, type FakeExplorerOptions } from "../support/explorer-fake";
 import { stopSolcWorker } from "../support/explorer-solc";
 import { deployExplorerSuite } from "../support/explorer-suite";

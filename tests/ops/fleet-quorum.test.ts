@@ -1,7 +1,8 @@
-// The quorum guard's arithmetic: Besu's ⌈2n/3⌉ against 2f+1, and the stop verdict at its boundary.
+// The quorum guard's stop verdict at its boundary (the numbers themselves: tests/unit/qbft-quorum.test.ts).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkStop, quorumRule, type RegionValidators } from "../../ops/fleet/quorum";
+import { checkStop, type RegionValidators } from "../../ops/fleet/quorum";
+import { qbftQuorum } from "../../stack/qbft";
 
 const region = (name: string, running: number, reachable = true): RegionValidators => ({
     region: name,
@@ -9,28 +10,8 @@ const region = (name: string, running: number, reachable = true): RegionValidato
     running: Array.from({ length: running }, (_, i) => `${name}-validator-${i}`),
 });
 
-describe("fleet quorum rule", () => {
-    it("takes Besu's ⌈2n/3⌉ where it is stricter than 2f+1 (48 validators: 32, not 31)", () => {
-        assert.deepEqual(quorumRule(48), { validators: 48, faultTolerance: 15, byzantineMinimum: 31, besuQuorum: 32, required: 32 });
-        assert.deepEqual(quorumRule(8), { validators: 8, faultTolerance: 2, byzantineMinimum: 5, besuQuorum: 6, required: 6 });
-    });
-
-    it("agrees with 2f+1 when n = 3f+1", () => {
-        for (const n of [1, 4, 7, 10, 49]) {
-            const rule = quorumRule(n);
-            assert.equal(rule.required, rule.byzantineMinimum, `n = ${n}`);
-            assert.equal(rule.required, rule.besuQuorum, `n = ${n}`);
-        }
-    });
-
-    it("rejects a validator set that is empty or not a whole number", () => {
-        assert.throws(() => quorumRule(0), /at least 1 validator, got 0/);
-        assert.throws(() => quorumRule(2.5), /got 2.5/);
-    });
-});
-
 describe("fleet stop verdict", () => {
-    const rule = quorumRule(8);
+    const rule = qbftQuorum(8);
     const fleet = [region("a", 2), region("b", 2), region("c", 2), region("d", 2)];
 
     it("allows a stop that leaves exactly the required number running", () => {

@@ -118,6 +118,10 @@ describe("fleet stop and start", () => {
                 "application/merge-patch+json",
             ]),
         );
+        // …which the API server records in each StatefulSet's managedFields.
+        for (const node of ["uksouth-validator-0", "uksouth-validator-1", "uksouth-sentry-0"]) {
+            assert.deepEqual(f.clusters.get("uksouth")!.managedFields.get(`besu-${node}`)?.map((field) => [field.manager, field.subresource]), [["chain138-fleet", "scale"]]);
+        }
         for (const region of ["northeurope", "francecentral", "swedencentral"]) {
             assert.deepEqual(patches(f, region), []);
             assert.deepEqual(replicas(f, region), [1, 1, 1]);
@@ -211,7 +215,7 @@ describe("fleet --json", () => {
         assert.equal(report.command, "status");
         assert.equal(report.stack, "test");
         assert.equal(report.ok, false);
-        assert.deepEqual(report.rule, { validators: 8, faultTolerance: 2, byzantineMinimum: 5, besuQuorum: 6, required: 6 });
+        assert.deepEqual(report.rule, { validators: 8, faultTolerance: 2, quorum: 6 });
         assert.equal(report.guard, null);
         assert.deepEqual(report.regions.map((region) => [region.region, region.ok]), [["northeurope", true], ["uksouth", false], ["francecentral", true], ["swedencentral", true]]);
         assert.match(report.regions[1].error!, /HTTP 500/);

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { REPO_ROOT } from "../support/pulumi-program";
+import { REPO_ROOT } from "../../devkit/mock-program";
 
 const SCRIPT = path.join(REPO_ROOT, "scripts", "github-oidc-refresher.sh");
 const REQUEST_TOKEN = "request-token-from-the-runner";

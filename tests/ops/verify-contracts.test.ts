@@ -9,9 +9,9 @@ import { after, before, describe, it } from "node:test";
 import { Wallet } from "ethers";
 import { runVerify } from "../../ops/verify/main";
 import type { CheckGroup, VerifyReport } from "../../ops/verify/report";
-import { startAnvil, type AnvilNode } from "../support/anvil";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { mined } from "../support/assertions";
-import { CHAIN138_SELECTOR, MAINNET_SELECTOR } from "../support/ccip-fixture";
+import { CHAIN138_SELECTOR, MAINNET_SELECTOR } from "../../devkit/ccip-fixture";
 import { addressesOf, deploySuite, handOver, wire, type SuiteSide } from "../support/ops-suite";
 
 const OWNED = ["CCIPRouter", "CCIPWETH9Bridge", "CCIPWETH10Bridge"] as const;
@@ -24,15 +24,11 @@ describe("verify: contract suite on mainnet and Chain 138", () => {
 
     async function verify(contracts: Record<string, Record<string, string>>): Promise<{ code: number; report: VerifyReport }> {
         const file = path.join(dir, "outputs.json");
-        const outputs = {
-            regions: {},
-            besu: { chainId: 138, validatorAddresses: [Wallet.createRandom().address] },
-            contracts,
-            chains: { mainnet: { rpcUrl: mainnet.node.rpcUrl }, chain138: { rpcUrl: chain138.node.rpcUrl } },
-        };
-        writeFileSync(file, JSON.stringify(outputs));
+        // A contracts-only stack (as dev's); the RPC URLs are config, given as flags.
+        writeFileSync(file, JSON.stringify({ contracts }));
+        const chainRpc = ["--chain-rpc", `mainnet=${mainnet.node.rpcUrl}`, "--chain-rpc", `chain138=${chain138.node.rpcUrl}`];
         let json = "";
-        const code = await runVerify(["--outputs", file, "--json", "--timeout", "5000"], { out: (t) => (json += t), err: () => undefined });
+        const code = await runVerify(["--outputs", file, ...chainRpc, "--json", "--timeout", "5000"], { out: (t) => (json += t), err: () => undefined });
         return { code, report: JSON.parse(json) as VerifyReport };
     }
     const check = (g: CheckGroup | undefined, name: string) => g?.checks.find((c) => c.name === name);
@@ -97,7 +93,7 @@ describe("verify: contract suite on mainnet and Chain 138", () => {
 
     it("fails a chain with contracts but no RPC URL, naming the flag to give", async () => {
         const file = path.join(dir, "no-rpc.json");
-        writeFileSync(file, JSON.stringify({ regions: {}, besu: { chainId: 138, validatorAddresses: [Wallet.createRandom().address] }, contracts: { sepolia: { MultiSig: Wallet.createRandom().address } } }));
+        writeFileSync(file, JSON.stringify({ contracts: { sepolia: { MultiSig: Wallet.createRandom().address } } }));
         let json = "";
         const code = await runVerify(["--outputs", file, "--json"], { out: (t) => (json += t), err: () => undefined });
         assert.equal(code, 1);

@@ -203,11 +203,11 @@ describe("verify: bad input", () => {
     it("names the missing output key", async () => {
         const { code, err } = await run(["--outputs", outputsFile("no-besu.json", { regions: {} })]);
         assert.equal(code, 2);
-        assert.match(err, /nothing to verify: the stack outputs have no deployed regions \(besu, regions\) and no contracts/);
-        const fleetWithoutBesu = { ...(fleetOutputsJson(["eastasia"]) as Record<string, unknown>), besu: undefined };
+        assert.match(err, /no-besu\.json: not this program's stack outputs: .*besu: /);
+        const fleetWithoutBesu = { ...fleetOutputsJson(["eastasia"]), besu: undefined };
         const missing = await run(["--outputs", outputsFile("no-besu-2.json", fleetWithoutBesu)]);
         assert.equal(missing.code, 2);
-        assert.match(missing.err, /besu: missing, but regions eastasia are deployed/);
+        assert.match(missing.err, /not this program's stack outputs: besu: /);
     });
 
     it("fails a region with no kubeconfig and no --rpc route, saying how to give one", async () => {

@@ -6,7 +6,7 @@ import { Secret } from "@pulumi/policy";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { deployerKeySecret, plaintextKeyInputs } from "../../policy/policies/deployer-key-secret";
 import { resourceArgs, validateResource } from "../support/policy-harness";
-import { TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
 

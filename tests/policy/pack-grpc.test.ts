@@ -7,7 +7,7 @@ import { EnforcementLevel } from "@pulumi/pulumi/proto/analyzer_pb";
 import { POLICIES } from "../../policy/policies";
 import { managedCluster } from "../support/policy-fixtures";
 import { analyze, analyzeRequest, analyzerInfo, remediate, startPack, type RunningPack } from "../support/policy-analyzer";
-import { TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 
 let pack: RunningPack;
 

@@ -5,7 +5,7 @@ import { before, test } from "node:test";
 import { POLICIES } from "../../policy/policies";
 import { isBlocking, runPack, toPolicySpecs } from "../support/policy-program";
 import type { ResourceSpec } from "../support/policy-harness";
-import { runProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { runProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 
 let specs: ResourceSpec[];
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { DEFAULT_PROJECT_DIR, stackConfigKeyEncrypted } from "../../policy/policies/stack-config-key-encrypted";
-import { REPO_ROOT, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { REPO_ROOT, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 import { validateStack } from "../support/policy-harness";
 
 let dir: string;

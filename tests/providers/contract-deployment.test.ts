@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { keccak256 } from "ethers";
-import { startAnvil, type AnvilNode } from "../support/anvil";
-import { captureProviderLog, deploymentInputs, type ProviderChain } from "../support/provider-inputs";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
+import { captureProviderLog, deploymentInputs, type ProviderChain } from "../../devkit/provider-inputs";
 import { contractDeploymentProvider as provider, deployContract, type ContractDeploymentInputs, type ContractDeploymentOutputs } from "../../contracts/providers/contract-deployment";
 
 let node: AnvilNode;

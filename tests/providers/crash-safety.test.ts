@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { after, before, it } from "node:test";
-import { startAnvil, type AnvilNode } from "../support/anvil";
-import { deploymentInputs, type ProviderChain } from "../support/provider-inputs";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
+import { deploymentInputs, type ProviderChain } from "../../devkit/provider-inputs";
 import { deployContract } from "../../contracts/providers/contract-deployment";
 
 const ROOT = path.resolve(__dirname, "..", "..");

@@ -19,7 +19,7 @@ import { BESU_CHART_PATH } from "../../components/besu/release";
 import { effectiveGasPrice } from "../../contracts/fees";
 import { sendTransaction } from "../../contracts/providers/nonce";
 import { TxSender } from "../../relayer/sender";
-import { startAnvil, type AnvilNode } from "../support/anvil";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { buildPlainFleet } from "../support/besu-fleet";
 import { parseFlatToml } from "../support/besu-toml";
 import { runHelm } from "../support/helm";

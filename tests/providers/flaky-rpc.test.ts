@@ -1,9 +1,9 @@
 // Transient RPC faults (429s, dropped connections, -32005) are retried with backoff: the deploy succeeds.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { startAnvil, type AnvilNode } from "../support/anvil";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { startFlakyProxy, type FlakyProxy } from "../support/rpc-flaky-proxy";
-import { deploymentInputs, type ProviderChain } from "../support/provider-inputs";
+import { deploymentInputs, type ProviderChain } from "../../devkit/provider-inputs";
 import { contractDeploymentProvider as provider } from "../../contracts/providers/contract-deployment";
 import { isTransientRpcError, redactRpcUrl, retriesObserved } from "../../contracts/providers/rpc";
 
@@ -43,6 +43,12 @@ it("classifies faults: transient ones retry, reverts and nonce errors do not", (
     assert.equal(isTransientRpcError({ code: "TIMEOUT", message: "request timeout" }), true);
     assert.equal(isTransientRpcError(new Error("execution reverted: Ownable")), false);
     assert.equal(isTransientRpcError(new Error("nonce too low")), false);
+    // ethers v6 reports a rate-limited eth_call as CALL_EXCEPTION "missing revert data" carrying the node's -32005.
+    const limitedCall = { code: "CALL_EXCEPTION", shortMessage: "missing revert data", data: null, info: { error: { code: -32005, message: "limit exceeded" } } };
+    assert.equal(isTransientRpcError(limitedCall), true);
+    assert.equal(isTransientRpcError({ code: "CALL_EXCEPTION", shortMessage: "execution reverted", data: "0x8e4a23d6" + "00".repeat(32) }), false);
+    assert.equal(isTransientRpcError({ code: "CALL_EXCEPTION", shortMessage: "missing revert data", data: null }), false, "unrecognised: final");
+    assert.equal(isTransientRpcError({ code: "INSUFFICIENT_FUNDS", message: "insufficient funds for gas * price + value" }), false);
 });
 
 it("never prints API keys from RPC URLs", () => {

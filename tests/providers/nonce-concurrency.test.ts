@@ -1,8 +1,8 @@
 // Concurrent creates from one deployer key in one process: distinct, contiguous nonces, all contracts there.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { startAnvil, type AnvilNode } from "../support/anvil";
-import { deploymentInputs, type ProviderChain } from "../support/provider-inputs";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
+import { deploymentInputs, type ProviderChain } from "../../devkit/provider-inputs";
 import { contractDeploymentProvider as provider } from "../../contracts/providers/contract-deployment";
 import { sendTransaction } from "../../contracts/providers/nonce";
 

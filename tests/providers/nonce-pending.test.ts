@@ -2,7 +2,7 @@
 // it instead of replacing it with a higher fee.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { startAnvil, type AnvilNode } from "../support/anvil";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { sendTransaction } from "../../contracts/providers/nonce";
 
 let node: AnvilNode;

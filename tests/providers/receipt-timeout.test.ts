@@ -1,7 +1,7 @@
 // A receipt that never comes fails at the deadline, naming the chain, the operation and the hash.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { startAnvil, type AnvilNode } from "../support/anvil";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { sendTransaction } from "../../contracts/providers/nonce";
 import { waitForReceipt } from "../../contracts/providers/receipt";
 

@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { startAnvil, type AnvilNode } from "../support/anvil";
-import { deploymentInputs, type ProviderChain } from "../support/provider-inputs";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
+import { deploymentInputs, type ProviderChain } from "../../devkit/provider-inputs";
 import { contractDeploymentProvider } from "../../contracts/providers/contract-deployment";
 import { ccipLaneProvider } from "../../contracts/providers/ccip-lane";
 

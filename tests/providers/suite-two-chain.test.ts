@@ -3,14 +3,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Interface, Wallet, parseEther } from "ethers";
-import { startAnvil, type AnvilNode } from "../support/anvil";
-import { attach } from "../support/deploy";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
+import { attach } from "../../devkit/deploy";
 import { mined } from "../support/assertions";
-import { makeAttesters, CHAIN138_SELECTOR, MAINNET_SELECTOR, TEST_FEES } from "../support/ccip-fixture";
-import { relay } from "../support/ccip";
-import { deploySuite, laneInputs, wire, type SuiteAddresses, type SuiteChain } from "../support/provider-suite";
+import { makeAttesters, CHAIN138_SELECTOR, MAINNET_SELECTOR, TEST_FEES } from "../../devkit/ccip-fixture";
+import { relay } from "../../devkit/ccip";
+import { deploySuite, laneInputs, wire, type SuiteAddresses, type SuiteChain } from "../../devkit/provider-suite";
 import { ccipLaneProvider, type CcipLaneInputs, type CcipLaneOutputs } from "../../contracts/providers/ccip-lane";
-import { captureProviderLog } from "../support/provider-inputs";
+import { captureProviderLog } from "../../devkit/provider-inputs";
 
 const attesters = makeAttesters(3);
 let nodes: AnvilNode[] = [];

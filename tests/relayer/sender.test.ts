@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { JsonRpcProvider, parseEther, type Wallet } from "ethers";
 import { TxSender } from "../../relayer/sender";
-import { startAnvil, type AnvilNode } from "../support/anvil";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { startFlakyRpc, type Fault, type FlakyRpc } from "../support/relayer-flaky-rpc";
 
 let node: AnvilNode;

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { Wallet } from "ethers";
 import { startRelayer } from "../../relayer/index";
 import { mined } from "../support/assertions";
-import { makeAttesters } from "../support/ccip-fixture";
+import { makeAttesters } from "../../devkit/ccip-fixture";
 import { startRelayerWorld, type RelayerWorld } from "../support/relayer-fixture";
 
 let world: RelayerWorld;

@@ -1,6 +1,6 @@
 // Pulumi mocks for the Besu tests: NodeKey runs its real provider's create; public IPs get unique addresses.
 import * as pulumi from "@pulumi/pulumi";
-import { createBesuDynamic } from "../../sim/mock-program";
+import { createBesuDynamic } from "../../devkit/mock-program";
 
 /** One resource registration seen by the mocks. */
 export interface MockedResource {

@@ -1,15 +1,9 @@
-// Shared CCIP setup for tests: a router per "chain" with lanes, fees and attesters wired to each other.
-import { Contract, Wallet, type Signer } from "ethers";
-import { deploy } from "./deploy";
+// Shared CCIP setup for tests: a router per "chain" with lanes, fees and attesters wired to each other
+// (selectors, fees and attester keys: devkit/ccip-fixture.ts).
+import type { Contract, Signer, Wallet } from "ethers";
+import { TEST_FEES } from "../../devkit/ccip-fixture";
+import { deploy } from "../../devkit/deploy";
 import { mined } from "./assertions";
-
-/** CCIP selector Chainlink assigns to Ethereum mainnet. */
-export const MAINNET_SELECTOR = 5009297550715157269n;
-/** Selector this project uses for Chain 138 (no Chainlink deployment there). */
-export const CHAIN138_SELECTOR = 138n;
-
-/** Default native fee schedule used by tests: base + per byte + per gas. */
-export const TEST_FEES = { enabled: true, baseFee: 10_000n, feePerByte: 10n, feePerGas: 1n };
 
 /** Deploys a router for `selector` owned by `owner` with the native fee schedule enabled. */
 export async function deployRouter(owner: Signer, selector: bigint): Promise<Contract> {
@@ -27,9 +21,4 @@ export async function connectLane(
   threshold: number,
 ): Promise<void> {
   await mined(local.setLane(remoteSelector, remote.target, attesters.map((a) => a.address), threshold));
-}
-
-/** Fresh attester keys (they only sign, so they need no funds). */
-export function makeAttesters(n: number): Wallet[] {
-  return Array.from({ length: n }, () => Wallet.createRandom()).map((w) => new Wallet(w.privateKey));
 }

@@ -3,8 +3,8 @@
 import { id, type Wallet } from "ethers";
 import type { ContractName } from "../../contracts/artifacts";
 import type { DeployedContract } from "../../ops/explorer";
-import type { AnvilNode } from "./anvil";
-import { deploy, deployCreate2, type Deployed } from "./deploy";
+import type { AnvilNode } from "../../devkit/anvil";
+import { deploy, deployCreate2, type Deployed } from "../../devkit/deploy";
 
 /** Deploys the suite on `node` as dev account 0; returns the records in suite order. */
 export async function deployExplorerSuite(node: AnvilNode, chain: string, selector: bigint): Promise<DeployedContract[]> {

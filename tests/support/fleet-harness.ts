@@ -1,79 +1,15 @@
-// A fake fleet for `npm run fleet` tests: one fake HTTPS API server per region, a self-signed CA made
-// with openssl, a fake kubelogin exec plugin, kubeconfigs and a stack outputs file like fleetOutputs writes.
-import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// A fake fleet for `npm run fleet` tests: one fake HTTPS API server per region (fake-kube-api.ts), a self-signed
+// CA made with openssl, a fake kubelogin exec plugin, kubeconfigs and a stack outputs file like fleetOutputs writes.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { stringify } from "yaml";
 import { runFleetCli } from "../../ops/fleet/cli";
-import { FakeCluster, type FakeChain, type FakeFailure, type FakeNode } from "./fleet-fake-cluster";
+import { FakeCluster, kubeconfigYaml, makeCertificate, writeExecPlugin, type FakeChain, type FakeFailure, type FakeNode } from "./fake-kube-api";
+import { fixtureStackOutputs } from "./stack-outputs-fixture";
 
 /** The address the fake fleet gives its i-th validator (fleet order). */
 export function fakeValidatorAddress(i: number): string {
     return `0x${(i + 1).toString(16).padStart(40, "0")}`;
-}
-
-/** A key pair and self-signed certificate for 127.0.0.1, usable as its own CA. */
-export interface TestCertificate {
-    cert: string;
-    key: string;
-}
-
-/** Generates a throwaway P-256 certificate for IP 127.0.0.1 with openssl. */
-export function makeCertificate(dir: string, name: string): TestCertificate {
-    const keyFile = path.join(dir, `${name}.key`);
-    const certFile = path.join(dir, `${name}.crt`);
-    execFileSync(
-        "openssl",
-        ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", `/CN=${name}`, "-addext", "subjectAltName=IP:127.0.0.1"],
-        { stdio: ["ignore", "ignore", "pipe"] },
-    );
-    return { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") };
-}
-
-/** A stand-in for kubelogin: logs its args, checks KUBERNETES_EXEC_INFO, prints an ExecCredential with $FAKE_TOKEN. */
-export function writeExecPlugin(dir: string): string {
-    const file = path.join(dir, "fake-kubelogin");
-    writeFileSync(
-        file,
-        `#!/bin/sh
-echo "$*" >> "$FAKE_EXEC_LOG"
-case "$KUBERNETES_EXEC_INFO" in
-  *'"kind":"ExecCredential"'*'"interactive":false'*) ;;
-  *) echo "fake-kubelogin: KUBERNETES_EXEC_INFO missing or interactive" >&2; exit 3 ;;
-esac
-printf '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"%s","expirationTimestamp":"2099-01-01T00:00:00Z"}}\\n' "$FAKE_TOKEN"
-`,
-    );
-    chmodSync(file, 0o755);
-    return file;
-}
-
-/** An AKS-style Entra ID kubeconfig whose user runs `plugin` (like kubelogin) with `env`. */
-export function kubeconfigYaml(region: string, server: string, caPem: string, plugin: string, env: Record<string, string>): string {
-    const name = `aks-${region}`;
-    return stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        "current-context": name,
-        clusters: [{ name, cluster: { server, "certificate-authority-data": Buffer.from(caPem).toString("base64") } }],
-        contexts: [{ name, context: { cluster: name, user: `clusterUser_${name}` } }],
-        users: [
-            {
-                name: `clusterUser_${name}`,
-                user: {
-                    exec: {
-                        apiVersion: "client.authentication.k8s.io/v1beta1",
-                        command: plugin,
-                        args: ["get-token", "--login", "azurecli", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630"],
-                        env: Object.entries(env).map(([key, value]) => ({ name: key, value })),
-                        provideClusterInfo: false,
-                        interactiveMode: "IfAvailable",
-                    },
-                },
-            },
-        ],
-    });
 }
 
 export interface RegionSpec {
@@ -110,7 +46,6 @@ export async function startFakeFleet(
     options: { sameLogin?: boolean; onChainValidators?: number; validatorChanges?: { add: string[]; remove: string[] } } = {},
 ): Promise<FakeFleet> {
     const chain: FakeChain = { validators: [], votes: [] };
-    const validatorNodes: Record<string, string> = {};
     const dir = mkdtempSync(path.join(tmpdir(), "fleet-test-"));
     const tls = makeCertificate(dir, "fake-aks");
     const plugin = writeExecPlugin(dir);
@@ -118,9 +53,6 @@ export async function startFakeFleet(
     writeFileSync(execLog, "");
     const clusters = new Map<string, FakeCluster>();
     const kubeconfigs: Record<string, string> = {};
-    const enodes: Record<string, string> = {};
-    const regions: Record<string, unknown> = {};
-    let validatorCount = 0;
     try {
         for (const spec of specs) {
             const nodes: FakeNode[] = [];
@@ -135,11 +67,6 @@ export async function startFakeFleet(
             else if (spec.failure !== undefined) cluster.failure = spec.failure;
             clusters.set(spec.name, cluster);
             kubeconfigs[spec.name] = kubeconfigYaml(spec.name, cluster.url, tls.cert, plugin, { FAKE_TOKEN: token, FAKE_EXEC_LOG: execLog });
-            for (const node of nodes) {
-                enodes[node.name] = `enode://${"ab".repeat(64)}@10.0.0.${Object.keys(enodes).length + 1}:30303`;
-                if (node.role === "validator") validatorNodes[node.name] = fakeValidatorAddress(validatorCount++);
-            }
-            regions[spec.name] = { clusterName: `aks-${spec.name}`, resourceGroup: `rg-${spec.name}`, wave: 1, nodePools: [], vcpuUsed: 10, vcpuQuota: 10 };
         }
     } catch (error) {
         for (const cluster of clusters.values()) await cluster.close();
@@ -148,20 +75,12 @@ export async function startFakeFleet(
     }
     // The admin region has a kubeconfig but no Besu: never a target.
     kubeconfigs.westeurope = kubeconfigYaml("westeurope", "https://127.0.0.1:1", tls.cert, plugin, {});
-    const outputs = {
-        regions,
-        admin: { region: "westeurope", clusterName: "aks-westeurope" },
-        rollout: { waves: [specs.map((spec) => spec.name)], deployWaves: 1, deployedRegions: specs.map((spec) => spec.name) },
-        besu: {
-            chainId: 138,
-            validatorAddresses: Array.from({ length: validatorCount }, (_, i) => fakeValidatorAddress(i)),
-            enodes,
-            validatorNodes,
-            validatorChanges: options.validatorChanges ?? { add: [], remove: [] },
-            genesisJson: "{}",
-        },
-        kubeconfigs,
-    };
+    const outputs = fixtureStackOutputs(
+        specs.map((spec) => ({ name: spec.name, validators: spec.validators ?? 2, sentries: spec.sentries ?? 1 })),
+        { validatorAddress: (_node, index) => fakeValidatorAddress(index), kubeconfigs, validatorChanges: options.validatorChanges },
+    );
+    const validatorNodes = outputs.besu.validatorNodes;
+    const validatorCount = outputs.besu.validatorAddresses.length;
     chain.validators = Object.values(validatorNodes).slice(0, options.onChainValidators ?? validatorCount);
     const outputsFile = path.join(dir, "outputs.json");
     writeFileSync(outputsFile, JSON.stringify(outputs, null, 2));

@@ -1,7 +1,9 @@
 // A small fleet for the verify tests: regions with 2 validators and 1 sentry each, the stack outputs that
 // describe it, and the FakeBesu nodes that play it.
 import { Wallet } from "ethers";
+import type { FleetStackOutputs } from "../../stack/outputs";
 import type { FakeNode } from "./ops-fake-besu";
+import { fixtureStackOutputs } from "./stack-outputs-fixture";
 
 export const REGIONS = ["eastasia", "japaneast", "koreacentral"] as const;
 export const VALIDATORS_PER_REGION = 2;
@@ -9,31 +11,21 @@ export const VALIDATORS_PER_REGION = 2;
 /** Genesis validator addresses, region by region (checksummed, as the stack exports them). */
 export const GENESIS_VALIDATORS: string[] = REGIONS.flatMap(() => Array.from({ length: VALIDATORS_PER_REGION }, () => Wallet.createRandom().address));
 
-/** Stack outputs as `pulumi stack output --json --show-secrets` prints them (fleetOutputs' shape). */
-export function fleetOutputsJson(regions: readonly string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
-        regions: Object.fromEntries(
-            regions.map((region) => [
-                region,
-                {
-                    clusterName: `aks-prod-${region}`,
-                    resourceGroup: `rg-prod-${region}`,
-                    wave: 1,
-                    nodePools: [
-                        { name: "system", role: "system", vmSize: "Standard_D2s_v5", count: 2, vcpus: 4 },
-                        { name: "validator", role: "validator", vmSize: "Standard_D2s_v5", count: VALIDATORS_PER_REGION, vcpus: 4 },
-                        { name: "sentry", role: "sentry", vmSize: "Standard_D2s_v5", count: 1, vcpus: 2 },
-                    ],
-                    vcpuUsed: 10,
-                    vcpuQuota: 10,
-                },
-            ]),
-        ),
-        admin: { region: "westeurope", clusterName: "aks-prod-admin" },
-        rollout: { waves: [regions], deployWaves: 1, deployedRegions: regions },
-        besu: { chainId: 138, validatorAddresses: GENESIS_VALIDATORS, enodes: {}, genesisJson: "{}" },
-        ...extra,
-    };
+/**
+ * Stack outputs of the fixture fleet with `regions` deployed (in that order) and the rest of REGIONS in the
+ * genesis only. No kubeconfigs unless `extra` gives them: verify's tests route JSON-RPC with --rpc.
+ */
+export function fleetOutputsJson(regions: readonly string[], extra: Partial<FleetStackOutputs> = {}): FleetStackOutputs {
+    const spec = (name: string) => ({ name, validators: VALIDATORS_PER_REGION, sentries: 1 });
+    const outputs = fixtureStackOutputs(regions.map(spec), {
+        undeployed: REGIONS.filter((region) => !regions.includes(region)).map(spec),
+        validatorAddress: (node) => {
+            const [, region, index] = /^(.+)-validator-(\d+)$/.exec(node)!;
+            return GENESIS_VALIDATORS[REGIONS.indexOf(region as (typeof REGIONS)[number]) * VALIDATORS_PER_REGION + Number(index)];
+        },
+        kubeconfigs: {},
+    });
+    return { ...outputs, ...extra };
 }
 
 /** Healthy fake nodes of `region`: validators see every other validator, the RPC sentry its region's validators. */

@@ -1,10 +1,11 @@
 // Deploys the real contract suite on an anvil chain the way the stack does (MultiSig owner, router, WETH9/10
 // and their bridges), wires two chains over CCIP, and hands ownership to the MultiSig.
 import { Contract, type Wallet } from "ethers";
-import type { AnvilNode } from "./anvil";
+import type { AnvilNode } from "../../devkit/anvil";
 import { mined } from "./assertions";
-import { connectLane, deployRouter, makeAttesters } from "./ccip-fixture";
-import { deploy } from "./deploy";
+import { connectLane, deployRouter } from "./ccip-fixture";
+import { makeAttesters } from "../../devkit/ccip-fixture";
+import { deploy } from "../../devkit/deploy";
 
 /** One chain's deployed suite. */
 export interface SuiteSide {

@@ -10,7 +10,7 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { AnalyzeRequest, AnalyzerResourceOptions, type AnalyzeResponse, type AnalyzerInfo, type RemediateResponse } from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { REPO_ROOT } from "./pulumi-program";
+import { REPO_ROOT } from "../../devkit/mock-program";
 
 export const POLICY_DIR = join(REPO_ROOT, "policy");
 

@@ -1,9 +1,9 @@
-// The real prod program's recorded resources (tests/support/pulumi-program.ts) as policy inputs, and the whole
+// The real prod program's recorded resources (devkit/mock-program.ts) as policy inputs, and the whole
 // pack run over them: this is where the pack and the program have to agree.
 import type { PolicyProviderResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { POLICIES } from "../../policy/policies";
 import { validateResource, validateStack, type ResourceSpec } from "./policy-harness";
-import type { RecordedResource } from "./pulumi-program";
+import type { RecordedResource } from "../../devkit/mock-program";
 
 /** Recorded registrations as policy specs: inputs as props, the provider reference resolved to its resource. */
 export function toPolicySpecs(resources: readonly RecordedResource[]): ResourceSpec[] {

@@ -1,7 +1,7 @@
 // Runs the real program under mocks in a process of its own (the Pulumi runtime is global state, one run
 // per process) and prints the recorded registrations of the asked-for types as one JSON line:
 //   node --import tsx tests/support/program-child.ts '<RunOptions JSON>' '<type,type,…>'
-import { runProgram, TEST_DEPLOYER_KEY, type RunOptions } from "../../sim/mock-program";
+import { runProgram, TEST_DEPLOYER_KEY, type RunOptions } from "../../devkit/mock-program";
 
 export const RESULT_PREFIX = "RECORDED ";
 

@@ -4,11 +4,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Contract, parseEther, type JsonRpcProvider, type Wallet } from "ethers";
-import { startAnvil, type AnvilNode } from "./anvil";
-import { deploy } from "./deploy";
+import { startAnvil, type AnvilNode } from "../../devkit/anvil";
+import { deploy } from "../../devkit/deploy";
 import { mined } from "./assertions";
-import { sentMessages } from "./ccip";
-import { CHAIN138_SELECTOR, MAINNET_SELECTOR, connectLane, deployRouter, makeAttesters } from "./ccip-fixture";
+import { sentMessages } from "../../devkit/ccip";
+import { connectLane, deployRouter } from "./ccip-fixture";
+import { CHAIN138_SELECTOR, MAINNET_SELECTOR, makeAttesters } from "../../devkit/ccip-fixture";
 import type { RelayerChain, RelayerOptions } from "../../relayer/index";
 
 /** One chain with its deployed contracts. */

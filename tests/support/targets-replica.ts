@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openPulumiWorkspace, type PulumiWorkspace } from "../../ops/shared/pulumi-workspace";
-import type { RecordedResource } from "./pulumi-program";
+import type { RecordedResource } from "../../devkit/mock-program";
 
 /** What the replica needs of a resource: its URN parts and what it depends on (URNs). */
 export interface ReplicaResource {

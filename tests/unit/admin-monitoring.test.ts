@@ -12,7 +12,7 @@
 // Defaults (values.yaml): tls, admissionWebhooks, patch and grafana testFramework on; certManager and upgradeJob off.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { ProgramRun, runProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { ProgramRun, runProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 
 const DEFAULTS: Record<string, boolean> = {
     "prometheusOperator.enabled": true,

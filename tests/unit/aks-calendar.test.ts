@@ -6,7 +6,7 @@ import { decodeNamespace } from "../../config/load";
 import { FleetConfigError, validateFleetConfig } from "../../config/fleet-config";
 import { kubernetesVersionVerdict } from "../../regions/kubernetes-versions";
 import { openHours, planMaintenance } from "../../regions/maintenance";
-import { stackConfig, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { stackConfig, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 
 function fleet(stack: string, overrides: Record<string, unknown>, today: Date) {
     const { config } = stackConfig({ stack, overrides, secrets: { deployerKey: TEST_DEPLOYER_KEY } });

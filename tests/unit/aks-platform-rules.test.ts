@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { before, describe, it } from "node:test";
-import { ProgramRun, RecordedResource, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { ProgramRun, RecordedResource, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 import { RESULT_PREFIX } from "../support/program-child";
 import { AKS_DEFAULT_MAX_SURGE, AKS_DEFAULT_MAX_UNAVAILABLE, azureVcpus, upgradeNodes as nodes } from "../support/aks-rules";
 

@@ -12,7 +12,7 @@ import { before, describe, it } from "node:test";
 import { RESULT_PREFIX } from "../support/program-child";
 import { findRegion } from "../../regions/catalog";
 import { renderBesuChart } from "../support/policy-chart";
-import { ProgramRun, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { ProgramRun, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 
 let run: ProgramRun;
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { REPO_ROOT, RunOptions, runFailingProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { REPO_ROOT, RunOptions, runFailingProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 
 const prodFile = parse(readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
 const PROD_REGIONS = prodFile.config["chain138:regions"] as string[];

@@ -1,7 +1,7 @@
 // The dev stack runs no Azure fleet: not one Azure or Kubernetes resource, so it needs neither plugin.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { runProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { runProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 
 describe("dev stack under mocks", () => {
     it("registers no Azure or Kubernetes resource", async () => {

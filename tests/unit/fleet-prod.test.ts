@@ -5,7 +5,7 @@ import path from "node:path";
 import { before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { findRegion } from "../../regions/catalog";
-import { ProgramRun, RecordedResource, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { ProgramRun, RecordedResource, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 import { AKS_DEFAULT_MAX_SURGE, azureVcpus, tolerates, upgradeNodes, type Toleration } from "../support/aks-rules";
 
 const prodFile = parse(readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };

@@ -2,7 +2,7 @@
 // the genesis still cover all 24 regions, so deploying wave 2 later leaves the genesis unchanged.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { ProgramRun, runProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { ProgramRun, runProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 
 let run: ProgramRun;
 

@@ -1,7 +1,7 @@
 // Staging runs the prod code path at the smallest size QBFT accepts: 2 regions × 2 validators.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { runProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { runProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 
 describe("staging stack under mocks", () => {
     it("deploys northeurope and uksouth plus the admin region, with a 4-validator genesis", async () => {

@@ -5,7 +5,7 @@ import { before, describe, it } from "node:test";
 import { Wallet, id } from "ethers";
 import { parseConfig } from "../../relayer/config";
 import { RELAYER_NAMESPACE, rpcUrlEnvName } from "../../components/relayer";
-import { runFailingProgram, runProgram, TEST_DEPLOYER_KEY, type ProgramRun } from "../support/pulumi-program";
+import { runFailingProgram, runProgram, TEST_DEPLOYER_KEY, type ProgramRun } from "../../devkit/mock-program";
 import { isBlocking, runPack, toPolicySpecs } from "../support/policy-program";
 
 const attesterKeys = ["attester-a", "attester-b", "attester-c"].map((label) => id(label));

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { rowOf, tasksFrom } from "../../sim/graph";
 import { sampleLatency, seededRandom } from "../../sim/latencies";
-import { ProgramRun, runProgram, TEST_DEPLOYER_KEY } from "../../sim/mock-program";
+import { ProgramRun, runProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 import { criticalPath, scheduleDag, schedulePhases, scheduleSequential } from "../../sim/schedule";
 import { renderTimeline } from "../../sim/timeline";
 

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { REPO_ROOT } from "../support/pulumi-program";
+import { REPO_ROOT } from "../../devkit/mock-program";
 
 interface Declaration {
     type?: "string" | "integer" | "boolean" | "array" | "object";

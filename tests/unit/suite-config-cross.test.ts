@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { validateFleetConfig, FleetConfigError } from "../../config/fleet-config";
 import { decodeNamespace } from "../../config/load";
-import { stackConfig } from "../support/pulumi-program";
+import { stackConfig } from "../../devkit/mock-program";
 
 /** The dev stack's config as the program decodes it (config/load.ts decodeNamespace: one list of string keys). */
 function rawDev(overrides: Record<string, unknown>): Record<string, unknown> {

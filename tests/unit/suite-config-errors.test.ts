@@ -2,7 +2,7 @@
 // printing an RPC URL (they carry API keys).
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { runFailingProgram, TEST_DEPLOYER_KEY } from "../support/pulumi-program";
+import { runFailingProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 
 const mainnet = { rpcUrl: "http://127.0.0.1:18545", chainId: 1, chainSelector: "5009297550715157269" };
 const chain138 = { rpcUrl: "http://127.0.0.1:18138", chainId: 138, chainSelector: "138" };

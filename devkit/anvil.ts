@@ -50,7 +50,7 @@ export interface AnvilNode {
 export function anvilBinary(): string {
   const fromEnv = process.env.ANVIL_BIN;
   if (fromEnv) return fromEnv;
-  return path.resolve(__dirname, "..", "..", "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
+  return path.resolve(__dirname, "..", "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
 }
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */

@@ -1,10 +1,10 @@
 // Drives the real providers for a whole suite without the Pulumi CLI: each contract's create starts as
 // soon as the contracts it needs exist (the same plan ContractSuite registers), then the lane wiring.
-import { loadArtifact, type ContractName } from "../../contracts/artifacts";
-import { contractDeploymentProvider, type ContractDeploymentOutputs } from "../../contracts/providers/contract-deployment";
-import { constructorTypes, initCodeOf, predictAddress, type AbiArg } from "../../contracts/providers/create2";
-import { wireLane, type CcipLaneInputs, type CcipLaneOutputs, type LaneSide } from "../../contracts/providers/ccip-lane";
-import { resolveArgs, saltOf, suitePlan } from "../../components/contracts-plan";
+import { loadArtifact, type ContractName } from "../contracts/artifacts";
+import { contractDeploymentProvider, type ContractDeploymentOutputs } from "../contracts/providers/contract-deployment";
+import { constructorTypes, initCodeOf, predictAddress, type AbiArg } from "../contracts/providers/create2";
+import { wireLane, type CcipLaneInputs, type CcipLaneOutputs, type LaneSide } from "../contracts/providers/ccip-lane";
+import { resolveArgs, saltOf, suitePlan } from "../components/contracts-plan";
 import type { ProviderChain } from "./provider-inputs";
 
 /** A chain for the harness. */

@@ -1,4 +1,4 @@
-// The few fields of Kubernetes objects the fleet tool reads, checked at the edge (zod).
+// The few fields of Kubernetes objects the ops tools read, checked at the edge (zod).
 import { z } from "zod";
 
 const metadata = z.object({

@@ -1,4 +1,4 @@
-// chain138 patch for pulumi-language-nodejs built from sdk/v3 v3.68.0 (see docs/pulumi-cli.md).
+// chain138 patch for pulumi-language-nodejs built from sdk/v3 v3.68.0 (see toolchain/pulumi-cli/README.md).
 //
 // That host answers RunPlugin with "not supported", and a current CLI starts every policy pack whose
 // PulumiPolicy.yaml says `runtime: nodejs` through RunPlugin of the nodejs language host, so

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Source this file (bash/zsh):  . scripts/pulumi-env.sh
+# Source this file (bash/zsh):  . toolchain/pulumi-cli/pulumi-env.sh
 # Sets up the environment to run the Pulumi CLI for this repo without Pulumi Cloud:
-#   - puts the pulumi built/located by scripts/ensure-pulumi first on PATH (builds it on first use),
+#   - puts the pulumi built/located by ensure-pulumi (next to this file) first on PATH (builds it on first use),
 #   - a local file state backend, and
 #   - no update checks and no plugin downloads (nothing outside our registries is reachable).
 # Every value that is already set in the environment is kept.
@@ -13,8 +13,8 @@
 _chain138_env_src="${BASH_SOURCE[0]:-$0}"   # this file (bash; zsh sets $0 when sourcing)
 
 chain138_pulumi_env() {
-  local root state out bindir
-  root=$(cd "$(dirname "$_chain138_env_src")/.." && pwd) || return 1
+  local here state out bindir
+  here=$(cd "$(dirname "$_chain138_env_src")" && pwd) || return 1
 
   state="${CHAIN138_STATE_DIR:-$HOME/.chain138/state}"
   if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
@@ -27,7 +27,7 @@ chain138_pulumi_env() {
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 
-  out=$("$root/scripts/ensure-pulumi") || return 1
+  out=$("$here/ensure-pulumi") || return 1
   bindir=${out##*$'\n'}                  # its last stdout line
   [ -d "$bindir" ] || return 1
   case ":$PATH:" in

@@ -1,0 +1,36 @@
+// Names the program creates in every region's cluster and its tools (verify, fleet) look up there.
+// One module so the two cannot drift; tests/unit/stack-names.test.ts renders the real chart with helm and
+// checks that these names find what it creates.
+
+/** The besu-node chart's release and namespace in every validator region. */
+export const BESU_RELEASE = "besu";
+export const BESU_NAMESPACE = "besu";
+
+/** Ports of every Besu node (charts/besu-node/values.yaml `p2p.port`, `rpc.httpPort`, `metrics.port`). */
+export const BESU_P2P_PORT = 30303;
+export const BESU_RPC_PORT = 8545;
+export const BESU_METRICS_PORT = 9545;
+
+/** Labels the chart puts on every node's StatefulSet and pod (charts/besu-node/templates/_helpers.tpl). */
+export const BESU_LABELS = { "app.kubernetes.io/name": "besu-node", "app.kubernetes.io/part-of": "chain138" } as const;
+/** A labelSelector matching every Besu node of the release (Kubernetes "Labels and Selectors": `k=v,k=v` is AND). */
+export const BESU_SELECTOR = Object.entries(BESU_LABELS)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(",");
+/** The label holding a node's role, `validator` or `sentry`. */
+export const BESU_ROLE_LABEL = "app.kubernetes.io/component";
+/** The label holding a node's name (`<region>-validator-<i>`), on its StatefulSet and pod. */
+export const BESU_NODE_LABEL = "chain138.io/node";
+
+/** The ClusterIP Service in front of the sentries' JSON-RPC (chart helper `besu-node.rpcServiceName`). */
+export const BESU_RPC_SERVICE = `${BESU_RELEASE}-rpc`;
+
+/** A node's StatefulSet: `<release>-<node>` (chart helper `besu-node.nodeName`). */
+export function besuStatefulSetName(nodeName: string): string {
+    return `${BESU_RELEASE}-${nodeName}`;
+}
+
+/** A node's only pod: StatefulSet pods are `<statefulset>-<ordinal>` (StatefulSet docs, "Pod Identity"), one replica. */
+export function besuPodName(nodeName: string): string {
+    return `${besuStatefulSetName(nodeName)}-0`;
+}
