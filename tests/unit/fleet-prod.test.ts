@@ -151,8 +151,14 @@ describe("prod stack under mocks", () => {
 
     it("gives AKS long custom timeouts and every cluster its own Kubernetes provider", () => {
         const clusters = byType("azure-native:containerservice:ManagedCluster");
+        // docs/latencies.md: AKS ManagedCluster create, 13–15 min at the tail and 34 min on bad days (Azure/AKS #1439,
+        // #2980); every operation's timeout must outlast that worst case.
+        const minutes = (duration: string | undefined) => {
+            const match = /^(\d+)(m|h)$/.exec(duration ?? "");
+            return match === null ? 0 : Number(match[1]) * (match[2] === "h" ? 60 : 1);
+        };
         for (const cluster of clusters) {
-            assert.deepEqual(cluster.customTimeouts, { create: "45m", update: "45m", delete: "45m" }, cluster.name);
+            for (const op of ["create", "update", "delete"] as const) assert.ok(minutes(cluster.customTimeouts?.[op]) > 34, `${cluster.name}: ${op} timeout ${cluster.customTimeouts?.[op]}`);
         }
         const providers = byType("pulumi:providers:kubernetes");
         assert.equal(providers.length, 25);
