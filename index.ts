@@ -9,10 +9,10 @@ import type { ExportsOf, FleetStackOutputs } from "./stack/outputs";
 
 export = async (): Promise<Partial<ExportsOf<FleetStackOutputs>>> => {
     const config = loadFleetConfig();
-    // The identity running the update gets cluster admin on every cluster (components/cluster.ts). Asked only for a
-    // stack with a fleet: the dev stack has no Azure provider to ask.
-    const deployerObjectId = config.admin === undefined ? "" : (await authorization.getClientConfig()).objectId;
-    const fleet = deployFleet(config, deployerObjectId);
+    // The identity running the update gets cluster admin on every cluster (components/cluster.ts); its subscription
+    // names the role definitions. Asked once, and only for a stack with a fleet: dev has no Azure provider to ask.
+    const deployer = config.admin === undefined ? { objectId: "", subscriptionId: "" } : await authorization.getClientConfig();
+    const fleet = deployFleet(config, { objectId: deployer.objectId, subscriptionId: deployer.subscriptionId });
     // The contract suites start at once: nothing in them waits for the fleet.
     const contracts = deployContracts(config);
     // Config validation guarantees a fleet (the admin cluster) and ≥ 2 chains with our routers here.

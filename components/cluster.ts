@@ -34,6 +34,8 @@ export interface ClusterSettings {
      * every configured one. Required: with local accounts off nobody else could reach the API.
      */
     clusterAdminObjectIds: string[];
+    /** The subscription the stack deploys into (role definitions are named under it). */
+    subscriptionId: string;
 }
 
 export interface RegionalClusterArgs extends ClusterSettings {
@@ -77,6 +79,7 @@ export function clusterSettings(args: ClusterSettings): ClusterSettings {
         aksAdminGroupObjectIds: args.aksAdminGroupObjectIds,
         kubeloginMode: args.kubeloginMode,
         clusterAdminObjectIds: args.clusterAdminObjectIds,
+        subscriptionId: args.subscriptionId,
     };
 }
 
@@ -110,8 +113,7 @@ type RoleId = (role: string) => pulumi.Output<string>;
 export function createRegionalCluster(name: string, args: RegionalClusterArgs, parent: pulumi.Resource): RegionalCluster {
     const opts = { parent };
     const { resourceGroup, networkSecurityGroup, virtualNetwork, nodeSubnet } = createNetwork(name, args, opts);
-    const client = authorization.getClientConfigOutput({ parent });
-    const roleId: RoleId = (role) => pulumi.interpolate`/subscriptions/${client.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
+    const roleId: RoleId = (role) => pulumi.output(`/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`);
     const { identity, networkGrants } = createClusterIdentity(name, args, resourceGroup, nodeSubnet, roleId, opts);
     const clusterName = azureName("aks", args.environment, args.plan.name);
     const systemPool = args.plan.pools.find((pool) => pool.role === "system" || pool.role === "admin");

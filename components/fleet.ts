@@ -22,7 +22,13 @@ export interface Fleet {
  * workspace id. Keys, addresses and genesis cover every configured region, deployed or not, so
  * the genesis does not change when a later rollout wave is deployed.
  */
-export function deployFleet(config: LoadedFleetConfig, deployerObjectId: string): Fleet | undefined {
+/** Who runs the update, from Azure's client config (asked once per update, in index.ts). */
+export interface Deployer {
+    objectId: string;
+    subscriptionId: string;
+}
+
+export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Fleet | undefined {
     const adminPlan = config.admin;
     if (adminPlan === undefined || config.deployerAddress === undefined) return undefined;
     const baseTags = { environment: config.environment, owner: config.tags.owner, costCentre: config.tags.costCentre };
@@ -31,7 +37,8 @@ export function deployFleet(config: LoadedFleetConfig, deployerObjectId: string)
         kubernetesVersion: config.kubernetesVersion,
         aksAdminGroupObjectIds: config.aksAdminGroupObjectIds,
         // The identity running this update first: the access gate waits for its grant.
-        clusterAdminObjectIds: [deployerObjectId, ...config.clusterAdminObjectIds],
+        clusterAdminObjectIds: [deployer.objectId, ...config.clusterAdminObjectIds],
+        subscriptionId: deployer.subscriptionId,
         kubeloginMode: config.kubeloginMode,
     };
 

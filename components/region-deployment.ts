@@ -1,5 +1,4 @@
 import type * as azureInputs from "@pulumi/azure-native/types/input";
-import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -68,7 +67,7 @@ export class RegionDeployment extends pulumi.ComponentResource {
                 networkScopes: besu && [
                     {
                         name: "p2p-ip-access",
-                        scope: pulumi.interpolate`/subscriptions/${authorization.getClientConfigOutput({ parent: this }).subscriptionId}/resourceGroups/${besu.p2pResourceGroupName}`,
+                        scope: besu.p2pResourceGroupId,
                     },
                 ],
                 // Connections a node opens leave through this one address, which every peer admits.

@@ -76,6 +76,11 @@ export function latencyOf(type: string, name: string, inputs: Record<string, unk
             return { phase: "besu", row: inputs["chart"] === "kube-prometheus-stack" ? t.monitoringChart : t.besuChart };
         case "pulumi-nodejs:dynamic:Resource":
             if ("chainId" in inputs) return { phase: "contracts", row: Number(inputs["chainId"]) === 1 ? t.mainnetTx : t.chain138Tx };
+            // A CCIP lane sends on both of its chains; the slower one (mainnet, when a side is mainnet) bounds it.
+            if (Array.isArray(inputs["sides"])) {
+                const onMainnet = (inputs["sides"] as { chainId?: unknown }[]).some((side) => Number(side.chainId) === 1);
+                return { phase: "contracts", row: onMainnet ? t.mainnetTx : t.chain138Tx };
+            }
             return { phase: "local", row: t.localKey };
     }
     if (type.startsWith("pulumi:providers:") || type.startsWith("kubernetes:")) return { phase: "kubernetes", row: t.kubernetesObject };

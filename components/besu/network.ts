@@ -196,6 +196,7 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
             inClusterHosts: regionInClusterHosts(plan, r.region),
             fleetCidrs: cidrs,
             p2pResourceGroupName: groups.get(r.region)!.name,
+            p2pResourceGroupId: groups.get(r.region)!.id,
             egressPublicIpId: egress.get(r.region)!.ip.id,
             egressPublicIp: egress.get(r.region)!.address,
         };

@@ -60,4 +60,6 @@ export interface RegionBesuInputs {
     egressPublicIp: pulumi.Output<string>;
     /** Resource group holding the region's P2P public IPs. */
     p2pResourceGroupName: pulumi.Output<string>;
+    /** Its ARM id (the scope of the cluster identity's grant on those IPs). */
+    p2pResourceGroupId: pulumi.Output<string>;
 }

@@ -78,7 +78,7 @@ async function verifyRegion(region: string, outputs: VerifyOutputs, args: Verify
             regionValidators: counts.validators,
             nodes: nodeTargets(region, outputs, args, probe),
         };
-        const settings = { validators: outputs.validatorAddresses, timeoutMs: args.timeoutMs, sampleMs: args.sampleMs };
+        const settings = { validators: outputs.validatorAddresses, pendingVotes: outputs.validatorChanges, timeoutMs: args.timeoutMs, sampleMs: args.sampleMs };
         return { plan, checks: await checkRegion(plan, settings, heads) };
     } finally {
         await probe?.close();

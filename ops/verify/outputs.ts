@@ -10,8 +10,10 @@ export interface VerifyOutputs {
     nodeCounts: Record<string, { validators: number; sentries: number }>;
     /** 0 when the stack runs no fleet. */
     chainId: number;
-    /** The genesis validator set, lower-cased. */
+    /** The configured validator set, lower-cased. */
     validatorAddresses: string[];
+    /** QBFT votes still pending against the launched genesis, lower-cased. */
+    validatorChanges: { add: string[]; remove: string[] };
     /** Kubeconfig YAML per region. Secret: never print. */
     kubeconfigs: Record<string, string>;
     /** Contract addresses per chain, when the stack exports them. */
@@ -25,7 +27,7 @@ export function parseOutputs(raw: unknown, source: string): VerifyOutputs {
 
 function verifyView(o: StackOutputs): VerifyOutputs {
     const contracts = o.contracts as Record<string, Record<string, string>> | undefined;
-    if (!hasFleet(o)) return { regions: [], nodeCounts: {}, chainId: 0, validatorAddresses: [], kubeconfigs: {}, contracts };
+    if (!hasFleet(o)) return { regions: [], nodeCounts: {}, chainId: 0, validatorAddresses: [], validatorChanges: { add: [], remove: [] }, kubeconfigs: {}, contracts };
     const regions = o.rollout.deployedRegions;
     const nodeCounts: VerifyOutputs["nodeCounts"] = {};
     for (const region of regions) {
@@ -38,6 +40,7 @@ function verifyView(o: StackOutputs): VerifyOutputs {
         nodeCounts,
         chainId: o.besu.chainId,
         validatorAddresses: o.besu.validatorAddresses.map((a) => a.toLowerCase()),
+        validatorChanges: { add: o.besu.validatorChanges.add.map((a) => a.toLowerCase()), remove: o.besu.validatorChanges.remove.map((a) => a.toLowerCase()) },
         kubeconfigs: o.kubeconfigs,
         contracts,
     };

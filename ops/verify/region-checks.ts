@@ -31,8 +31,10 @@ export interface RegionPlan {
 
 /** Fleet-wide expectations and limits. */
 export interface CheckSettings {
-    /** The genesis validator set (lower-case). */
+    /** The configured validator set (lower-case): the genesis set, or what the pending votes lead to. */
     validators: readonly string[];
+    /** Validators QBFT votes still have to add and remove against the launched genesis (besu.validatorChanges). */
+    pendingVotes: { add: readonly string[]; remove: readonly string[] };
     /** Per JSON-RPC / API call. */
     timeoutMs: number;
     /** Pause between the two eth_blockNumber samples. */
@@ -99,7 +101,7 @@ async function podsReady(plan: RegionPlan, settings: CheckSettings): Promise<Che
 /** Peers a node must have: validators connect to every other validator (QBFT full mesh); the RPC sentry to its region's validators. */
 export function expectedPeers(role: NodeTarget["role"], totalValidators: number, regionValidators: number): { min: number; why: string } {
     return role === "validator"
-        ? { min: totalValidators - 1, why: "every other genesis validator" }
+        ? { min: totalValidators - 1, why: "every other validator" }
         : { min: regionValidators, why: "its region's validators" };
 }
 
@@ -124,10 +126,13 @@ async function validatorSet(node: NodeTarget, endpoint: RpcEndpoint, settings: C
         const expected = new Set(settings.validators);
         const missing = [...expected].filter((a) => !actual.has(a));
         const extra = [...actual].filter((a) => !expected.has(a));
-        if (missing.length === 0 && extra.length === 0) return pass(name, `${actual.size} validators = genesis set`);
-        const parts = [`${actual.size} validators at latest, genesis has ${expected.size}`];
+        if (missing.length === 0 && extra.length === 0) return pass(name, `${actual.size} validators = configured set`);
+        const parts = [`${actual.size} validators at latest, the stack configures ${expected.size}`];
         if (missing.length) parts.push(`missing ${missing.join(", ")}`);
-        if (extra.length) parts.push(`not in genesis ${extra.join(", ")}`);
+        if (extra.length) parts.push(`not configured ${extra.join(", ")}`);
+        // A key rotation or a new region changes the set by QBFT votes (`npm run fleet -- votes`), not by genesis.
+        const { add, remove } = settings.pendingVotes;
+        if (missing.every((a) => add.includes(a)) && extra.every((a) => remove.includes(a))) parts.push("these are the pending votes of besu.validatorChanges: run `npm run fleet -- votes --apply`");
         return fail(name, parts.join("; "));
     });
 }

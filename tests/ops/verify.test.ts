@@ -44,9 +44,9 @@ describe("verify: healthy fleet", () => {
         const starts = REGIONS.map((r) => out.indexOf(`region ${r}: ok`));
         assert.ok(starts.every((s) => s >= 0) && starts.every((s, i) => i === 0 || s > starts[i - 1]), out);
         assert.ok(out.indexOf("summary") > starts[starts.length - 1]);
-        assert.match(out, /eastasia-validator-0 peers\s+6 peers, expected ≥ 5 \(every other genesis validator\)/);
+        assert.match(out, /eastasia-validator-0 peers\s+6 peers, expected ≥ 5 \(every other validator\)/);
         assert.match(out, /eastasia rpc peers\s+2 peers, expected ≥ 2 \(its region's validators\)/);
-        assert.match(out, /japaneast-validator-1 validators\s+6 validators = genesis set/);
+        assert.match(out, /japaneast-validator-1 validators\s+6 validators = configured set/);
         assert.match(out, /verify: all checks passed/);
         // Each node was sampled twice for its head.
         assert.equal(besu.calls.get("koreacentral/rpc")!.filter((m) => m === "eth_blockNumber").length, 2);
@@ -95,17 +95,28 @@ describe("verify: a hung node and lying nodes", () => {
         assert.equal(detail("japaneast", "japaneast-validator-1 peers")!.status, "pass");
     });
 
-    it("says which validators differ from the genesis set", () => {
+    it("says which validators differ from the configured set", () => {
         const c = detail("koreacentral", "koreacentral-validator-1 validators")!;
         assert.equal(c.status, "fail");
         assert.match(c.detail, new RegExp(`missing ${swappedOut}`));
-        assert.match(c.detail, new RegExp(`not in genesis ${stranger}`));
+        assert.match(c.detail, new RegExp(`not configured ${stranger}`));
+        assert.doesNotMatch(c.detail, /pending votes/, "a stranger is no pending vote");
+    });
+
+    it("names a difference that is exactly the pending QBFT votes, and how to cast them", async () => {
+        const fleet = fleetOutputsJson(["koreacentral"]);
+        const outputs = { ...fleet, besu: { ...fleet.besu, validatorChanges: { add: [GENESIS_VALIDATORS[0]], remove: [stranger] } } };
+        const { out } = await run(["--outputs", outputsFile("votes.json", outputs), ...rpcFlags(["koreacentral"], besu.url), "--sample", "30", "--timeout", "1500", "--json"]);
+        const checks = (JSON.parse(out) as VerifyReport).regions[0].checks;
+        const c = checks.find((check) => check.name === "koreacentral-validator-1 validators")!;
+        assert.equal(c.status, "fail");
+        assert.match(c.detail, /these are the pending votes of besu\.validatorChanges: run `npm run fleet -- votes --apply`/);
     });
 
     it("says a node has too few peers, with the expectation", () => {
         const c = detail("koreacentral", "koreacentral-validator-0 peers")!;
         assert.equal(c.status, "fail");
-        assert.equal(c.detail, "1 peers, expected ≥ 5 (every other genesis validator)");
+        assert.equal(c.detail, "1 peers, expected ≥ 5 (every other validator)");
     });
 
     it("says a stale head does not advance and trails the fleet head", () => {

@@ -16,5 +16,11 @@ describe("staging stack under mocks", () => {
         const tags = run.resources.find((resource) => resource.type === "azure-native:resources:ResourceGroup")!.inputs["tags"] as Record<string, string>;
         assert.equal(tags["environment"], "staging");
         assert.equal(tags["cost-centre"], "chain138-staging");
+        // Azure is asked who deploys once per update, and every role definition is named in that subscription.
+        const asked = run.invokes.filter((invoke) => invoke.token === "azure-native:authorization:getClientConfig");
+        assert.equal(asked.length, 1);
+        const grants = run.resources.filter((resource) => resource.type === "azure-native:authorization:RoleAssignment");
+        assert.ok(grants.length > 0);
+        for (const grant of grants) assert.match(String(grant.inputs["roleDefinitionId"]), /^\/subscriptions\/00000000-0000-0000-0000-000000000000\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/);
     });
 });

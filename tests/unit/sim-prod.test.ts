@@ -43,3 +43,14 @@ describe("simulator on the prod stack", () => {
         for (const region of ["westeurope", "koreasouth", "southeastasia", "eastasia"]) assert.ok(svg.includes(`>${region}</text>`), region);
     });
 });
+
+describe("simulator on the dev stack", () => {
+    it("schedules the CCIP lane in the contracts phase, after the suites it wires", async () => {
+        const dev = await runProgram({ stack: "dev", secrets: { deployerKey: TEST_DEPLOYER_KEY } });
+        const tasks = tasksFrom(dev.resources, (row) => row.typical);
+        const lanes = tasks.filter((task) => task.name.endsWith("-lane"));
+        assert.ok(lanes.length > 0, "the dev stack wires a lane");
+        for (const lane of lanes) assert.equal(lane.phase, "contracts", lane.name);
+        assert.ok(schedulePhases(tasks, 128).makespan >= scheduleDag(tasks, 128).makespan);
+    });
+});
