@@ -4,6 +4,7 @@ import { findRegion, knownRegions, zonesOf } from "../regions/catalog";
 import { firstSubnet, Ipv4Block, overlaps, parseCidr } from "../regions/cidr";
 import { kubernetesVersionVerdict } from "../regions/kubernetes-versions";
 import { qbftQuorum } from "../stack/qbft";
+import { POOL_NAMES } from "../stack/names";
 import { describeHour, MaintenanceWindow, planMaintenance } from "../regions/maintenance";
 import { knownVmSizes, vcpusOf } from "../regions/vm-sizes";
 import { fleetConfigSchema, RawFleetConfig } from "./schema";
@@ -412,11 +413,11 @@ function validatorPools(config: RawFleetConfig): PoolPlan[] {
         ...(role === "system" ? SYSTEM_UPGRADE : USER_UPGRADE),
     });
     const pools = [
-        pool("system", "system", config.nodeSizes.system, config.systemNodeCount),
+        pool(POOL_NAMES.system, "system", config.nodeSizes.system, config.systemNodeCount),
         // One validator per node: the pool's size is the region's validator count.
-        pool("validators", "validator", config.nodeSizes.validator, config.validatorsPerRegion),
+        pool(POOL_NAMES.validator, "validator", config.nodeSizes.validator, config.validatorsPerRegion),
     ];
-    if (config.sentriesPerRegion > 0) pools.push(pool("sentries", "sentry", config.nodeSizes.sentry, config.sentriesPerRegion));
+    if (config.sentriesPerRegion > 0) pools.push(pool(POOL_NAMES.sentry, "sentry", config.nodeSizes.sentry, config.sentriesPerRegion));
     return pools;
 }
 

@@ -43,16 +43,6 @@ export function chainTargetGlobs(chain: string): string[] {
     return [`**::${suite}`, ...CONTRACT_NAMES.map((contract) => `**::${suite}-${contract}`)];
 }
 
-/** Pulumi's --target glob semantics: `**` matches anything, `*` anything but ':', whole URN. */
-export function globMatches(glob: string, urn: string): boolean {
-    const quote = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const pattern = glob
-        .split("**")
-        .map((segment) => segment.split("*").map(quote).join("[^:]*"))
-        .join(".*");
-    return new RegExp(`^${pattern}$`).test(urn);
-}
-
 /** The command that retries `regions` and the contract suites of `chains` of `stack`, and whatever depends on them. */
 export function retryCommand(stack: string, regions: string[], chains: string[] = []): string {
     const targets = [...regions.flatMap(regionTargetGlobs), ...chains.flatMap(chainTargetGlobs)].map((glob) => `--target '${glob}'`);

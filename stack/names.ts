@@ -6,6 +6,9 @@
 export const BESU_RELEASE = "besu";
 export const BESU_NAMESPACE = "besu";
 
+/** AKS node pool names (the inline profile's `name`, an AgentPool's `agentPoolName`) per role in a validator region. */
+export const POOL_NAMES = { system: "system", validator: "validators", sentry: "sentries" } as const;
+
 /** Ports of every Besu node (charts/besu-node/values.yaml `p2p.port`, `rpc.httpPort`, `metrics.port`). */
 export const BESU_P2P_PORT = 30303;
 export const BESU_RPC_PORT = 8545;

@@ -1,12 +1,12 @@
-// `npm run targets`: region validation, failed-URN detection from event logs and state exports, and
-// that the printed globs select exactly the failed regions.
+// `npm run targets`: region validation, failed-URN detection from event logs and state exports, and which
+// regions and chains the printed command names. What its globs select is the Pulumi CLI's answer, not this
+// file's: tests/e2e/targets-cli.test.ts runs the printed commands against a real stack.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { PROD_VALIDATOR_REGIONS } from "../../regions/catalog";
-import { globMatches, retryCommand } from "../../regions/targets";
+import { REPO_ROOT } from "../../ops/shared/pulumi-workspace";
 import { failuresFromEventLog, failuresFromState } from "../../ops/targets/failures";
 import { chainOfUrn, regionOfUrn } from "../../ops/targets/regions";
 import { runTargets } from "../../ops/targets/main";
@@ -33,20 +33,39 @@ function globsOf(command: string): string[] {
     return [...command.matchAll(/--target '([^']+)'/g)].map((m) => m[1]);
 }
 
-/** The regions whose resources the command's globs select (over every prod region's URNs). */
-function selectedRegions(command: string): string[] {
-    const globs = globsOf(command);
-    return PROD_VALIDATOR_REGIONS.filter((region) =>
-        Object.values(regionUrns("prod", region)).some((u) => globs.some((g) => globMatches(g, u))),
-    );
+/** The regions a printed command retries: the `region-<r>` of its RegionDeployment globs, in order. */
+function regionsOf(command: string): string[] {
+    return globsOf(command).flatMap((g) => /^\*\*::region-([a-z0-9]+)$/.exec(g)?.[1] ?? []);
+}
+
+/** The chains a printed command retries: the `contracts-<chain>` of its ContractSuite globs. */
+function chainsOf(command: string): string[] {
+    return globsOf(command).flatMap((g) => /^\*\*::contracts-([a-z0-9-]+)$/.exec(g)?.[1] ?? []);
+}
+
+/** The command the README's "Retry a failed region" shows for eastasia, joined into one line. */
+function readmeRetryCommand(): string {
+    const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const block = /# 3\. run the printed command[^\n]*\n((?:.*\\\n)*.*)\n/.exec(readme);
+    assert.ok(block, "README.md has no step 3 with the printed command");
+    return block[1].replace(/\s*\\\n\s*/g, " ");
 }
 
 describe("targets for named regions", () => {
-    it("prints retryCommand for the given regions", async () => {
+    it("prints one pulumi up command for the given stack and regions", async () => {
         const { code, out } = await run(["-s", "staging", "eastasia", "japaneast"]);
         assert.equal(code, 0);
-        assert.deepEqual(out, [retryCommand("staging", ["eastasia", "japaneast"])]);
-        assert.deepEqual(selectedRegions(out[0]), ["eastasia", "japaneast"]);
+        assert.equal(out.length, 1);
+        assert.match(out[0], /^pulumi up -s staging --target /);
+        assert.match(out[0], / --target-dependents --parallel 128 --continue-on-error$/);
+        assert.deepEqual(regionsOf(out[0]), ["eastasia", "japaneast"]);
+        assert.equal(globsOf(out[0]).length, 10, "five globs a region");
+    });
+
+    it("prints the command the README documents for eastasia", async () => {
+        const { code, out } = await run(["-s", "prod", "eastasia"]);
+        assert.equal(code, 0);
+        assert.deepEqual(out, [readmeRetryCommand()]);
     });
 
     it("rejects an unknown region naming it", async () => {
@@ -99,13 +118,11 @@ describe("targets --failed --event-log", () => {
         assert.deepEqual(eastFailure.reasons, ["error: OperationNotAllowed: Another operation is in progress", "create failed"]);
     });
 
-    it("prints the command whose globs select exactly the failed regions, and the failed URNs", async () => {
+    it("prints the command retrying exactly the failed regions, and the failed URNs", async () => {
         const { code, out, err } = await run(["--failed", "--event-log", file("events.jsonl", log)]);
         assert.equal(code, 0, err.join("\n"));
         assert.equal(out.length, 1);
-        // selectedRegions lists in catalog order.
-        assert.deepEqual(selectedRegions(out[0]), ["eastasia", "japaneast", "koreacentral"]);
-        for (const u of [east.aks, japan.p2p, korea.namespace]) assert.ok(globsOf(out[0]).some((g) => globMatches(g, u)), `no glob selects ${u}`);
+        assert.deepEqual(regionsOf(out[0]), ["eastasia", "japaneast", "koreacentral"]);
         assert.ok(err.some((l) => l.includes(east.aks) && l.includes("OperationNotAllowed")));
     });
 
@@ -114,7 +131,7 @@ describe("targets --failed --event-log", () => {
         const mixed = eventLog([...failedCreate(admin, "StorageAccountAlreadyTaken"), ...failedCreate(east.aks, "boom")], true);
         const { code, out, err } = await run(["--failed", "--event-log", file("mixed.jsonl", mixed)]);
         assert.equal(code, 1);
-        assert.deepEqual(selectedRegions(out[0]), ["eastasia"]);
+        assert.deepEqual(regionsOf(out[0]), ["eastasia"]);
         assert.ok(err.some((l) => l.includes("not in any region") && l.includes(admin)));
     });
 
@@ -157,10 +174,10 @@ describe("targets --failed --state", () => {
         assert.deepEqual(failed[1].reasons, ["pending creating (interrupted)"]);
     });
 
-    it("prints the command selecting exactly those regions", async () => {
+    it("prints the command retrying exactly those regions", async () => {
         const { code, out } = await run(["-s", "prod", "--state", file("state.json", state)]);
         assert.equal(code, 0);
-        assert.deepEqual(selectedRegions(out[0]), ["eastasia", "southindia"]);
+        assert.deepEqual(regionsOf(out[0]), ["eastasia", "southindia"]);
         assert.ok(out[0].startsWith("pulumi up -s prod "));
     });
 
@@ -183,14 +200,17 @@ describe("targets for chains", () => {
         assert.equal(chainOfUrn(regionUrns("prod", "eastasia").aks), undefined);
     });
 
-    it("prints globs that select one chain's suite, not a chain whose name extends it", async () => {
+    it("prints literal-name globs for one chain's suite and each of its deployments, with its dependents", async () => {
         const { code, out, err } = await run(["-s", "dev", "--chain", "chain138"]);
         assert.equal(code, 0, err.join("\n"));
-        assert.deepEqual(out, [retryCommand("dev", [], ["chain138"])]);
+        assert.match(out[0], /^pulumi up -s dev --target /);
         assert.match(out[0], /--target-dependents/);
-        const selects = (u: string) => globsOf(out[0]).some((g) => globMatches(g, u));
-        assert.ok(selects(suite("chain138")) && selects(deployment("chain138", "WETH9")));
-        assert.ok(!selects(suite("mainnet")) && !selects(deployment("mainnet", "WETH9")) && !selects(deployment("chain138-testnet", "WETH9")));
+        assert.deepEqual(chainsOf(out[0]), ["chain138"]);
+        assert.deepEqual(regionsOf(out[0]), []);
+        // A `*` after the chain's name would reach `contracts-chain138-testnet-…` (the e2e shows which the CLI selects).
+        const names = globsOf(out[0]).map((g) => g.replace(/^\*\*::/, ""));
+        assert.ok(names.every((n) => !n.includes("*")), names.join(" "));
+        assert.ok(names.includes("contracts-chain138-WETH9") && names.includes("contracts-chain138-CCIPRouter"));
     });
 
     it("rejects a name that cannot be a chain", async () => {
@@ -211,7 +231,9 @@ describe("targets for chains", () => {
         );
         const { code, out, err } = await run(["--failed", "--event-log", file("chains.jsonl", log)]);
         assert.equal(code, 0, err.join("\n"));
-        assert.deepEqual(out, [retryCommand("prod", ["eastasia"], ["chain138"])]);
+        assert.equal(out.length, 1);
+        assert.deepEqual(regionsOf(out[0]), ["eastasia"]);
+        assert.deepEqual(chainsOf(out[0]), ["chain138"]);
         assert.ok(err.some((l) => l.includes("chain chain138: 1 failed")));
     });
 });

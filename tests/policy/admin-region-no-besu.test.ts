@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { adminRegionNoBesu } from "../../policy/policies/admin-region-no-besu";
 import { renderBesuChart } from "../support/policy-chart";
-import { managedCluster } from "../support/policy-fixtures";
+import { agentPool, managedCluster, PROD_POOLS } from "../support/policy-fixtures";
 import { k8sProvider, validateResource, type ResourceSpec } from "../support/policy-harness";
 
 const ADMIN_POOLS = [{ name: "system", role: "admin", count: 2, vmSize: "Standard_D4s_v5" }];
@@ -12,10 +12,10 @@ test("the admin cluster with its admin pool only passes", async () => {
 });
 
 test("a validator pool in the admin region's cluster is a violation naming cluster, pool and region", async () => {
-    const cluster = managedCluster("westeurope", [...ADMIN_POOLS, { name: "validator", role: "validator", count: 2 }]);
+    const cluster = managedCluster("westeurope", [...ADMIN_POOLS, PROD_POOLS.find((p) => p.role === "validator")!]);
     const violations = await validateResource(adminRegionNoBesu, cluster);
     assert.deepEqual(violations.map((v) => v.message), [
-        "region-westeurope-aks: pool \"validator\" has chain138.io/role=validator in admin region westeurope; validators and sentries never run there",
+        "region-westeurope-aks: pool \"validators\" has chain138.io/role=validator in admin region westeurope; validators and sentries never run there",
     ]);
 });
 
@@ -27,14 +27,10 @@ test("the admin region comes from policy config", async () => {
 });
 
 test("a standalone sentry AgentPool on the admin cluster is a violation", async () => {
-    const pool: ResourceSpec = {
-        type: "azure-native:containerservice:AgentPool",
-        name: "admin-sentry-pool",
-        props: { resourceName: "aks-chain138-prod-westeurope", agentPoolName: "sentry", count: 1, vmSize: "Standard_D2s_v5", nodeLabels: { "chain138.io/role": "sentry" } },
-    };
+    const pool = agentPool("westeurope", PROD_POOLS.find((p) => p.role === "sentry")!);
     const violations = await validateResource(adminRegionNoBesu, pool);
     assert.equal(violations.length, 1);
-    assert.match(violations[0].message, /^admin-sentry-pool: pool "sentry" has chain138.io\/role=sentry in admin region westeurope/);
+    assert.match(violations[0].message, /^region-westeurope-pool-sentries: pool "sentries" has chain138.io\/role=sentry in admin region westeurope/);
     assert.deepEqual(await validateResource(adminRegionNoBesu, { ...pool, props: { ...pool.props, resourceName: "aks-chain138-prod-northeurope" } }), []);
 });
 

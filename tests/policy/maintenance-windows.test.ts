@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { maintenanceWindows, MAINTENANCE_CONFIGURATION } from "../../policy/policies/maintenance-windows";
-import { managedCluster, type PoolSpec } from "../support/policy-fixtures";
+import { managedCluster, PROD_POOLS, type PoolSpec } from "../support/policy-fixtures";
 import { validateStack, type ResourceSpec } from "../support/policy-harness";
 
 function window(region: string, configName: string, dayOfWeek: string, startHour: number, durationHours = 4): ResourceSpec {
@@ -22,10 +22,7 @@ const both = (region: string, day: string, hour: number) => [window(region, "aks
 
 /** A region whose validator pool drains `batch` validators at once (maxUnavailable). */
 function region(name: string, validators: number, batch = 1): ResourceSpec {
-    const pools: PoolSpec[] = [
-        { name: "system", role: "system", count: 1 },
-        { name: "validator", role: "validator", count: validators },
-    ];
+    const pools: PoolSpec[] = PROD_POOLS.filter((p) => p.role !== "sentry").map((p) => (p.role === "validator" ? { ...p, count: validators } : p));
     const cluster = managedCluster(name, pools);
     const profiles = cluster.props["agentPoolProfiles"] as Record<string, unknown>[];
     profiles[1] = { ...profiles[1], upgradeSettings: { maxSurge: "0", maxUnavailable: String(batch) } };

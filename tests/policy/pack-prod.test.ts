@@ -50,6 +50,46 @@ test("the same resources with a validator pool in westeurope, a Besu chart on th
     assert.deepEqual(byPolicy("nsg-p2p-from-fleet-only"), ["region-uksouth-nsg: rule \"oops\" admits port 30303 from \"*\"; only the fleet's addresses may reach P2P"]);
 });
 
+// The policies that key on a pool's role label (chain138.io/role) must recognise the program's own pools: each
+// violation below is made from resources the program registers (standalone AgentPools named `validators` and
+// `sentries`, its maintenance windows), not hand-built ones, and each must be reported.
+test("program-shaped violations: the program's own pools, moved or changed, and a region without its windows, are reported", async () => {
+    const byName = (name: string) => specs.find((s) => s.name === name)!;
+    const resourceNameOf = (region: string) => ofType("azure-native:containerservice:ManagedCluster").find((s) => s.props["location"] === region)!.props["resourceName"];
+    const validators = byName("region-japaneast-pool-validators");
+    assert.equal(validators.type, "azure-native:containerservice:AgentPool");
+    const onAdmin: ResourceSpec = {
+        ...validators,
+        name: "admin-westeurope-pool-validators",
+        urn: validators.urn?.replace(/region-japaneast-pool-validators$/, "admin-westeurope-pool-validators"),
+        props: { ...validators.props, resourceName: resourceNameOf("westeurope") },
+    };
+    const uksouth = resourceNameOf("uksouth");
+    const mutated = [
+        ...specs
+            .filter((s) => !(s.type === "azure-native:containerservice:MaintenanceConfiguration" && s.props["resourceName"] === uksouth))
+            .map((s): ResourceSpec => {
+                if (s.name === "region-northeurope-pool-sentries") return { ...s, props: { ...s.props, count: 2 } };
+                if (s.name === "region-koreacentral-pool-validators") return { ...s, props: { ...s.props, availabilityZones: undefined } };
+                return s;
+            }),
+        onAdmin,
+    ];
+    const findings = await runPack(mutated);
+    const byPolicy = (name: string) => findings.filter((f) => f.policy === name).map((f) => f.message);
+    assert.deepEqual(byPolicy("admin-region-no-besu"), [
+        'admin-westeurope-pool-validators: pool "validators" has chain138.io/role=validator in admin region westeurope; validators and sentries never run there',
+    ]);
+    const quota = byPolicy("vcpu-quota-per-region");
+    assert.equal(quota.length, 2, quota.join("\n"));
+    assert.match(quota.find((m) => m.startsWith("region northeurope:")) ?? "", /need 12 vCPUs .*region-northeurope-pool-sentries\/sentries 2×Standard_D2s_v5=4/);
+    assert.ok(quota.some((m) => m.startsWith("region westeurope:")), quota.join("\n"));
+    assert.deepEqual(byPolicy("maintenance-windows-within-fault-budget"), [
+        "region-uksouth-aks: runs 2 validator(s) but has no aksManagedAutoUpgradeSchedule or aksManagedNodeOSUpgradeSchedule; AKS would upgrade it at any time",
+    ]);
+    assert.deepEqual(byPolicy("zones-used-where-available"), ['region-koreacentral-pool-validators: pool "validators" uses no availability zones although koreacentral has them']);
+});
+
 test("every policy has a unique name, a description and a level", () => {
     assert.equal(new Set(POLICIES.map((p) => p.name)).size, POLICIES.length);
     for (const p of POLICIES) {

@@ -12,7 +12,7 @@ test("one more sentry node (12 vCPUs) is a violation naming region, total, quota
     const pools = PROD_POOLS.map((p) => (p.role === "sentry" ? { ...p, count: 2 } : p));
     const violations = await validateStack(vcpuQuota, [managedCluster("northeurope", pools)]);
     assert.equal(violations.length, 1);
-    assert.match(violations[0].message, /^region northeurope: node pools need 12 vCPUs during upgrades \(surge nodes included\), quota is 10 \(.*region-northeurope-aks\/sentry 2×Standard_D2s_v5=4\)$/);
+    assert.match(violations[0].message, /^region northeurope: node pools need 12 vCPUs during upgrades \(surge nodes included\), quota is 10 \(.*region-northeurope-aks\/sentries 2×Standard_D2s_v5=4\)$/);
     assert.deepEqual(await validateStack(vcpuQuota, [managedCluster("northeurope", pools)], { vcpuQuotaPerRegion: 12 }), []);
 });
 
@@ -20,7 +20,7 @@ test("a VM size missing from regions/vm-sizes.ts is a violation", async () => {
     const pools = PROD_POOLS.map((p) => (p.role === "validator" ? { ...p, vmSize: "Standard_M416ms_v2" } : p));
     const violations = await validateStack(vcpuQuota, [managedCluster("uksouth", pools)]);
     assert.equal(violations.length, 1);
-    assert.match(violations[0].message, /pool "validator" uses VM size "Standard_M416ms_v2", which regions\/vm-sizes.ts does not know/);
+    assert.match(violations[0].message, /pool "validators" uses VM size "Standard_M416ms_v2", which regions\/vm-sizes.ts does not know/);
 });
 
 test("a standalone AgentPool counts against its cluster's region", async () => {

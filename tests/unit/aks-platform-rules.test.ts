@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { before, describe, it } from "node:test";
 import { ProgramRun, RecordedResource, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 import { RESULT_PREFIX } from "../support/program-child";
+import { AKS_DEFAULT_MAX_SURGE, AKS_DEFAULT_MAX_UNAVAILABLE, azureVcpus, upgradeNodes as nodes } from "../support/aks-rules";
 
 const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
 const AGENT_POOL = "azure-native:containerservice:AgentPool";
@@ -20,8 +21,6 @@ const AKS_RBAC_CLUSTER_ADMIN = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
 const DEPLOYER_OBJECT_ID = "99999999-8888-7777-6666-555555555555";
 /** Another identity that runs the stack (e.g. CI's service principal), from config. */
 const CI_PRINCIPAL = "0a0b0c0d-1111-4222-8333-444455556666";
-/** vCPUs per VM size (Azure VM size docs: the `2`/`4` in Dsv5 names is the vCPU count). */
-const VCPUS: Record<string, number> = { Standard_D2s_v5: 2, Standard_D4s_v5: 4, Standard_D2as_v5: 2 };
 const QUOTA = 10;
 
 interface Pool {
@@ -44,12 +43,6 @@ function poolsOf(cluster: RecordedResource): { pool: Pool; resource: RecordedRes
         .filter((pool) => pool.inputs["resourceName"] === cluster.inputs["resourceName"])
         .map((resource) => ({ pool: { ...(resource.inputs as unknown as Pool), name: resource.inputs["agentPoolName"] as string }, resource }));
     return [...inline, ...standalone];
-}
-
-/** "N" → N nodes, "P%" → ⌈P% of the pool⌉ (AgentPoolUpgradeSettings: "fractional nodes are rounded up"); unset → `unset`. */
-function nodes(value: string | undefined, count: number, unset: string): number {
-    const text = value ?? unset;
-    return text.endsWith("%") ? Math.ceil((count * Number(text.slice(0, -1))) / 100) : Number(text);
 }
 
 describe("prod stack against AKS platform rules", () => {
@@ -78,8 +71,8 @@ describe("prod stack against AKS platform rules", () => {
                 pools++;
                 const where = `${cluster.inputs["location"] as string}/${pool.name}`;
                 if (pool.mode === "System") assert.equal(pool.upgradeSettings?.maxUnavailable, undefined, `${where}: maxUnavailable on a System pool`);
-                const surge = nodes(pool.upgradeSettings?.maxSurge, pool.count, "10%");
-                const unavailable = nodes(pool.upgradeSettings?.maxUnavailable, pool.count, "0");
+                const surge = nodes(pool.upgradeSettings?.maxSurge, pool.count, AKS_DEFAULT_MAX_SURGE);
+                const unavailable = nodes(pool.upgradeSettings?.maxUnavailable, pool.count, AKS_DEFAULT_MAX_UNAVAILABLE);
                 assert.ok(surge > 0 || unavailable > 0, `${where}: maxSurge 0 with maxUnavailable 0`);
             }
         }
@@ -91,7 +84,7 @@ describe("prod stack against AKS platform rules", () => {
     it("fits each region's 10-vCPU quota with every pool's surge nodes present at once", () => {
         for (const cluster of clusters()) {
             const peak = poolsOf(cluster).reduce(
-                (sum, { pool }) => sum + (pool.count + nodes(pool.upgradeSettings?.maxSurge, pool.count, "10%")) * VCPUS[pool.vmSize],
+                (sum, { pool }) => sum + (pool.count + nodes(pool.upgradeSettings?.maxSurge, pool.count, AKS_DEFAULT_MAX_SURGE)) * azureVcpus(pool.vmSize),
                 0,
             );
             assert.ok(peak <= QUOTA, `${cluster.inputs["location"] as string}: ${peak} vCPUs at the upgrade peak`);
