@@ -148,8 +148,9 @@ describe("dev stack: pulumi up SIGKILLed mid-deployment, then the README's recov
         }
 
         // The engine's process tree just before the kill: what a `pulumi up` runs. Each plugin has a process group of
-        // its own (so killing the CLI's group would not reach them either); the dynamic provider is the engine's child
-        // (the launcher execs node), the program is the language host's.
+        // its own (sdk/go/common/resource/plugin/plugin.go: cmdutil.RegisterProcessGroup, so killing the CLI's group
+        // would not reach them either); the dynamic provider is the engine's child (the launcher execs node), the
+        // program is the language host's.
         const tree = processTree(running.pid);
         for (const p of tree) started.set(p.pid, p);
         const provider = tree.find(isDynamicProvider);
@@ -175,6 +176,11 @@ describe("dev stack: pulumi up SIGKILLed mid-deployment, then the README's recov
             }
             return [...byPid.values()];
         };
+        // The provider's exit is watchEngine's doing (contracts/providers/rpc.ts). Without it (tried: watchEngine made a
+        // no-op) this test fails with the provider still running, state R, 30 s on: its stderr pipe to the dead engine is
+        // broken, and the SDK's uncaughtException handler logs each EPIPE error to that same pipe, which raises the next
+        // one (strace: thousands of EPIPE writes a second), every error kept in the handler's Set: the issue's 22 minutes
+        // of growing memory. With it, strace shows exit_group(1) from JavaScript (process.exit) 1.2 s after the kill.
         const killedAt = Date.now();
         let left = leftOver();
         while (left.some((p) => !isLanguageHost(p)) && Date.now() - killedAt < EXIT_WITHIN_MS) {
@@ -198,7 +204,7 @@ describe("dev stack: pulumi up SIGKILLed mid-deployment, then the README's recov
         }
     });
 
-    it("the README's recovery completes the stack: every contract deployed once, nothing reverted, nothing unrecorded", async () => {
+    it("the README's recovery completes the stack: every contract deployed once, nothing reverted, nothing unrecorded", async (t) => {
         assert.ok(up !== undefined, "the kill did not happen");
         // What the kill left on the file backend: its lock, and the creates it had started as pending operations.
         const lockDir = path.join(stack.stateDir, ".pulumi", "locks", "organization", "chain138", "dev");
@@ -209,10 +215,14 @@ describe("dev stack: pulumi up SIGKILLed mid-deployment, then the README's recov
         assert.notEqual(locked.code, 0, "refresh ran on a stack the killed update still locks");
         assert.match(`${locked.stdout}${locked.stderr}`, /the stack is currently locked by 1 lock\(s\)/, tail(locked));
 
+        // (Each line appears twice in the CLI's output, in the progress and in the diagnostics: counted per contract.)
+        const adopted = new Set<string>();
         for (const args of readmeRecovery()) {
             const result = await stack.workspace.run(args);
             assert.equal(result.code, 0, `pulumi ${args.join(" ")}\n${tail(result)}`);
+            for (const m of `${result.stdout}${result.stderr}`.matchAll(/(\S+ on \S+): code already at (0x[0-9a-fA-F]{40}); adopted/g)) adopted.add(`${m[1]} ${m[2]}`);
         }
+        t.diagnostic(`the recovery adopted ${adopted.size} contract(s) whose deployment the killed update had sent: ${[...adopted].join(", ")}`);
         assert.deepEqual(readdirSync(lockDir).filter((f) => f.endsWith(".json")), [], "a lock is left");
         const recovered = JSON.parse(await stack.exportText()) as { deployment: { pending_operations?: unknown[] } };
         assert.deepEqual(recovered.deployment.pending_operations ?? [], [], "pending operations are left");
