@@ -5,8 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { JsonRpcProvider, parseEther } from "ethers";
-import { suitePlan } from "../../components/contracts-plan";
+import { parseEther } from "ethers";
 import { CREATE2_PROXY } from "../../contracts/providers/create2";
 import { runTargets } from "../../ops/targets/main";
 import { chainOfUrn } from "../../ops/targets/regions";
@@ -15,30 +14,13 @@ import type { VerifyReport } from "../../ops/verify/report";
 import { startRelayer, type Relayer } from "../../relayer";
 import { DEV_KEYS, bridgeWeth9, type BridgeChain } from "../../scripts/dev-bridge";
 import { startAnvil, type AnvilNode } from "../../devkit/anvil";
-import { createDevStack, devStackChains, tail, type DevStack } from "../support/e2e-stack";
+import { createDevStack, devStackChains, expectedContracts, onChain, tail, type DevStack } from "../support/e2e-stack";
 import { REPO_ROOT } from "../../ops/shared/pulumi-workspace";
 import { parseStackOutputs } from "../../stack/outputs";
 
 const UP = ["up", "--yes", "--skip-preview", "--parallel", "128"];
 const DEPLOYMENT_TYPE = "pulumi-nodejs:dynamic:Resource";
 const keyHex = DEV_KEYS.deployer.slice(2).toLowerCase();
-
-/** Every contract the dev stack deploys on `chain` (neither chain configures an existing router). */
-function expectedContracts(chain: BridgeChain): string[] {
-    return suitePlan({ chainSelector: chain.chainSelector, existingRouter: undefined, existingMulticall3: undefined })
-        .map((spec) => spec.name)
-        .sort();
-}
-
-/** Runs `read` with a provider for `chain`, closed afterwards. */
-async function onChain<T>(chain: BridgeChain, read: (provider: JsonRpcProvider) => Promise<T>): Promise<T> {
-    const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true });
-    try {
-        return await read(provider);
-    } finally {
-        provider.destroy();
-    }
-}
 
 const blockNumber = (chain: BridgeChain) => onChain(chain, (p) => p.getBlockNumber());
 const codeAt = (chain: BridgeChain, address: string) => onChain(chain, (p) => p.getCode(address));
