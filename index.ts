@@ -21,7 +21,12 @@ export = async (): Promise<Partial<ExportsOf<FleetStackOutputs>>> => {
         new CcipRelayer("ccip-relayer", {
             plan: config.relayer,
             chains: relayed.map((suite) => suite.chain),
-            routers: Object.fromEntries(relayed.map((suite) => [suite.chain.name, { address: suite.deployments.CCIPRouter!.address, startBlock: suite.deployments.CCIPRouter!.blockNumber }])),
+            routers: Object.fromEntries(
+                relayed.map((suite) => [
+                    suite.chain.name,
+                    { address: suite.deployments.CCIPRouter!.address, startBlock: suite.deployments.CCIPRouter!.blockNumber },
+                ]),
+            ),
             provider: fleet.admin.provider,
         });
     }

@@ -130,7 +130,10 @@ export class AdminRegion extends pulumi.ComponentResource {
 /** Storage account names are global, 3–24 lowercase alphanumerics: derive a stable one. */
 export function backupAccountName(project: string, environment: string): string {
     const digest = createHash("sha256").update(`${project}/${environment}`).digest("hex").slice(0, 10);
-    return `c138bk${environment.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 8)}${digest}`;
+    return `c138bk${environment
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, "")
+        .slice(0, 8)}${digest}`;
 }
 
 /**

@@ -123,11 +123,7 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
     const maintenance = createMaintenanceWindows(name, args.plan, cluster, resourceGroup, agentPools.at(-1) ?? cluster, opts);
     const kubeconfig = clusterKubeconfig(clusterName, cluster, resourceGroup, args.kubeloginMode ?? "azurecli", parent);
     const apiAccess = grantApiAccess(name, clusterName, cluster, kubeconfig, args.clusterAdminObjectIds, roleId, parent);
-    const provider = new k8s.Provider(
-        `${name}-k8s`,
-        { kubeconfig, enableServerSideApply: true, deleteUnreachable: true },
-        { ...opts, dependsOn: [apiAccess] },
-    );
+    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true, deleteUnreachable: true }, { ...opts, dependsOn: [apiAccess] });
     return { resourceGroup, networkSecurityGroup, virtualNetwork, nodeSubnet, identity, cluster, agentPools, maintenance, kubeconfig, apiAccess, provider };
 }
 
@@ -201,7 +197,12 @@ function createClusterIdentity(
         (grant) =>
             new authorization.RoleAssignment(
                 `${name}-${grant.name}`,
-                { principalId: identity.principalId, principalType: "ServicePrincipal", roleDefinitionId: roleId(NETWORK_CONTRIBUTOR_ROLE), scope: grant.scope },
+                {
+                    principalId: identity.principalId,
+                    principalType: "ServicePrincipal",
+                    roleDefinitionId: roleId(NETWORK_CONTRIBUTOR_ROLE),
+                    scope: grant.scope,
+                },
                 opts,
             ),
     );
@@ -213,7 +214,13 @@ function createClusterIdentity(
 function createManagedCluster(
     name: string,
     args: RegionalClusterArgs,
-    parts: { clusterName: string; resourceGroup: resources.ResourceGroup; nodeSubnet: network.Subnet; identity: managedidentity.UserAssignedIdentity; systemPool: PoolPlan },
+    parts: {
+        clusterName: string;
+        resourceGroup: resources.ResourceGroup;
+        nodeSubnet: network.Subnet;
+        identity: managedidentity.UserAssignedIdentity;
+        systemPool: PoolPlan;
+    },
     opts: pulumi.CustomResourceOptions,
 ): containerservice.ManagedCluster {
     const { plan, environment } = args;
@@ -245,10 +252,7 @@ function createManagedCluster(
                 dnsServiceIP: CLUSTER_DNS_SERVICE_IP,
                 loadBalancerSku: "standard",
                 outboundType: "loadBalancer",
-                loadBalancerProfile:
-                    args.outboundIpIds === undefined
-                        ? undefined
-                        : { outboundIPs: { publicIPs: args.outboundIpIds.map((id) => ({ id })) } },
+                loadBalancerProfile: args.outboundIpIds === undefined ? undefined : { outboundIPs: { publicIPs: args.outboundIpIds.map((id) => ({ id })) } },
             },
             // Only the system pool is inline: the SDK's doc of this property says "The Azure API does not
             // currently allow this property to be updated directly. Instead, additional agent pools can be
@@ -259,7 +263,6 @@ function createManagedCluster(
         },
         { ...opts, customTimeouts: AKS_TIMEOUTS },
     );
-
 }
 
 /** The user pools (validators, sentries), one after another. */
@@ -282,7 +285,13 @@ function createUserPools(
                 `${name}-pool-${pool.name}`,
                 // cluster.name, not the plain string: the pool then depends on the cluster itself (a replaced cluster
                 // replaces its pools). The policy pack finds the cluster through that dependency in a first preview.
-                { resourceGroupName: resourceGroup.name, resourceName: cluster.name, agentPoolName: pool.name, ...poolProperties(pool, plan, nodeSubnet.id), tags: args.tags },
+                {
+                    resourceGroupName: resourceGroup.name,
+                    resourceName: cluster.name,
+                    agentPoolName: pool.name,
+                    ...poolProperties(pool, plan, nodeSubnet.id),
+                    tags: args.tags,
+                },
                 {
                     ...opts,
                     customTimeouts: AGENT_POOL_TIMEOUTS,
@@ -351,7 +360,6 @@ function clusterKubeconfig(
             return kubeconfigForLogin(yamlText, mode, clusterName);
         }),
     );
-
 }
 
 /** Cluster-admin grants for the configured principals, and the gate that waits until the deployer's works. */

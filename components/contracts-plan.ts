@@ -53,7 +53,10 @@ export function suitePlan(options: SuitePlanOptions): ContractSpec[] {
         // Bridges and the oracle are CCIPReceivers of the router: they follow it once it exists.
         { name: "CCIPWETH9Bridge", args: [deployed("CCIPRouter"), deployed("WETH9"), deployer] },
         { name: "CCIPWETH10Bridge", args: [deployed("CCIPRouter"), deployed("WETH10"), deployer] },
-        { name: "OracleWithCCIP", args: [deployed("CCIPRouter"), deployer, feed.decimals, `${feed.description} (CCIP)`, feed.heartbeatSeconds, feed.deviationThreshold] },
+        {
+            name: "OracleWithCCIP",
+            args: [deployed("CCIPRouter"), deployer, feed.decimals, `${feed.description} (CCIP)`, feed.heartbeatSeconds, feed.deviationThreshold],
+        },
     );
     return specs;
 }
@@ -70,7 +73,11 @@ export function dependenciesOf(spec: ArgSpec[], deployedHere: ReadonlySet<Contra
 }
 
 /** Resolves arg specs to values with `lookup` (an address or a promise/Output of one, by the caller's choice). */
-export function resolveArgs<T>(args: ArgSpec[], deployerAddress: string, lookup: (contract: ContractName, when: "deployed" | "predicted") => T): (AbiArg | T)[] {
+export function resolveArgs<T>(
+    args: ArgSpec[],
+    deployerAddress: string,
+    lookup: (contract: ContractName, when: "deployed" | "predicted") => T,
+): (AbiArg | T)[] {
     const one = (arg: ArgSpec): AbiArg | T | (AbiArg | T)[] => {
         if (Array.isArray(arg)) return arg.map(one) as (AbiArg | T)[];
         if (typeof arg === "object") return "deployer" in arg ? deployerAddress : lookup(arg.contract, arg.when);

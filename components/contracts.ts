@@ -27,14 +27,18 @@ export function deployContracts(config: LoadedFleetConfig): DeployedContracts | 
     const key = config.deployerKey;
     const deployer = config.deployerAddress;
     const saltLabel = config.ccip?.salt ?? "chain138/v1";
-    const suites = config.chains.map((chain) => new ContractSuite(contractSuiteName(chain.name), { chain, saltLabel, deployerKey: key, deployerAddress: deployer }));
+    const suites = config.chains.map(
+        (chain) => new ContractSuite(contractSuiteName(chain.name), { chain, saltLabel, deployerKey: key, deployerAddress: deployer }),
+    );
     const wirings: CcipWiring[] = [];
     const ccip = config.ccip;
     if (ccip !== undefined) {
         for (let i = 0; i < suites.length; i++) {
             for (let j = i + 1; j < suites.length; j++) {
                 const pair: [ContractSuite, ContractSuite] = [suites[i], suites[j]];
-                wirings.push(new CcipWiring(`ccip-${pair[0].chain.name}-${pair[1].chain.name}`, { suites: pair, ccip, deployerKey: key, deployerAddress: deployer }));
+                wirings.push(
+                    new CcipWiring(`ccip-${pair[0].chain.name}-${pair[1].chain.name}`, { suites: pair, ccip, deployerKey: key, deployerAddress: deployer }),
+                );
             }
         }
     }

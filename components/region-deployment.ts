@@ -8,7 +8,6 @@ import type { RegionBesuInputs } from "./besu/types";
 import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics } from "./cluster";
 import { BESU_NAMESPACE, BESU_P2P_PORT } from "../stack/names";
 
-
 export interface RegionDeploymentArgs extends ClusterSettings {
     /** The region's resolved plan (location, zones, CIDRs, pools within quota). */
     plan: RegionPlan;
@@ -98,7 +97,10 @@ export class RegionDeployment extends pulumi.ComponentResource {
                 args.besuStorageClass !== undefined
                     ? { name: args.besuStorageClass, resource: undefined }
                     : besuStorageClass(`${name}-besu-storage`, args.plan, { parent: this, provider: built.provider });
-            const chartValues = { ...args.besuChartValues, storage: { ...(args.besuChartValues?.["storage"] as object | undefined), storageClassName: storageClass.name } };
+            const chartValues = {
+                ...args.besuChartValues,
+                storage: { ...(args.besuChartValues?.["storage"] as object | undefined), storageClassName: storageClass.name },
+            };
             this.besu = installBesu(
                 `${name}-besu`,
                 { namespace: this.besuNamespace.metadata.name, besu, chartValues, tags: args.tags },
@@ -139,7 +141,11 @@ export const ZONE_REDUNDANT_STORAGE_CLASS = "chain138-premium-zrs";
  * zone. So zonal regions get Premium_ZRS (WaitForFirstConsumer, volumes kept when a claim goes); regions without
  * zones keep AKS's Premium_LRS class, whose disks attach anywhere in the region.
  */
-function besuStorageClass(name: string, plan: { zones: string[] }, opts: pulumi.CustomResourceOptions): { name: string; resource?: k8s.storage.v1.StorageClass } {
+function besuStorageClass(
+    name: string,
+    plan: { zones: string[] },
+    opts: pulumi.CustomResourceOptions,
+): { name: string; resource?: k8s.storage.v1.StorageClass } {
     if (plan.zones.length === 0) return { name: REGIONAL_STORAGE_CLASS };
     const resource = new k8s.storage.v1.StorageClass(
         name,

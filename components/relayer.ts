@@ -124,14 +124,23 @@ export class CcipRelayer extends pulumi.ComponentResource {
                         metadata: {
                             labels,
                             // A new config or new keys roll the pod.
-                            annotations: { "chain138/config-version": config.metadata.resourceVersion, "chain138/keys-version": secret.metadata.resourceVersion },
+                            annotations: {
+                                "chain138/config-version": config.metadata.resourceVersion,
+                                "chain138/keys-version": secret.metadata.resourceVersion,
+                            },
                         },
                         spec: {
                             automountServiceAccountToken: false,
                             // The admin pool (the system pool is tainted for critical add-ons only).
                             nodeSelector: { [ROLE_LABEL]: "admin" },
                             // uid 1000 is the image's `node` user (relayer/Dockerfile).
-                            securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+                            securityContext: {
+                                runAsNonRoot: true,
+                                runAsUser: 1000,
+                                runAsGroup: 1000,
+                                fsGroup: 1000,
+                                seccompProfile: { type: "RuntimeDefault" },
+                            },
                             containers: [
                                 {
                                     name: "relayer",

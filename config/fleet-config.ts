@@ -219,7 +219,6 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
     };
 }
 
-
 /** The Kubernetes version against the AKS calendar: refusals as problems, the approaching end of life in `warnings`. */
 function kubernetesVersionProblems(config: RawFleetConfig, ns: string, today: Date, warnings: string[]): string[] {
     const problems: string[] = [];
@@ -230,9 +229,13 @@ function kubernetesVersionProblems(config: RawFleetConfig, ns: string, today: Da
         // An operator mid-upgrade may accept that for the clusters that exist.
         const endOfLife = verdict.message.includes("reached end of life");
         if (endOfLife && config.acceptEndOfLifeKubernetes) {
-            warnings.push(`${ns}:kubernetesVersion: ${verdict.message}; accepted by ${ns}:acceptEndOfLifeKubernetes, but AKS refuses to create a cluster on it`);
+            warnings.push(
+                `${ns}:kubernetesVersion: ${verdict.message}; accepted by ${ns}:acceptEndOfLifeKubernetes, but AKS refuses to create a cluster on it`,
+            );
         } else {
-            problems.push(`${ns}:kubernetesVersion: ${verdict.message}${endOfLife ? ` (to keep operating existing clusters while upgrading region by region, set ${ns}:acceptEndOfLifeKubernetes true)` : ""}`);
+            problems.push(
+                `${ns}:kubernetesVersion: ${verdict.message}${endOfLife ? ` (to keep operating existing clusters while upgrading region by region, set ${ns}:acceptEndOfLifeKubernetes true)` : ""}`,
+            );
         }
     }
     if (verdict.status === "ending") warnings.push(`${ns}:kubernetesVersion: ${verdict.message}`);
@@ -318,7 +321,16 @@ function planRegions(config: RawFleetConfig, waves: string[][], problems: string
                       config.adminRegion,
                       vnetOf(config.adminRegion),
                       0,
-                      [{ name: "system", role: "admin", vmSize: config.admin.nodeSize, count: config.admin.nodeCount, vcpusPerNode: vcpusOf(config.admin.nodeSize)!, ...SYSTEM_UPGRADE }],
+                      [
+                          {
+                              name: "system",
+                              role: "admin",
+                              vmSize: config.admin.nodeSize,
+                              count: config.admin.nodeCount,
+                              vcpusPerNode: vcpusOf(config.admin.nodeSize)!,
+                              ...SYSTEM_UPGRADE,
+                          },
+                      ],
                       config.vcpuQuotaPerRegion,
                       maintenance.windows.get(config.adminRegion)!,
                   ),
@@ -335,7 +347,10 @@ function quotaProblems(plans: RegionPlan[], ns: string): string[] {
     for (const plan of plans) {
         if (plan.vcpuPeak > plan.vcpuQuota) {
             const pools = plan.pools
-                .map((pool) => `${pool.name} ${pool.count}×${pool.vmSize} = ${pool.count * pool.vcpusPerNode}${pool.maxSurge > 0 ? ` + ${pool.maxSurge} surge node = ${pool.maxSurge * pool.vcpusPerNode}` : ""}`)
+                .map(
+                    (pool) =>
+                        `${pool.name} ${pool.count}×${pool.vmSize} = ${pool.count * pool.vcpusPerNode}${pool.maxSurge > 0 ? ` + ${pool.maxSurge} surge node = ${pool.maxSurge * pool.vcpusPerNode}` : ""}`,
+                )
                 .join(", ");
             problems.push(
                 `region ${plan.name}: node pools need ${plan.vcpuPeak} vCPUs during upgrades (${plan.vcpuUsed} steady + ${plan.vcpuSurge} for surge nodes: ${pools}) ` +
@@ -365,16 +380,21 @@ function chainProblems(config: RawFleetConfig, ns: string): string[] {
     }
     if (config.ccip !== undefined) {
         const { attesters, threshold } = config.ccip;
-        if (threshold > attesters.length) problems.push(`${ns}:ccip.threshold: ${threshold} exceeds the ${attesters.length} attester(s) in ${ns}:ccip.attesters`);
-        if (new Set(attesters.map((a) => a.toLowerCase())).size !== attesters.length) problems.push(`${ns}:ccip.attesters: an address is listed more than once`);
+        if (threshold > attesters.length)
+            problems.push(`${ns}:ccip.threshold: ${threshold} exceeds the ${attesters.length} attester(s) in ${ns}:ccip.attesters`);
+        if (new Set(attesters.map((a) => a.toLowerCase())).size !== attesters.length)
+            problems.push(`${ns}:ccip.attesters: an address is listed more than once`);
         if (chains.length < 2) problems.push(`${ns}:ccip is set but ${ns}:chains has ${chains.length} chain(s); a lane needs two`);
     }
     if (config.relayer !== undefined) {
         if (config.ccip === undefined) problems.push(`${ns}:relayer is set but ${ns}:ccip is not: there are no lanes to relay`);
-        if (config.regions.length === 0) problems.push(`${ns}:relayer is set but ${ns}:regions is empty: the relayer runs in the admin region's cluster, which exists only with a fleet`);
+        if (config.regions.length === 0)
+            problems.push(`${ns}:relayer is set but ${ns}:regions is empty: the relayer runs in the admin region's cluster, which exists only with a fleet`);
         const ours = chains.filter(([, chain]) => chain.router === undefined).map(([name]) => name);
         if (ours.length < 2) {
-            problems.push(`${ns}:relayer: it relays between routers this stack deploys, and only ${ours.length} chain(s) (${ours.join(", ") || "none"}) have no configured ${ns}:chains.<name>.router`);
+            problems.push(
+                `${ns}:relayer: it relays between routers this stack deploys, and only ${ours.length} chain(s) (${ours.join(", ") || "none"}) have no configured ${ns}:chains.<name>.router`,
+            );
         }
         if (config.ccip !== undefined) {
             const allowed = new Set(config.ccip.attesters.map((a) => a.toLowerCase()));

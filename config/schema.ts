@@ -38,7 +38,9 @@ export const tagsSchema = z.strictObject({
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
 /** Big integers (wei, CCIP selectors) as decimal strings: YAML numbers lose precision beyond 2^53. */
-const bigDecimal = z.union([z.string().regex(/^\d+$/, "must be a decimal integer"), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]).transform(String);
+const bigDecimal = z
+    .union([z.string().regex(/^\d+$/, "must be a decimal integer"), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
+    .transform(String);
 
 /** One chain the contract suite is deployed on. The RPC URL may carry an API key: it is never printed. */
 export const chainSchema = z.strictObject({

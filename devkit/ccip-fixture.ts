@@ -12,5 +12,5 @@ export const TEST_FEES = { enabled: true, baseFee: 10_000n, feePerByte: 10n, fee
 
 /** Fresh attester keys (they only sign, so they need no funds). */
 export function makeAttesters(n: number): Wallet[] {
-  return Array.from({ length: n }, () => Wallet.createRandom()).map((w) => new Wallet(w.privateKey));
+    return Array.from({ length: n }, () => Wallet.createRandom()).map((w) => new Wallet(w.privateKey));
 }

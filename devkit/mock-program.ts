@@ -90,7 +90,12 @@ export function stackConfig(options: RunOptions): { config: Record<string, strin
 /** Top-level keys of serialised inputs that carry the SDK's secret marker (`{ [specialSigKey]: specialSecretSig, value }`). */
 function secretKeysOf(inputs: Record<string, unknown>): string[] {
     return Object.entries(inputs)
-        .filter(([, value]) => typeof value === "object" && value !== null && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig)
+        .filter(
+            ([, value]) =>
+                typeof value === "object" &&
+                value !== null &&
+                (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig,
+        )
         .map(([key]) => key);
 }
 
@@ -126,15 +131,24 @@ async function mockState(args: pulumi.runtime.MockResourceArgs, counters: { ip: 
             }
             if ("salt" in inputs && "bytecode" in inputs) {
                 // A ContractDeployment as create reports it: the predicted address, in some block.
-                return { id: `${String(inputs["chainId"])}:${String(inputs["address"])}`, state: { ...inputs, txHash: `0x${"ab".repeat(32)}`, blockNumber: counters.block++ } };
+                return {
+                    id: `${String(inputs["chainId"])}:${String(inputs["address"])}`,
+                    state: { ...inputs, txHash: `0x${"ab".repeat(32)}`, blockNumber: counters.block++ },
+                };
             }
             return { id: `${args.name}-id`, state: inputs };
         case "azure-native:resources:ResourceGroup":
-            return { id: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${azureName("resourceGroupName")}`, state: { ...inputs, name: azureName("resourceGroupName") } };
+            return {
+                id: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${azureName("resourceGroupName")}`,
+                state: { ...inputs, name: azureName("resourceGroupName") },
+            };
         case "azure-native:network:PublicIPAddress": {
             counters.ip += 1;
             const ip = `20.${Math.floor(counters.ip / 65536) % 256}.${Math.floor(counters.ip / 256) % 256}.${counters.ip % 256}`;
-            return { id: armId("Microsoft.Network/publicIPAddresses", "publicIpAddressName"), state: { ...inputs, name: azureName("publicIpAddressName"), ipAddress: ip } };
+            return {
+                id: armId("Microsoft.Network/publicIPAddresses", "publicIpAddressName"),
+                state: { ...inputs, name: azureName("publicIpAddressName"), ipAddress: ip },
+            };
         }
         case "azure-native:containerservice:ManagedCluster":
             return {
@@ -157,7 +171,10 @@ async function mockState(args: pulumi.runtime.MockResourceArgs, counters: { ip: 
         case "azure-native:network:Subnet":
             return { id: `${String(inputs["virtualNetworkName"])}/subnets/${azureName("subnetName")}`, state: { ...inputs, name: azureName("subnetName") } };
         case "azure-native:network:NetworkSecurityGroup":
-            return { id: armId("Microsoft.Network/networkSecurityGroups", "networkSecurityGroupName"), state: { ...inputs, name: azureName("networkSecurityGroupName") } };
+            return {
+                id: armId("Microsoft.Network/networkSecurityGroups", "networkSecurityGroupName"),
+                state: { ...inputs, name: azureName("networkSecurityGroupName") },
+            };
         default:
             return { id: `${args.name}-id`, state: inputs };
     }

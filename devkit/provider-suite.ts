@@ -31,8 +31,15 @@ export async function deploySuite(chain: SuiteChain, deployerAddress: string, sa
         const types = constructorTypes(artifact.abi as readonly unknown[]);
         const salt = saltOf(saltLabel, spec.name);
         const args = (async () =>
-            deepAwait(resolveArgs(spec.args, deployerAddress, (contract, when) => (when === "predicted" ? predicted.get(contract)! : deployed.get(contract)!.then((o) => o.address)))))() as Promise<AbiArg[]>;
-        predicted.set(spec.name, args.then((values) => predictAddress(salt, initCodeOf(artifact.bytecode, types, values))));
+            deepAwait(
+                resolveArgs(spec.args, deployerAddress, (contract, when) =>
+                    when === "predicted" ? predicted.get(contract)! : deployed.get(contract)!.then((o) => o.address),
+                ),
+            ))() as Promise<AbiArg[]>;
+        predicted.set(
+            spec.name,
+            args.then((values) => predictAddress(salt, initCodeOf(artifact.bytecode, types, values))),
+        );
         deployed.set(
             spec.name,
             (async () => {

@@ -71,9 +71,7 @@ export function getRegion(name: string): RegionInfo {
 }
 
 /** The 24 validator regions of the production fleet, in catalog order. */
-export const PROD_VALIDATOR_REGIONS: readonly string[] = CATALOG.map((region) => region.name).filter(
-    (name) => name !== DEFAULT_ADMIN_REGION,
-);
+export const PROD_VALIDATOR_REGIONS: readonly string[] = CATALOG.map((region) => region.name).filter((name) => name !== DEFAULT_ADMIN_REGION);
 
 /** Availability zones to spread a region's pools over; empty where the region has none. */
 export function zonesOf(region: RegionInfo): string[] {

@@ -65,7 +65,10 @@ export function kubernetesVersionVerdict(
     if (minor === undefined) return { status: "refused", message: `"${version}" is not a Kubernetes version; supported minors: ${supported}` };
     const row = table.find((candidate) => candidate.minor === minor);
     if (row === undefined) {
-        return { status: "refused", message: `Kubernetes ${minor} is not in the AKS support table (regions/kubernetes-versions.ts); supported minors: ${supported}` };
+        return {
+            status: "refused",
+            message: `Kubernetes ${minor} is not in the AKS support table (regions/kubernetes-versions.ts); supported minors: ${supported}`,
+        };
     }
     if (!isGa(row, today)) {
         return { status: "refused", message: `Kubernetes ${minor} is not generally available in AKS until ${row.aksGa}; supported minors: ${supported}` };

@@ -6,82 +6,91 @@ import { TxSender } from "./sender";
 import type { RelayerChain } from "./types";
 
 export interface ChainHandle {
-  name: string;
-  selector: bigint;
-  chainId: bigint;
-  routerAddress: string;
-  confirmations: number;
-  startBlock: number;
-  genesisHash: string;
-  provider: JsonRpcProvider;
-  router: Contract;
-  sender: TxSender;
+    name: string;
+    selector: bigint;
+    chainId: bigint;
+    routerAddress: string;
+    confirmations: number;
+    startBlock: number;
+    genesisHash: string;
+    provider: JsonRpcProvider;
+    router: Contract;
+    sender: TxSender;
 }
 
 /** Per-request HTTP timeout: a hung connection becomes a retryable error. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
 async function rpcChainId(url: string): Promise<bigint> {
-  const req = new FetchRequest(url);
-  req.timeout = REQUEST_TIMEOUT_MS;
-  req.setHeader("content-type", "application/json");
-  req.body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] });
-  const res = await req.send();
-  res.assertOk();
-  const body = res.bodyJson as { result?: unknown; error?: { message?: string } };
-  if (typeof body.result !== "string") throw new Error(`eth_chainId answered ${JSON.stringify(body.error ?? body)}`);
-  return BigInt(body.result);
+    const req = new FetchRequest(url);
+    req.timeout = REQUEST_TIMEOUT_MS;
+    req.setHeader("content-type", "application/json");
+    req.body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] });
+    const res = await req.send();
+    res.assertOk();
+    const body = res.bodyJson as { result?: unknown; error?: { message?: string } };
+    if (typeof body.result !== "string") throw new Error(`eth_chainId answered ${JSON.stringify(body.error ?? body)}`);
+    return BigInt(body.result);
 }
 
 /** Connects to `config`, checks the router is there and carries the configured selector. */
 export async function connectChain(
-  config: RelayerChain,
-  relayer: Wallet,
-  policy: RetryPolicy,
-  timing: { pollMs: number; receiptTimeoutMs: number },
+    config: RelayerChain,
+    relayer: Wallet,
+    policy: RetryPolicy,
+    timing: { pollMs: number; receiptTimeoutMs: number },
 ): Promise<ChainHandle> {
-  const { name } = config;
-  let routerAddress: string;
-  try {
-    routerAddress = getAddress(config.routerAddress);
-  } catch {
-    throw new Error(`chain ${name}: routerAddress ${config.routerAddress} is not an address`);
-  }
-  let chainId: bigint;
-  try {
-    chainId = await withRetry(`${name} eth_chainId`, policy, () => rpcChainId(config.rpcUrl));
-  } catch (err) {
-    throw new Error(`chain ${name}: RPC ${config.rpcUrl} does not answer eth_chainId: ${(err as Error).message}`, { cause: err });
-  }
-  const fetch = new FetchRequest(config.rpcUrl);
-  fetch.timeout = REQUEST_TIMEOUT_MS;
-  // One request per HTTP call: a dropped connection then fails one call, not a batch of them.
-  const provider = new JsonRpcProvider(fetch, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
-  provider.pollingInterval = timing.pollMs;
-  try {
-    const code = await withRetry(`${name} getCode`, policy, () => provider.getCode(routerAddress));
-    if (code === "0x") throw new PermanentError(`chain ${name}: no contract at routerAddress ${routerAddress} (chain id ${chainId})`);
-    const router = new Contract(routerAddress, routerInterface(), provider);
-    const selector = await withRetry(`${name} getLocalChainSelector`, policy, () => router.getLocalChainSelector() as Promise<bigint>);
-    if (selector !== config.chainSelector) {
-      throw new PermanentError(`chain ${name}: router ${routerAddress} has chain selector ${selector}, config says ${config.chainSelector}`);
+    const { name } = config;
+    let routerAddress: string;
+    try {
+        routerAddress = getAddress(config.routerAddress);
+    } catch {
+        throw new Error(`chain ${name}: routerAddress ${config.routerAddress} is not an address`);
     }
-    const genesis = await withRetry(`${name} genesis block`, policy, () => provider.getBlock(0));
-    if (genesis?.hash == null) throw new Error(`chain ${name}: node returned no genesis block`);
-    return {
-      name,
-      selector,
-      chainId,
-      routerAddress,
-      confirmations: config.confirmations ?? 0,
-      startBlock: config.startBlock ?? 0,
-      genesisHash: genesis.hash,
-      provider,
-      router,
-      sender: new TxSender(name, relayer.connect(provider), provider, chainId, timing.pollMs, timing.receiptTimeoutMs, policy, config.minGasPriceWei ?? 0n),
-    };
-  } catch (err) {
-    provider.destroy();
-    throw err;
-  }
+    let chainId: bigint;
+    try {
+        chainId = await withRetry(`${name} eth_chainId`, policy, () => rpcChainId(config.rpcUrl));
+    } catch (err) {
+        throw new Error(`chain ${name}: RPC ${config.rpcUrl} does not answer eth_chainId: ${(err as Error).message}`, { cause: err });
+    }
+    const fetch = new FetchRequest(config.rpcUrl);
+    fetch.timeout = REQUEST_TIMEOUT_MS;
+    // One request per HTTP call: a dropped connection then fails one call, not a batch of them.
+    const provider = new JsonRpcProvider(fetch, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+    provider.pollingInterval = timing.pollMs;
+    try {
+        const code = await withRetry(`${name} getCode`, policy, () => provider.getCode(routerAddress));
+        if (code === "0x") throw new PermanentError(`chain ${name}: no contract at routerAddress ${routerAddress} (chain id ${chainId})`);
+        const router = new Contract(routerAddress, routerInterface(), provider);
+        const selector = await withRetry(`${name} getLocalChainSelector`, policy, () => router.getLocalChainSelector() as Promise<bigint>);
+        if (selector !== config.chainSelector) {
+            throw new PermanentError(`chain ${name}: router ${routerAddress} has chain selector ${selector}, config says ${config.chainSelector}`);
+        }
+        const genesis = await withRetry(`${name} genesis block`, policy, () => provider.getBlock(0));
+        if (genesis?.hash == null) throw new Error(`chain ${name}: node returned no genesis block`);
+        return {
+            name,
+            selector,
+            chainId,
+            routerAddress,
+            confirmations: config.confirmations ?? 0,
+            startBlock: config.startBlock ?? 0,
+            genesisHash: genesis.hash,
+            provider,
+            router,
+            sender: new TxSender(
+                name,
+                relayer.connect(provider),
+                provider,
+                chainId,
+                timing.pollMs,
+                timing.receiptTimeoutMs,
+                policy,
+                config.minGasPriceWei ?? 0n,
+            ),
+        };
+    } catch (err) {
+        provider.destroy();
+        throw err;
+    }
 }

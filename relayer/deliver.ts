@@ -6,59 +6,60 @@ import { attest } from "./lanes";
 import { decodeRouterError, routerInterface, type SentMessage } from "./router";
 import { PermanentError, RetryableError, revertDataOf, withRetry, type RetryPolicy } from "./retry";
 
-export type DeliveryResult =
-  | { kind: "skipped" }
-  | { kind: "delivered"; txHash: string; success: boolean; returnData: string };
+export type DeliveryResult = { kind: "skipped" } | { kind: "delivered"; txHash: string; success: boolean; returnData: string };
 
 /** Gas headroom over the estimate: the router needs the receiver's full gas limit plus 1/63 at call time. */
 const GAS_NUMERATOR = 5n;
 const GAS_DENOMINATOR = 4n;
 
 function formatError(e: { name: string; args: readonly unknown[] }): string {
-  return `${e.name}(${e.args.map((a) => String(a)).join(", ")})`;
+    return `${e.name}(${e.args.map((a) => String(a)).join(", ")})`;
 }
 
 export function deliverMessage(lane: Lane, sent: SentMessage, policy: RetryPolicy): Promise<DeliveryResult> {
-  const { message } = sent;
-  const seq = message.sequenceNumber;
-  const { dest, source } = lane;
-  // Outer retry: a failed send or an unmined transaction starts over from the on-chain check.
-  return withRetry(`deliver ${lane.name} #${seq}`, policy, async () => {
-    // The destination is the source of truth: after a crash or a lost answer the message may be in already.
-    const onChain = await withRetry(`${dest.name} getLastDeliveredSequence`, policy, () =>
-      dest.router.getLastDeliveredSequence(source.selector) as Promise<bigint>,
-    );
-    if (onChain >= seq) return { kind: "skipped" };
-    if (onChain + 1n < seq) {
-      throw new PermanentError(`lane ${lane.name}: ${dest.name} expects sequence ${onChain + 1n} next, relayer is at ${seq}`);
-    }
-    const data = routerInterface().encodeFunctionData("deliver", [message, attest(lane, message)]);
-    const from = dest.sender.address;
-    let gas: bigint;
-    try {
-      gas = await withRetry(`${dest.name} estimateGas`, policy, () => dest.provider.estimateGas({ from, to: dest.routerAddress, data }));
-    } catch (err) {
-      const reason = decodeRouterError(revertDataOf(err));
-      // Nodes may estimate against pending state: only a mined delivery counts, so look again later.
-      if (reason?.name === "MessageAlreadyDelivered") throw new RetryableError(`${dest.name}: #${seq} is delivered in the node's pending state, waiting for it to be mined`);
-      if (reason !== undefined) {
-        throw new PermanentError(`lane ${lane.name}: deliver of #${seq} (${message.messageId}) reverts with ${formatError(reason)}`);
-      }
-      throw err;
-    }
-    const txHash = await dest.sender.send({ to: dest.routerAddress, data, gasLimit: (gas * GAS_NUMERATOR) / GAS_DENOMINATOR });
-    const receipt = await dest.sender.waitReceipt(txHash, policy.signal);
-    // A revert after a clean estimate means the state moved (someone else delivered): the next attempt re-checks.
-    // Start over from the on-chain check: another relayer may have delivered first.
-    if (receipt.status !== 1) throw new RetryableError(`${dest.name}: deliver transaction ${txHash} reverted`);
-    const iface = routerInterface();
-    for (const log of receipt.logs) {
-      if (log.address.toLowerCase() !== dest.routerAddress.toLowerCase()) continue;
-      const parsed = iface.parseLog(log);
-      if (parsed?.name === "MessageExecuted" && parsed.args.messageId === message.messageId) {
-        return { kind: "delivered", txHash, success: parsed.args.success as boolean, returnData: hexlify(parsed.args.returnData as string) };
-      }
-    }
-    throw new PermanentError(`${dest.name}: deliver transaction ${txHash} succeeded without MessageExecuted for ${message.messageId}`);
-  });
+    const { message } = sent;
+    const seq = message.sequenceNumber;
+    const { dest, source } = lane;
+    // Outer retry: a failed send or an unmined transaction starts over from the on-chain check.
+    return withRetry(`deliver ${lane.name} #${seq}`, policy, async () => {
+        // The destination is the source of truth: after a crash or a lost answer the message may be in already.
+        const onChain = await withRetry(
+            `${dest.name} getLastDeliveredSequence`,
+            policy,
+            () => dest.router.getLastDeliveredSequence(source.selector) as Promise<bigint>,
+        );
+        if (onChain >= seq) return { kind: "skipped" };
+        if (onChain + 1n < seq) {
+            throw new PermanentError(`lane ${lane.name}: ${dest.name} expects sequence ${onChain + 1n} next, relayer is at ${seq}`);
+        }
+        const data = routerInterface().encodeFunctionData("deliver", [message, attest(lane, message)]);
+        const from = dest.sender.address;
+        let gas: bigint;
+        try {
+            gas = await withRetry(`${dest.name} estimateGas`, policy, () => dest.provider.estimateGas({ from, to: dest.routerAddress, data }));
+        } catch (err) {
+            const reason = decodeRouterError(revertDataOf(err));
+            // Nodes may estimate against pending state: only a mined delivery counts, so look again later.
+            if (reason?.name === "MessageAlreadyDelivered")
+                throw new RetryableError(`${dest.name}: #${seq} is delivered in the node's pending state, waiting for it to be mined`);
+            if (reason !== undefined) {
+                throw new PermanentError(`lane ${lane.name}: deliver of #${seq} (${message.messageId}) reverts with ${formatError(reason)}`);
+            }
+            throw err;
+        }
+        const txHash = await dest.sender.send({ to: dest.routerAddress, data, gasLimit: (gas * GAS_NUMERATOR) / GAS_DENOMINATOR });
+        const receipt = await dest.sender.waitReceipt(txHash, policy.signal);
+        // A revert after a clean estimate means the state moved (someone else delivered): the next attempt re-checks.
+        // Start over from the on-chain check: another relayer may have delivered first.
+        if (receipt.status !== 1) throw new RetryableError(`${dest.name}: deliver transaction ${txHash} reverted`);
+        const iface = routerInterface();
+        for (const log of receipt.logs) {
+            if (log.address.toLowerCase() !== dest.routerAddress.toLowerCase()) continue;
+            const parsed = iface.parseLog(log);
+            if (parsed?.name === "MessageExecuted" && parsed.args.messageId === message.messageId) {
+                return { kind: "delivered", txHash, success: parsed.args.success as boolean, returnData: hexlify(parsed.args.returnData as string) };
+            }
+        }
+        throw new PermanentError(`${dest.name}: deliver transaction ${txHash} succeeded without MessageExecuted for ${message.messageId}`);
+    });
 }

@@ -8,102 +8,100 @@ import { withRetry, type RetryPolicy } from "./retry";
 import { laneName } from "./state";
 
 export interface Lane {
-  name: string;
-  source: ChainHandle;
-  dest: ChainHandle;
-  threshold: number;
-  /** Our attester keys that are attesters of this lane, ascending by address (the router's order). */
-  signers: Wallet[];
-  /** Highest sequence known delivered on the destination. */
-  lastDelivered: bigint;
-  /** Scanned, not yet delivered messages by sequence number. */
-  pending: Map<bigint, SentMessage>;
-  /** While a lane keeps failing it waits until this time (ms) before trying again. */
-  blockedUntil: number;
-  backoffMs: number;
-  /** Last gap warning, so a gap is logged once rather than every poll. */
-  reportedGap?: bigint;
+    name: string;
+    source: ChainHandle;
+    dest: ChainHandle;
+    threshold: number;
+    /** Our attester keys that are attesters of this lane, ascending by address (the router's order). */
+    signers: Wallet[];
+    /** Highest sequence known delivered on the destination. */
+    lastDelivered: bigint;
+    /** Scanned, not yet delivered messages by sequence number. */
+    pending: Map<bigint, SentMessage>;
+    /** While a lane keeps failing it waits until this time (ms) before trying again. */
+    blockedUntil: number;
+    backoffMs: number;
+    /** Last gap warning, so a gap is logged once rather than every poll. */
+    reportedGap?: bigint;
 }
 
 async function laneConfig(chain: ChainHandle, remote: bigint, policy: RetryPolicy): Promise<LaneConfig> {
-  const raw = (await withRetry(`${chain.name} getLane(${remote})`, policy, () => chain.router.getLane(remote))) as {
-    enabled: boolean;
-    remoteRouter: string;
-    threshold: bigint;
-    attesters: string[];
-  };
-  return {
-    enabled: raw.enabled,
-    remoteRouter: getAddress(raw.remoteRouter),
-    threshold: Number(raw.threshold),
-    attesters: raw.attesters.map((a) => getAddress(a)),
-  };
+    const raw = (await withRetry(`${chain.name} getLane(${remote})`, policy, () => chain.router.getLane(remote))) as {
+        enabled: boolean;
+        remoteRouter: string;
+        threshold: bigint;
+        attesters: string[];
+    };
+    return {
+        enabled: raw.enabled,
+        remoteRouter: getAddress(raw.remoteRouter),
+        threshold: Number(raw.threshold),
+        attesters: raw.attesters.map((a) => getAddress(a)),
+    };
 }
 
 /** Discovers and validates every lane between `chains`; throws naming the first bad lane. */
-export async function discoverLanes(
-  chains: readonly ChainHandle[],
-  attesters: readonly Wallet[],
-  policy: RetryPolicy,
-): Promise<Lane[]> {
-  const lanes: Lane[] = [];
-  for (const source of chains) {
-    for (const dest of chains) {
-      if (source === dest) continue;
-      const name = laneName(source.name, dest.name);
-      const inbound = await laneConfig(dest, source.selector, policy);
-      if (!inbound.enabled) {
-        const outbound = await laneConfig(source, dest.selector, policy);
-        if (outbound.enabled) {
-          policy.log(`lane ${name}: ${source.name} sends to ${dest.name}, but ${dest.name}'s router has no enabled lane from selector ${source.selector}: not relayed`);
+export async function discoverLanes(chains: readonly ChainHandle[], attesters: readonly Wallet[], policy: RetryPolicy): Promise<Lane[]> {
+    const lanes: Lane[] = [];
+    for (const source of chains) {
+        for (const dest of chains) {
+            if (source === dest) continue;
+            const name = laneName(source.name, dest.name);
+            const inbound = await laneConfig(dest, source.selector, policy);
+            if (!inbound.enabled) {
+                const outbound = await laneConfig(source, dest.selector, policy);
+                if (outbound.enabled) {
+                    policy.log(
+                        `lane ${name}: ${source.name} sends to ${dest.name}, but ${dest.name}'s router has no enabled lane from selector ${source.selector}: not relayed`,
+                    );
+                }
+                continue;
+            }
+            if (inbound.remoteRouter !== source.routerAddress) {
+                throw new Error(
+                    `lane ${name}: ${dest.name}'s router expects messages from router ${inbound.remoteRouter}, but ${source.name}'s routerAddress is ${source.routerAddress}`,
+                );
+            }
+            const signers = attesters.filter((w) => inbound.attesters.includes(w.address)).sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
+            if (signers.length < inbound.threshold) {
+                throw new Error(
+                    `lane ${name}: threshold ${inbound.threshold} needs ${inbound.threshold} keys of the lane's attesters ` +
+                        `[${inbound.attesters.join(", ")}], but only ${signers.length} of the ${attesters.length} configured attester keys are among them`,
+                );
+            }
+            await checkDigest(name, source, dest, policy);
+            const lastDelivered = (await withRetry(`${dest.name} getLastDeliveredSequence`, policy, () =>
+                dest.router.getLastDeliveredSequence(source.selector),
+            )) as bigint;
+            lanes.push({ name, source, dest, threshold: inbound.threshold, signers, lastDelivered, pending: new Map(), blockedUntil: 0, backoffMs: 0 });
         }
-        continue;
-      }
-      if (inbound.remoteRouter !== source.routerAddress) {
-        throw new Error(
-          `lane ${name}: ${dest.name}'s router expects messages from router ${inbound.remoteRouter}, but ${source.name}'s routerAddress is ${source.routerAddress}`,
-        );
-      }
-      const signers = attesters
-        .filter((w) => inbound.attesters.includes(w.address))
-        .sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
-      if (signers.length < inbound.threshold) {
-        throw new Error(
-          `lane ${name}: threshold ${inbound.threshold} needs ${inbound.threshold} keys of the lane's attesters ` +
-            `[${inbound.attesters.join(", ")}], but only ${signers.length} of the ${attesters.length} configured attester keys are among them`,
-        );
-      }
-      await checkDigest(name, source, dest, policy);
-      const lastDelivered = (await withRetry(`${dest.name} getLastDeliveredSequence`, policy, () =>
-        dest.router.getLastDeliveredSequence(source.selector),
-      )) as bigint;
-      lanes.push({ name, source, dest, threshold: inbound.threshold, signers, lastDelivered, pending: new Map(), blockedUntil: 0, backoffMs: 0 });
     }
-  }
-  return lanes;
+    return lanes;
 }
 
 /** Our EIP-712 digest must equal the router's `hashMessage`, or every signature would be rejected. */
 async function checkDigest(name: string, source: ChainHandle, dest: ChainHandle, policy: RetryPolicy): Promise<void> {
-  const probe: InboundMessage = {
-    messageId: ZeroHash,
-    sourceChainSelector: source.selector,
-    sequenceNumber: 1n,
-    sender: source.routerAddress,
-    receiver: dest.routerAddress,
-    data: "0x01",
-    tokenAmounts: [],
-    gasLimit: 1n,
-  };
-  const theirs = (await withRetry(`${dest.name} hashMessage`, policy, () => dest.router.hashMessage(probe))) as string;
-  const ours = messageDigest(probe, { chainId: dest.chainId, router: dest.routerAddress, chainSelector: dest.selector });
-  if (theirs !== ours) {
-    throw new Error(`lane ${name}: ${dest.name}'s router computes a different message digest (chain id ${dest.chainId}, router ${dest.routerAddress}): is the ABI out of date?`);
-  }
+    const probe: InboundMessage = {
+        messageId: ZeroHash,
+        sourceChainSelector: source.selector,
+        sequenceNumber: 1n,
+        sender: source.routerAddress,
+        receiver: dest.routerAddress,
+        data: "0x01",
+        tokenAmounts: [],
+        gasLimit: 1n,
+    };
+    const theirs = (await withRetry(`${dest.name} hashMessage`, policy, () => dest.router.hashMessage(probe))) as string;
+    const ours = messageDigest(probe, { chainId: dest.chainId, router: dest.routerAddress, chainSelector: dest.selector });
+    if (theirs !== ours) {
+        throw new Error(
+            `lane ${name}: ${dest.name}'s router computes a different message digest (chain id ${dest.chainId}, router ${dest.routerAddress}): is the ABI out of date?`,
+        );
+    }
 }
 
 /** Signatures of `lane.signers` over `message`, in the ascending signer order the router requires. */
 export function attest(lane: Lane, message: InboundMessage): string[] {
-  const digest = messageDigest(message, { chainId: lane.dest.chainId, router: lane.dest.routerAddress, chainSelector: lane.dest.selector });
-  return lane.signers.map((w) => w.signingKey.sign(digest).serialized);
+    const digest = messageDigest(message, { chainId: lane.dest.chainId, router: lane.dest.routerAddress, chainSelector: lane.dest.selector });
+    return lane.signers.map((w) => w.signingKey.sign(digest).serialized);
 }

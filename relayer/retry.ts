@@ -5,27 +5,27 @@ import { isTransientRpcError } from "../contracts/providers/rpc";
 
 /** Retry budget shared by every retried operation. */
 export interface RetryPolicy {
-  retries: number;
-  minTimeoutMs: number;
-  signal: AbortSignal;
-  log: (line: string) => void;
+    retries: number;
+    minTimeoutMs: number;
+    signal: AbortSignal;
+    log: (line: string) => void;
 }
 
 /** An error retrying cannot fix (a contract revert, a misconfiguration). */
 export class PermanentError extends Error {
-  override readonly name = "PermanentError";
+    override readonly name = "PermanentError";
 }
 
 /** A state the relayer waits out by trying again (a transaction still pending, a delivery not yet mined). */
 export class RetryableError extends Error {
-  override readonly name = "RetryableError";
+    override readonly name = "RetryableError";
 }
 
 /** Revert data carried by an ethers error, if the node returned any. */
 export function revertDataOf(err: unknown): string | undefined {
-  if (isCallException(err) && typeof err.data === "string" && err.data !== "0x") return err.data;
-  const inner = (err as { info?: { error?: { data?: unknown } } }).info?.error?.data;
-  return typeof inner === "string" && inner.startsWith("0x") && inner !== "0x" ? inner : undefined;
+    if (isCallException(err) && typeof err.data === "string" && err.data !== "0x") return err.data;
+    const inner = (err as { info?: { error?: { data?: unknown } } }).info?.error?.data;
+    return typeof inner === "string" && inner.startsWith("0x") && inner !== "0x" ? inner : undefined;
 }
 
 /**
@@ -34,36 +34,36 @@ export function revertDataOf(err: unknown): string | undefined {
  * nonce errors and anything unrecognised no — a lane whose delivery fails pauses and tries again later).
  */
 export function isTransient(err: unknown): boolean {
-  if (err instanceof PermanentError) return false;
-  if (err instanceof RetryableError) return true;
-  return revertDataOf(err) === undefined && isTransientRpcError(err);
+    if (err instanceof PermanentError) return false;
+    if (err instanceof RetryableError) return true;
+    return revertDataOf(err) === undefined && isTransientRpcError(err);
 }
 
 /** Short one-line description of an error for logs (never includes request bodies, which may hold signed txs). */
 export function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    const short = (err as { shortMessage?: unknown }).shortMessage;
-    const text = typeof short === "string" ? short : err.message.split("\n")[0];
-    return typeof code === "string" ? `${code}: ${text}` : text;
-  }
-  return String(err);
+    if (err instanceof Error) {
+        const code = (err as { code?: unknown }).code;
+        const short = (err as { shortMessage?: unknown }).shortMessage;
+        const text = typeof short === "string" ? short : err.message.split("\n")[0];
+        return typeof code === "string" ? `${code}: ${text}` : text;
+    }
+    return String(err);
 }
 
 /** Runs `fn` until it succeeds, retrying transient failures up to `policy.retries` times. */
 export function withRetry<T>(what: string, policy: RetryPolicy, fn: () => Promise<T>): Promise<T> {
-  return pRetry(fn, {
-    retries: policy.retries,
-    minTimeout: policy.minTimeoutMs,
-    maxTimeout: policy.minTimeoutMs * 32,
-    factor: 2,
-    randomize: true,
-    signal: policy.signal,
-    shouldRetry: ({ error }) => isTransient(error),
-    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-      if (isTransient(error) && retriesLeft > 0) {
-        policy.log(`retry: ${what} failed (attempt ${attemptNumber}, ${retriesLeft} left): ${describe(error)}`);
-      }
-    },
-  });
+    return pRetry(fn, {
+        retries: policy.retries,
+        minTimeout: policy.minTimeoutMs,
+        maxTimeout: policy.minTimeoutMs * 32,
+        factor: 2,
+        randomize: true,
+        signal: policy.signal,
+        shouldRetry: ({ error }) => isTransient(error),
+        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+            if (isTransient(error) && retriesLeft > 0) {
+                policy.log(`retry: ${what} failed (attempt ${attemptNumber}, ${retriesLeft} left): ${describe(error)}`);
+            }
+        },
+    });
 }

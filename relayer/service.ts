@@ -15,199 +15,219 @@ import { DeliveryWaiters } from "./waiters";
 const MAX_LANE_BACKOFF_MS = 60_000;
 
 function parseKey(key: string, what: string): Wallet {
-  try {
-    return new Wallet(key.trim());
-  } catch {
-    // Never echo the value: it is (meant to be) a secret.
-    throw new Error(`${what} is not a valid private key`);
-  }
+    try {
+        return new Wallet(key.trim());
+    } catch {
+        // Never echo the value: it is (meant to be) a secret.
+        throw new Error(`${what} is not a valid private key`);
+    }
 }
 
 function checkOptions(options: RelayerOptions): void {
-  if (options.chains.length < 2) throw new Error("relayer needs at least two chains");
-  const names = new Set<string>();
-  const selectors = new Set<bigint>();
-  for (const c of options.chains) {
-    if (names.has(c.name)) throw new Error(`chain name ${c.name} is configured twice`);
-    if (selectors.has(c.chainSelector)) throw new Error(`chain ${c.name}: chain selector ${c.chainSelector} is configured twice`);
-    names.add(c.name);
-    selectors.add(c.chainSelector);
-  }
+    if (options.chains.length < 2) throw new Error("relayer needs at least two chains");
+    const names = new Set<string>();
+    const selectors = new Set<bigint>();
+    for (const c of options.chains) {
+        if (names.has(c.name)) throw new Error(`chain name ${c.name} is configured twice`);
+        if (selectors.has(c.chainSelector)) throw new Error(`chain ${c.name}: chain selector ${c.chainSelector} is configured twice`);
+        names.add(c.name);
+        selectors.add(c.chainSelector);
+    }
 }
 
 /** What the source and lane loops share; set up once by startRelayer. */
 interface RelayerRun {
-  signal: AbortSignal;
-  policy: RetryPolicy;
-  pollMs: number;
-  log: (line: string) => void;
-  waiters: DeliveryWaiters;
-  /** Saves every scanner's cursor and every lane's last delivered sequence. */
-  persist: () => void;
+    signal: AbortSignal;
+    policy: RetryPolicy;
+    pollMs: number;
+    log: (line: string) => void;
+    waiters: DeliveryWaiters;
+    /** Saves every scanner's cursor and every lane's last delivered sequence. */
+    persist: () => void;
 }
 
 function closeChains(chains: readonly ChainHandle[]): void {
-  chains.forEach((c) => c.provider.destroy());
+    chains.forEach((c) => c.provider.destroy());
 }
 
 // All chains at once; if any fails, close the ones that connected (nothing will use them) and throw its error.
 async function connectChains(options: RelayerOptions, relayerWallet: Wallet, policy: RetryPolicy, pollMs: number): Promise<ChainHandle[]> {
-  const connected = await Promise.allSettled(
-    options.chains.map((c) => connectChain(c, relayerWallet, policy, { pollMs: Math.min(pollMs, 1000), receiptTimeoutMs: options.receiptTimeoutMs ?? 60_000 })),
-  );
-  const chains = connected.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
-  const failed = connected.find((r) => r.status === "rejected");
-  if (failed !== undefined) {
-    closeChains(chains);
-    throw (failed as PromiseRejectedResult).reason;
-  }
-  return chains;
+    const connected = await Promise.allSettled(
+        options.chains.map((c) =>
+            connectChain(c, relayerWallet, policy, { pollMs: Math.min(pollMs, 1000), receiptTimeoutMs: options.receiptTimeoutMs ?? 60_000 }),
+        ),
+    );
+    const chains = connected.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const failed = connected.find((r) => r.status === "rejected");
+    if (failed !== undefined) {
+        closeChains(chains);
+        throw (failed as PromiseRejectedResult).reason;
+    }
+    return chains;
 }
 
 // The lanes to serve and the saved progress; on failure the connections are closed before the error propagates.
 async function loadLanes(chains: ChainHandle[], attesters: Wallet[], policy: RetryPolicy, stateFile: string): Promise<{ lanes: Lane[]; state: RelayerState }> {
-  try {
-    const lanes = await discoverLanes(chains, attesters, policy);
-    if (lanes.length === 0) throw new Error(`no enabled lane between ${chains.map((c) => c.name).join(", ")}`);
-    return { lanes, state: loadState(stateFile) };
-  } catch (err) {
-    closeChains(chains);
-    throw err;
-  }
+    try {
+        const lanes = await discoverLanes(chains, attesters, policy);
+        if (lanes.length === 0) throw new Error(`no enabled lane between ${chains.map((c) => c.name).join(", ")}`);
+        return { lanes, state: loadState(stateFile) };
+    } catch (err) {
+        closeChains(chains);
+        throw err;
+    }
 }
 
 async function warnUnfunded(chains: readonly ChainHandle[], address: string, policy: RetryPolicy, log: (line: string) => void): Promise<void> {
-  for (const chain of chains) {
-    // Not fatal (a lane may never need this chain as destination), but the first send would fail.
-    const balance = await withRetry(`${chain.name} getBalance`, policy, () => chain.provider.getBalance(address)).catch(() => undefined);
-    if (balance === 0n) log(`warning: relayer ${address} has no funds on ${chain.name}; deliveries there will fail`);
-  }
+    for (const chain of chains) {
+        // Not fatal (a lane may never need this chain as destination), but the first send would fail.
+        const balance = await withRetry(`${chain.name} getBalance`, policy, () => chain.provider.getBalance(address)).catch(() => undefined);
+        if (balance === 0n) log(`warning: relayer ${address} has no funds on ${chain.name}; deliveries there will fail`);
+    }
 }
 
 // The saved cursor only counts for the same router on the same chain: after a redeploy or a chain reset it would skip messages.
 function resumeBlock(chain: ChainHandle, state: RelayerState, stateFile: string, log: (line: string) => void): number {
-  const saved = state.chains[chain.name];
-  const same = saved !== undefined && saved.router === chain.routerAddress && saved.chainId === String(chain.chainId) && saved.genesisHash === chain.genesisHash;
-  if (saved !== undefined && !same) log(`state: ${chain.name} has a new router or was reset since ${stateFile} was written; scanning from block ${chain.startBlock}`);
-  return same ? saved.scannedBlock : chain.startBlock - 1;
+    const saved = state.chains[chain.name];
+    const same =
+        saved !== undefined && saved.router === chain.routerAddress && saved.chainId === String(chain.chainId) && saved.genesisHash === chain.genesisHash;
+    if (saved !== undefined && !same)
+        log(`state: ${chain.name} has a new router or was reset since ${stateFile} was written; scanning from block ${chain.startBlock}`);
+    return same ? saved.scannedBlock : chain.startBlock - 1;
 }
 
 function saveProgress(stateFile: string, scanners: readonly SourceScanner[], lanes: readonly Lane[]): void {
-  const next: RelayerState = { version: 1, chains: {}, lanes: {} };
-  for (const scanner of scanners) {
-    const { chain } = scanner;
-    next.chains[chain.name] = { chainId: String(chain.chainId), router: chain.routerAddress, genesisHash: chain.genesisHash, scannedBlock: scanner.safeCursor() };
-  }
-  for (const lane of lanes) next.lanes[lane.name] = { lastDeliveredSequence: String(lane.lastDelivered) };
-  saveState(stateFile, next);
+    const next: RelayerState = { version: 1, chains: {}, lanes: {} };
+    for (const scanner of scanners) {
+        const { chain } = scanner;
+        next.chains[chain.name] = {
+            chainId: String(chain.chainId),
+            router: chain.routerAddress,
+            genesisHash: chain.genesisHash,
+            scannedBlock: scanner.safeCursor(),
+        };
+    }
+    for (const lane of lanes) next.lanes[lane.name] = { lastDeliveredSequence: String(lane.lastDelivered) };
+    saveState(stateFile, next);
 }
 
 // Logs how delivery #seq went and settles its waitForDelivery callers.
 async function reportDelivery(run: RelayerRun, lane: Lane, seq: bigint, messageId: string, result: DeliveryResult): Promise<void> {
-  if (result.kind === "skipped") {
-    // Delivered by an earlier attempt whose answer was lost, or by someone else: read how it went.
-    const failedHash = (await withRetry(`${lane.dest.name} getFailedMessageHash`, run.policy, () => lane.dest.router.getFailedMessageHash(messageId))) as string;
-    const failed = BigInt(failedHash) !== 0n;
-    run.log(`skip ${lane.name} #${seq} ${messageId}: already delivered on ${lane.dest.name}${failed ? " (receiver failed; retry with retryFailedMessage)" : ""}`);
-    run.waiters.settle(messageId, failed ? { kind: "receiver-failed", detail: "recorded as failed by the router" } : { kind: "executed" });
-  } else if (result.success) {
-    run.log(`delivered ${lane.name} #${seq} ${messageId} tx ${result.txHash}`);
-    run.waiters.settle(messageId, { kind: "executed" });
-  } else {
-    run.log(`delivered ${lane.name} #${seq} ${messageId} tx ${result.txHash}: receiver reverted (${result.returnData}); marked failed on ${lane.dest.name}, retry with retryFailedMessage`);
-    run.waiters.settle(messageId, { kind: "receiver-failed", detail: result.returnData });
-  }
+    if (result.kind === "skipped") {
+        // Delivered by an earlier attempt whose answer was lost, or by someone else: read how it went.
+        const failedHash = (await withRetry(`${lane.dest.name} getFailedMessageHash`, run.policy, () =>
+            lane.dest.router.getFailedMessageHash(messageId),
+        )) as string;
+        const failed = BigInt(failedHash) !== 0n;
+        run.log(
+            `skip ${lane.name} #${seq} ${messageId}: already delivered on ${lane.dest.name}${failed ? " (receiver failed; retry with retryFailedMessage)" : ""}`,
+        );
+        run.waiters.settle(messageId, failed ? { kind: "receiver-failed", detail: "recorded as failed by the router" } : { kind: "executed" });
+    } else if (result.success) {
+        run.log(`delivered ${lane.name} #${seq} ${messageId} tx ${result.txHash}`);
+        run.waiters.settle(messageId, { kind: "executed" });
+    } else {
+        run.log(
+            `delivered ${lane.name} #${seq} ${messageId} tx ${result.txHash}: receiver reverted (${result.returnData}); marked failed on ${lane.dest.name}, retry with retryFailedMessage`,
+        );
+        run.waiters.settle(messageId, { kind: "receiver-failed", detail: result.returnData });
+    }
 }
 
 // Delivers the lane's pending messages strictly in sequence until the next one is not scanned yet. A failure
 // pauses only this lane (doubling backoff, capped), so the source's other lanes keep moving.
 async function serveLane(run: RelayerRun, lane: Lane): Promise<void> {
-  if (Date.now() < lane.blockedUntil) return;
-  try {
-    while (!run.signal.aborted) {
-      for (const seq of lane.pending.keys()) if (seq <= lane.lastDelivered) lane.pending.delete(seq);
-      const next = lane.lastDelivered + 1n;
-      const sent = lane.pending.get(next);
-      if (sent === undefined) {
-        if (lane.pending.size > 0 && lane.reportedGap !== next) {
-          lane.reportedGap = next;
-          run.log(`lane ${lane.name}: waiting for sequence ${next}, not found in the scanned logs (startBlock too high?)`);
+    if (Date.now() < lane.blockedUntil) return;
+    try {
+        while (!run.signal.aborted) {
+            for (const seq of lane.pending.keys()) if (seq <= lane.lastDelivered) lane.pending.delete(seq);
+            const next = lane.lastDelivered + 1n;
+            const sent = lane.pending.get(next);
+            if (sent === undefined) {
+                if (lane.pending.size > 0 && lane.reportedGap !== next) {
+                    lane.reportedGap = next;
+                    run.log(`lane ${lane.name}: waiting for sequence ${next}, not found in the scanned logs (startBlock too high?)`);
+                }
+                return;
+            }
+            const result = await deliverMessage(lane, sent, run.policy);
+            await reportDelivery(run, lane, next, sent.message.messageId, result);
+            lane.lastDelivered = next;
+            lane.pending.delete(next);
+            lane.backoffMs = 0;
+            run.persist();
         }
-        return;
-      }
-      const result = await deliverMessage(lane, sent, run.policy);
-      await reportDelivery(run, lane, next, sent.message.messageId, result);
-      lane.lastDelivered = next;
-      lane.pending.delete(next);
-      lane.backoffMs = 0;
-      run.persist();
+    } catch (err) {
+        if (run.signal.aborted) return;
+        lane.backoffMs = Math.min(MAX_LANE_BACKOFF_MS, Math.max(run.pollMs, lane.backoffMs * 2));
+        lane.blockedUntil = Date.now() + lane.backoffMs;
+        run.log(`lane ${lane.name}: delivery of #${lane.lastDelivered + 1n} failed, pausing the lane ${lane.backoffMs} ms: ${describe(err)}`);
     }
-  } catch (err) {
-    if (run.signal.aborted) return;
-    lane.backoffMs = Math.min(MAX_LANE_BACKOFF_MS, Math.max(run.pollMs, lane.backoffMs * 2));
-    lane.blockedUntil = Date.now() + lane.backoffMs;
-    run.log(`lane ${lane.name}: delivery of #${lane.lastDelivered + 1n} failed, pausing the lane ${lane.backoffMs} ms: ${describe(err)}`);
-  }
 }
 
 // One source chain's loop until stopped: scan, serve its lanes, save progress; sleep only once caught up.
 async function runSource(run: RelayerRun, scanner: SourceScanner): Promise<void> {
-  while (!run.signal.aborted) {
-    let caughtUp = true;
-    try {
-      caughtUp = await scanner.scan();
-    } catch (err) {
-      if (!run.signal.aborted) run.log(`${scanner.chain.name}: scanning failed, will retry: ${describe(err)}`);
+    while (!run.signal.aborted) {
+        let caughtUp = true;
+        try {
+            caughtUp = await scanner.scan();
+        } catch (err) {
+            if (!run.signal.aborted) run.log(`${scanner.chain.name}: scanning failed, will retry: ${describe(err)}`);
+        }
+        await Promise.all(scanner.lanes.map((lane) => serveLane(run, lane)));
+        if (!run.signal.aborted) run.persist();
+        if (caughtUp) await sleep(run.pollMs, undefined, { signal: run.signal }).catch(() => undefined);
     }
-    await Promise.all(scanner.lanes.map((lane) => serveLane(run, lane)));
-    if (!run.signal.aborted) run.persist();
-    if (caughtUp) await sleep(run.pollMs, undefined, { signal: run.signal }).catch(() => undefined);
-  }
 }
 
 export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
-  checkOptions(options);
-  const log = options.log ?? ((line: string) => console.log(line));
-  const abort = new AbortController();
-  const policy: RetryPolicy = { retries: options.retries ?? 6, minTimeoutMs: options.retryMinTimeoutMs ?? 200, signal: abort.signal, log };
-  const pollMs = options.pollIntervalMs ?? 1000;
-  const relayerWallet = parseKey(options.relayerKey, "relayerKey");
-  const attesters = [...new Map(options.attesterKeys.map((k, i) => parseKey(k, `attesterKeys[${i}]`)).map((w) => [w.address, w])).values()];
+    checkOptions(options);
+    const log = options.log ?? ((line: string) => console.log(line));
+    const abort = new AbortController();
+    const policy: RetryPolicy = { retries: options.retries ?? 6, minTimeoutMs: options.retryMinTimeoutMs ?? 200, signal: abort.signal, log };
+    const pollMs = options.pollIntervalMs ?? 1000;
+    const relayerWallet = parseKey(options.relayerKey, "relayerKey");
+    const attesters = [...new Map(options.attesterKeys.map((k, i) => parseKey(k, `attesterKeys[${i}]`)).map((w) => [w.address, w])).values()];
 
-  const chains = await connectChains(options, relayerWallet, policy, pollMs);
-  const { lanes, state } = await loadLanes(chains, attesters, policy, options.stateFile);
-  await warnUnfunded(chains, relayerWallet.address, policy, log);
+    const chains = await connectChains(options, relayerWallet, policy, pollMs);
+    const { lanes, state } = await loadLanes(chains, attesters, policy, options.stateFile);
+    await warnUnfunded(chains, relayerWallet.address, policy, log);
 
-  const waiters = new DeliveryWaiters();
-  const scanners = chains.map(
-    (chain) =>
-      new SourceScanner(chain, lanes.filter((l) => l.source === chain), resumeBlock(chain, state, options.stateFile, log), {
-        policy,
-        maxRange: options.maxBlockRange ?? 1000,
-        stateFile: options.stateFile,
-        onAlreadyDelivered: (id) => waiters.settle(id, { kind: "executed" }),
-      }),
-  );
-  const persist = (): void => saveProgress(options.stateFile, scanners, lanes);
-  persist();
-  const run: RelayerRun = { signal: abort.signal, policy, pollMs, log, waiters, persist };
+    const waiters = new DeliveryWaiters();
+    const scanners = chains.map(
+        (chain) =>
+            new SourceScanner(
+                chain,
+                lanes.filter((l) => l.source === chain),
+                resumeBlock(chain, state, options.stateFile, log),
+                {
+                    policy,
+                    maxRange: options.maxBlockRange ?? 1000,
+                    stateFile: options.stateFile,
+                    onAlreadyDelivered: (id) => waiters.settle(id, { kind: "executed" }),
+                },
+            ),
+    );
+    const persist = (): void => saveProgress(options.stateFile, scanners, lanes);
+    persist();
+    const run: RelayerRun = { signal: abort.signal, policy, pollMs, log, waiters, persist };
 
-  log(
-    `relayer ${relayerWallet.address} serving ${lanes.map((l) => `${l.name} (threshold ${l.threshold}, ${l.signers.length} signers, next #${l.lastDelivered + 1n})`).join(", ")}`,
-  );
-  const loops = scanners.filter((sc) => sc.lanes.length > 0).map((sc) => runSource(run, sc));
-  let stopped: Promise<void> | undefined;
+    log(
+        `relayer ${relayerWallet.address} serving ${lanes.map((l) => `${l.name} (threshold ${l.threshold}, ${l.signers.length} signers, next #${l.lastDelivered + 1n})`).join(", ")}`,
+    );
+    const loops = scanners.filter((sc) => sc.lanes.length > 0).map((sc) => runSource(run, sc));
+    let stopped: Promise<void> | undefined;
 
-  return {
-    stop: () => {
-      stopped ??= (async () => {
-        abort.abort(new Error("relayer stopped"));
-        await Promise.allSettled(loops);
-        waiters.close("relayer stopped before it was delivered");
-        closeChains(chains);
-      })();
-      return stopped;
-    },
-    waitForDelivery: (messageId, timeoutMs) => waiters.wait(messageId, timeoutMs),
-  };
+    return {
+        stop: () => {
+            stopped ??= (async () => {
+                abort.abort(new Error("relayer stopped"));
+                await Promise.allSettled(loops);
+                waiters.close("relayer stopped before it was delivered");
+                closeChains(chains);
+            })();
+            return stopped;
+        },
+        waitForDelivery: (messageId, timeoutMs) => waiters.wait(messageId, timeoutMs),
+    };
 }

@@ -7,18 +7,18 @@ import { z } from "zod";
 const decimal = z.string().regex(/^\d+$/, "expected a decimal integer string");
 
 const chainState = z.object({
-  chainId: decimal,
-  router: z.string(),
-  /** Block 0 hash: a dev chain restarted from scratch gets a new one, and its old progress is void. */
-  genesisHash: z.string(),
-  /** Every CCIPMessageSent at or below this block was delivered (or found delivered). */
-  scannedBlock: z.number().int().min(-1),
+    chainId: decimal,
+    router: z.string(),
+    /** Block 0 hash: a dev chain restarted from scratch gets a new one, and its old progress is void. */
+    genesisHash: z.string(),
+    /** Every CCIPMessageSent at or below this block was delivered (or found delivered). */
+    scannedBlock: z.number().int().min(-1),
 });
 
 const stateSchema = z.object({
-  version: z.literal(1),
-  chains: z.record(z.string(), chainState),
-  lanes: z.record(z.string(), z.object({ lastDeliveredSequence: decimal })),
+    version: z.literal(1),
+    chains: z.record(z.string(), chainState),
+    lanes: z.record(z.string(), z.object({ lastDeliveredSequence: decimal })),
 });
 
 export type ChainState = z.infer<typeof chainState>;
@@ -26,35 +26,35 @@ export type RelayerState = z.infer<typeof stateSchema>;
 
 /** Reads the state file; a missing file is an empty state, a corrupt one an error naming the file. */
 export function loadState(file: string): RelayerState {
-  if (!existsSync(file)) return { version: 1, chains: {}, lanes: {} };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new Error(`relayer state file ${file} is not valid JSON (${(err as Error).message}); fix or delete it`);
-  }
-  const parsed = stateSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new Error(`relayer state file ${file} is invalid: ${z.prettifyError(parsed.error)}; fix or delete it`);
-  }
-  return parsed.data;
+    if (!existsSync(file)) return { version: 1, chains: {}, lanes: {} };
+    let raw: unknown;
+    try {
+        raw = JSON.parse(readFileSync(file, "utf8"));
+    } catch (err) {
+        throw new Error(`relayer state file ${file} is not valid JSON (${(err as Error).message}); fix or delete it`);
+    }
+    const parsed = stateSchema.safeParse(raw);
+    if (!parsed.success) {
+        throw new Error(`relayer state file ${file} is invalid: ${z.prettifyError(parsed.error)}; fix or delete it`);
+    }
+    return parsed.data;
 }
 
 /** Writes `state` to `file` atomically. */
 export function saveState(file: string, state: RelayerState): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, "w", 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    const fd = openSync(tmp, "w", 0o600);
+    try {
+        writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
+        fsyncSync(fd);
+    } finally {
+        closeSync(fd);
+    }
+    renameSync(tmp, file);
 }
 
 /** Name of the lane `source → dest` in logs and in the state file. */
 export function laneName(source: string, dest: string): string {
-  return `${source}->${dest}`;
+    return `${source}->${dest}`;
 }

@@ -32,7 +32,14 @@ async function chains(): Promise<{ nodes: AnvilNode[]; c1: SuiteChain; c138: Sui
     return {
         nodes,
         c1: { chainName: "mainnet", rpcUrl: nodes[0].rpcUrl, chainId: 1, deployerKey: key, chainSelector: String(MAINNET_SELECTOR) },
-        c138: { chainName: "chain138", rpcUrl: nodes[1].rpcUrl, chainId: 138, deployerKey: key, chainSelector: String(CHAIN138_SELECTOR), bridgeLiquidityWei: "1000000000000000000" },
+        c138: {
+            chainName: "chain138",
+            rpcUrl: nodes[1].rpcUrl,
+            chainId: 138,
+            deployerKey: key,
+            chainSelector: String(CHAIN138_SELECTOR),
+            bridgeLiquidityWei: "1000000000000000000",
+        },
     };
 }
 
@@ -56,7 +63,12 @@ async function blocksUsed(node: AnvilNode, from: string): Promise<{ distinct: nu
 }
 
 function settings(deployer: string, attesters: string[]) {
-    return { attesters, threshold: 2, fee: { baseFee: String(TEST_FEES.baseFee), feePerByte: String(TEST_FEES.feePerByte), feePerGas: String(TEST_FEES.feePerGas) }, deployerAddress: deployer };
+    return {
+        attesters,
+        threshold: 2,
+        fee: { baseFee: String(TEST_FEES.baseFee), feePerByte: String(TEST_FEES.feePerByte), feePerGas: String(TEST_FEES.feePerGas) },
+        deployerAddress: deployer,
+    };
 }
 
 /** The graph: both chains at once, each contract as soon as its constructor's inputs exist, then the lane. */
@@ -86,8 +98,18 @@ async function sequentialRun(attesters: string[]): Promise<void> {
             const address = predictAddress(salt, initCodeOf(artifact.bytecode, types, args));
             predicted[spec.name] = address;
             const out = await contractDeploymentProvider.create({
-                chainName: chain.chainName, rpcUrl: chain.rpcUrl, chainId: chain.chainId, contractName: spec.name, bytecode: artifact.bytecode,
-                constructorTypes: types, constructorArgs: args, salt, confirmations: 1, receiptTimeoutSeconds: 120, deployerKey: chain.deployerKey, address,
+                chainName: chain.chainName,
+                rpcUrl: chain.rpcUrl,
+                chainId: chain.chainId,
+                contractName: spec.name,
+                bytecode: artifact.bytecode,
+                constructorTypes: types,
+                constructorArgs: args,
+                salt,
+                confirmations: 1,
+                receiptTimeoutSeconds: 120,
+                deployerKey: chain.deployerKey,
+                address,
             });
             done[spec.name] = out.outs!.address;
         }
@@ -99,7 +121,12 @@ async function sequentialRun(attesters: string[]): Promise<void> {
     for (const [i, side] of inputs.sides.entries()) {
         const target = { name: side.name, rpcUrl: inputs.rpcUrls[side.name], chainId: side.chainId };
         for (const tx of await toTransactions(target, side, plans[i], deployer)) {
-            const sent = await sendTransaction(target, inputs.deployerKey, { to: tx.to, data: tx.data, value: tx.value, gasLimit: tx.fallbackGas }, tx.description);
+            const sent = await sendTransaction(
+                target,
+                inputs.deployerKey,
+                { to: tx.to, data: tx.data, value: tx.value, gasLimit: tx.fallbackGas },
+                tx.description,
+            );
             const receipt = await waitForReceipt(target, { hash: sent.hash, confirmations: 1, timeoutMs: 120_000, what: tx.description });
             if (receipt.status !== 1) throw new Error(`${tx.description} reverted`);
         }
@@ -111,7 +138,9 @@ const rows: string[] = [];
 async function report(label: string, nodes: AnvilNode[], deployer: string, wallMs: number): Promise<void> {
     for (const node of nodes) {
         const used = await blocksUsed(node, deployer);
-        rows.push(`${label.padEnd(11)} chain ${String(node.chainId).padEnd(4)} ${String(used.txs).padStart(4)} txs  ${String(used.distinct).padStart(3)} blocks with txs  span ${String(used.span).padStart(3)} blocks  wall ${(wallMs / 1000).toFixed(1)} s`);
+        rows.push(
+            `${label.padEnd(11)} chain ${String(node.chainId).padEnd(4)} ${String(used.txs).padStart(4)} txs  ${String(used.distinct).padStart(3)} blocks with txs  span ${String(used.span).padStart(3)} blocks  wall ${(wallMs / 1000).toFixed(1)} s`,
+        );
         await node.stop();
     }
 }

@@ -110,7 +110,7 @@ function pulumiEnv(): NodeJS.ProcessEnv {
  */
 function stackConfigCopy(env: NodeJS.ProcessEnv, committed: string): string {
     const repoFile = path.join(ROOT, "Pulumi.dev.yaml");
-    const saltOf = (text: string | undefined) => (text === undefined ? undefined : ((parse(text) as { encryptionsalt?: string } | null)?.encryptionsalt));
+    const saltOf = (text: string | undefined) => (text === undefined ? undefined : (parse(text) as { encryptionsalt?: string } | null)?.encryptionsalt);
     const written = readFileSync(repoFile, "utf8");
     if (written !== committed) writeFileSync(repoFile, committed);
     const dir = path.join(new URL(env.PULUMI_BACKEND_URL ?? "").pathname || tmpdir(), "dev-config");
@@ -123,7 +123,14 @@ function stackConfigCopy(env: NodeJS.ProcessEnv, committed: string): string {
 
 function pulumi(env: NodeJS.ProcessEnv, args: string[], input?: string): string {
     log(`pulumi ${args.join(" ")}`);
-    const result = spawnSync("pulumi", args, { cwd: ROOT, env, input, encoding: "utf8", stdio: [input === undefined ? "ignore" : "pipe", "pipe", "inherit"], maxBuffer: 64 << 20 });
+    const result = spawnSync("pulumi", args, {
+        cwd: ROOT,
+        env,
+        input,
+        encoding: "utf8",
+        stdio: [input === undefined ? "ignore" : "pipe", "pipe", "inherit"],
+        maxBuffer: 64 << 20,
+    });
     if (result.status !== 0) throw new Error(`pulumi ${args[0]} failed (exit ${result.status})`);
     return result.stdout;
 }
@@ -168,12 +175,23 @@ async function main(): Promise<void> {
     // --refresh: the chains are fresh each run, so state from a previous run is reconciled first.
     await pulumiStreaming(env, ["up", "-s", "dev", "--config-file", configFile, "--yes", "--parallel", "128", "--refresh"]);
     const contracts = JSON.parse(pulumi(env, ["stack", "output", "-s", "dev", "--json", "contracts"])) as Record<string, Record<string, string>>;
-    for (const [chain, addresses] of Object.entries(contracts)) log(`${chain}: ${Object.entries(addresses).map(([n, a]) => `${n} ${a}`).join(", ")}`);
+    for (const [chain, addresses] of Object.entries(contracts))
+        log(
+            `${chain}: ${Object.entries(addresses)
+                .map(([n, a]) => `${n} ${a}`)
+                .join(", ")}`,
+        );
 
     const stateDir = mkdtempSync(path.join(tmpdir(), "chain138-relayer-"));
     cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
     relayer = await startRelayer({
-        chains: chains.map((c) => ({ name: c.name, rpcUrl: c.rpcUrl, routerAddress: contracts[c.name]["CCIPRouter"], chainSelector: BigInt(c.chainSelector), confirmations: 0 })),
+        chains: chains.map((c) => ({
+            name: c.name,
+            rpcUrl: c.rpcUrl,
+            routerAddress: contracts[c.name]["CCIPRouter"],
+            chainSelector: BigInt(c.chainSelector),
+            confirmations: 0,
+        })),
         attesterKeys: [...DEV_KEYS.attesters],
         relayerKey: DEV_KEYS.relayer,
         stateFile: path.join(stateDir, "relayer-state.json"),

@@ -44,7 +44,15 @@ function compare(label: string, tasks: SimTask[]): { dag: number; phases: number
     const phases = schedulePhases(tasks, parallel);
     const sequential = scheduleSequential(tasks);
     console.log(
-        row([label, minutes(dag.makespan), minutes(phases.makespan), minutes(sequential.makespan), `${(phases.makespan / dag.makespan).toFixed(2)}×`, `${(sequential.makespan / dag.makespan).toFixed(1)}×`, String(dag.throttled)]),
+        row([
+            label,
+            minutes(dag.makespan),
+            minutes(phases.makespan),
+            minutes(sequential.makespan),
+            `${(phases.makespan / dag.makespan).toFixed(2)}×`,
+            `${(sequential.makespan / dag.makespan).toFixed(1)}×`,
+            String(dag.throttled),
+        ]),
     );
     return { dag: dag.makespan, phases: phases.makespan, sequential: sequential.makespan, throttled: dag.throttled };
 }
@@ -53,11 +61,16 @@ async function main(): Promise<void> {
     // The deployer key only satisfies config validation; nothing is sent anywhere.
     const run = await runProgram({ stack, secrets: { deployerKey: TEST_DEPLOYER_KEY } });
     const resources: RecordedResource[] = run.resources;
-    console.log(`stack ${stack}: ${resources.length} resources, --parallel ${parallel}, ARM writes: ${ARM_WRITES.capacity} burst, ${ARM_WRITES.refillPerSecond}/s (429 + Retry-After)`);
+    console.log(
+        `stack ${stack}: ${resources.length} resources, --parallel ${parallel}, ARM writes: ${ARM_WRITES.capacity} burst, ${ARM_WRITES.refillPerSecond}/s (429 + Retry-After)`,
+    );
     console.log("");
     console.log(row(["latencies", "DAG (engine)", "phase barriers", "sequential", "barrier/DAG", "sequential/DAG", "429s (DAG)"]));
     for (const scenario of ["min", "typical", "tail"] as Scenario[]) {
-        compare(`all ${scenario}`, tasksFrom(resources, (latency: LatencyRow) => latency[scenario]));
+        compare(
+            `all ${scenario}`,
+            tasksFrom(resources, (latency: LatencyRow) => latency[scenario]),
+        );
     }
 
     // Per-resource draws: regions no longer finish a phase together, which is what barriers pay for.
@@ -70,11 +83,16 @@ async function main(): Promise<void> {
         samples.sequential.push(scheduleSequential(tasks).makespan);
     }
     for (const list of Object.values(samples)) list.sort((a, b) => a - b);
-    for (const [label, q] of [["sampled median", 0.5], ["sampled p90", 0.9]] as const) {
+    for (const [label, q] of [
+        ["sampled median", 0.5],
+        ["sampled p90", 0.9],
+    ] as const) {
         const dag = quantile(samples.dag, q);
         const phases = quantile(samples.phases, q);
         const sequential = quantile(samples.sequential, q);
-        console.log(row([label, minutes(dag), minutes(phases), minutes(sequential), `${(phases / dag).toFixed(2)}×`, `${(sequential / dag).toFixed(1)}×`, "-"]));
+        console.log(
+            row([label, minutes(dag), minutes(phases), minutes(sequential), `${(phases / dag).toFixed(2)}×`, `${(sequential / dag).toFixed(1)}×`, "-"]),
+        );
     }
     console.log(`(sampled: ${runs} seeded runs; each resource draws 9 in 10 between min and typical, 1 in 10 between typical and tail)`);
 
@@ -101,7 +119,8 @@ async function main(): Promise<void> {
     console.log("");
     console.log(`timeline: ${out}`);
     console.log("latency sources (min/typical/tail):");
-    for (const [name, latency] of Object.entries(LATENCY_TABLE)) console.log(`  ${name}: ${latency.min}/${latency.typical}/${latency.tail} s — ${latency.source}`);
+    for (const [name, latency] of Object.entries(LATENCY_TABLE))
+        console.log(`  ${name}: ${latency.min}/${latency.typical}/${latency.tail} s — ${latency.source}`);
 }
 
 main().catch((error: unknown) => {

@@ -94,7 +94,12 @@ export function topologicalOrder(tasks: readonly SimTask[]): string[] {
  * `parallel` slots is free (registration order breaks ties); an ARM write that finds the
  * bucket empty holds its slot and retries after Retry-After.
  */
-export function scheduleDag(tasks: readonly SimTask[], parallel: number, throttle: ThrottleModel = ARM_WRITES, alreadyDone: ReadonlySet<string> = new Set()): Schedule {
+export function scheduleDag(
+    tasks: readonly SimTask[],
+    parallel: number,
+    throttle: ThrottleModel = ARM_WRITES,
+    alreadyDone: ReadonlySet<string> = new Set(),
+): Schedule {
     if (parallel < 1) throw new Error(`parallel must be at least 1, got ${parallel}`);
     topologicalOrder(tasks.filter((task) => !alreadyDone.has(task.id)).map((task) => ({ ...task, deps: task.deps.filter((dep) => !alreadyDone.has(dep)) })));
     const bucket = new TokenBucket(throttle);

@@ -49,7 +49,10 @@ export function renderTimeline(title: string, panels: { label: string; schedule:
     });
     const height = 60 + panels.length * panelHeight;
     const legend = Object.entries(COLOURS)
-        .map(([phase, colour], i) => `<rect x="${10 + i * 110}" y="28" width="10" height="10" fill="${colour}"/><text x="${24 + i * 110}" y="37" font-size="11">${phase}</text>`)
+        .map(
+            ([phase, colour], i) =>
+                `<rect x="${10 + i * 110}" y="28" width="10" height="10" fill="${colour}"/><text x="${24 + i * 110}" y="37" font-size="11">${phase}</text>`,
+        )
         .join("");
     return [
         `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 20}" height="${height}" font-family="sans-serif" font-size="12">`,

@@ -83,9 +83,7 @@ export type StackOutputs = z.infer<typeof stackOutputsSchema>;
 export type FleetStackOutputs = Extract<StackOutputs, { besu: unknown }>;
 
 /** `T` with Pulumi inputs (outputs, promises) allowed at any depth, as stack exports resolve them. */
-export type DeepInput<T> = pulumi.Input<
-    T extends readonly (infer E)[] ? DeepInput<E>[] : T extends object ? { [K in keyof T]: DeepInput<T[K]> } : T
->;
+export type DeepInput<T> = pulumi.Input<T extends readonly (infer E)[] ? DeepInput<E>[] : T extends object ? { [K in keyof T]: DeepInput<T[K]> } : T>;
 
 /** Each output of `T` as the program may export it: any Pulumi input, resolved deeply by the engine. */
 export type ExportsOf<T> = { [K in keyof T]-?: DeepInput<Exclude<T[K], undefined>> };
@@ -104,6 +102,8 @@ export function parseStackOutputs(raw: unknown, source: string): StackOutputs {
     if (result.success) return result.data;
     // A union reports "no match"; name the issues of the branch the outputs were meant to be.
     const fleetMeant = typeof raw === "object" && raw !== null && Object.keys(fleetOutputs).some((key) => key in raw);
-    const issues = ((fleetMeant ? withFleet : contractsOnly).safeParse(raw).error ?? result.error).issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    const issues = ((fleetMeant ? withFleet : contractsOnly).safeParse(raw).error ?? result.error).issues.map(
+        (issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    );
     throw new Error(`${source}: not this program's stack outputs: ${issues.join("; ")}`);
 }

@@ -86,7 +86,12 @@ export function besuChartValues(fleet: ChartFleetInputs, secretName: string, ove
     const base: Record<string, unknown> = {
         genesis: { json: fleet.genesisJson },
         nodeKeys: { secretName },
-        p2p: { port: fleet.p2pPort, publicIpResourceGroup: fleet.p2pResourceGroupName, sourceRanges: [...fleet.fleetCidrs], inClusterHosts: [...fleet.inClusterHosts] },
+        p2p: {
+            port: fleet.p2pPort,
+            publicIpResourceGroup: fleet.p2pResourceGroupName,
+            sourceRanges: [...fleet.fleetCidrs],
+            inClusterHosts: [...fleet.inClusterHosts],
+        },
         permissions: { nodesAllowlist: [...fleet.nodesAllowlist] },
         validators: fleet.validators.map(node),
         sentries: fleet.sentries.map(node),

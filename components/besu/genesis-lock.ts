@@ -139,7 +139,10 @@ export const genesisLockProvider: pulumi.dynamic.ResourceProvider<GenesisLockInp
 
     async create(inputs: GenesisLockInputs): Promise<pulumi.dynamic.CreateResult<GenesisLockOutputs>> {
         const locked = inputs.lockedGenesisJson ?? inputs.computedGenesisJson;
-        return { id: "chain138-genesis", outs: { ...inputs, lockedGenesisJson: locked, validatorChanges: validatorChanges(locked, inputs.computedGenesisJson) } };
+        return {
+            id: "chain138-genesis",
+            outs: { ...inputs, lockedGenesisJson: locked, validatorChanges: validatorChanges(locked, inputs.computedGenesisJson) },
+        };
     },
 
     async diff(_id: string, olds: GenesisLockOutputs, news: GenesisLockInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -148,7 +151,9 @@ export const genesisLockProvider: pulumi.dynamic.ResourceProvider<GenesisLockInp
     },
 
     async update(_id: string, olds: GenesisLockOutputs, news: GenesisLockInputs): Promise<pulumi.dynamic.UpdateResult<GenesisLockOutputs>> {
-        return { outs: { ...news, lockedGenesisJson: olds.lockedGenesisJson, validatorChanges: validatorChanges(olds.lockedGenesisJson, news.computedGenesisJson) } };
+        return {
+            outs: { ...news, lockedGenesisJson: olds.lockedGenesisJson, validatorChanges: validatorChanges(olds.lockedGenesisJson, news.computedGenesisJson) },
+        };
     },
 };
 

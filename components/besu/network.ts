@@ -9,7 +9,16 @@ import { buildQbftGenesis, renderGenesisJson, type QbftTiming } from "./genesis"
 import { enodeUrl } from "./keys";
 import { BESU_P2P_PORT } from "../../stack/names";
 import { NodeKey } from "./node-key";
-import { checkFleet, fleetCidrs, nodesAllowlist, regionAllowlist, regionInClusterHosts, sentryStaticNodes, validatorStaticNodes, type FleetPeer } from "./peers";
+import {
+    checkFleet,
+    fleetCidrs,
+    nodesAllowlist,
+    regionAllowlist,
+    regionInClusterHosts,
+    sentryStaticNodes,
+    validatorStaticNodes,
+    type FleetPeer,
+} from "./peers";
 import type { BesuNodeInputs, RegionBesuInputs } from "./types";
 
 export type { BesuNodeInputs, RegionBesuInputs } from "./types";
@@ -94,7 +103,8 @@ export function planFleet(args: Pick<BesuNetworkArgs, "chainId" | "regions" | "p
         if (!Array.isArray(r.zones) || !r.zones.every((z) => typeof z === "string" && /^[1-9]$/.test(z)) || new Set(r.zones).size !== r.zones.length) {
             throw new Error(`regions[${i}] (${r.region}).zones must be distinct zone numbers like ["1","2","3"] (or []); got ${JSON.stringify(r.zones)}`);
         }
-        for (let v = 0; v < r.validatorCount; v++) nodes.push({ name: `${r.region}-validator-${v}`, region: r.region, role: "validator", index: v, zones: r.zones });
+        for (let v = 0; v < r.validatorCount; v++)
+            nodes.push({ name: `${r.region}-validator-${v}`, region: r.region, role: "validator", index: v, zones: r.zones });
         for (let s = 0; s < r.sentryCount; s++) nodes.push({ name: `${r.region}-sentry-${s}`, region: r.region, role: "sentry", index: s, zones: r.zones });
     }
     // At least 4 validators (one fault tolerated) is checked with the rest of the stack config (config/fleet-config.ts).
@@ -130,7 +140,13 @@ interface BuiltNode extends PlannedNode {
 }
 
 /** A Standard static public IP and its address, once Azure has assigned one. */
-type StaticIp = (resourceName: string, region: string, ipName: string, zones: string[], extraTags: Record<string, string>) => { ip: azure.network.PublicIPAddress; address: pulumi.Output<string> };
+type StaticIp = (
+    resourceName: string,
+    region: string,
+    ipName: string,
+    zones: string[],
+    extraTags: Record<string, string>,
+) => { ip: azure.network.PublicIPAddress; address: pulumi.Output<string> };
 
 /** Creates the network's resources under `parent` and derives every output from them. */
 export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: pulumi.Resource): BesuNetworkOutputs {
@@ -157,13 +173,11 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
     });
 
     // The fleet topology as one plain value; every peer list is derived from it.
-    const fleet: pulumi.Output<FleetPeer[]> = pulumi
-        .all(built.map((b) => b.enode))
-        .apply((enodes) => {
-            const peers = built.map((b, i) => ({ name: b.name, region: b.region, role: b.role, enode: enodes[i] }));
-            checkFleet(peers);
-            return peers;
-        });
+    const fleet: pulumi.Output<FleetPeer[]> = pulumi.all(built.map((b) => b.enode)).apply((enodes) => {
+        const peers = built.map((b, i) => ({ name: b.name, region: b.region, role: b.role, enode: enodes[i] }));
+        checkFleet(peers);
+        return peers;
+    });
 
     const validators = built.filter((b) => b.role === "validator");
     const validatorAddresses = pulumi.all(validators.map((v) => v.key.address));
@@ -173,13 +187,11 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
     const egressIps = pulumi
         .all(egressRegions.map((r) => egress.get(r)!.address))
         .apply((ips) => Object.fromEntries(egressRegions.map((r, i) => [r, ips[i]])) as Record<string, string>);
-    const cidrs = pulumi
-        .all([...built.map((b) => b.publicIp), ...egressRegions.map((r) => egress.get(r)!.address)])
-        .apply((ips) => {
-            const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
-            if (dup !== undefined) throw new Error(`public IP ${dup} is assigned twice in the fleet`);
-            return fleetCidrs(ips);
-        });
+    const cidrs = pulumi.all([...built.map((b) => b.publicIp), ...egressRegions.map((r) => egress.get(r)!.address)]).apply((ips) => {
+        const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
+        if (dup !== undefined) throw new Error(`public IP ${dup} is assigned twice in the fleet`);
+        return fleetCidrs(ips);
+    });
     const regions: Record<string, RegionBesuInputs> = {};
     for (const r of args.regions) {
         const inputsOf = (b: BuiltNode) => nodeInputs(b, fleet, groups.get(b.region)!);
@@ -214,7 +226,11 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
 }
 
 /** Per region a resource group for the P2P IPs, and the factory of those IPs. */
-function p2pAddressing(name: string, args: BesuNetworkArgs, parent: pulumi.Resource): { groups: Map<string, azure.resources.ResourceGroup>; staticIp: StaticIp } {
+function p2pAddressing(
+    name: string,
+    args: BesuNetworkArgs,
+    parent: pulumi.Resource,
+): { groups: Map<string, azure.resources.ResourceGroup>; staticIp: StaticIp } {
     const tags = args.tags ?? {};
     const prefix = args.p2pResourceGroupPrefix ?? "chain138-p2p";
     const groups = new Map<string, azure.resources.ResourceGroup>();
@@ -250,23 +266,21 @@ function p2pAddressing(name: string, args: BesuNetworkArgs, parent: pulumi.Resou
 
 /** The QBFT genesis of `validatorAddresses` with the deployer funded and Multicall3 predeployed. */
 function genesisFor(args: BesuNetworkArgs, validatorAddresses: pulumi.Output<string[]>): pulumi.Output<string> {
-    return pulumi
-        .all([validatorAddresses, args.deployerAddress, args.multicall3RuntimeCode])
-        .apply(([addresses, deployer, multicall3]) =>
-            renderGenesisJson(
-                buildQbftGenesis({
-                    chainId: args.chainId,
-                    validators: addresses,
-                    deployerAddress: deployer,
-                    multicall3RuntimeCode: multicall3,
-                    deployerBalanceWei: args.genesis?.deployerBalanceWei,
-                    gasLimit: args.genesis?.gasLimit,
-                    baseFeePerGas: args.genesis?.baseFeePerGas,
-                    timestamp: args.genesis?.timestamp,
-                    qbft: args.genesis?.qbft,
-                }),
-            ),
-        );
+    return pulumi.all([validatorAddresses, args.deployerAddress, args.multicall3RuntimeCode]).apply(([addresses, deployer, multicall3]) =>
+        renderGenesisJson(
+            buildQbftGenesis({
+                chainId: args.chainId,
+                validators: addresses,
+                deployerAddress: deployer,
+                multicall3RuntimeCode: multicall3,
+                deployerBalanceWei: args.genesis?.deployerBalanceWei,
+                gasLimit: args.genesis?.gasLimit,
+                baseFeePerGas: args.genesis?.baseFeePerGas,
+                timestamp: args.genesis?.timestamp,
+                qbft: args.genesis?.qbft,
+            }),
+        ),
+    );
 }
 
 /** What a region's chart needs of one of its nodes; the key only as a secret. */

@@ -99,7 +99,11 @@ export function regionAllowlist(
 }
 
 /** The in-cluster DNS names of a region's nodes (the chart waits for them before starting Besu). */
-export function regionInClusterHosts(peers: readonly Pick<FleetPeer, "name" | "region">[], region: string, naming: InClusterNaming = DEFAULT_IN_CLUSTER): string[] {
+export function regionInClusterHosts(
+    peers: readonly Pick<FleetPeer, "name" | "region">[],
+    region: string,
+    naming: InClusterNaming = DEFAULT_IN_CLUSTER,
+): string[] {
     return peers.filter((p) => p.region === region).map((p) => inClusterHost(p.name, naming));
 }
 

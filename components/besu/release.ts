@@ -114,7 +114,16 @@ export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBe
         ])
         .apply(([genesisJson, validators, sentries, nodesAllowlist, fleetCidrs, p2pResourceGroupName]) =>
             besuChartValues(
-                { genesisJson, validators, sentries, nodesAllowlist, inClusterHosts: args.besu.inClusterHosts, fleetCidrs, p2pResourceGroupName, p2pPort: args.besu.p2pPort },
+                {
+                    genesisJson,
+                    validators,
+                    sentries,
+                    nodesAllowlist,
+                    inClusterHosts: args.besu.inClusterHosts,
+                    fleetCidrs,
+                    p2pResourceGroupName,
+                    p2pPort: args.besu.p2pPort,
+                },
                 nodeKeySecretName,
                 args.chartValues ?? {},
             ),

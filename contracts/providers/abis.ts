@@ -34,4 +34,8 @@ export const MULTISIG_ABI = [
     "function execute(uint256 txId) returns (bytes)",
 ];
 
-export const WETH_ABI = ["function balanceOf(address) view returns (uint256)", "function deposit() payable", "function transfer(address to, uint256 amount) returns (bool)"];
+export const WETH_ABI = [
+    "function balanceOf(address) view returns (uint256)",
+    "function deposit() payable",
+    "function transfer(address to, uint256 amount) returns (bool)",
+];

@@ -47,7 +47,8 @@ export function checkLaneInputs(news: Record<string, unknown>): Failure[] {
     const rpcUrls = (news["rpcUrls"] ?? {}) as Record<string, unknown>;
     sides.forEach((side: Record<string, unknown>, i) => {
         const name = String(side["name"] ?? `#${i}`);
-        if (!/^\d+$/.test(String(side["chainSelector"] ?? ""))) failures.push({ property: "sides", reason: `CcipLane: sides[${name}].chainSelector must be a decimal string` });
+        if (!/^\d+$/.test(String(side["chainSelector"] ?? "")))
+            failures.push({ property: "sides", reason: `CcipLane: sides[${name}].chainSelector must be a decimal string` });
         for (const field of ADDRESS_FIELDS) {
             if (typeof side[field] !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(side[field] as string)) {
                 failures.push({ property: "sides", reason: `CcipLane: sides[${name}].${field} must be an address, got ${JSON.stringify(side[field])}` });
@@ -67,7 +68,10 @@ export function checkLaneInputs(news: Record<string, unknown>): Failure[] {
     } else if (new Set(attesters.map((a: string) => a.toLowerCase())).size !== attesters.length) {
         failures.push({ property: "attesters", reason: "CcipLane: attesters has duplicates" });
     } else if (!Number.isInteger(threshold) || (threshold as number) < 1 || (threshold as number) > attesters.length) {
-        failures.push({ property: "threshold", reason: `CcipLane: threshold must be 1..${attesters.length} (the attester count), got ${JSON.stringify(threshold)}` });
+        failures.push({
+            property: "threshold",
+            reason: `CcipLane: threshold must be 1..${attesters.length} (the attester count), got ${JSON.stringify(threshold)}`,
+        });
     }
     if (typeof news["deployerKey"] !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(news["deployerKey"])) {
         failures.push({ property: "deployerKey", reason: "CcipLane: deployerKey must be 0x followed by 64 hex digits (value not shown)" });
@@ -102,7 +106,9 @@ async function applySide(inputs: CcipLaneInputs, side: LaneSide, plan: SidePlan)
     const sent: { description: string; hash: string }[] = [];
     for (const tx of txs) {
         // Estimated against current state; a call depending on an earlier one of this batch cannot be, so it uses its fallback.
-        const gasLimit = await rpcCall(target, `estimateGas(${tx.description})`, (p) => p.estimateGas({ from: inputs.deployerAddress, to: tx.to, data: tx.data, value: tx.value })).then(
+        const gasLimit = await rpcCall(target, `estimateGas(${tx.description})`, (p) =>
+            p.estimateGas({ from: inputs.deployerAddress, to: tx.to, data: tx.data, value: tx.value }),
+        ).then(
             (estimate) => (estimate * 13n) / 10n,
             () => tx.fallbackGas,
         );
@@ -111,7 +117,9 @@ async function applySide(inputs: CcipLaneInputs, side: LaneSide, plan: SidePlan)
         sent.push({ description: tx.description, hash });
     }
     const timeoutMs = inputs.receiptTimeoutSeconds * 1000;
-    const receipts = await Promise.all(sent.map((s) => waitForReceipt(target, { hash: s.hash, confirmations: side.confirmations, timeoutMs, what: s.description })));
+    const receipts = await Promise.all(
+        sent.map((s) => waitForReceipt(target, { hash: s.hash, confirmations: side.confirmations, timeoutMs, what: s.description })),
+    );
     const failed = receipts.map((r, i) => ({ r, s: sent[i] })).filter(({ r }) => r.status !== 1);
     if (failed.length > 0) {
         throw new Error(`${side.name}: wiring call(s) reverted: ${failed.map(({ s }) => `${s.description} (${s.hash})`).join("; ")}`);
@@ -170,7 +178,8 @@ export const ccipLaneProvider: pulumi.dynamic.ResourceProvider<CcipLaneInputs, C
     },
 
     async diff(_id, olds, news) {
-        const compared = (v: Partial<CcipLaneInputs>) => JSON.stringify([v.sides, v.rpcUrls, v.attesters, v.threshold, v.fee, v.deployerAddress, v.receiptTimeoutSeconds]);
+        const compared = (v: Partial<CcipLaneInputs>) =>
+            JSON.stringify([v.sides, v.rpcUrls, v.attesters, v.threshold, v.fee, v.deployerAddress, v.receiptTimeoutSeconds]);
         const changedInputs = compared(olds) !== compared(news);
         const drift = (await planLane(news)).flatMap((p) => p.drift);
         for (const line of drift) providerLog(`drift: ${line}`);

@@ -83,13 +83,18 @@ export function checkDeploymentInputs(all: Record<string, unknown>): Failure[] {
     };
     if (typeof news["chainName"] !== "string" || news["chainName"] === "") fail("chainName", "must be a non-empty string");
     if (typeof news["rpcUrl"] !== "string" || !/^(https?|wss?):\/\/./.test(news["rpcUrl"])) fail("rpcUrl", "must be an http(s) or ws(s) URL (value not shown)");
-    if (!Number.isSafeInteger(news["chainId"]) || (news["chainId"] as number) < 1) fail("chainId", `must be a positive integer, got ${JSON.stringify(news["chainId"])}`);
-    if (typeof news["bytecode"] !== "string" || !isHexString(news["bytecode"]) || news["bytecode"].length < 4) fail("bytecode", "must be the artifact's 0x-hex creation bytecode");
+    if (!Number.isSafeInteger(news["chainId"]) || (news["chainId"] as number) < 1)
+        fail("chainId", `must be a positive integer, got ${JSON.stringify(news["chainId"])}`);
+    if (typeof news["bytecode"] !== "string" || !isHexString(news["bytecode"]) || news["bytecode"].length < 4)
+        fail("bytecode", "must be the artifact's 0x-hex creation bytecode");
     if (typeof news["salt"] !== "string" || !isHexString(news["salt"], 32)) fail("salt", `must be 32 bytes of 0x-hex, got ${JSON.stringify(news["salt"])}`);
-    if (!Number.isSafeInteger(news["confirmations"]) || (news["confirmations"] as number) < 1) fail("confirmations", `must be an integer >= 1, got ${JSON.stringify(news["confirmations"])}`);
-    if (!Number.isSafeInteger(news["receiptTimeoutSeconds"]) || (news["receiptTimeoutSeconds"] as number) < 1) fail("receiptTimeoutSeconds", "must be an integer >= 1");
+    if (!Number.isSafeInteger(news["confirmations"]) || (news["confirmations"] as number) < 1)
+        fail("confirmations", `must be an integer >= 1, got ${JSON.stringify(news["confirmations"])}`);
+    if (!Number.isSafeInteger(news["receiptTimeoutSeconds"]) || (news["receiptTimeoutSeconds"] as number) < 1)
+        fail("receiptTimeoutSeconds", "must be an integer >= 1");
     if (news["minGasPriceWei"] !== undefined && !/^\d+$/.test(String(news["minGasPriceWei"]))) fail("minGasPriceWei", "must be a decimal integer (wei)");
-    if (typeof news["deployerKey"] !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(news["deployerKey"])) fail("deployerKey", "must be 0x followed by 64 hex digits (value not shown)");
+    if (typeof news["deployerKey"] !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(news["deployerKey"]))
+        fail("deployerKey", "must be 0x followed by 64 hex digits (value not shown)");
     const types = news["constructorTypes"];
     const args = news["constructorArgs"];
     if (!("constructorTypes" in news) || !("constructorArgs" in news) || !("bytecode" in news) || !("salt" in news)) return failures;
@@ -158,18 +163,31 @@ export async function deployContract(raw: ContractDeploymentInputs): Promise<pul
         () => FALLBACK_DEPLOY_GAS,
     );
     const sent = await sendTransaction(target, inputs.deployerKey, { to: CREATE2_PROXY, data, gasLimit }, `${inputs.contractName} deployment`);
-    const receipt = await waitForReceipt(target, { hash: sent.hash, confirmations: inputs.confirmations, timeoutMs, what: `${inputs.contractName} deployment` });
+    const receipt = await waitForReceipt(target, {
+        hash: sent.hash,
+        confirmations: inputs.confirmations,
+        timeoutMs,
+        what: `${inputs.contractName} deployment`,
+    });
     const code = await codeAt(target, address);
     if (code === "0x") {
-        throw new Error(`${what}: transaction ${sent.hash} ${receipt.status === 1 ? "succeeded" : "reverted"} in block ${receipt.blockNumber} but ${address} has no code`);
+        throw new Error(
+            `${what}: transaction ${sent.hash} ${receipt.status === 1 ? "succeeded" : "reverted"} in block ${receipt.blockNumber} but ${address} has no code`,
+        );
     }
     if (receipt.status !== 1) {
         // Someone (an earlier crashed run) deployed the same init code first: same address, same code.
         providerLog(`${what}: ${sent.hash} reverted because ${address} was deployed meanwhile; adopted`);
-        return { id: `${inputs.chainId}:${address}`, outs: { ...publicOutputs(inputs), address, txHash: "", blockNumber: receipt.blockNumber, codeHash: keccak256(code) } };
+        return {
+            id: `${inputs.chainId}:${address}`,
+            outs: { ...publicOutputs(inputs), address, txHash: "", blockNumber: receipt.blockNumber, codeHash: keccak256(code) },
+        };
     }
     providerLog(`${what}: deployed at ${address} in block ${receipt.blockNumber} (${sent.hash})`);
-    return { id: `${inputs.chainId}:${address}`, outs: { ...publicOutputs(inputs), address, txHash: sent.hash, blockNumber: receipt.blockNumber, codeHash: keccak256(code) } };
+    return {
+        id: `${inputs.chainId}:${address}`,
+        outs: { ...publicOutputs(inputs), address, txHash: sent.hash, blockNumber: receipt.blockNumber, codeHash: keccak256(code) },
+    };
 }
 
 function canonical(value: unknown): string {

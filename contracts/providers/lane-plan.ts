@@ -86,7 +86,16 @@ interface SideReading {
     drift: string[];
 }
 
-function plannedCall(description: string, to: string, abi: string[], fn: string, args: unknown[], fallbackGas = 300_000n, value = 0n, by: PlannedCall["by"] = "owner"): PlannedCall {
+function plannedCall(
+    description: string,
+    to: string,
+    abi: string[],
+    fn: string,
+    args: unknown[],
+    fallbackGas = 300_000n,
+    value = 0n,
+    by: PlannedCall["by"] = "owner",
+): PlannedCall {
     return {
         description,
         target: to,
@@ -115,7 +124,16 @@ async function planRouter(side: SideReading, settings: LaneSettings): Promise<Pl
             `${local.name}: router lane to ${remote.name}: have enabled=${lane.enabled} remoteRouter=${lane.remoteRouter} threshold=${lane.threshold} ` +
                 `attesters=[${have.join(",")}]; want remoteRouter=${remote.router} threshold=${settings.threshold} attesters=[${wanted.join(",")}]`,
         );
-        calls.push(plannedCall(`${local.name}: router.setLane(${remote.name})`, local.router, ROUTER_ABI, "setLane", [remoteSel, remote.router, wanted, settings.threshold], 250_000n + 90_000n * BigInt(wanted.length)));
+        calls.push(
+            plannedCall(
+                `${local.name}: router.setLane(${remote.name})`,
+                local.router,
+                ROUTER_ABI,
+                "setLane",
+                [remoteSel, remote.router, wanted, settings.threshold],
+                250_000n + 90_000n * BigInt(wanted.length),
+            ),
+        );
     }
     const fee = (await read("router.getFeeConfig(native)", () => router.getFunction("getFeeConfig").staticCall(ZeroAddress))) as {
         enabled: boolean;
@@ -123,9 +141,16 @@ async function planRouter(side: SideReading, settings: LaneSettings): Promise<Pl
         feePerByte: bigint;
         feePerGas: bigint;
     };
-    const want = { enabled: true, baseFee: BigInt(settings.fee.baseFee), feePerByte: BigInt(settings.fee.feePerByte), feePerGas: BigInt(settings.fee.feePerGas) };
+    const want = {
+        enabled: true,
+        baseFee: BigInt(settings.fee.baseFee),
+        feePerByte: BigInt(settings.fee.feePerByte),
+        feePerGas: BigInt(settings.fee.feePerGas),
+    };
     if (!fee.enabled || fee.baseFee !== want.baseFee || fee.feePerByte !== want.feePerByte || fee.feePerGas !== want.feePerGas) {
-        drift.push(`${local.name}: router native fee config: have ${fee.enabled ? `${fee.baseFee}/${fee.feePerByte}/${fee.feePerGas}` : "disabled"}; want ${want.baseFee}/${want.feePerByte}/${want.feePerGas}`);
+        drift.push(
+            `${local.name}: router native fee config: have ${fee.enabled ? `${fee.baseFee}/${fee.feePerByte}/${fee.feePerGas}` : "disabled"}; want ${want.baseFee}/${want.feePerByte}/${want.feePerGas}`,
+        );
         calls.push(plannedCall(`${local.name}: router.setFeeConfig(native)`, local.router, ROUTER_ABI, "setFeeConfig", [ZeroAddress, want]));
     }
     return calls;
@@ -143,7 +168,9 @@ async function planBridges(side: SideReading): Promise<PlannedCall[]> {
         const current = (await read(`${label}.remoteBridge`, () => bridge.getFunction("remoteBridge").staticCall(remoteSel))) as string;
         if (!same(current, remoteAddress)) {
             drift.push(`${local.name}: ${label} allowlist for ${remote.name}: have ${current}, want ${remoteAddress}`);
-            calls.push(plannedCall(`${local.name}: ${label}.setRemoteBridge(${remote.name})`, address, BRIDGE_ABI, "setRemoteBridge", [remoteSel, remoteAddress]));
+            calls.push(
+                plannedCall(`${local.name}: ${label}.setRemoteBridge(${remote.name})`, address, BRIDGE_ABI, "setRemoteBridge", [remoteSel, remoteAddress]),
+            );
         }
     }
     return calls;
@@ -157,7 +184,9 @@ async function planOracle(side: SideReading): Promise<PlannedCall[]> {
     const destination = (await read("oracle.getDestinationOracle", () => oracle.getFunction("getDestinationOracle").staticCall(remoteSel))) as string;
     if (!same(destination, remote.oracle)) {
         drift.push(`${local.name}: OracleWithCCIP destination ${remote.name}: have ${destination}, want ${remote.oracle}`);
-        calls.push(plannedCall(`${local.name}: OracleWithCCIP.setDestination(${remote.name})`, local.oracle, ORACLE_ABI, "setDestination", [remoteSel, remote.oracle]));
+        calls.push(
+            plannedCall(`${local.name}: OracleWithCCIP.setDestination(${remote.name})`, local.oracle, ORACLE_ABI, "setDestination", [remoteSel, remote.oracle]),
+        );
     }
     const source = (await read("oracle.getSource", () => oracle.getFunction("getSource").staticCall(remoteSel))) as string;
     if (!same(source, remote.oracle)) {
@@ -179,7 +208,18 @@ async function planFunding(side: SideReading, options: PlanOptions): Promise<Pla
             const missing = liquidityWanted - held;
             drift.push(`${local.name}: CCIPWETH9Bridge liquidity ${held} wei < ${liquidityWanted} wei`);
             calls.push(plannedCall(`${local.name}: WETH9.deposit(${missing})`, local.weth9, WETH_ABI, "deposit", [], 100_000n, missing, "deployer"));
-            calls.push(plannedCall(`${local.name}: WETH9.transfer(bridge, ${missing})`, local.weth9, WETH_ABI, "transfer", [local.weth9Bridge, missing], 100_000n, 0n, "deployer"));
+            calls.push(
+                plannedCall(
+                    `${local.name}: WETH9.transfer(bridge, ${missing})`,
+                    local.weth9,
+                    WETH_ABI,
+                    "transfer",
+                    [local.weth9Bridge, missing],
+                    100_000n,
+                    0n,
+                    "deployer",
+                ),
+            );
         }
     }
     const fundingWanted = options.funding ? BigInt(local.oracleFundingWei) : 0n;
@@ -187,7 +227,14 @@ async function planFunding(side: SideReading, options: PlanOptions): Promise<Pla
         const balance = await read("eth_getBalance(oracle)", () => provider.getBalance(local.oracle));
         if (balance < fundingWanted) {
             drift.push(`${local.name}: OracleWithCCIP fee balance ${balance} wei < ${fundingWanted} wei`);
-            calls.push({ description: `${local.name}: fund OracleWithCCIP`, target: local.oracle, data: "0x", value: fundingWanted - balance, by: "deployer", fallbackGas: 60_000n });
+            calls.push({
+                description: `${local.name}: fund OracleWithCCIP`,
+                target: local.oracle,
+                data: "0x",
+                value: fundingWanted - balance,
+                by: "deployer",
+                fallbackGas: 60_000n,
+            });
         }
     }
     return calls;
@@ -214,21 +261,43 @@ async function planHandover(side: SideReading, deployer: string, owners: Map<str
         owners.set(address.toLowerCase(), owner);
         if (same(owner, local.multisig)) continue;
         if (!same(owner, deployer)) {
-            throw new Error(`${local.name}: ${label} at ${address} is owned by ${owner}, neither the deployer ${deployer} nor the MultiSig ${local.multisig}; the wiring cannot manage it`);
+            throw new Error(
+                `${local.name}: ${label} at ${address} is owned by ${owner}, neither the deployer ${deployer} nor the MultiSig ${local.multisig}; the wiring cannot manage it`,
+            );
         }
         drift.push(`${local.name}: ${label} owned by the deployer, not the MultiSig`);
         const pending = (await read(`${label}.pendingOwner`, () => ownable.getFunction("pendingOwner").staticCall())) as string;
         if (!same(pending, local.multisig)) {
-            calls.push(plannedCall(`${local.name}: ${label}.transferOwnership(MultiSig)`, address, OWNABLE2STEP_ABI, "transferOwnership", [local.multisig], 100_000n));
+            calls.push(
+                plannedCall(`${local.name}: ${label}.transferOwnership(MultiSig)`, address, OWNABLE2STEP_ABI, "transferOwnership", [local.multisig], 100_000n),
+            );
         }
         // Accepting is the MultiSig's own call: routed through a MultiSig transaction (toTransactions).
-        calls.push(plannedCall(`${local.name}: ${label}.acceptOwnership() by the MultiSig`, address, OWNABLE2STEP_ABI, "acceptOwnership", [], 150_000n, 0n, "multisig"));
+        calls.push(
+            plannedCall(
+                `${local.name}: ${label}.acceptOwnership() by the MultiSig`,
+                address,
+                OWNABLE2STEP_ABI,
+                "acceptOwnership",
+                [],
+                150_000n,
+                0n,
+                "multisig",
+            ),
+        );
     }
     return calls;
 }
 
 /** Reads `local`'s state as seen against `remote` and plans the calls (from `deployer`). */
-export async function planSide(target: ChainTarget, local: LaneSide, remote: LaneSide, settings: LaneSettings, deployer: string, options: PlanOptions): Promise<SidePlan> {
+export async function planSide(
+    target: ChainTarget,
+    local: LaneSide,
+    remote: LaneSide,
+    settings: LaneSettings,
+    deployer: string,
+    options: PlanOptions,
+): Promise<SidePlan> {
     const side: SideReading = {
         local,
         remote,
@@ -297,8 +366,20 @@ export async function toTransactions(target: ChainTarget, local: LaneSide, plan:
         }
         // The MultiSig numbers transactions 0, 1, …: the ids of our submits follow in send order.
         const txId = nextTxId++;
-        txs.push({ description: `${c.description} (MultiSig submit #${txId})`, to: local.multisig, data: iface.encodeFunctionData("submit", [c.target, c.value, c.data]), value: 0n, fallbackGas: 350_000n });
-        txs.push({ description: `${c.description} (MultiSig execute #${txId})`, to: local.multisig, data: iface.encodeFunctionData("execute", [txId]), value: 0n, fallbackGas: c.fallbackGas + 150_000n });
+        txs.push({
+            description: `${c.description} (MultiSig submit #${txId})`,
+            to: local.multisig,
+            data: iface.encodeFunctionData("submit", [c.target, c.value, c.data]),
+            value: 0n,
+            fallbackGas: 350_000n,
+        });
+        txs.push({
+            description: `${c.description} (MultiSig execute #${txId})`,
+            to: local.multisig,
+            data: iface.encodeFunctionData("execute", [txId]),
+            value: 0n,
+            fallbackGas: c.fallbackGas + 150_000n,
+        });
     }
     return txs;
 }

@@ -95,7 +95,8 @@ async function feesOf(target: ChainTarget): Promise<Eip1559Fees | LegacyFees> {
     return eip1559Fees(baseFee, tip, minimum);
 }
 
-const NONCE_CONFLICT = /nonce too low|nonce has already been used|replacement (transaction )?underpriced|already imported|NONCE_EXPIRED|REPLACEMENT_UNDERPRICED/i;
+const NONCE_CONFLICT =
+    /nonce too low|nonce has already been used|replacement (transaction )?underpriced|already imported|NONCE_EXPIRED|REPLACEMENT_UNDERPRICED/i;
 const ALREADY_KNOWN = /already known|known transaction|ALREADY_EXISTS/i;
 
 function messageOf(error: unknown): string {

@@ -174,9 +174,12 @@ export async function rpcCall<T>(target: ChainTarget, label: string, fn: (provid
         );
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        throw new Error(`chain ${target.name} (${redactRpcUrl(target.rpcUrl)}): ${label} failed: ${message.split(target.rpcUrl).join(redactRpcUrl(target.rpcUrl))}`, {
-            cause: error,
-        });
+        throw new Error(
+            `chain ${target.name} (${redactRpcUrl(target.rpcUrl)}): ${label} failed: ${message.split(target.rpcUrl).join(redactRpcUrl(target.rpcUrl))}`,
+            {
+                cause: error,
+            },
+        );
     }
 }
 
@@ -188,7 +191,9 @@ export async function assertChainId(target: ChainTarget): Promise<void> {
     if (checked.has(key)) return;
     const reported = await rpcCall(target, "eth_chainId", (p) => p.send("eth_chainId", []) as Promise<string>);
     if (BigInt(reported) !== BigInt(target.chainId)) {
-        throw new Error(`chain ${target.name}: the RPC endpoint ${redactRpcUrl(target.rpcUrl)} serves chain id ${BigInt(reported)}, config says ${target.chainId}`);
+        throw new Error(
+            `chain ${target.name}: the RPC endpoint ${redactRpcUrl(target.rpcUrl)} serves chain id ${BigInt(reported)}, config says ${target.chainId}`,
+        );
     }
     checked.add(key);
 }

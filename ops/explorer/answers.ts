@@ -12,31 +12,31 @@
 
 /** The envelope every answer of the API comes in. */
 export interface ApiAnswer {
-  status: string;
-  message: string;
-  result: unknown;
+    status: string;
+    message: string;
+    result: unknown;
 }
 
 export type AnswerKind = "ok" | "pending" | "pass" | "already-verified" | "rate-limited" | "not-indexed" | "failed";
 
 /** Text of an answer's `result` (or `message` when the result is not a string). */
 export function answerText(answer: ApiAnswer): string {
-  return typeof answer.result === "string" ? answer.result : answer.message;
+    return typeof answer.result === "string" ? answer.result : answer.message;
 }
 
 export function isRateLimit(answer: ApiAnswer): boolean {
-  return answer.status !== "1" && /rate limit/i.test(answerText(answer));
+    return answer.status !== "1" && /rate limit/i.test(answerText(answer));
 }
 
 /** What an answer means for a verification in progress. */
 export function classify(answer: ApiAnswer): AnswerKind {
-  const text = answerText(answer);
-  if (isRateLimit(answer)) return "rate-limited";
-  if (/already verified/i.test(text)) return "already-verified";
-  if (/^pending in queue/i.test(text)) return "pending";
-  // Etherscan, right after a deployment, until its indexer has the code (hardhat-etherscan waits too).
-  if (/^unable to locate contractcode/i.test(text)) return "not-indexed";
-  if (/^pass - verified/i.test(text)) return "pass";
-  if (answer.status === "1") return "ok";
-  return "failed";
+    const text = answerText(answer);
+    if (isRateLimit(answer)) return "rate-limited";
+    if (/already verified/i.test(text)) return "already-verified";
+    if (/^pending in queue/i.test(text)) return "pending";
+    // Etherscan, right after a deployment, until its indexer has the code (hardhat-etherscan waits too).
+    if (/^unable to locate contractcode/i.test(text)) return "not-indexed";
+    if (/^pass - verified/i.test(text)) return "pass";
+    if (answer.status === "1") return "ok";
+    return "failed";
 }

@@ -62,16 +62,25 @@ export async function runFleetCli(argv: string[], io: FleetIo): Promise<number> 
             io.err(`error: not a deployed validator region of stack ${parsed.stack}: ${unknownRoll.join(", ")}`);
             return 2;
         }
-        const result = await runRoll(outputs, regionsToRoll, { timeoutMs: parsed.timeoutMs, retries: parsed.retries, retryDelayMs: 250, execTimeoutMs: 120_000 }, {
-            ...ROLL_DEFAULTS,
-            regionTimeoutMs: parsed.regionTimeoutMs,
-            pollMs: parsed.pollMs,
-        });
+        const result = await runRoll(
+            outputs,
+            regionsToRoll,
+            { timeoutMs: parsed.timeoutMs, retries: parsed.retries, retryDelayMs: 250, execTimeoutMs: 120_000 },
+            {
+                ...ROLL_DEFAULTS,
+                regionTimeoutMs: parsed.regionTimeoutMs,
+                pollMs: parsed.pollMs,
+            },
+        );
         for (const line of result.lines) (result.ok ? io.out : io.err)(line);
         return result.ok ? 0 : 1;
     }
     if (parsed.command === "votes") {
-        const report = await runVotes(outputs, { timeoutMs: parsed.timeoutMs, retries: parsed.retries, retryDelayMs: 250, execTimeoutMs: 120_000 }, parsed.apply);
+        const report = await runVotes(
+            outputs,
+            { timeoutMs: parsed.timeoutMs, retries: parsed.retries, retryDelayMs: 250, execTimeoutMs: 120_000 },
+            parsed.apply,
+        );
         if (parsed.json) io.out(JSON.stringify(report, null, 2));
         else for (const line of renderVotes(report)) (report.ok ? io.out : io.err)(line);
         return report.ok ? 0 : 1;
@@ -143,10 +152,15 @@ function parse(argv: string[]): ParsedArgs | "help" {
     if (values.help) return "help";
     const [command, ...named] = positionals;
     if (command !== "start" && command !== "stop" && command !== "status" && command !== "votes" && command !== "roll") {
-        throw new UsageError(command === undefined ? "missing command (start, stop, status, roll or votes)" : `unknown command "${command}" (start, stop, status, roll or votes)`);
+        throw new UsageError(
+            command === undefined
+                ? "missing command (start, stop, status, roll or votes)"
+                : `unknown command "${command}" (start, stop, status, roll or votes)`,
+        );
     }
     const regionTimeout = Number(values["region-timeout"]);
-    if (!Number.isFinite(regionTimeout) || regionTimeout <= 0 || regionTimeout > 7200) throw new UsageError(`--region-timeout must be seconds in (0, 7200], got "${values["region-timeout"]}"`);
+    if (!Number.isFinite(regionTimeout) || regionTimeout <= 0 || regionTimeout > 7200)
+        throw new UsageError(`--region-timeout must be seconds in (0, 7200], got "${values["region-timeout"]}"`);
     const poll = Number(values.poll);
     if (!Number.isFinite(poll) || poll <= 0 || poll > 300) throw new UsageError(`--poll must be seconds in (0, 300], got "${values.poll}"`);
     if (command === "votes" && named.length > 0) throw new UsageError("votes takes no regions: it reads every deployed region");

@@ -32,7 +32,9 @@ export interface StopVerdict {
  */
 export function checkStop(rule: QbftQuorum, regions: RegionValidators[], stopping: string[]): StopVerdict {
     const runningNow = regions.reduce((sum, region) => sum + region.running.length, 0);
-    const stopped = regions.filter((region) => stopping.includes(region.region)).map((region) => ({ region: region.region, validators: region.running.length }));
+    const stopped = regions
+        .filter((region) => stopping.includes(region.region))
+        .map((region) => ({ region: region.region, validators: region.running.length }));
     const remaining = runningNow - stopped.reduce((sum, entry) => sum + entry.validators, 0);
     const unreachable = regions.filter((region) => !region.reachable).map((region) => region.region);
     const allowed = remaining >= rule.quorum;

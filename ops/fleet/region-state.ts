@@ -8,7 +8,6 @@ export const MAX_LAG_BLOCKS = 5;
 /** The field manager of the fleet tool's writes (Kubernetes records it in managedFields). */
 export const FLEET_FIELD_MANAGER = "chain138-fleet";
 
-
 /** One Besu node (one single-replica StatefulSet) and what is known about it. */
 export interface NodeStatus {
     /** Node name from the `chain138.io/node` label, e.g. `uksouth-validator-0`. */

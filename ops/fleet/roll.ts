@@ -76,15 +76,27 @@ export async function runRoll(outputs: FleetOutputs, targets: string[], client: 
             let why: string | undefined = "not checked yet";
             while (why !== undefined) {
                 if (Date.now() > deadline) {
-                    return { ok: false, lines: [...lines, `   ${region} did not rejoin within ${Math.round(options.regionTimeoutMs / 1000)}s: ${why}; stopping the roll (later regions untouched)`] };
+                    return {
+                        ok: false,
+                        lines: [
+                            ...lines,
+                            `   ${region} did not rejoin within ${Math.round(options.regionTimeoutMs / 1000)}s: ${why}; stopping the roll (later regions untouched)`,
+                        ],
+                    };
                 }
                 await sleep(options.pollMs);
                 const now = await runner.eachRegion(outputs.regions, (c) => readRegionNodes(c, true));
                 const regionNow = now[outputs.regions.indexOf(region)];
                 const others = now.filter((r, i) => r.ok && outputs.regions[i] !== region).flatMap((r) => (r.ok ? r.value : []));
-                const fleetHead = Math.max(0, ...others.map((n) => n.blockNumber ?? 0), ...(regionNow.ok ? regionNow.value.map((n) => n.blockNumber ?? 0) : []));
+                const fleetHead = Math.max(
+                    0,
+                    ...others.map((n) => n.blockNumber ?? 0),
+                    ...(regionNow.ok ? regionNow.value.map((n) => n.blockNumber ?? 0) : []),
+                );
                 why = regionNow.ok ? notRejoined(regionNow.value, heads, fleetHead, options.maxLagBlocks) : regionNow.error;
-                if (regionNow.ok) for (const n of regionNow.value) if (n.blockNumber !== undefined && n.podReady && !n.outdated && !heads.has(n.node)) heads.set(n.node, n.blockNumber);
+                if (regionNow.ok)
+                    for (const n of regionNow.value)
+                        if (n.blockNumber !== undefined && n.podReady && !n.outdated && !heads.has(n.node)) heads.set(n.node, n.blockNumber);
             }
             lines.push(`   ${region} rejoined: every node ready on the new revision, with peers, head advancing, within ${options.maxLagBlocks} blocks`);
         }

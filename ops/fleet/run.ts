@@ -89,7 +89,13 @@ export async function runFleetCommand(args: FleetRunArgs): Promise<FleetReport> 
             });
             guard = checkStop(rule, validators, targets);
             if (!guard.allowed && !args.force) {
-                const regions = targets.map((region): RegionReport => ({ region, ok: false, action: "not stopped: refused by the quorum guard", error: undefined, nodes: [] }));
+                const regions = targets.map((region): RegionReport => ({
+                    region,
+                    ok: false,
+                    action: "not stopped: refused by the quorum guard",
+                    error: undefined,
+                    nodes: [],
+                }));
                 return buildReport(args, rule, guard, regions, true);
             }
             if (!guard.allowed) {
@@ -130,7 +136,10 @@ function runningValidators(nodes: NodeStatus[], outputs: FleetOutputs, region: s
 }
 
 function describeScale(result: { changed: number; total: number }, replicas: number): string {
-    return `scaled ${result.changed} of ${result.total} StatefulSets to ${replicas}` + (result.changed < result.total ? ` (${result.total - result.changed} already at ${replicas})` : "");
+    return (
+        `scaled ${result.changed} of ${result.total} StatefulSets to ${replicas}` +
+        (result.changed < result.total ? ` (${result.total - result.changed} already at ${replicas})` : "")
+    );
 }
 
 function buildReport(args: FleetRunArgs, rule: FleetReport["rule"], guard: StopVerdict | undefined, regions: RegionReport[], refused: boolean): FleetReport {

@@ -50,7 +50,10 @@ export function planValidatorVotes(current: readonly string[], changes: Validato
     for (const raw of changes.add) {
         const address = raw.toLowerCase();
         if (set.has(address)) done.push(`add ${address}`);
-        else if (!readyCandidates.has(address)) refused.push(`add ${address}: its node is not running and in sync; a validator that cannot sign raises the quorum and lowers the faults the chain tolerates`);
+        else if (!readyCandidates.has(address))
+            refused.push(
+                `add ${address}: its node is not running and in sync; a validator that cannot sign raises the quorum and lowers the faults the chain tolerates`,
+            );
         else step("add", address);
     }
     for (const raw of changes.remove) {

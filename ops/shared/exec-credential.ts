@@ -46,16 +46,14 @@ export const execConfigSchema = z
         provideClusterInfo: z.boolean().nullish(),
         interactiveMode: z.string().nullish(),
     })
-    .transform(
-        (exec): ExecConfig => ({
-            apiVersion: exec.apiVersion,
-            command: exec.command,
-            args: exec.args ?? [],
-            env: exec.env ?? [],
-            provideClusterInfo: exec.provideClusterInfo ?? false,
-            interactiveMode: exec.interactiveMode ?? undefined,
-        }),
-    );
+    .transform((exec): ExecConfig => ({
+        apiVersion: exec.apiVersion,
+        command: exec.command,
+        args: exec.args ?? [],
+        env: exec.env ?? [],
+        provideClusterInfo: exec.provideClusterInfo ?? false,
+        interactiveMode: exec.interactiveMode ?? undefined,
+    }));
 
 /** What a plugin may print (an ExecCredential is a few KiB); more is a failure, not a memory problem. */
 const MAX_PLUGIN_OUTPUT = 1024 * 1024;
@@ -66,10 +64,9 @@ const KILL_GRACE_MS = 1000;
 const SUPPORTED_API_VERSIONS = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"];
 
 /** What the plugin returned: a bearer token or a client certificate, and when it expires. */
-export type ExecCredential = (
-    | { kind: "token"; token: string }
-    | { kind: "clientCertificate"; certPem: Buffer; keyPem: Buffer }
-) & { expiresAt: Date | undefined };
+export type ExecCredential = ({ kind: "token"; token: string } | { kind: "clientCertificate"; certPem: Buffer; keyPem: Buffer }) & {
+    expiresAt: Date | undefined;
+};
 
 /** The cluster as handed to plugins with `provideClusterInfo: true`. */
 export interface ExecClusterInfo {
@@ -100,7 +97,9 @@ export function runExecPlugin(exec: ExecConfig, cluster: ExecClusterInfo, who: s
     // We run unattended with no terminal: a plugin that insists on one (device-code login) cannot work.
     if (exec.interactiveMode === "Always") {
         return Promise.reject(
-            new Error(`${who}: exec plugin ${exec.command} needs an interactive terminal; convert the kubeconfig to a non-interactive login (kubelogin convert-kubeconfig -l azurecli)`),
+            new Error(
+                `${who}: exec plugin ${exec.command} needs an interactive terminal; convert the kubeconfig to a non-interactive login (kubelogin convert-kubeconfig -l azurecli)`,
+            ),
         );
     }
     const spec: Record<string, unknown> = { interactive: false };
@@ -145,8 +144,14 @@ export function runExecPlugin(exec: ExecConfig, cluster: ExecClusterInfo, who: s
         };
         child.stdout.setEncoding("utf8");
         child.stderr.setEncoding("utf8");
-        child.stdout.on("data", collect((text) => (stdout += text)));
-        child.stderr.on("data", collect((text) => (stderr += text)));
+        child.stdout.on(
+            "data",
+            collect((text) => (stdout += text)),
+        );
+        child.stderr.on(
+            "data",
+            collect((text) => (stderr += text)),
+        );
         const timer = setTimeout(() => {
             killGroup("SIGTERM");
             // A grace period to exit cleanly (kubelogin may be writing its token cache), then no choice.

@@ -131,7 +131,9 @@ function loadKubeconfig(kubeconfigYaml: string, source: string, credentials: Kub
     if (server.protocol !== "https:") throw new Error(`${source}: server ${server.origin} is not https`);
     if (cluster.skipTLSVerify) throw new Error(`${source}: insecure-skip-tls-verify is set; the ops tools always verify the API server`);
     if (user.authProvider) {
-        throw new Error(`${source}: user "${user.name}" uses the auth-provider "${String(user.authProvider.name)}", which is not supported; convert the kubeconfig to an exec plugin (kubelogin convert-kubeconfig -l azurecli)`);
+        throw new Error(
+            `${source}: user "${user.name}" uses the auth-provider "${String(user.authProvider.name)}", which is not supported; convert the kubeconfig to an exec plugin (kubelogin convert-kubeconfig -l azurecli)`,
+        );
     }
     if (!user.exec) {
         if (!user.token && !user.certData && !user.certFile) throw new Error(`${source}: user "${user.name}" has no exec plugin, token or client certificate`);
@@ -145,7 +147,12 @@ function loadKubeconfig(kubeconfigYaml: string, source: string, credentials: Kub
     // The library's built-in ExecAuth claims every user with `exec` before any added authenticator is asked
     // (config.js applyAuthorizationHeader), so the users it sees have none: ours is then the one that matches.
     const bare: User = { ...user, exec: undefined };
-    kc.loadFromOptions({ clusters: kc.getClusters(), contexts: kc.getContexts(), users: kc.getUsers().map((entry) => (entry === user ? bare : entry)), currentContext: contextName });
+    kc.loadFromOptions({
+        clusters: kc.getClusters(),
+        contexts: kc.getContexts(),
+        users: kc.getUsers().map((entry) => (entry === user ? bare : entry)),
+        currentContext: contextName,
+    });
     const caPem = cluster.caData ? Buffer.from(cluster.caData, "base64") : undefined;
     credentials.exec.register(bare, exec.data, { server: server.href, caPem, tlsServerName: cluster.tlsServerName }, `cluster ${server.host}`);
     kc.addAuthenticator(credentials.exec);
@@ -185,7 +192,13 @@ export class KubeClient {
      */
     scaleStatefulSet(namespace: string, name: string, replicas: number, fieldManager: string): Promise<Scale> {
         const path = `/apis/apps/v1/namespaces/${enc(namespace)}/statefulsets/${enc(name)}/scale`;
-        return this.json("PATCH", path, scaleSchema, { fieldManager }, { contentType: "application/merge-patch+json", data: JSON.stringify({ spec: { replicas } }) });
+        return this.json(
+            "PATCH",
+            path,
+            scaleSchema,
+            { fieldManager },
+            { contentType: "application/merge-patch+json", data: JSON.stringify({ spec: { replicas } }) },
+        );
     }
 
     /** Deletes a pod (its StatefulSet recreates it from the current template). */
@@ -233,7 +246,14 @@ export class KubeClient {
         this.agents.clear();
     }
 
-    private async json<T>(method: string, path: string, schema: z.ZodType<T>, query: Record<string, string> = {}, body?: KubeBody, call: CallOptions = {}): Promise<T> {
+    private async json<T>(
+        method: string,
+        path: string,
+        schema: z.ZodType<T>,
+        query: Record<string, string> = {},
+        body?: KubeBody,
+        call: CallOptions = {},
+    ): Promise<T> {
         const response = await this.call(method, path, query, body, call);
         const what = this.what(method, new URL(path, this.server));
         let json: unknown;

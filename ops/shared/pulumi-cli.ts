@@ -6,7 +6,10 @@ export function runPulumi(args: readonly string[], timeoutMs = 120_000): Promise
     return new Promise((resolve, reject) => {
         execFile("pulumi", [...args], { timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
             if (error === null) return resolve(stdout);
-            const why = (error as NodeJS.ErrnoException).code === "ENOENT" ? "the Pulumi CLI is not on PATH (`. toolchain/pulumi-cli/pulumi-env.sh`), or pass the JSON as a file instead" : stderr.trim() || error.message;
+            const why =
+                (error as NodeJS.ErrnoException).code === "ENOENT"
+                    ? "the Pulumi CLI is not on PATH (`. toolchain/pulumi-cli/pulumi-env.sh`), or pass the JSON as a file instead"
+                    : stderr.trim() || error.message;
             // Never echo stdout: `--show-secrets` output carries kubeconfigs.
             reject(new Error(`\`pulumi ${args.filter((a) => a !== "--show-secrets").join(" ")}\` failed: ${why}`));
         });

@@ -57,7 +57,11 @@ export interface PulumiWorkspace {
 
 /** The bin directory of the pinned CLI (toolchain/pulumi-cli/ensure-pulumi builds it once), or a clear error. */
 export function pulumiBinDir(env: NodeJS.ProcessEnv = process.env): string {
-    const ensure = spawnSync(path.join(REPO_ROOT, "toolchain", "pulumi-cli", "ensure-pulumi"), [], { env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const ensure = spawnSync(path.join(REPO_ROOT, "toolchain", "pulumi-cli", "ensure-pulumi"), [], {
+        env,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    });
     const last = ensure.stdout.trim().split("\n").pop() ?? "";
     if (ensure.status !== 0 || !existsSync(path.join(last, "pulumi"))) {
         throw new Error(`toolchain/pulumi-cli/ensure-pulumi could not provide the Pulumi CLI (exit ${ensure.status}); see its messages above`);

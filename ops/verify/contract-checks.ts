@@ -63,7 +63,12 @@ export async function routerSelectors(suites: readonly ChainSuite[], timeoutMs: 
 }
 
 /** Every check of `suite`, in a fixed order: code, ownership, lanes, bridges. */
-export async function checkChain(suite: ChainSuite, all: readonly ChainSuite[], selectors: Map<string, bigint | Error>, timeoutMs: number): Promise<CheckResult[]> {
+export async function checkChain(
+    suite: ChainSuite,
+    all: readonly ChainSuite[],
+    selectors: Map<string, bigint | Error>,
+    timeoutMs: number,
+): Promise<CheckResult[]> {
     const endpoint = suite.endpoint;
     if (endpoint === undefined) {
         return [{ name: "rpc", status: "fail", detail: `no RPC URL for chain ${suite.chain}: give --chain-rpc ${suite.chain}=<url>` }];
@@ -78,7 +83,9 @@ export async function checkChain(suite: ChainSuite, all: readonly ChainSuite[], 
         checks.push(
             run(`${name} code`, async () => {
                 const code = await endpoint.call("eth_getCode", [address, "latest"], timeoutMs);
-                return code === "0x" || code === "" ? { name: `${name} code`, status: "fail", detail: `no code at ${address}` } : { name: `${name} code`, status: "pass", detail: `${(String(code).length - 2) / 2} bytes at ${address}` };
+                return code === "0x" || code === ""
+                    ? { name: `${name} code`, status: "fail", detail: `no code at ${address}` }
+                    : { name: `${name} code`, status: "pass", detail: `${(String(code).length - 2) / 2} bytes at ${address}` };
             }),
         );
     }
@@ -90,7 +97,9 @@ export async function checkChain(suite: ChainSuite, all: readonly ChainSuite[], 
                 if (multisig === undefined) return { name: check, status: "fail", detail: `no MultiSig among ${suite.chain}'s contract outputs` };
                 const owner = (await view(endpoint, name, address, "owner", [], timeoutMs)) as string;
                 if (same(owner, multisig)) return { name: check, status: "pass", detail: `owned by MultiSig ${multisig}` };
-                const pending = hasFunction(name, "pendingOwner") ? ((await view(endpoint, name, address, "pendingOwner", [], timeoutMs)) as string) : undefined;
+                const pending = hasFunction(name, "pendingOwner")
+                    ? ((await view(endpoint, name, address, "pendingOwner", [], timeoutMs)) as string)
+                    : undefined;
                 const why = pending !== undefined && same(pending, multisig) ? " (transfer to the MultiSig started, acceptOwnership not yet executed)" : "";
                 return { name: check, status: "fail", detail: `owner is ${owner}, expected MultiSig ${multisig}${why}` };
             }),
@@ -105,10 +114,23 @@ export async function checkChain(suite: ChainSuite, all: readonly ChainSuite[], 
                 run(check, async () => {
                     const selector = selectors.get(other.chain);
                     if (!(typeof selector === "bigint")) throw new Error(`cannot read ${other.chain}'s router selector: ${selector?.message ?? "no RPC URL"}`);
-                    const lane = (await view(endpoint, "CCIPRouter", router, "getLane", [selector], timeoutMs)) as { enabled: boolean; remoteRouter: string; threshold: bigint };
+                    const lane = (await view(endpoint, "CCIPRouter", router, "getLane", [selector], timeoutMs)) as {
+                        enabled: boolean;
+                        remoteRouter: string;
+                        threshold: bigint;
+                    };
                     if (!lane.enabled) return { name: check, status: "fail", detail: `lane to selector ${selector} is not enabled` };
-                    if (!same(lane.remoteRouter, remoteRouter)) return { name: check, status: "fail", detail: `lane points at ${lane.remoteRouter}, ${other.chain}'s router is ${getAddress(remoteRouter)}` };
-                    return { name: check, status: "pass", detail: `enabled, selector ${selector}, remote router ${lane.remoteRouter}, threshold ${lane.threshold}` };
+                    if (!same(lane.remoteRouter, remoteRouter))
+                        return {
+                            name: check,
+                            status: "fail",
+                            detail: `lane points at ${lane.remoteRouter}, ${other.chain}'s router is ${getAddress(remoteRouter)}`,
+                        };
+                    return {
+                        name: check,
+                        status: "pass",
+                        detail: `enabled, selector ${selector}, remote router ${lane.remoteRouter}, threshold ${lane.threshold}`,
+                    };
                 }),
             );
         }
@@ -132,7 +154,8 @@ export async function checkChain(suite: ChainSuite, all: readonly ChainSuite[], 
             checks.push(
                 run(check, async () => {
                     const selector = selectors.get(other.chain);
-                    if (!(typeof selector === "bigint")) throw new Error(`cannot read ${other.chain}'s router selector: ${selector?.message ?? "no router or RPC URL"}`);
+                    if (!(typeof selector === "bigint"))
+                        throw new Error(`cannot read ${other.chain}'s router selector: ${selector?.message ?? "no router or RPC URL"}`);
                     const actual = (await view(endpoint, bridge, address, "remoteBridge", [selector], timeoutMs)) as string;
                     return same(actual, remote)
                         ? { name: check, status: "pass", detail: `selector ${selector} → ${actual}` }

@@ -44,18 +44,28 @@ function nodeTargets(region: string, outputs: VerifyOutputs, args: VerifyArgs, p
         const name = `${region}-validator-${i}`;
         const url = args.rpc.get(name);
         // Validators have no Service: reach the pod (StatefulSet besu-<node>, pod <that>-0) through the pod proxy.
-        const endpoint = url ? httpRpc(url) : probe && kubeProxyRpc(probe, `/api/v1/namespaces/${BESU_NAMESPACE}/pods/${besuPodName(name)}:${BESU_RPC_PORT}/proxy/`);
+        const endpoint = url
+            ? httpRpc(url)
+            : probe && kubeProxyRpc(probe, `/api/v1/namespaces/${BESU_NAMESPACE}/pods/${besuPodName(name)}:${BESU_RPC_PORT}/proxy/`);
         nodes.push({ name, role: "validator", endpoint });
     }
     if (outputs.nodeCounts[region].sentries > 0) {
         const url = args.rpc.get(region);
-        const endpoint = url ? httpRpc(url) : probe && kubeProxyRpc(probe, `/api/v1/namespaces/${BESU_NAMESPACE}/services/${BESU_RPC_SERVICE}:${BESU_RPC_PORT}/proxy/`);
+        const endpoint = url
+            ? httpRpc(url)
+            : probe && kubeProxyRpc(probe, `/api/v1/namespaces/${BESU_NAMESPACE}/services/${BESU_RPC_SERVICE}:${BESU_RPC_PORT}/proxy/`);
         nodes.push({ name: `${region} rpc`, role: "rpc", endpoint });
     }
     return nodes;
 }
 
-async function verifyRegion(region: string, outputs: VerifyOutputs, args: VerifyArgs, deps: Required<VerifyDeps>, heads: NodeHead[]): Promise<{ plan: RegionPlan; checks: CheckGroup["checks"] }> {
+async function verifyRegion(
+    region: string,
+    outputs: VerifyOutputs,
+    args: VerifyArgs,
+    deps: Required<VerifyDeps>,
+    heads: NodeHead[],
+): Promise<{ plan: RegionPlan; checks: CheckGroup["checks"] }> {
     const kubeconfig = outputs.kubeconfigs[region];
     let probe: KubernetesProbe | undefined;
     let noProbeReason: string | undefined = kubeconfig === undefined ? `no kubeconfig for ${region} in the stack outputs` : undefined;

@@ -27,7 +27,8 @@ export function parseOutputs(raw: unknown, source: string): VerifyOutputs {
 
 function verifyView(o: StackOutputs): VerifyOutputs {
     const contracts = o.contracts as Record<string, Record<string, string>> | undefined;
-    if (!hasFleet(o)) return { regions: [], nodeCounts: {}, chainId: 0, validatorAddresses: [], validatorChanges: { add: [], remove: [] }, kubeconfigs: {}, contracts };
+    if (!hasFleet(o))
+        return { regions: [], nodeCounts: {}, chainId: 0, validatorAddresses: [], validatorChanges: { add: [], remove: [] }, kubeconfigs: {}, contracts };
     const regions = o.rollout.deployedRegions;
     const nodeCounts: VerifyOutputs["nodeCounts"] = {};
     for (const region of regions) {

@@ -100,9 +100,7 @@ async function podsReady(plan: RegionPlan, settings: CheckSettings): Promise<Che
 
 /** Peers a node must have: validators connect to every other validator (QBFT full mesh); the RPC sentry to its region's validators. */
 export function expectedPeers(role: NodeTarget["role"], totalValidators: number, regionValidators: number): { min: number; why: string } {
-    return role === "validator"
-        ? { min: totalValidators - 1, why: "every other validator" }
-        : { min: regionValidators, why: "its region's validators" };
+    return role === "validator" ? { min: totalValidators - 1, why: "every other validator" } : { min: regionValidators, why: "its region's validators" };
 }
 
 async function peers(node: NodeTarget, endpoint: RpcEndpoint, plan: RegionPlan, settings: CheckSettings): Promise<CheckResult> {
@@ -132,7 +130,8 @@ async function validatorSet(node: NodeTarget, endpoint: RpcEndpoint, settings: C
         if (extra.length) parts.push(`not configured ${extra.join(", ")}`);
         // A key rotation or a new region changes the set by QBFT votes (`npm run fleet -- votes`), not by genesis.
         const { add, remove } = settings.pendingVotes;
-        if (missing.every((a) => add.includes(a)) && extra.every((a) => remove.includes(a))) parts.push("these are the pending votes of besu.validatorChanges: run `npm run fleet -- votes --apply`");
+        if (missing.every((a) => add.includes(a)) && extra.every((a) => remove.includes(a)))
+            parts.push("these are the pending votes of besu.validatorChanges: run `npm run fleet -- votes --apply`");
         return fail(name, parts.join("; "));
     });
 }

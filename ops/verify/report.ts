@@ -53,7 +53,9 @@ export function renderText(report: VerifyReport): string {
     lines.push(`  ${"kind".padEnd(9)}  ${"name".padEnd(nameWidth)}  result  passed  failed  skipped`);
     for (const [kind, g] of rows) {
         const count = (s: CheckStatus) => String(g.checks.filter((c) => c.status === s).length);
-        lines.push(`  ${kind.padEnd(9)}  ${g.name.padEnd(nameWidth)}  ${(g.ok ? "ok" : "FAIL").padEnd(6)}  ${count("pass").padStart(6)}  ${count("fail").padStart(6)}  ${count("skip").padStart(7)}`);
+        lines.push(
+            `  ${kind.padEnd(9)}  ${g.name.padEnd(nameWidth)}  ${(g.ok ? "ok" : "FAIL").padEnd(6)}  ${count("pass").padStart(6)}  ${count("fail").padStart(6)}  ${count("skip").padStart(7)}`,
+        );
     }
     const failed = rows.filter(([, g]) => !g.ok).map(([, g]) => g.name);
     lines.push(report.ok ? "verify: all checks passed" : `verify: FAILED (${failed.join(", ")})`);

@@ -38,7 +38,8 @@ export function unsupportedVersionReason(version: string | undefined, config: Ak
 
 export const aksHardening: ResourceValidationPolicy = {
     name: "aks-entra-id-and-workload-identity",
-    description: "AKS: Entra ID (managed AAD) with Azure RBAC, local accounts disabled, workload identity + OIDC issuer, a Kubernetes minor in AKS standard support.",
+    description:
+        "AKS: Entra ID (managed AAD) with Azure RBAC, local accounts disabled, workload identity + OIDC issuer, a Kubernetes minor in AKS standard support.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {

@@ -37,7 +37,9 @@ export const deployerKeySecret: ResourceValidationPolicy = {
         const source = asString((args.props as Record<string, unknown>)["__provider"]) ?? "";
         const captured = CAPTURED_KEY.exec(source);
         if (captured !== null) {
-            report(`${args.name}: the dynamic provider's serialised code captures a literal "${captured[1]}"; state stores provider code in plain text — pass the key as a secret input instead`);
+            report(
+                `${args.name}: the dynamic provider's serialised code captures a literal "${captured[1]}"; state stores provider code in plain text — pass the key as a secret input instead`,
+            );
         }
     },
 };

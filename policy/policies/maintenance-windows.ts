@@ -33,7 +33,8 @@ function windowHours(props: Record<string, unknown>): number[] | string {
     const offset = asString(window["utcOffset"]) ?? "+00:00";
     if (!WEEKDAYS.includes(day as Weekday)) return `dayOfWeek "${day}" is not a weekday`;
     if (interval !== 1) return `intervalWeeks ${interval} (only weekly windows, intervalWeeks 1, can be checked)`;
-    if (duration === undefined || duration < MAINTENANCE_WINDOW_HOURS) return `durationHours ${duration} is below AKS's recommended ${MAINTENANCE_WINDOW_HOURS}`;
+    if (duration === undefined || duration < MAINTENANCE_WINDOW_HOURS)
+        return `durationHours ${duration} is below AKS's recommended ${MAINTENANCE_WINDOW_HOURS}`;
     if (start === null || start[2] !== "00") return `startTime "${asString(window["startTime"])}" is not on the hour (HH:00)`;
     if (offset !== "+00:00") return `utcOffset "${offset}" (only UTC windows can be checked)`;
     return openHours({ dayOfWeek: day as Weekday, startHour: Number(start[1]), durationHours: duration });
@@ -55,7 +56,13 @@ export const maintenanceWindows: StackValidationPolicy = {
         // Keyed by URN; named by the cluster's resourceName when known.
         const clusters = new Map<string, ClusterView & { name: string }>();
         for (const r of index.byUrn.values()) {
-            const view = { resource: r, name: asString((r.props as Record<string, unknown>)["resourceName"]) ?? r.name, validators: 0, atRisk: 0, hours: new Map<string, number[]>() };
+            const view = {
+                resource: r,
+                name: asString((r.props as Record<string, unknown>)["resourceName"]) ?? r.name,
+                validators: 0,
+                atRisk: 0,
+                hours: new Map<string, number[]>(),
+            };
             for (const pool of clusterPools(r.props as Record<string, unknown>)) addValidators(view, pool);
             clusters.set(r.urn, view);
         }
@@ -86,7 +93,10 @@ export const maintenanceWindows: StackValidationPolicy = {
             if (cluster.validators === 0) continue;
             const missing = MAINTENANCE_CONFIG_NAMES.filter((config) => !cluster.hours.has(config));
             if (missing.length > 0) {
-                report(`${cluster.resource.name}: runs ${cluster.validators} validator(s) but has no ${missing.join(" or ")}; AKS would upgrade it at any time`, cluster.resource.urn);
+                report(
+                    `${cluster.resource.name}: runs ${cluster.validators} validator(s) but has no ${missing.join(" or ")}; AKS would upgrade it at any time`,
+                    cluster.resource.urn,
+                );
             }
             for (const hour of new Set([...cluster.hours.values()].flat())) {
                 atRisk[hour] += cluster.atRisk;

@@ -28,7 +28,12 @@ export const requiredTags: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
-            requiredTags: { type: "array", items: { type: "string" }, default: [...DEFAULT_REQUIRED_TAGS], description: "Tag keys required on every taggable Azure resource." },
+            requiredTags: {
+                type: "array",
+                items: { type: "string" },
+                default: [...DEFAULT_REQUIRED_TAGS],
+                description: "Tag keys required on every taggable Azure resource.",
+            },
         },
     },
     validateResource: (args, report) => {

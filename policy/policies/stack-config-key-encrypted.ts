@@ -20,7 +20,9 @@ export const DEFAULT_PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export function plaintextKeysInStackFiles(projectDir: string): string[] {
     if (!existsSync(path.join(projectDir, "Pulumi.yaml"))) return [];
     const found: string[] = [];
-    for (const file of readdirSync(projectDir).filter((f) => /^Pulumi\..+\.ya?ml$/.test(f)).sort()) {
+    for (const file of readdirSync(projectDir)
+        .filter((f) => /^Pulumi\..+\.ya?ml$/.test(f))
+        .sort()) {
         const config = asRecord(asRecord(parse(readFileSync(path.join(projectDir, file), "utf8")))?.["config"]) ?? {};
         for (const [key, value] of Object.entries(config)) {
             const bare = key.includes(":") ? key.slice(key.lastIndexOf(":") + 1) : key;

@@ -31,7 +31,9 @@ export const validatorRpcPrivate: ResourceValidationPolicy = {
             const byNumber = [p.port, p.targetPort].some((n) => typeof n === "number" && rpcPorts.includes(n));
             const byName = typeof p.targetPort === "string" && RPC_PORT_NAMES.includes(p.targetPort);
             if (byNumber || byName) {
-                report(`${args.name}: ${svc.type} Service selecting validator pods publishes JSON-RPC port ${p.port ?? "?"}→${p.targetPort ?? "?"}; validator RPC stays inside the cluster`);
+                report(
+                    `${args.name}: ${svc.type} Service selecting validator pods publishes JSON-RPC port ${p.port ?? "?"}→${p.targetPort ?? "?"}; validator RPC stays inside the cluster`,
+                );
             }
         }
     },

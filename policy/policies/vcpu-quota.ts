@@ -33,7 +33,10 @@ export const vcpuQuota: StackValidationPolicy = {
         const add = (location: string, owner: PolicyResource, pool: PoolView) => {
             const vcpus = poolVcpus(pool);
             if (vcpus === undefined) {
-                report(`${owner.name}: pool "${pool.name}" uses VM size "${pool.vmSize ?? "(none)"}", which regions/vm-sizes.ts does not know; its vCPUs cannot be checked against the quota`, owner.urn);
+                report(
+                    `${owner.name}: pool "${pool.name}" uses VM size "${pool.vmSize ?? "(none)"}", which regions/vm-sizes.ts does not know; its vCPUs cannot be checked against the quota`,
+                    owner.urn,
+                );
                 return;
             }
             const entry = usage.get(location) ?? { vcpus: 0, parts: [] };
@@ -52,13 +55,17 @@ export const vcpuQuota: StackValidationPolicy = {
             const cluster = clusterOf(r, clusters);
             const location = cluster === undefined ? undefined : asString((cluster.props as Record<string, unknown>)["location"]);
             if (location === undefined) {
-                report(`${r.name}: AgentPool's cluster ${asString(props["resourceName"]) ?? "(unknown)"} is not in this stack; its vCPUs cannot be attributed to a region`, r.urn);
+                report(
+                    `${r.name}: AgentPool's cluster ${asString(props["resourceName"]) ?? "(unknown)"} is not in this stack; its vCPUs cannot be attributed to a region`,
+                    r.urn,
+                );
                 continue;
             }
             add(location, r, readPool(props, r.name));
         }
         for (const [location, { vcpus, parts }] of usage) {
-            if (vcpus > quota) report(`region ${location}: node pools need ${vcpus} vCPUs during upgrades (surge nodes included), quota is ${quota} (${parts.join(", ")})`);
+            if (vcpus > quota)
+                report(`region ${location}: node pools need ${vcpus} vCPUs during upgrades (surge nodes included), quota is ${quota} (${parts.join(", ")})`);
         }
     },
 };

@@ -25,7 +25,8 @@ export const zonesUsed: StackValidationPolicy = {
             const cluster = clusterOf(r, clusters);
             const location = cluster === undefined ? undefined : asString((cluster.props as Record<string, unknown>)["location"]);
             const pool = readPool(r.props, r.name);
-            if (location !== undefined && findRegion(location)?.hasZones === true && pool.zones.length === 0) report(`${r.name}: pool "${pool.name}" uses no availability zones although ${location} has them`, r.urn);
+            if (location !== undefined && findRegion(location)?.hasZones === true && pool.zones.length === 0)
+                report(`${r.name}: pool "${pool.name}" uses no availability zones although ${location} has them`, r.urn);
         }
     },
 };

@@ -37,7 +37,11 @@ const create2CallsSince = (chain: BridgeChain, from: number) =>
     });
 
 const names = devStackChains();
-assert.deepEqual(names.map((c) => c.chainId).sort((a, b) => a - b), [1, 138], "Pulumi.dev.yaml is expected to configure chains 1 and 138");
+assert.deepEqual(
+    names.map((c) => c.chainId).sort((a, b) => a - b),
+    [1, 138],
+    "Pulumi.dev.yaml is expected to configure chains 1 and 138",
+);
 
 describe("dev stack: pulumi up, re-preview, policy, secrets, destroy", { concurrency: false }, () => {
     const anvils: AnvilNode[] = [];
@@ -78,7 +82,13 @@ describe("dev stack: pulumi up, re-preview, policy, secrets, destroy", { concurr
         const destination = stack.chains.find((c) => c.chainId === 138)!;
         relayerDir = mkdtempSync(path.join(tmpdir(), "chain138-e2e-relayer-"));
         relayer = await startRelayer({
-            chains: stack.chains.map((c) => ({ name: c.name, rpcUrl: c.rpcUrl, routerAddress: contracts[c.name]["CCIPRouter"], chainSelector: BigInt(c.chainSelector), confirmations: 0 })),
+            chains: stack.chains.map((c) => ({
+                name: c.name,
+                rpcUrl: c.rpcUrl,
+                routerAddress: contracts[c.name]["CCIPRouter"],
+                chainSelector: BigInt(c.chainSelector),
+                confirmations: 0,
+            })),
             attesterKeys: [...DEV_KEYS.attesters],
             relayerKey: DEV_KEYS.relayer,
             stateFile: path.join(relayerDir, "state.json"),
@@ -108,7 +118,11 @@ describe("dev stack: pulumi up, re-preview, policy, secrets, destroy", { concurr
         assert.equal(code, 0, errors.join("\n"));
         assert.deepEqual(report.contracts.map((g) => g.name).sort(), stack.chains.map((c) => c.name).sort());
         for (const group of report.contracts) {
-            for (const kind of ["owner", "lane", "bridge"]) assert.ok(group.checks.some((c) => c.name.toLowerCase().includes(kind)), `${group.name} has ${kind} checks: ${group.checks.map((c) => c.name).join(", ")}`);
+            for (const kind of ["owner", "lane", "bridge"])
+                assert.ok(
+                    group.checks.some((c) => c.name.toLowerCase().includes(kind)),
+                    `${group.name} has ${kind} checks: ${group.checks.map((c) => c.name).join(", ")}`,
+                );
         }
     });
 
@@ -121,7 +135,11 @@ describe("dev stack: pulumi up, re-preview, policy, secrets, destroy", { concurr
         const preview = await stack.workspace.run(["preview", "--policy-pack", path.join(REPO_ROOT, "policy")]);
         assert.equal(preview.code, 0, tail(preview));
         // PACK_NAME of policy/index.ts, version from policy/package.json.
-        assert.match(preview.stdout, /Policies:\s*\n\s*✅ chain138@v0\.1\.0 \(local: [^)]*policy\)/, `the preview ran the policy pack and it passed:\n${tail(preview)}`);
+        assert.match(
+            preview.stdout,
+            /Policies:\s*\n\s*✅ chain138@v0\.1\.0 \(local: [^)]*policy\)/,
+            `the preview ran the policy pack and it passed:\n${tail(preview)}`,
+        );
     });
 
     it("state holds the deployer key only as ciphertext", async () => {
@@ -176,7 +194,11 @@ describe("dev stack: one chain down never blocks the other, and the README's ret
         assert.match(`${up.stdout}${up.stderr}`, new RegExp(chain138Name), tail(up));
 
         const deployments = (await stack.resources()).filter((r) => r.type === DEPLOYMENT_TYPE);
-        const deployedOn = (chain: string) => deployments.filter((r) => chainOfUrn(r.urn) === chain).map((r) => String(r.outputs?.["contractName"] ?? r.urn)).sort();
+        const deployedOn = (chain: string) =>
+            deployments
+                .filter((r) => chainOfUrn(r.urn) === chain)
+                .map((r) => String(r.outputs?.["contractName"] ?? r.urn))
+                .sort();
         const mainnetChain = stack.chains.find((c) => c.name === mainnetName)!;
         assert.deepEqual(deployedOn(mainnetName), expectedContracts(mainnetChain), "chain 1 is complete despite chain 138");
         assert.deepEqual(deployedOn(chain138Name), [], "nothing can exist on a chain that never answered");
@@ -199,7 +221,10 @@ describe("dev stack: one chain down never blocks the other, and the README's ret
         const code = await runTargets(["-s", "dev", "--failed", "--event-log", eventLog], { out: (l) => printed.push(l), err: (l) => errors.push(l) });
         assert.equal(code, 0, errors.join("\n"));
         assert.equal(printed.length, 1);
-        assert.ok(errors.some((l) => l.includes(`chain ${chain138Name}:`)), errors.join("\n"));
+        assert.ok(
+            errors.some((l) => l.includes(`chain ${chain138Name}:`)),
+            errors.join("\n"),
+        );
         const command = shellWords(printed[0]);
         assert.deepEqual(command.slice(0, 2), ["pulumi", "up"]);
 

@@ -38,13 +38,14 @@ function dynamicCreates(eventLog: string): { started: number; finished: number }
         }
         const pre = event["resourcePreEvent"]?.metadata;
         if (pre?.type === DYNAMIC && pre.op === "create" && pre.urn) started.add(pre.urn);
-        for (const done of [event["resOutputsEvent"]?.metadata, event["resOpFailedEvent"]?.metadata]) if (done?.urn && started.has(done.urn)) finished.add(done.urn);
+        for (const done of [event["resOutputsEvent"]?.metadata, event["resOpFailedEvent"]?.metadata])
+            if (done?.urn && started.has(done.urn)) finished.add(done.urn);
     }
     return { started: started.size, finished: finished.size };
 }
 
 /** Transactions waiting in the chain's mempool (anvil's txpool_status). */
-const pendingTxs = (chain: BridgeChain) => onChain(chain, async (p) => Number((await p.send("txpool_status", [])) ["pending"]));
+const pendingTxs = (chain: BridgeChain) => onChain(chain, async (p) => Number((await p.send("txpool_status", []))["pending"]));
 
 /** Lower-case addresses of every account with code (anvil_dumpState: gzipped JSON of the whole state). */
 const accountsWithCode = (chain: BridgeChain) =>
@@ -80,7 +81,7 @@ const badTransactions = (chain: BridgeChain) =>
 function readmeRecovery(): string[][] {
     const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
     const section = readme.split("\n## If `pulumi up` was interrupted\n")[1]?.split("\n## ")[0];
-    assert.ok(section !== undefined, "README.md has no section \"If `pulumi up` was interrupted\"");
+    assert.ok(section !== undefined, 'README.md has no section "If `pulumi up` was interrupted"');
     const block = /```bash\n([\s\S]*?)```/.exec(section)?.[1];
     assert.ok(block !== undefined, "the README's interrupted-update section has no bash block");
     const commands = block
@@ -138,8 +139,14 @@ describe("dev stack: pulumi up SIGKILLed mid-deployment, then the README's recov
         // In flight: some deployments done, some started and unfinished, and deployer transactions in a mempool.
         let seen = { started: 0, finished: 0, pending: 0 };
         for (const deadline = Date.now() + 120_000; ; await sleep(100)) {
-            assert.ok(exitedEarly === undefined, `pulumi up ended (exit ${exitedEarly?.code}) before deployments were in flight:\n${tail({ stdout: running.output(), stderr: "" })}`);
-            assert.ok(Date.now() < deadline, `no deployment in flight after 120 s (${JSON.stringify(seen)}):\n${tail({ stdout: running.output(), stderr: "" })}`);
+            assert.ok(
+                exitedEarly === undefined,
+                `pulumi up ended (exit ${exitedEarly?.code}) before deployments were in flight:\n${tail({ stdout: running.output(), stderr: "" })}`,
+            );
+            assert.ok(
+                Date.now() < deadline,
+                `no deployment in flight after 120 s (${JSON.stringify(seen)}):\n${tail({ stdout: running.output(), stderr: "" })}`,
+            );
             const creates = dynamicCreates(eventLog);
             if (creates.finished === 0 || creates.started === creates.finished) continue;
             const pending = (await Promise.all(stack.chains.map(pendingTxs))).reduce((a, b) => a + b, 0);
@@ -188,8 +195,14 @@ describe("dev stack: pulumi up SIGKILLed mid-deployment, then the README's recov
             left = leftOver();
         }
         const gone = ((Date.now() - killedAt) / 1000).toFixed(1);
-        t.diagnostic(`killed with ${seen.started - seen.finished} of ${seen.started} dynamic creates unfinished, ${seen.pending} transaction(s) pending; all but the language host gone after ${gone} s`);
-        assert.deepEqual(describeProcesses(left.filter((p) => !isLanguageHost(p))), "", `processes of the killed update still running ${EXIT_WITHIN_MS / 1000} s after the kill`);
+        t.diagnostic(
+            `killed with ${seen.started - seen.finished} of ${seen.started} dynamic creates unfinished, ${seen.pending} transaction(s) pending; all but the language host gone after ${gone} s`,
+        );
+        assert.deepEqual(
+            describeProcesses(left.filter((p) => !isLanguageHost(p))),
+            "",
+            `processes of the killed update still running ${EXIT_WITHIN_MS / 1000} s after the kill`,
+        );
 
         // Not ours: pulumi-language-nodejs (sdk/v3 v3.68.0, built by toolchain/pulumi-cli/ensure-pulumi from Pulumi's
         // source unchanged but for RunPlugin) notices the engine's death only through rpcutil.Healthcheck, which asks the
@@ -211,7 +224,10 @@ describe("dev stack: pulumi up SIGKILLed mid-deployment, then the README's recov
         const lockDir = path.join(stack.stateDir, ".pulumi", "locks", "organization", "chain138", "dev");
         assert.equal(readdirSync(lockDir).filter((f) => f.endsWith(".json")).length, 1, "the killed update's lock file");
         const state = JSON.parse(await stack.exportText()) as { deployment: { pending_operations?: { type: string }[] } };
-        assert.ok((state.deployment.pending_operations ?? []).some((op) => op.type === "creating"), "the killed update left pending creates");
+        assert.ok(
+            (state.deployment.pending_operations ?? []).some((op) => op.type === "creating"),
+            "the killed update left pending creates",
+        );
         const locked = await stack.workspace.run(["refresh", "-s", "dev", "--yes"]);
         assert.notEqual(locked.code, 0, "refresh ran on a stack the killed update still locks");
         assert.match(`${locked.stdout}${locked.stderr}`, /the stack is currently locked by 1 lock\(s\)/, tail(locked));
@@ -221,10 +237,15 @@ describe("dev stack: pulumi up SIGKILLed mid-deployment, then the README's recov
         for (const args of readmeRecovery()) {
             const result = await stack.workspace.run(args);
             assert.equal(result.code, 0, `pulumi ${args.join(" ")}\n${tail(result)}`);
-            for (const m of `${result.stdout}${result.stderr}`.matchAll(/(\S+ on \S+): code already at (0x[0-9a-fA-F]{40}); adopted/g)) adopted.add(`${m[1]} ${m[2]}`);
+            for (const m of `${result.stdout}${result.stderr}`.matchAll(/(\S+ on \S+): code already at (0x[0-9a-fA-F]{40}); adopted/g))
+                adopted.add(`${m[1]} ${m[2]}`);
         }
         t.diagnostic(`the recovery adopted ${adopted.size} contract(s) whose deployment the killed update had sent: ${[...adopted].join(", ")}`);
-        assert.deepEqual(readdirSync(lockDir).filter((f) => f.endsWith(".json")), [], "a lock is left");
+        assert.deepEqual(
+            readdirSync(lockDir).filter((f) => f.endsWith(".json")),
+            [],
+            "a lock is left",
+        );
         const recovered = JSON.parse(await stack.exportText()) as { deployment: { pending_operations?: unknown[] } };
         assert.deepEqual(recovered.deployment.pending_operations ?? [], [], "pending operations are left");
 

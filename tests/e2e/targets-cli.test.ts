@@ -58,7 +58,13 @@ function contractSuites(): ReplicaResource[] {
         dependencies: [],
     }));
     const deployments = suites.flatMap((suite) => CONTRACT_NAMES.map((contract) => childOf(suite, DYNAMIC, `${suite.name}-${contract}`)));
-    const wiring = { urn: "urn:pulumi:prod::chain138::chain138:index:CcipWiring::ccip-chain138-mainnet", type: "chain138:index:CcipWiring", name: "ccip-chain138-mainnet", parent: "", dependencies: [] };
+    const wiring = {
+        urn: "urn:pulumi:prod::chain138::chain138:index:CcipWiring::ccip-chain138-mainnet",
+        type: "chain138:index:CcipWiring",
+        name: "ccip-chain138-mainnet",
+        parent: "",
+        dependencies: [],
+    };
     const lane = childOf(
         wiring,
         DYNAMIC,
@@ -78,7 +84,7 @@ function clusterLocation(componentUrn: string): string {
 /** Every URN at or under `root` in the parent tree. */
 function subtree(root: string): Set<string> {
     const found = new Set([root]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
         grew = false;
         for (const r of resources) if (!found.has(r.urn) && found.has(r.parent)) grew = found.add(r.urn).size > 0;
     }
@@ -107,14 +113,17 @@ function assertSelection(selected: Iterable<string>, expected: Iterable<string>)
     const want = new Set(expected);
     const extra = sorted([...got].filter((u) => !want.has(u)));
     const missing = sorted([...want].filter((u) => !got.has(u)));
-    assert.ok(extra.length === 0 && missing.length === 0, `selected but not expected:\n  ${extra.join("\n  ")}\nexpected but not selected:\n  ${missing.join("\n  ")}`);
+    assert.ok(
+        extra.length === 0 && missing.length === 0,
+        `selected but not expected:\n  ${extra.join("\n  ")}\nexpected but not selected:\n  ${missing.join("\n  ")}`,
+    );
     assert.ok(got.size > 0);
 }
 
 /** What the engine's --target-dependents adds to `selected`: resources whose parent or a dependency is selected, transitively. */
 function downstream(selected: Set<string>): Set<string> {
     const all = new Set(selected);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
         grew = false;
         for (const r of resources) {
             if (!all.has(r.urn) && [r.parent, ...r.dependencies].some((u) => all.has(u))) grew = all.add(r.urn).size > 0;
@@ -156,7 +165,10 @@ describe("npm run targets, selection by the Pulumi CLI", { concurrency: false },
             const own = owned(region);
             // The component, its children, the chart's objects; BesuNetwork's group, 3 keys, 3 node and 1 egress address.
             assert.ok(own.size > 20, `${region}: ${own.size} resources`);
-            assert.ok([...own].some((u) => u.includes(`${CHART}$kubernetes:apps/v1:StatefulSet::`)), `${region}: no chart object`);
+            assert.ok(
+                [...own].some((u) => u.includes(`${CHART}$kubernetes:apps/v1:StatefulSet::`)),
+                `${region}: no chart object`,
+            );
         }
     });
 
@@ -174,7 +186,10 @@ describe("npm run targets, selection by the Pulumi CLI", { concurrency: false },
     it("the loose glob the README warns about does select southeastasia with eastasia", async () => {
         const selected = new Set(await stack.selected(["--target", "**eastasia**"]));
         assert.ok([...owned("eastasia")].every((u) => selected.has(u)));
-        assert.ok([...owned("southeastasia")].some((u) => selected.has(u)), "'**eastasia**' left southeastasia alone");
+        assert.ok(
+            [...owned("southeastasia")].some((u) => selected.has(u)),
+            "'**eastasia**' left southeastasia alone",
+        );
     });
 
     it("the printed command with --target-dependents adds only what depends on those regions' resources", async () => {
@@ -188,7 +203,10 @@ describe("npm run targets, selection by the Pulumi CLI", { concurrency: false },
         // Every region's NSG admits the fleet's P2P addresses and every chart peers with the fleet's nodes, so
         // another region follows eastasia's addresses and keys; the engine changes it only where its inputs differ.
         const southeast = owned("southeastasia");
-        assert.ok([...selected].some((u) => southeast.has(u) && u.endsWith("::region-southeastasia-nsg")), "southeastasia's NSG, which lists eastasia's addresses, is not a dependent");
+        assert.ok(
+            [...selected].some((u) => southeast.has(u) && u.endsWith("::region-southeastasia-nsg")),
+            "southeastasia's NSG, which lists eastasia's addresses, is not a dependent",
+        );
     });
 
     it("--failed: the command for an event log selects exactly the failed regions", async () => {

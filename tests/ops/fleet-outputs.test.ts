@@ -44,11 +44,17 @@ describe("fleet stack outputs", () => {
 
     it("refuses outputs whose enodes and validator addresses disagree", () => {
         const o = outputs();
-        assert.throws(() => view({ ...o, besu: { ...o.besu, validatorAddresses: [address("", 0)] } }), /besu\.enodes names 6 validators but besu\.validatorAddresses holds 1/);
+        assert.throws(
+            () => view({ ...o, besu: { ...o.besu, validatorAddresses: [address("", 0)] } }),
+            /besu\.enodes names 6 validators but besu\.validatorAddresses holds 1/,
+        );
     });
 
     it("says what is missing from a stack that is not an Azure fleet, without quoting values", () => {
-        assert.throws(() => view({ contracts: { mainnet: {} } }, "outputs of stack dev"), /^Error: outputs of stack dev: the stack runs no fleet .*is it an Azure stack\?$/);
+        assert.throws(
+            () => view({ contracts: { mainnet: {} } }, "outputs of stack dev"),
+            /^Error: outputs of stack dev: the stack runs no fleet .*is it an Azure stack\?$/,
+        );
         const broken = { ...outputs(), besu: null };
         assert.throws(
             () => view(broken, "outputs of stack prod"),
@@ -60,7 +66,10 @@ describe("fleet stack outputs", () => {
         const path = process.env.PATH;
         process.env.PATH = "/nonexistent";
         try {
-            await assert.rejects(loadFleetOutputs("prod", undefined), /`pulumi stack output --json -s prod` failed: the Pulumi CLI is not on PATH .*or pass the JSON as a file instead/);
+            await assert.rejects(
+                loadFleetOutputs("prod", undefined),
+                /`pulumi stack output --json -s prod` failed: the Pulumi CLI is not on PATH .*or pass the JSON as a file instead/,
+            );
         } finally {
             process.env.PATH = path;
         }

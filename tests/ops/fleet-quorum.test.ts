@@ -25,7 +25,10 @@ describe("fleet stop verdict", () => {
         const verdict = checkStop(rule, fleet, ["a", "b"]);
         assert.equal(verdict.allowed, false);
         assert.equal(verdict.remaining, 4);
-        assert.deepEqual(verdict.stopped, [{ region: "a", validators: 2 }, { region: "b", validators: 2 }]);
+        assert.deepEqual(verdict.stopped, [
+            { region: "a", validators: 2 },
+            { region: "b", validators: 2 },
+        ]);
         assert.match(verdict.message, /stopping a \(2\), b \(2\) leaves 4 of 8 validators running; QBFT needs at least 6/);
     });
 

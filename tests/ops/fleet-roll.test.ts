@@ -52,7 +52,10 @@ describe("fleet roll", () => {
         f.clusters.get("uksouth")!.nodes[1].neverReady = true;
         const { code, err } = await f.run(["roll", "all", "--poll", "0.05", "--region-timeout", "4"]);
         assert.equal(code, 1);
-        assert.ok(err.some((line) => /uksouth did not rejoin within 4s: uksouth-validator-1 is not ready; stopping the roll/.test(line)), err.join("\n"));
+        assert.ok(
+            err.some((line) => /uksouth did not rejoin within 4s: uksouth-validator-1 is not ready; stopping the roll/.test(line)),
+            err.join("\n"),
+        );
         assert.equal(deletes(f, "japaneast").length, 0, "the roll went on past a broken region");
     });
 
@@ -62,7 +65,10 @@ describe("fleet roll", () => {
         for (const node of f.clusters.get("uksouth")!.nodes) node.replicas = 0;
         const { code, err } = await f.run(["roll", "northeurope", ...FAST]);
         assert.equal(code, 1);
-        assert.match(err.join("\n"), /== northeurope: not restarted, the chain is not healthy enough: stopping northeurope \(2\) leaves 2 of 6 validators running; QBFT needs at least 4/);
+        assert.match(
+            err.join("\n"),
+            /== northeurope: not restarted, the chain is not healthy enough: stopping northeurope \(2\) leaves 2 of 6 validators running; QBFT needs at least 4/,
+        );
         assert.equal(deletes(f, "northeurope").length, 0);
     });
 
@@ -70,7 +76,10 @@ describe("fleet roll", () => {
         fleet = await startFakeFleet(REGIONS.map((name) => ({ name })));
         const { code, out } = await fleet.run(["roll", "all", ...FAST]);
         assert.equal(code, 0);
-        assert.deepEqual(out, REGIONS.map((region) => `== ${region}: up to date`));
+        assert.deepEqual(
+            out,
+            REGIONS.map((region) => `== ${region}: up to date`),
+        );
         for (const region of REGIONS) assert.equal(deletes(fleet, region).length, 0);
     });
 });

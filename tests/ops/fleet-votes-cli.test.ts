@@ -51,8 +51,14 @@ describe("fleet votes", () => {
         f.clusters.get("japaneast")!.nodes.find((n) => n.name === "japaneast-validator-0")!.ready = false;
         const { code, err } = await f.run(["votes", "--apply"]);
         assert.equal(code, 1);
-        assert.ok(err.some((line) => line.startsWith(`refused: add ${fakeValidatorAddress(4)}: its node is not running and in sync`)), err.join("\n"));
-        assert.ok(f.chain.votes.every((v) => v.address === fakeValidatorAddress(5)), "only the ready one is voted on");
+        assert.ok(
+            err.some((line) => line.startsWith(`refused: add ${fakeValidatorAddress(4)}: its node is not running and in sync`)),
+            err.join("\n"),
+        );
+        assert.ok(
+            f.chain.votes.every((v) => v.address === fakeValidatorAddress(5)),
+            "only the ready one is voted on",
+        );
     });
 
     it("says so when the on-chain set already matches", async () => {

@@ -21,7 +21,10 @@ test("adding a region's two validators: one vote at a time, each needing a major
 
 test("a new validator whose node is not running is not voted in", () => {
     const plan = planValidatorVotes(fleet(46), { add: [addr(46), addr(47)], remove: [] }, new Set([addr(47)]));
-    assert.deepEqual(plan.steps.map((s) => s.address), [addr(47)]);
+    assert.deepEqual(
+        plan.steps.map((s) => s.address),
+        [addr(47)],
+    );
     assert.equal(plan.refused.length, 1);
     assert.match(plan.refused[0], new RegExp(`add ${addr(46)}: its node is not running`));
 });
@@ -30,12 +33,21 @@ test("replacing a region: additions first, then removals; changes already on cha
     const current = [...fleet(46), addr(46)]; // addr(46) was voted in already
     const plan = planValidatorVotes(current, { add: [addr(46), addr(47)], remove: [addr(0), addr(1)] }, new Set([addr(47)]));
     assert.deepEqual(plan.done, [`add ${addr(46)}`]);
-    assert.deepEqual(plan.steps.map((s) => `${s.action} ${s.address} of ${s.validatorsBefore}`), [`add ${addr(47)} of 47`, `remove ${addr(0)} of 48`, `remove ${addr(1)} of 47`]);
-    assert.deepEqual(plan.steps.map((s) => s.votesNeeded), [24, 25, 24]);
+    assert.deepEqual(
+        plan.steps.map((s) => `${s.action} ${s.address} of ${s.validatorsBefore}`),
+        [`add ${addr(47)} of 47`, `remove ${addr(0)} of 48`, `remove ${addr(1)} of 47`],
+    );
+    assert.deepEqual(
+        plan.steps.map((s) => s.votesNeeded),
+        [24, 25, 24],
+    );
 });
 
 test("never removes below 4 validators", () => {
     const plan = planValidatorVotes(fleet(5), { add: [], remove: [addr(0), addr(1)] }, new Set());
-    assert.deepEqual(plan.steps.map((s) => s.address), [addr(0)]);
+    assert.deepEqual(
+        plan.steps.map((s) => s.address),
+        [addr(0)],
+    );
     assert.match(plan.refused[0], /3 validator\(s\) would remain; QBFT needs at least 4/);
 });

@@ -17,7 +17,10 @@ afterEach(async () => {
 });
 
 async function start(specs: (RegionSpec | string)[], options: { sameLogin?: boolean } = {}): Promise<FakeFleet> {
-    fleet = await startFakeFleet(specs.map((spec) => (typeof spec === "string" ? { name: spec } : spec)), options);
+    fleet = await startFakeFleet(
+        specs.map((spec) => (typeof spec === "string" ? { name: spec } : spec)),
+        options,
+    );
     return fleet;
 }
 
@@ -97,7 +100,10 @@ describe("fleet status", () => {
         const { code, out } = await f.run(["status", "all", "--retries", "0"]);
         assert.equal(code, 1);
         assert.equal(headerOf(out, "francecentral"), "== francecentral: FAILED: JSON-RPC of a ready pod did not answer");
-        assert.match(out.find((line) => line.includes("francecentral-sentry-0")) ?? "", /rpc error: POST .*\/pods\/besu-francecentral-sentry-0-0:8545\/proxy\/: HTTP 502/);
+        assert.match(
+            out.find((line) => line.includes("francecentral-sentry-0")) ?? "",
+            /rpc error: POST .*\/pods\/besu-francecentral-sentry-0-0:8545\/proxy\/: HTTP 502/,
+        );
         assert.ok(out.includes("JSON-RPC failed on 1 ready pod(s)"));
     });
 });
@@ -120,7 +126,13 @@ describe("fleet stop and start", () => {
         );
         // …which the API server records in each StatefulSet's managedFields.
         for (const node of ["uksouth-validator-0", "uksouth-validator-1", "uksouth-sentry-0"]) {
-            assert.deepEqual(f.clusters.get("uksouth")!.managedFields.get(`besu-${node}`)?.map((field) => [field.manager, field.subresource]), [["chain138-fleet", "scale"]]);
+            assert.deepEqual(
+                f.clusters
+                    .get("uksouth")!
+                    .managedFields.get(`besu-${node}`)
+                    ?.map((field) => [field.manager, field.subresource]),
+                [["chain138-fleet", "scale"]],
+            );
         }
         for (const region of ["northeurope", "francecentral", "swedencentral"]) {
             assert.deepEqual(patches(f, region), []);
@@ -136,7 +148,10 @@ describe("fleet stop and start", () => {
         const { code, out, err } = await f.run(["stop", "uksouth", "swedencentral"]);
         assert.equal(code, 2);
         assert.deepEqual(out, []);
-        assert.match(err[0], /^REFUSED by the quorum guard: stopping uksouth \(2\), swedencentral \(2\) leaves 4 of 8 validators running; QBFT needs at least 6 /);
+        assert.match(
+            err[0],
+            /^REFUSED by the quorum guard: stopping uksouth \(2\), swedencentral \(2\) leaves 4 of 8 validators running; QBFT needs at least 6 /,
+        );
         for (const region of FOUR) assert.deepEqual(patches(f, region), []);
     });
 
@@ -176,7 +191,10 @@ describe("fleet with a failing region", () => {
             const { code, out } = await f.run(["status", "all", ...flags]);
             assert.equal(code, 1);
             assert.deepEqual(headers(out), FOUR);
-            assert.match(headerOf(out, "uksouth")!, /^== uksouth: FAILED: GET https:\/\/127\.0\.0\.1:\d+\/(apis\/apps\/v1\/namespaces\/besu\/statefulsets|api\/v1\/namespaces\/besu\/pods): /);
+            assert.match(
+                headerOf(out, "uksouth")!,
+                /^== uksouth: FAILED: GET https:\/\/127\.0\.0\.1:\d+\/(apis\/apps\/v1\/namespaces\/besu\/statefulsets|api\/v1\/namespaces\/besu\/pods): /,
+            );
             assert.match(headerOf(out, "uksouth")!, culprit);
             for (const region of ["northeurope", "francecentral", "swedencentral"]) assert.equal(headerOf(out, region), `== ${region}: ok`);
             assert.ok(out.includes("summary: status on 4 region(s): 3 ok, 1 failed (uksouth)"));
@@ -217,7 +235,15 @@ describe("fleet --json", () => {
         assert.equal(report.ok, false);
         assert.deepEqual(report.rule, { validators: 8, faultTolerance: 2, quorum: 6 });
         assert.equal(report.guard, null);
-        assert.deepEqual(report.regions.map((region) => [region.region, region.ok]), [["northeurope", true], ["uksouth", false], ["francecentral", true], ["swedencentral", true]]);
+        assert.deepEqual(
+            report.regions.map((region) => [region.region, region.ok]),
+            [
+                ["northeurope", true],
+                ["uksouth", false],
+                ["francecentral", true],
+                ["swedencentral", true],
+            ],
+        );
         assert.match(report.regions[1].error!, /HTTP 500/);
         assert.deepEqual(report.regions[0].nodes[0], {
             node: "northeurope-validator-0",
@@ -245,7 +271,10 @@ describe("fleet --json", () => {
         assert.equal(report.guard!.allowed, false);
         assert.equal(report.guard!.runningNow, 8);
         assert.equal(report.guard!.remaining, 4);
-        assert.deepEqual(report.guard!.stopped, [{ region: "northeurope", validators: 2 }, { region: "uksouth", validators: 2 }]);
+        assert.deepEqual(report.guard!.stopped, [
+            { region: "northeurope", validators: 2 },
+            { region: "uksouth", validators: 2 },
+        ]);
     });
 });
 
@@ -257,7 +286,10 @@ describe("fleet command line", () => {
         assert.match(bare.err[0], /stop needs regions or "all"/);
         const unknown = await f.run(["status", "uksouth", "westeurope", "mars"]);
         assert.equal(unknown.code, 2);
-        assert.match(unknown.err[0], /not a deployed validator region of stack test: westeurope, mars; deployed: northeurope, uksouth, francecentral, swedencentral/);
+        assert.match(
+            unknown.err[0],
+            /not a deployed validator region of stack test: westeurope, mars; deployed: northeurope, uksouth, francecentral, swedencentral/,
+        );
         assert.equal((await f.run(["status", "all", "--force"])).code, 2);
         for (const region of FOUR) assert.equal(f.clusters.get(region)!.requests.length, 0);
     });
@@ -266,8 +298,11 @@ describe("fleet command line", () => {
         const f = await start(FOUR);
         const run = (args: string[]) =>
             new Promise<{ code: number | null; stdout: string }>((resolve) => {
-                execFile(process.execPath, ["--import", "tsx", "scripts/fleet.ts", ...args, "-s", "test", "--outputs", f.outputsFile], { cwd: REPO_ROOT, timeout: 60_000 }, (error, stdout) =>
-                    resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout }),
+                execFile(
+                    process.execPath,
+                    ["--import", "tsx", "scripts/fleet.ts", ...args, "-s", "test", "--outputs", f.outputsFile],
+                    { cwd: REPO_ROOT, timeout: 60_000 },
+                    (error, stdout) => resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout }),
                 );
             });
         const ok = await run(["status", "all", "--json"]);

@@ -44,7 +44,13 @@ function refresher(args: string[], env: Record<string, string> = {}): Promise<{ 
     return new Promise((resolve) => {
         const child = spawn("bash", [SCRIPT, ...args], {
             timeout: 20_000,
-            env: { PATH: process.env["PATH"] ?? "", ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN, OIDC_REFRESH_SECONDS: "0.3", ...env },
+            env: {
+                PATH: process.env["PATH"] ?? "",
+                ACTIONS_ID_TOKEN_REQUEST_URL: url,
+                ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
+                OIDC_REFRESH_SECONDS: "0.3",
+                ...env,
+            },
             stdio: ["ignore", "ignore", "pipe"],
         });
         let stderr = "";

@@ -46,7 +46,10 @@ function clientFor(token: string, options: Partial<KubeClientOptions> = {}, ca =
     const yaml = kubeconfigYaml("uksouth", cluster.url, ca, plugin, { FAKE_TOKEN: token, FAKE_EXEC_LOG: execLog });
     return new KubeClient(yaml, "kubeconfig of uksouth", { ...OPTIONS, ...options });
 }
-const execRuns = () => readFileSync(execLog, "utf8").split("\n").filter((line) => line !== "").length;
+const execRuns = () =>
+    readFileSync(execLog, "utf8")
+        .split("\n")
+        .filter((line) => line !== "").length;
 
 /** A kubeconfig with a static-token user for the fake, and `cluster` fields on top. */
 function tokenKubeconfig(token: string, cluster: Record<string, unknown>, user: Record<string, unknown> = { token }): string {
@@ -68,21 +71,30 @@ describe("kubeconfig through @kubernetes/client-node", () => {
         }
         const wrong = new KubeClient(tokenKubeconfig("s3cret-wrong", { server: cluster.url }), "kubeconfig of x", OPTIONS);
         try {
-            await assert.rejects(wrong.listPods("besu", CHART), (error: Error) => /HTTP 401: Unauthorized$/.test(error.message) && !error.message.includes("s3cret"));
+            await assert.rejects(
+                wrong.listPods("besu", CHART),
+                (error: Error) => /HTTP 401: Unauthorized$/.test(error.message) && !error.message.includes("s3cret"),
+            );
         } finally {
             wrong.close();
         }
     });
 
     it("refuses plain http and skipped TLS verification, naming the kubeconfig", () => {
-        assert.throws(() => new KubeClient(tokenKubeconfig("t", { server: "http://10.0.0.1" }), "kubeconfig of x", OPTIONS), /^Error: kubeconfig of x: server http:\/\/10\.0\.0\.1 is not https$/);
+        assert.throws(
+            () => new KubeClient(tokenKubeconfig("t", { server: "http://10.0.0.1" }), "kubeconfig of x", OPTIONS),
+            /^Error: kubeconfig of x: server http:\/\/10\.0\.0\.1 is not https$/,
+        );
         const insecure = tokenKubeconfig("t", { server: "https://10.0.0.1", "insecure-skip-tls-verify": true });
         assert.throws(() => new KubeClient(insecure, "kubeconfig of x", OPTIONS), /kubeconfig of x: insecure-skip-tls-verify is set/);
     });
 
     it("refuses auth-provider users, whose commands the library runs synchronously without a timeout", () => {
         const azure = tokenKubeconfig("t", { server: "https://10.0.0.1" }, { "auth-provider": { name: "azure", config: { "cmd-path": "az" } } });
-        assert.throws(() => new KubeClient(azure, "kubeconfig of x", OPTIONS), /kubeconfig of x: user "u" uses the auth-provider "azure", which is not supported; convert .*kubelogin/);
+        assert.throws(
+            () => new KubeClient(azure, "kubeconfig of x", OPTIONS),
+            /kubeconfig of x: user "u" uses the auth-provider "azure", which is not supported; convert .*kubelogin/,
+        );
     });
 
     it("names a dangling context reference and never quotes credentials", () => {
@@ -92,13 +104,25 @@ describe("kubeconfig through @kubernetes/client-node", () => {
             contexts: [{ name: "ctx", context: { cluster: "c", user: "nobody" } }],
             users: [{ name: "u", user: { token: "s3cret-token" } }],
         });
-        assert.throws(() => new KubeClient(dangling, "kubeconfig of x", OPTIONS), (error: Error) => /context "ctx" names user "nobody", which is not defined/.test(error.message) && !error.message.includes("s3cret"));
+        assert.throws(
+            () => new KubeClient(dangling, "kubeconfig of x", OPTIONS),
+            (error: Error) => /context "ctx" names user "nobody", which is not defined/.test(error.message) && !error.message.includes("s3cret"),
+        );
         const noServer = tokenKubeconfig("s3cret-token", { server: undefined });
-        assert.throws(() => new KubeClient(noServer, "kubeconfig of x", OPTIONS), (error: Error) => /^kubeconfig of x: not a kubeconfig \(clusters\[0\]\.cluster\.server is missing\)$/.test(error.message));
+        assert.throws(
+            () => new KubeClient(noServer, "kubeconfig of x", OPTIONS),
+            (error: Error) => /^kubeconfig of x: not a kubeconfig \(clusters\[0\]\.cluster\.server is missing\)$/.test(error.message),
+        );
         const badYaml = "users:\n  - name: u\n    user: {token: s3cret-token\n   bad: [\n";
-        assert.throws(() => new KubeClient(badYaml, "kubeconfig of x", OPTIONS), (error: Error) => /^kubeconfig of x: not a kubeconfig/.test(error.message) && !error.message.includes("s3cret"));
+        assert.throws(
+            () => new KubeClient(badYaml, "kubeconfig of x", OPTIONS),
+            (error: Error) => /^kubeconfig of x: not a kubeconfig/.test(error.message) && !error.message.includes("s3cret"),
+        );
         const badExec = tokenKubeconfig("t", { server: "https://10.0.0.1" }, { exec: { apiVersion: "client.authentication.k8s.io/v1", args: ["s3cret"] } });
-        assert.throws(() => new KubeClient(badExec, "kubeconfig of x", OPTIONS), (error: Error) => /exec is not a valid ExecConfig \(command:/.test(error.message) && !error.message.includes("s3cret"));
+        assert.throws(
+            () => new KubeClient(badExec, "kubeconfig of x", OPTIONS),
+            (error: Error) => /exec is not a valid ExecConfig \(command:/.test(error.message) && !error.message.includes("s3cret"),
+        );
     });
 });
 
@@ -107,7 +131,10 @@ describe("exec credential plugin", () => {
         apiVersion: "client.authentication.k8s.io/v1beta1",
         command: plugin,
         args: [],
-        env: [{ name: "FAKE_TOKEN", value: "t" }, { name: "FAKE_EXEC_LOG", value: path.join(dir, "plugin.log") }],
+        env: [
+            { name: "FAKE_TOKEN", value: "t" },
+            { name: "FAKE_EXEC_LOG", value: path.join(dir, "plugin.log") },
+        ],
         provideClusterInfo: false,
         interactiveMode: "IfAvailable",
         ...overrides,
@@ -122,8 +149,16 @@ describe("exec credential plugin", () => {
 
     it("hands the plugin KUBERNETES_EXEC_INFO with the cluster when provideClusterInfo is set", async () => {
         const infoFile = path.join(dir, "exec-info.json");
-        const dump = script("dump-exec-info", `printf '%s' "$KUBERNETES_EXEC_INFO" > "${infoFile}"\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"x"}}'\n`);
-        const credential = await runExecPlugin(exec({ command: dump, apiVersion: "client.authentication.k8s.io/v1", provideClusterInfo: true }), info, "uksouth", 10_000);
+        const dump = script(
+            "dump-exec-info",
+            `printf '%s' "$KUBERNETES_EXEC_INFO" > "${infoFile}"\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"x"}}'\n`,
+        );
+        const credential = await runExecPlugin(
+            exec({ command: dump, apiVersion: "client.authentication.k8s.io/v1", provideClusterInfo: true }),
+            info,
+            "uksouth",
+            10_000,
+        );
         assert.equal(credential.kind === "token" && credential.token, "x");
         assert.deepEqual(JSON.parse(readFileSync(infoFile, "utf8")), {
             apiVersion: "client.authentication.k8s.io/v1",
@@ -139,14 +174,20 @@ describe("exec credential plugin", () => {
 
     it("names the plugin and its stderr when it fails, and refuses plugins that need a terminal", async () => {
         const failing = script("failing-plugin", "echo 'AADSTS700082: the refresh token has expired' >&2\nexit 1\n");
-        await assert.rejects(runExecPlugin(exec({ command: failing }), info, "uksouth", 10_000), /^Error: uksouth: exec plugin .*failing-plugin failed: exit 1: AADSTS700082: the refresh token has expired$/);
+        await assert.rejects(
+            runExecPlugin(exec({ command: failing }), info, "uksouth", 10_000),
+            /^Error: uksouth: exec plugin .*failing-plugin failed: exit 1: AADSTS700082: the refresh token has expired$/,
+        );
         await assert.rejects(runExecPlugin(exec({ command: "kubelogin-not-installed" }), info, "uksouth", 10_000), /kubelogin-not-installed is not on PATH/);
         await assert.rejects(runExecPlugin(exec({ interactiveMode: "Always" }), info, "uksouth", 10_000), /needs an interactive terminal/);
     });
 
     it("rejects an answer that is not an ExecCredential without quoting it", async () => {
         const chatty = script("chatty-plugin", "echo 'token=s3cret'\n");
-        await assert.rejects(runExecPlugin(exec({ command: chatty }), info, "uksouth", 10_000), (error: Error) => /not JSON/.test(error.message) && !error.message.includes("s3cret"));
+        await assert.rejects(
+            runExecPlugin(exec({ command: chatty }), info, "uksouth", 10_000),
+            (error: Error) => /not JSON/.test(error.message) && !error.message.includes("s3cret"),
+        );
         const flood = script("flood-plugin", "head -c 2000000 /dev/zero | tr '\\0' a\n");
         await assert.rejects(runExecPlugin(exec({ command: flood }), info, "uksouth", 10_000), /flood-plugin failed: printed more than 1048576 bytes$/);
     });
@@ -159,7 +200,10 @@ describe("exec credential plugin", () => {
         const client = new KubeClient(yaml, "kubeconfig of uksouth", { ...OPTIONS, execTimeoutMs: 300 });
         const started = Date.now();
         try {
-            await assert.rejects(client.listPods("besu", CHART), /^KubeApiError: GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/besu\/pods: cluster 127\.0\.0\.1:\d+: exec plugin .*hung-plugin failed: no answer within 300 ms$/);
+            await assert.rejects(
+                client.listPods("besu", CHART),
+                /^KubeApiError: GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/besu\/pods: cluster 127\.0\.0\.1:\d+: exec plugin .*hung-plugin failed: no answer within 300 ms$/,
+            );
         } finally {
             client.close();
         }
@@ -168,28 +212,39 @@ describe("exec credential plugin", () => {
         assert.equal(pids.length, 2);
         // SIGKILL follows SIGTERM after a second's grace.
         const deadline = Date.now() + 5_000;
-        const alive = () => pids.filter((pid) => {
-            try {
-                process.kill(pid, 0);
-                return true;
-            } catch {
-                return false;
-            }
-        });
+        const alive = () =>
+            pids.filter((pid) => {
+                try {
+                    process.kill(pid, 0);
+                    return true;
+                } catch {
+                    return false;
+                }
+            });
         while (alive().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
         assert.deepEqual(alive(), [], "the plugin and its child are gone");
     });
 });
 
 describe("exec credential cache", () => {
-    const token = (value: string, expiresAt?: number): ExecCredential => ({ kind: "token", token: value, expiresAt: expiresAt === undefined ? undefined : new Date(expiresAt) });
+    const token = (value: string, expiresAt?: number): ExecCredential => ({
+        kind: "token",
+        token: value,
+        expiresAt: expiresAt === undefined ? undefined : new Date(expiresAt),
+    });
 
     it("shares one run between concurrent callers and reuses it until shortly before expiry", async () => {
         let now = 1_000_000;
         let runs = 0;
-        const cache = new ExecCredentialCache(async () => token(`t${++runs}`, 1_000_000 + 120_000), () => now);
+        const cache = new ExecCredentialCache(
+            async () => token(`t${++runs}`, 1_000_000 + 120_000),
+            () => now,
+        );
         const [a, b] = await Promise.all([cache.get(), cache.get()]);
-        assert.deepEqual([a, b].map((c) => c.kind === "token" && c.token), ["t1", "t1"]);
+        assert.deepEqual(
+            [a, b].map((c) => c.kind === "token" && c.token),
+            ["t1", "t1"],
+        );
         now += 60_000;
         assert.equal((await cache.get()).kind === "token" && runs, 1);
         now += 31_000; // within 30 s of expiry
@@ -218,8 +273,14 @@ describe("Kubernetes client against the fake API server", () => {
         try {
             const [sets, pods] = await Promise.all([client.getStatefulSets("besu", CHART), client.listPods("besu", CHART)]);
             await client.getStatefulSets("besu", CHART);
-            assert.deepEqual(sets.map((set) => set.metadata.name), ["besu-uksouth-validator-0", "besu-uksouth-sentry-0", "besu-uksouth-validator-1"]);
-            assert.deepEqual(pods.map((pod) => pod.metadata.name), ["besu-uksouth-validator-0-0", "besu-uksouth-sentry-0-0", "besu-uksouth-validator-1-0"]);
+            assert.deepEqual(
+                sets.map((set) => set.metadata.name),
+                ["besu-uksouth-validator-0", "besu-uksouth-sentry-0", "besu-uksouth-validator-1"],
+            );
+            assert.deepEqual(
+                pods.map((pod) => pod.metadata.name),
+                ["besu-uksouth-validator-0-0", "besu-uksouth-sentry-0-0", "besu-uksouth-validator-1-0"],
+            );
             assert.equal(execRuns(), 1);
         } finally {
             client.close();
@@ -232,13 +293,22 @@ describe("Kubernetes client against the fake API server", () => {
             const before = cluster.requests.length;
             assert.deepEqual(await client.listPods("besu", "app.kubernetes.io/name=besu-nod"), []);
             assert.deepEqual(await client.getStatefulSets("besu", "app.kubernetes.io/name=besu-node,app.kubernetes.io/part-of=chain137"), []);
-            assert.deepEqual((await client.listPods("besu", "app.kubernetes.io/component=sentry")).map((pod) => pod.metadata.name), ["besu-uksouth-sentry-0-0"]);
+            assert.deepEqual(
+                (await client.listPods("besu", "app.kubernetes.io/component=sentry")).map((pod) => pod.metadata.name),
+                ["besu-uksouth-sentry-0-0"],
+            );
             // As on a real API server, `!=` also matches objects without the label.
-            assert.deepEqual((await client.listPods("besu", "app.kubernetes.io/component!=validator,app.kubernetes.io/name")).map((pod) => pod.metadata.name), ["besu-uksouth-sentry-0-0", "log-shipper-0"]);
+            assert.deepEqual(
+                (await client.listPods("besu", "app.kubernetes.io/component!=validator,app.kubernetes.io/name")).map((pod) => pod.metadata.name),
+                ["besu-uksouth-sentry-0-0", "log-shipper-0"],
+            );
             // No selector lists the namespace's other workloads too.
             assert.ok((await client.listPods("besu", "")).some((pod) => pod.metadata.name === "log-shipper-0"));
             assert.ok(!(await client.listPods("besu", CHART)).some((pod) => pod.metadata.name === "log-shipper-0"));
-            assert.deepEqual(cluster.requests.slice(before, before + 1).map((r) => r.query), [`?labelSelector=${encodeURIComponent("app.kubernetes.io/name=besu-nod")}`]);
+            assert.deepEqual(
+                cluster.requests.slice(before, before + 1).map((r) => r.query),
+                [`?labelSelector=${encodeURIComponent("app.kubernetes.io/name=besu-nod")}`],
+            );
             await assert.rejects(client.listPods("besu", "app in (besu)"), /pods: HTTP 400: unable to parse requirement/);
         } finally {
             client.close();
@@ -248,11 +318,17 @@ describe("Kubernetes client against the fake API server", () => {
     it("the fake applies field selectors as the API server does, and refuses unsupported fields", async () => {
         const client = clientFor("token-uksouth");
         try {
-            const names = async (query: string) => (JSON.parse(await client.getText(`/api/v1/namespaces/besu/pods?${query}`)) as { items: { metadata: { name: string } }[] }).items.map((pod) => pod.metadata.name);
+            const names = async (query: string) =>
+                (JSON.parse(await client.getText(`/api/v1/namespaces/besu/pods?${query}`)) as { items: { metadata: { name: string } }[] }).items.map(
+                    (pod) => pod.metadata.name,
+                );
             assert.deepEqual(await names("fieldSelector=metadata.name%3Dbesu-uksouth-sentry-0-0"), ["besu-uksouth-sentry-0-0"]);
             assert.deepEqual(await names("fieldSelector=metadata.name%3Dbesu-uksouth-sentry-9-0"), []);
             assert.deepEqual(await names("fieldSelector=status.phase%3DPending"), ["log-shipper-0"]);
-            await assert.rejects(client.getText("/api/v1/namespaces/besu/pods?fieldSelector=spec.nodeName%3Dx"), /HTTP 400: field label not supported: spec\.nodeName/);
+            await assert.rejects(
+                client.getText("/api/v1/namespaces/besu/pods?fieldSelector=spec.nodeName%3Dx"),
+                /HTTP 400: field label not supported: spec\.nodeName/,
+            );
         } finally {
             client.close();
         }
@@ -263,12 +339,20 @@ describe("Kubernetes client against the fake API server", () => {
         try {
             const scale = await client.scaleStatefulSet("besu", "besu-uksouth-sentry-0", 0, "chain138-fleet");
             assert.equal(scale.spec.replicas, 0);
-            const list = JSON.parse(await client.getText(`/apis/apps/v1/namespaces/besu/statefulsets?labelSelector=${encodeURIComponent("chain138.io/node=uksouth-sentry-0")}`)) as {
+            const list = JSON.parse(
+                await client.getText(`/apis/apps/v1/namespaces/besu/statefulsets?labelSelector=${encodeURIComponent("chain138.io/node=uksouth-sentry-0")}`),
+            ) as {
                 items: { spec: { replicas: number }; metadata: { managedFields: { manager: string; subresource: string }[] } }[];
             };
             assert.equal(list.items[0].spec.replicas, 0);
-            assert.deepEqual(list.items[0].metadata.managedFields.map((f) => [f.manager, f.subresource]), [["chain138-fleet", "scale"]]);
-            await assert.rejects(client.scaleStatefulSet("besu", "besu-nope", 1, "chain138-fleet"), /scale: HTTP 404: statefulsets\.apps "besu-nope" not found$/);
+            assert.deepEqual(
+                list.items[0].metadata.managedFields.map((f) => [f.manager, f.subresource]),
+                [["chain138-fleet", "scale"]],
+            );
+            await assert.rejects(
+                client.scaleStatefulSet("besu", "besu-nope", 1, "chain138-fleet"),
+                /scale: HTTP 404: statefulsets\.apps "besu-nope" not found$/,
+            );
             await client.scaleStatefulSet("besu", "besu-uksouth-sentry-0", 1, "chain138-fleet");
         } finally {
             client.close();
@@ -280,7 +364,10 @@ describe("Kubernetes client against the fake API server", () => {
         try {
             await assert.rejects(
                 client.listPods("besu", "a=b"),
-                (error: Error) => /^GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/besu\/pods: HTTP 401 Unauthorized with the exec plugin's token$/.test(error.message) && !error.message.includes("stale-token"),
+                (error: Error) =>
+                    /^GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/besu\/pods: HTTP 401 Unauthorized with the exec plugin's token$/.test(
+                        error.message,
+                    ) && !error.message.includes("stale-token"),
             );
             assert.equal(execRuns(), 2);
         } finally {
@@ -297,7 +384,10 @@ describe("Kubernetes client against the fake API server", () => {
         const yaml = kubeconfigYaml("uksouth", url, otherCa.cert, plugin, { FAKE_TOKEN: "t", FAKE_EXEC_LOG: execLog });
         const client = new KubeClient(yaml, "kubeconfig of uksouth", { ...OPTIONS, retries: 3 });
         try {
-            await assert.rejects(client.listPods("besu", "a=b"), /GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/besu\/pods: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)/);
+            await assert.rejects(
+                client.listPods("besu", "a=b"),
+                /GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/besu\/pods: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)/,
+            );
             assert.equal(connections, 1);
         } finally {
             client.close();
@@ -313,7 +403,10 @@ describe("Kubernetes client against the fake API server", () => {
         cluster.failure = "http500";
         const before = cluster.requests.length;
         try {
-            await assert.rejects(client.getText("/readyz"), /^KubeApiError: uksouth: GET https:\/\/127\.0\.0\.1:\d+\/readyz: HTTP 500: etcdserver: request timed out$/);
+            await assert.rejects(
+                client.getText("/readyz"),
+                /^KubeApiError: uksouth: GET https:\/\/127\.0\.0\.1:\d+\/readyz: HTTP 500: etcdserver: request timed out$/,
+            );
             assert.equal(cluster.requests.length - before, 3);
         } finally {
             cluster.failure = "none";
@@ -335,8 +428,14 @@ describe("Kubernetes client against the fake API server", () => {
                 { ok: true, result: "0x3" },
             ]);
             assert.equal(cluster.requests.at(-1)!.contentType, "application/json");
-            await assert.rejects(client.proxyJsonRpc("besu", "besu-uksouth-validator-1-0", 8545, [{ method: "eth_blockNumber", params: [] }]), /proxy\/: HTTP 503: error trying to reach service/);
-            await assert.rejects(client.proxyJsonRpc("besu", "besu-uksouth-sentry-9-0", 8545, [{ method: "eth_blockNumber", params: [] }]), /proxy\/: HTTP 404: pods "besu-uksouth-sentry-9-0" not found$/);
+            await assert.rejects(
+                client.proxyJsonRpc("besu", "besu-uksouth-validator-1-0", 8545, [{ method: "eth_blockNumber", params: [] }]),
+                /proxy\/: HTTP 503: error trying to reach service/,
+            );
+            await assert.rejects(
+                client.proxyJsonRpc("besu", "besu-uksouth-sentry-9-0", 8545, [{ method: "eth_blockNumber", params: [] }]),
+                /proxy\/: HTTP 404: pods "besu-uksouth-sentry-9-0" not found$/,
+            );
         } finally {
             client.close();
         }
@@ -345,9 +444,15 @@ describe("Kubernetes client against the fake API server", () => {
     it("posts JSON-RPC through the service proxy to a ready sentry", async () => {
         const client = clientFor("token-uksouth");
         try {
-            const body = await client.postJsonRpc("/api/v1/namespaces/besu/services/besu-rpc:8545/proxy/", JSON.stringify({ jsonrpc: "2.0", id: 7, method: "net_peerCount", params: [] }));
+            const body = await client.postJsonRpc(
+                "/api/v1/namespaces/besu/services/besu-rpc:8545/proxy/",
+                JSON.stringify({ jsonrpc: "2.0", id: 7, method: "net_peerCount", params: [] }),
+            );
             assert.deepEqual(JSON.parse(body), { jsonrpc: "2.0", id: 7, result: "0x2" });
-            await assert.rejects(client.postJsonRpc("/api/v1/namespaces/besu/services/besu-rpcx:8545/proxy/", "{}"), /HTTP 404: services "besu-rpcx" not found$/);
+            await assert.rejects(
+                client.postJsonRpc("/api/v1/namespaces/besu/services/besu-rpcx:8545/proxy/", "{}"),
+                /HTTP 404: services "besu-rpcx" not found$/,
+            );
         } finally {
             client.close();
         }

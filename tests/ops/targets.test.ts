@@ -159,18 +159,16 @@ describe("targets --failed --state", () => {
     const india = regionUrns("prod", "southindia");
     const ok = regionUrns("prod", "westindia");
     const state = stackExport(
-        [
-            { urn: ok.component },
-            { urn: ok.aks },
-            { urn: east.namespace, initErrors: ["resource besu was not ready: timed out"] },
-            { urn: india.component },
-        ],
+        [{ urn: ok.component }, { urn: ok.aks }, { urn: east.namespace, initErrors: ["resource besu was not ready: timed out"] }, { urn: india.component }],
         [{ urn: india.nodeKey, type: "creating" }],
     );
 
     it("finds resources with initErrors and pending operations", () => {
         const failed = failuresFromState(state, "state.json");
-        assert.deepEqual(failed.map((f) => f.urn), [east.namespace, india.nodeKey]);
+        assert.deepEqual(
+            failed.map((f) => f.urn),
+            [east.namespace, india.nodeKey],
+        );
         assert.deepEqual(failed[1].reasons, ["pending creating (interrupted)"]);
     });
 
@@ -209,7 +207,10 @@ describe("targets for chains", () => {
         assert.deepEqual(regionsOf(out[0]), []);
         // A `*` after the chain's name would reach `contracts-chain138-testnet-…` (the e2e shows which the CLI selects).
         const names = globsOf(out[0]).map((g) => g.replace(/^\*\*::/, ""));
-        assert.ok(names.every((n) => !n.includes("*")), names.join(" "));
+        assert.ok(
+            names.every((n) => !n.includes("*")),
+            names.join(" "),
+        );
         assert.ok(names.includes("contracts-chain138-WETH9") && names.includes("contracts-chain138-CCIPRouter"));
     });
 

@@ -49,9 +49,20 @@ describe("verify: contract suite on mainnet and Chain 138", () => {
     it("passes a suite that is deployed, owned by the MultiSig and wired both ways", async () => {
         const { code, report } = await verify({ mainnet: addressesOf(mainnet), chain138: addressesOf(chain138) });
         assert.equal(code, 0, JSON.stringify(report.contracts, null, 1));
-        assert.deepEqual(report.contracts.map((g) => g.name), ["mainnet", "chain138"]);
+        assert.deepEqual(
+            report.contracts.map((g) => g.name),
+            ["mainnet", "chain138"],
+        );
         const names = report.contracts[1].checks.map((c) => c.name);
-        for (const expected of ["MultiSig code", "CCIPRouter owner", "CCIPWETH10Bridge owner", "CCIPRouter lane to mainnet", "CCIPWETH9Bridge router", "CCIPWETH9Bridge remote on mainnet", "CCIPWETH10Bridge remote on mainnet"]) {
+        for (const expected of [
+            "MultiSig code",
+            "CCIPRouter owner",
+            "CCIPWETH10Bridge owner",
+            "CCIPRouter lane to mainnet",
+            "CCIPWETH9Bridge router",
+            "CCIPWETH9Bridge remote on mainnet",
+            "CCIPWETH10Bridge remote on mainnet",
+        ]) {
             assert.ok(names.includes(expected), `missing check ${expected}: ${names.join(", ")}`);
         }
         assert.match(check(report.contracts[0], "CCIPRouter lane to chain138")!.detail, /^enabled, selector 138, remote router 0x/);
@@ -86,8 +97,14 @@ describe("verify: contract suite on mainnet and Chain 138", () => {
         assert.equal(check(c138, "Multicall3 code")!.detail, `no code at ${ghost}`);
         const owner = check(c138, "CCIPWETH10Bridge owner")!;
         assert.equal(owner.status, "fail");
-        assert.equal(owner.detail, `owner is ${chain138.deployer.address}, expected MultiSig ${String(multisig138.target)} (transfer to the MultiSig started, acceptOwnership not yet executed)`);
-        assert.equal(check(c138, "CCIPWETH10Bridge remote on mainnet")!.detail, `selector ${MAINNET_SELECTOR} → ${wrong}, expected mainnet's bridge ${String(mainnet.contracts.CCIPWETH10Bridge.target)}`);
+        assert.equal(
+            owner.detail,
+            `owner is ${chain138.deployer.address}, expected MultiSig ${String(multisig138.target)} (transfer to the MultiSig started, acceptOwnership not yet executed)`,
+        );
+        assert.equal(
+            check(c138, "CCIPWETH10Bridge remote on mainnet")!.detail,
+            `selector ${MAINNET_SELECTOR} → ${wrong}, expected mainnet's bridge ${String(mainnet.contracts.CCIPWETH10Bridge.target)}`,
+        );
         assert.equal(check(c138, "CCIPWETH9Bridge owner")!.status, "pass");
     });
 

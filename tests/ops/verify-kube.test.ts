@@ -31,7 +31,8 @@ describe("verify through the Kubernetes API", () => {
     let err = "";
     let code: number;
     let report: VerifyReport;
-    const kubeconfig = (cluster: FakeCluster, token = TOKEN, command = plugin) => kubeconfigYaml(cluster.region, cluster.url, tls.cert, command, { FAKE_TOKEN: token, FAKE_EXEC_LOG: execLog });
+    const kubeconfig = (cluster: FakeCluster, token = TOKEN, command = plugin) =>
+        kubeconfigYaml(cluster.region, cluster.url, tls.cert, command, { FAKE_TOKEN: token, FAKE_EXEC_LOG: execLog });
 
     /** A region of 2 validators and a sentry whose JSON-RPC, behind the proxies, is the FakeBesu's. */
     async function region(name: string, notReady?: string): Promise<FakeCluster> {
@@ -45,7 +46,8 @@ describe("verify through the Kubernetes API", () => {
             peers: 0,
         }));
         const cluster = new FakeCluster(name, TOKEN, nodes);
-        cluster.rpc = async (target, node, body) => besu.answer(target === "service/besu-rpc" ? `${name}/rpc` : `${name}/${node.name.slice(name.length + 1)}`, body);
+        cluster.rpc = async (target, node, body) =>
+            besu.answer(target === "service/besu-rpc" ? `${name}/rpc` : `${name}/${node.name.slice(name.length + 1)}`, body);
         await cluster.start(tls);
         return cluster;
     }
@@ -78,7 +80,10 @@ describe("verify through the Kubernetes API", () => {
     it("checks the API, the pods and every node through the API server's proxies", () => {
         const east = report.regions.find((g) => g.name === "eastasia")!;
         assert.equal(east.ok, true, JSON.stringify(east, null, 1));
-        assert.deepEqual(east.checks.slice(0, 2).map((c) => c.detail), ["/readyz ok", "3/3 ready in namespace besu"]);
+        assert.deepEqual(
+            east.checks.slice(0, 2).map((c) => c.detail),
+            ["/readyz ok", "3/3 ready in namespace besu"],
+        );
         assert.ok(requests(eastasia).includes("GET /readyz"));
         assert.ok(requests(eastasia).includes(`POST ${SVC}`));
         assert.ok(requests(eastasia).includes(`POST ${pod("eastasia-validator-1")}`));
@@ -101,7 +106,9 @@ describe("verify through the Kubernetes API", () => {
     });
 
     it("logs in once per run for regions whose kubeconfigs share an exec user", () => {
-        const runs = readFileSync(execLog, "utf8").split("\n").filter((line) => line !== "");
+        const runs = readFileSync(execLog, "utf8")
+            .split("\n")
+            .filter((line) => line !== "");
         assert.deepEqual(runs, Array(2).fill("get-token --login azurecli --server-id 6dae42f8-4368-4678-94ff-3960e28e3630"));
     });
 
@@ -113,14 +120,23 @@ describe("verify through the Kubernetes API", () => {
 
     it("fails (not skips) the Kubernetes checks when the kubeconfig cannot be used, even with --rpc routes", async () => {
         const cases = [
-            { yaml: kubeconfig(eastasia, TOKEN, path.join(dir, "no-kubelogin")), why: /^eastasia: GET https:\/\/127\.0\.0\.1:\d+\/readyz: cluster 127\.0\.0\.1:\d+: exec plugin .*no-kubelogin failed: .*not on PATH$/ },
-            { yaml: kubeconfig(eastasia).replace("server: https:", "server: http:"), why: /^kubeconfig of eastasia: server http:\/\/127\.0\.0\.1:\d+ is not https$/ },
+            {
+                yaml: kubeconfig(eastasia, TOKEN, path.join(dir, "no-kubelogin")),
+                why: /^eastasia: GET https:\/\/127\.0\.0\.1:\d+\/readyz: cluster 127\.0\.0\.1:\d+: exec plugin .*no-kubelogin failed: .*not on PATH$/,
+            },
+            {
+                yaml: kubeconfig(eastasia).replace("server: https:", "server: http:"),
+                why: /^kubeconfig of eastasia: server http:\/\/127\.0\.0\.1:\d+ is not https$/,
+            },
         ];
         for (const { yaml, why } of cases) {
             const file = path.join(dir, "one.json");
             writeFileSync(file, JSON.stringify(fleetOutputsJson(["eastasia"], { kubeconfigs: { eastasia: yaml } })));
             let json = "";
-            const exit = await runVerify(["--outputs", file, "--rpc", `eastasia=${besu.url("eastasia/rpc")}`, "--sample", "30", "--json"], { out: (t) => (json += t), err: () => undefined });
+            const exit = await runVerify(["--outputs", file, "--rpc", `eastasia=${besu.url("eastasia/rpc")}`, "--sample", "30", "--json"], {
+                out: (t) => (json += t),
+                err: () => undefined,
+            });
             assert.equal(exit, 1);
             const checks = (JSON.parse(json) as VerifyReport).regions[0].checks;
             assert.equal(checks[0].status, "fail");
@@ -132,13 +148,17 @@ describe("verify through the Kubernetes API", () => {
     it("bounds each call through the proxy: a hung node fails its checks, the others pass", async () => {
         const hung = await startFakeBesu({ ...healthyNodes("eastasia"), "eastasia/validator-0": { peers: 5, validators: [], head: 1000, hang: true } });
         const route = eastasia.rpc;
-        eastasia.rpc = async (target, node, body) => hung.answer(target === "service/besu-rpc" ? "eastasia/rpc" : `eastasia/${node.name.slice("eastasia-".length)}`, body);
+        eastasia.rpc = async (target, node, body) =>
+            hung.answer(target === "service/besu-rpc" ? "eastasia/rpc" : `eastasia/${node.name.slice("eastasia-".length)}`, body);
         try {
             const file = path.join(dir, "hung.json");
             writeFileSync(file, JSON.stringify(fleetOutputsJson(["eastasia"], { kubeconfigs: { eastasia: kubeconfig(eastasia) } })));
             let json = "";
             const started = Date.now();
-            const exit = await runVerify(["--outputs", file, "--sample", "30", "--timeout", "700", "--json"], { out: (t) => (json += t), err: () => undefined });
+            const exit = await runVerify(["--outputs", file, "--sample", "30", "--timeout", "700", "--json"], {
+                out: (t) => (json += t),
+                err: () => undefined,
+            });
             assert.equal(exit, 1);
             // One retry of a timed-out call: at most 2 × 700 ms + backoff per check, the checks run side by side.
             assert.ok(Date.now() - started < 10_000);
@@ -146,7 +166,10 @@ describe("verify through the Kubernetes API", () => {
             for (const check of ["peers", "head", "validators"]) {
                 const c = checks.find((candidate) => candidate.name === `eastasia-validator-0 ${check}`)!;
                 assert.equal(c.status, "fail");
-                assert.match(c.detail, /^eastasia: POST https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/besu\/pods\/besu-eastasia-validator-0-0:8545\/proxy\/: no answer within 700 ms$/);
+                assert.match(
+                    c.detail,
+                    /^eastasia: POST https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/besu\/pods\/besu-eastasia-validator-0-0:8545\/proxy\/: no answer within 700 ms$/,
+                );
             }
             assert.equal(checks.find((c) => c.name === "eastasia-validator-1 peers")!.status, "pass");
         } finally {
@@ -158,7 +181,12 @@ describe("verify through the Kubernetes API", () => {
     it("fails a rejected token with the API server's 401, without the token", async () => {
         const probe = openKubeProbe("eastasia", kubeconfig(eastasia, "s3cr3t-but-wrong"), 3000, new KubeCredentials(10_000));
         try {
-            await assert.rejects(probe.get("/readyz", 3000), (error: Error) => /^eastasia: GET https:\/\/127\.0\.0\.1:\d+\/readyz: HTTP 401 Unauthorized with the exec plugin's token$/.test(error.message) && !error.message.includes("s3cr3t"));
+            await assert.rejects(
+                probe.get("/readyz", 3000),
+                (error: Error) =>
+                    /^eastasia: GET https:\/\/127\.0\.0\.1:\d+\/readyz: HTTP 401 Unauthorized with the exec plugin's token$/.test(error.message) &&
+                    !error.message.includes("s3cr3t"),
+            );
         } finally {
             await probe.close();
         }

@@ -24,8 +24,14 @@ describe("verify outputs", () => {
     });
 
     it("refuses a contract output that is not an address, or a contract the suite does not have", () => {
-        assert.throws(() => parseOutputs(fleetOutputsJson([], { contracts: { mainnet: { MultiSig: { address: A } } } } as never), "t"), /t: .*contracts\.mainnet\.MultiSig: /);
-        assert.throws(() => parseOutputs({ contracts: { mainnet: { chainSelector: "5009297550715157269" } } }, "t"), /t: .*contracts\.mainnet: Unrecognized key: "chainSelector"/);
+        assert.throws(
+            () => parseOutputs(fleetOutputsJson([], { contracts: { mainnet: { MultiSig: { address: A } } } } as never), "t"),
+            /t: .*contracts\.mainnet\.MultiSig: /,
+        );
+        assert.throws(
+            () => parseOutputs({ contracts: { mainnet: { chainSelector: "5009297550715157269" } } }, "t"),
+            /t: .*contracts\.mainnet: Unrecognized key: "chainSelector"/,
+        );
     });
 
     it("takes a contracts-only stack (no fleet, no besu output), and names besu when regions need it", () => {
@@ -38,7 +44,10 @@ describe("verify outputs", () => {
 
     it("names the bad key and never echoes a kubeconfig", () => {
         const fleet = fleetOutputsJson(["eastasia"]);
-        assert.throws(() => parseOutputs({ ...fleet, besu: { ...fleet.besu, validatorAddresses: ["0x12"] } }, "out.json"), /out\.json: .*besu\.validatorAddresses\.0/);
+        assert.throws(
+            () => parseOutputs({ ...fleet, besu: { ...fleet.besu, validatorAddresses: ["0x12"] } }, "out.json"),
+            /out\.json: .*besu\.validatorAddresses\.0/,
+        );
         try {
             parseOutputs({ ...fleet, kubeconfigs: { eastasia: 42, token: "apiVersion: v1 secret" } }, "out.json");
             assert.fail("expected an error");

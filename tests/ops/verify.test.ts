@@ -106,7 +106,16 @@ describe("verify: a hung node and lying nodes", () => {
     it("names a difference that is exactly the pending QBFT votes, and how to cast them", async () => {
         const fleet = fleetOutputsJson(["koreacentral"]);
         const outputs = { ...fleet, besu: { ...fleet.besu, validatorChanges: { add: [GENESIS_VALIDATORS[0]], remove: [stranger] } } };
-        const { out } = await run(["--outputs", outputsFile("votes.json", outputs), ...rpcFlags(["koreacentral"], besu.url), "--sample", "30", "--timeout", "1500", "--json"]);
+        const { out } = await run([
+            "--outputs",
+            outputsFile("votes.json", outputs),
+            ...rpcFlags(["koreacentral"], besu.url),
+            "--sample",
+            "30",
+            "--timeout",
+            "1500",
+            "--json",
+        ]);
         const checks = (JSON.parse(out) as VerifyReport).regions[0].checks;
         const c = checks.find((check) => check.name === "koreacentral-validator-1 validators")!;
         assert.equal(c.status, "fail");
@@ -136,7 +145,15 @@ describe("verify --json", () => {
     after(() => besu.stop());
 
     it("prints the report object: stack, ok, fleetHead, regions with ordered checks, contracts", async () => {
-        const { code, out } = await run(["-s", "staging", "--outputs", outputsFile("one.json", fleetOutputsJson(["eastasia"])), ...rpcFlags(["eastasia"], besu.url), ...FAST, "--json"]);
+        const { code, out } = await run([
+            "-s",
+            "staging",
+            "--outputs",
+            outputsFile("one.json", fleetOutputsJson(["eastasia"])),
+            ...rpcFlags(["eastasia"], besu.url),
+            ...FAST,
+            "--json",
+        ]);
         assert.equal(code, 0);
         const report = JSON.parse(out) as VerifyReport;
         assert.deepEqual(Object.keys(report), ["stack", "ok", "fleetHead", "regions", "contracts"]);
@@ -182,7 +199,10 @@ describe("verify: output order does not follow completion order", () => {
             get: async (apiPath) => {
                 if (region === "eastasia") await japaneastClosed;
                 if (apiPath === "/readyz") return "ok";
-                const pods = ["validator-0", "validator-1", "sentry-0"].map((n) => ({ metadata: { name: `besu-${region}-${n}-0` }, status: { conditions: [{ type: "Ready", status: "True" }] } }));
+                const pods = ["validator-0", "validator-1", "sentry-0"].map((n) => ({
+                    metadata: { name: `besu-${region}-${n}-0` },
+                    status: { conditions: [{ type: "Ready", status: "True" }] },
+                }));
                 return JSON.stringify({ items: pods });
             },
             post: async (apiPath, body) => {
@@ -197,7 +217,10 @@ describe("verify: output order does not follow completion order", () => {
         const outputs = parseOutputs(fleetOutputsJson(["eastasia", "japaneast"], { kubeconfigs: { eastasia: "x", japaneast: "y" } }), "test");
         const report = await buildReport(outputs, parseVerifyArgs([...FAST]), { openProbe });
         assert.deepEqual(closed, ["japaneast", "eastasia"]);
-        assert.deepEqual(report.regions.map((g) => g.name), ["eastasia", "japaneast"]);
+        assert.deepEqual(
+            report.regions.map((g) => g.name),
+            ["eastasia", "japaneast"],
+        );
         assert.equal(report.ok, true, JSON.stringify(report, null, 1));
         const text = renderText(report);
         assert.ok(text.indexOf("region eastasia: ok") < text.indexOf("region japaneast: ok"), text);
@@ -206,7 +229,12 @@ describe("verify: output order does not follow completion order", () => {
 
 describe("verify: bad input", () => {
     it("rejects an --rpc key that is no checked region or validator, naming it", async () => {
-        const { code, err } = await run(["--outputs", outputsFile("bad-rpc.json", fleetOutputsJson(["eastasia"])), "--rpc", "eastasia-validator-7=http://127.0.0.1:1"]);
+        const { code, err } = await run([
+            "--outputs",
+            outputsFile("bad-rpc.json", fleetOutputsJson(["eastasia"])),
+            "--rpc",
+            "eastasia-validator-7=http://127.0.0.1:1",
+        ]);
         assert.equal(code, 2);
         assert.match(err, /--rpc eastasia-validator-7: not a checked region or validator/);
     });

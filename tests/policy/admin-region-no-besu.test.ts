@@ -14,9 +14,10 @@ test("the admin cluster with its admin pool only passes", async () => {
 test("a validator pool in the admin region's cluster is a violation naming cluster, pool and region", async () => {
     const cluster = managedCluster("westeurope", [...ADMIN_POOLS, PROD_POOLS.find((p) => p.role === "validator")!]);
     const violations = await validateResource(adminRegionNoBesu, cluster);
-    assert.deepEqual(violations.map((v) => v.message), [
-        "region-westeurope-aks: pool \"validators\" has chain138.io/role=validator in admin region westeurope; validators and sentries never run there",
-    ]);
+    assert.deepEqual(
+        violations.map((v) => v.message),
+        ['region-westeurope-aks: pool "validators" has chain138.io/role=validator in admin region westeurope; validators and sentries never run there'],
+    );
 });
 
 test("the admin region comes from policy config", async () => {
@@ -27,7 +28,10 @@ test("the admin region comes from policy config", async () => {
 });
 
 test("a standalone sentry AgentPool on the admin cluster is a violation", async () => {
-    const pool = agentPool("westeurope", PROD_POOLS.find((p) => p.role === "sentry")!);
+    const pool = agentPool(
+        "westeurope",
+        PROD_POOLS.find((p) => p.role === "sentry")!,
+    );
     const violations = await validateResource(adminRegionNoBesu, pool);
     assert.equal(violations.length, 1);
     assert.match(violations[0].message, /^region-westeurope-pool-sentries: pool "sentries" has chain138.io\/role=sentry in admin region westeurope/);
@@ -58,5 +62,8 @@ test("BesuNetwork node keys for the admin region are violations; other regions' 
     const key = (label: string): ResourceSpec => ({ type: "pulumi-nodejs:dynamic:Resource", name: `besu-${label}-key`, props: { label, rotation: "1" } });
     assert.deepEqual(await validateResource(adminRegionNoBesu, key("northeurope-validator-0")), []);
     const violations = await validateResource(adminRegionNoBesu, key("westeurope-validator-1"));
-    assert.deepEqual(violations.map((v) => v.message), ["besu-westeurope-validator-1-key: BesuNetwork creates a validator key \"westeurope-validator-1\" for admin region westeurope"]);
+    assert.deepEqual(
+        violations.map((v) => v.message),
+        ['besu-westeurope-validator-1-key: BesuNetwork creates a validator key "westeurope-validator-1" for admin region westeurope'],
+    );
 });

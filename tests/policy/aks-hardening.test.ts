@@ -32,10 +32,19 @@ test("Kubernetes versions: end of life by the AKS calendar, unset, or outside an
     assert.deepEqual(await at("2026-11-30", "1.34.2"), []);
     const ended = (await at("2026-12-01", "1.34.2")).map((v) => v.message);
     assert.equal(ended.length, 1);
-    assert.match(ended[0], /^region-japaneast-aks: kubernetesVersion: Kubernetes 1\.34 reached end of life in AKS on 2026-11-30 .*supported minors: 1\.35, 1\.36, 1\.37$/);
+    assert.match(
+        ended[0],
+        /^region-japaneast-aks: kubernetesVersion: Kubernetes 1\.34 reached end of life in AKS on 2026-11-30 .*supported minors: 1\.35, 1\.36, 1\.37$/,
+    );
     assert.match((await at("2026-12-02", "1.31"))[0].message, /1\.31 is not in the AKS support table/);
     assert.deepEqual(await at("2026-12-01", "1.34.2", { acceptEndOfLife: true }), [], "accepted for existing clusters");
-    assert.deepEqual((await at("2026-12-02", undefined)).map((v) => v.message), ["region-japaneast-aks: kubernetesVersion is not set"]);
+    assert.deepEqual(
+        (await at("2026-12-02", undefined)).map((v) => v.message),
+        ["region-japaneast-aks: kubernetesVersion is not set"],
+    );
     const listed = await at("2026-12-02", "1.36", { supportedKubernetesVersions: ["1.35"] });
-    assert.deepEqual(listed.map((v) => v.message), ['region-japaneast-aks: kubernetesVersion "1.36" is not a supported minor (1.35)']);
+    assert.deepEqual(
+        listed.map((v) => v.message),
+        ['region-japaneast-aks: kubernetesVersion "1.36" is not a supported minor (1.35)'],
+    );
 });

@@ -20,7 +20,9 @@ test("the prod layout passes: System pools surge, user pools drain one node at a
 
 test("maxUnavailable on a System pool is refused, whatever its value", async () => {
     const messages = (await validateResource(aksUpgradeSettings, withSettings("system", { maxSurge: "0", maxUnavailable: "1" }))).map((v) => v.message);
-    assert.deepEqual(messages, ['region-uksouth-aks: pool "pool" is a System pool and sets maxUnavailable "1"; AKS does not allow maxUnavailable on system node pools (use maxSurge)']);
+    assert.deepEqual(messages, [
+        'region-uksouth-aks: pool "pool" is a System pool and sets maxUnavailable "1"; AKS does not allow maxUnavailable on system node pools (use maxSurge)',
+    ]);
     assert.equal((await validateResource(aksUpgradeSettings, withSettings("system", { maxSurge: "1", maxUnavailable: "0" }))).length, 1);
 });
 
@@ -30,7 +32,9 @@ test("maxSurge 0 with maxUnavailable 0 (or unset) is refused on any pool; either
         assert.equal(messages.length, 1, JSON.stringify(settings));
         assert.match(messages[0], /AKS requires maxSurge > 0 when maxUnavailable is 0/);
     }
-    for (const settings of [undefined, { maxSurge: "0", maxUnavailable: "1" }, { maxSurge: "33%" }, { maxSurge: "0", maxUnavailable: "50%" }] as (Record<string, string> | undefined)[]) {
+    for (const settings of [undefined, { maxSurge: "0", maxUnavailable: "1" }, { maxSurge: "33%" }, { maxSurge: "0", maxUnavailable: "50%" }] as (
+        Record<string, string> | undefined
+    )[]) {
         assert.deepEqual(await validateResource(aksUpgradeSettings, withSettings("validator", settings)), [], JSON.stringify(settings));
     }
 });
@@ -39,8 +43,17 @@ test("a standalone AgentPool is checked the same way", async () => {
     const pool: ResourceSpec = {
         type: "azure-native:containerservice:AgentPool",
         name: "region-uksouth-pool-validators",
-        props: { resourceName: "aks-chain138-prod-uksouth", agentPoolName: "validators", mode: "User", count: 2, vmSize: "Standard_D2s_v5", upgradeSettings: { maxSurge: "0" } },
+        props: {
+            resourceName: "aks-chain138-prod-uksouth",
+            agentPoolName: "validators",
+            mode: "User",
+            count: 2,
+            vmSize: "Standard_D2s_v5",
+            upgradeSettings: { maxSurge: "0" },
+        },
     };
     const messages = (await validateResource(aksUpgradeSettings, pool)).map((v) => v.message);
-    assert.deepEqual(messages, ['region-uksouth-pool-validators: pool "validators": maxSurge and maxUnavailable are both 0; AKS requires maxSurge > 0 when maxUnavailable is 0']);
+    assert.deepEqual(messages, [
+        'region-uksouth-pool-validators: pool "validators": maxSurge and maxUnavailable are both 0; AKS requires maxSurge > 0 when maxUnavailable is 0',
+    ]);
 });

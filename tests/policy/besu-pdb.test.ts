@@ -21,7 +21,9 @@ test("without the validators' PDB each validator StatefulSet is reported; a PDB 
     assert.equal(violations.length, 2);
     for (const v of violations) assert.match(v.message, /^besu-japaneast:besu-[\w-]+: no PodDisruptionBudget in namespace besu selects its pods/);
     const elsewhere = rendered.map((r) =>
-        r.type === "kubernetes:policy/v1:PodDisruptionBudget" ? { ...r, props: { ...r.props, metadata: { ...(r.props["metadata"] as object), namespace: "other" } } } : r,
+        r.type === "kubernetes:policy/v1:PodDisruptionBudget"
+            ? { ...r, props: { ...r.props, metadata: { ...(r.props["metadata"] as object), namespace: "other" } } }
+            : r,
     );
     assert.equal((await validateStack(besuPdb, elsewhere)).length, 3);
     assert.equal(besuPdb.enforcementLevel, "advisory");

@@ -13,7 +13,9 @@ const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
 // The framework's own decoding of remediation props (server.js makeRemediateRpcFun). Both are @internal
 // (absent from the .d.ts), so they are required with the signatures of their .js.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { deserializeProperties } = require("@pulumi/policy/deserialize") as { deserializeProperties(props: Struct, proxySecrets: boolean): Record<string, unknown> };
+const { deserializeProperties } = require("@pulumi/policy/deserialize") as {
+    deserializeProperties(props: Struct, proxySecrets: boolean): Record<string, unknown>;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownCheckingProxy<T extends object>(props: T): T };
 
@@ -55,7 +57,10 @@ async function serialisedProvider(captured: Record<string, string>): Promise<str
 
 test("a provider that captures the key in its closure is a violation; one that captures none passes", async () => {
     const clean = await serialisedProvider({ rpcUrl: "http://127.0.0.1:8545" });
-    assert.deepEqual(await validateResource(deployerKeySecret, { type: DYNAMIC, name: "weth9", props: { __provider: clean, deployerKey: TEST_DEPLOYER_KEY } }), []);
+    assert.deepEqual(
+        await validateResource(deployerKeySecret, { type: DYNAMIC, name: "weth9", props: { __provider: clean, deployerKey: TEST_DEPLOYER_KEY } }),
+        [],
+    );
     const leaky = await serialisedProvider({ deployerKey: TEST_DEPLOYER_KEY });
     assert.ok(leaky.includes(TEST_DEPLOYER_KEY.slice(2)), "the serialiser writes captured values in plain text");
     const violations = await validateResource(deployerKeySecret, { type: DYNAMIC, name: "weth9", props: { __provider: leaky } });

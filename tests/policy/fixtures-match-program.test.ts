@@ -27,9 +27,13 @@ function poolView(pool: Record<string, unknown>): Record<string, unknown> {
 }
 
 const clusterIn = (region: string) => resources.find((r) => r.type === MANAGED_CLUSTER && r.inputs["location"] === region)!;
-const programPools = (cluster: RecordedResource) => resources.filter((r) => r.type === AGENT_POOL && r.inputs["resourceName"] === cluster.inputs["resourceName"]);
+const programPools = (cluster: RecordedResource) =>
+    resources.filter((r) => r.type === AGENT_POOL && r.inputs["resourceName"] === cluster.inputs["resourceName"]);
 
-for (const [region, zonal] of [["northeurope", true], ["ukwest", false]] as const) {
+for (const [region, zonal] of [
+    ["northeurope", true],
+    ["ukwest", false],
+] as const) {
     test(`${region}: the fixture's pools are the program's (names, modes, counts, sizes, zones, labels, taints, upgrade settings)`, () => {
         const cluster = clusterIn(region);
         const pools = zonal ? PROD_POOLS : PROD_POOLS.map((p) => ({ ...p, zones: [] }));

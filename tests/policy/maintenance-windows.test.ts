@@ -14,11 +14,19 @@ function window(region: string, configName: string, dayOfWeek: string, startHour
         props: {
             resourceName: `aks-chain138-prod-${region}`,
             configName,
-            maintenanceWindow: { schedule: { weekly: { dayOfWeek, intervalWeeks: 1 } }, durationHours, startTime: `${String(startHour).padStart(2, "0")}:00`, utcOffset: "+00:00" },
+            maintenanceWindow: {
+                schedule: { weekly: { dayOfWeek, intervalWeeks: 1 } },
+                durationHours,
+                startTime: `${String(startHour).padStart(2, "0")}:00`,
+                utcOffset: "+00:00",
+            },
         },
     };
 }
-const both = (region: string, day: string, hour: number) => [window(region, "aksManagedAutoUpgradeSchedule", day, hour), window(region, "aksManagedNodeOSUpgradeSchedule", day, hour)];
+const both = (region: string, day: string, hour: number) => [
+    window(region, "aksManagedAutoUpgradeSchedule", day, hour),
+    window(region, "aksManagedNodeOSUpgradeSchedule", day, hour),
+];
 
 /** A region whose validator pool drains `batch` validators at once (maxUnavailable). */
 function region(name: string, validators: number, batch = 1): ResourceSpec {
@@ -35,7 +43,12 @@ test("disjoint windows pass", async () => {
 });
 
 test("a cluster with validators but without both schedules is named", async () => {
-    const specs = [region("uksouth", 2), region("northeurope", 2), window("uksouth", "aksManagedAutoUpgradeSchedule", "Monday", 0), ...both("northeurope", "Monday", 4)];
+    const specs = [
+        region("uksouth", 2),
+        region("northeurope", 2),
+        window("uksouth", "aksManagedAutoUpgradeSchedule", "Monday", 0),
+        ...both("northeurope", "Monday", 4),
+    ];
     const messages = (await validateStack(maintenanceWindows, specs)).map((v) => v.message);
     assert.deepEqual(messages, ["region-uksouth-aks: runs 2 validator(s) but has no aksManagedNodeOSUpgradeSchedule; AKS would upgrade it at any time"]);
 });
@@ -49,13 +62,25 @@ test("overlapping windows that put more than f validators at risk fail, naming t
     // Draining one at a time, the same windows pass; overlapping them (Sunday 22:00–02:00 wraps into Monday) does not.
     const oneAtATime = [region("uksouth", 2), region("northeurope", 2)];
     assert.deepEqual(await validateStack(maintenanceWindows, [...oneAtATime, ...both("uksouth", "Sunday", 22), ...both("northeurope", "Monday", 8)]), []);
-    const wrapped = (await validateStack(maintenanceWindows, [...oneAtATime, ...both("uksouth", "Sunday", 22), ...both("northeurope", "Monday", 1)])).map((v) => v.message);
+    const wrapped = (await validateStack(maintenanceWindows, [...oneAtATime, ...both("uksouth", "Sunday", 22), ...both("northeurope", "Monday", 1)])).map(
+        (v) => v.message,
+    );
     assert.match(wrapped[0] ?? "", /^Monday 01:00 UTC: 2 validators at risk .*aks-chain138-prod-uksouth, aks-chain138-prod-northeurope/);
 });
 
 test("windows shorter than AKS's four hours, or not weekly in UTC, are reported", async () => {
-    const specs = [region("uksouth", 4), window("uksouth", "aksManagedAutoUpgradeSchedule", "Monday", 0, 2), window("uksouth", "aksManagedNodeOSUpgradeSchedule", "Funday", 0)];
+    const specs = [
+        region("uksouth", 4),
+        window("uksouth", "aksManagedAutoUpgradeSchedule", "Monday", 0, 2),
+        window("uksouth", "aksManagedNodeOSUpgradeSchedule", "Funday", 0),
+    ];
     const messages = (await validateStack(maintenanceWindows, specs)).map((v) => v.message);
-    assert.ok(messages.some((m) => /durationHours 2 is below AKS's recommended 4/.test(m)), messages.join("\n"));
-    assert.ok(messages.some((m) => /dayOfWeek "Funday" is not a weekday/.test(m)), messages.join("\n"));
+    assert.ok(
+        messages.some((m) => /durationHours 2 is below AKS's recommended 4/.test(m)),
+        messages.join("\n"),
+    );
+    assert.ok(
+        messages.some((m) => /dayOfWeek "Funday" is not a weekday/.test(m)),
+        messages.join("\n"),
+    );
 });

@@ -18,9 +18,10 @@ test("the program's own P2P rules (allow from fleet /32s, deny from Internet) pa
 
 test("an Allow rule for 30303 from Internet or * is a violation naming the NSG, rule and source", async () => {
     const rule = { name: "p2p-open", direction: "Inbound", access: "Allow", protocol: "*", sourceAddressPrefix: "Internet", destinationPortRange: "30303" };
-    assert.deepEqual((await validateResource(nsgP2pSource, nsg([rule]))).map((v) => v.message), [
-        "region-uksouth-nsg: rule \"p2p-open\" admits port 30303 from \"Internet\"; only the fleet's addresses may reach P2P",
-    ]);
+    assert.deepEqual(
+        (await validateResource(nsgP2pSource, nsg([rule]))).map((v) => v.message),
+        ['region-uksouth-nsg: rule "p2p-open" admits port 30303 from "Internet"; only the fleet\'s addresses may reach P2P'],
+    );
     const wide = { ...rule, sourceAddressPrefix: undefined, sourceAddressPrefixes: ["20.0.0.1/32", "0.0.0.0/0"], destinationPortRange: "30000-31000" };
     assert.equal((await validateResource(nsgP2pSource, nsg([wide]))).length, 1);
 });

@@ -11,9 +11,12 @@ import { TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 
 let pack: RunningPack;
 
-before(async () => {
-    pack = await startPack();
-}, { timeout: 300_000 });
+before(
+    async () => {
+        pack = await startPack();
+    },
+    { timeout: 300_000 },
+);
 
 after(() => pack?.stop());
 
@@ -32,7 +35,10 @@ test("the pack loads from policy/ and announces every policy with its level and 
 
 test("Analyze: a compliant cluster has no diagnostics; a validator pool in westeurope gets a mandatory one", async () => {
     const ok = managedCluster("northeurope");
-    assert.deepEqual((await analyze(pack, analyzeRequest(ok.type, ok.name, ok.props))).getDiagnosticsList().map((d) => d.getMessage()), []);
+    assert.deepEqual(
+        (await analyze(pack, analyzeRequest(ok.type, ok.name, ok.props))).getDiagnosticsList().map((d) => d.getMessage()),
+        [],
+    );
     const bad = managedCluster("westeurope");
     const diags = (await analyze(pack, analyzeRequest(bad.type, bad.name, bad.props))).getDiagnosticsList();
     assert.deepEqual(

@@ -33,7 +33,10 @@ test("the same resources with a validator pool in westeurope, a Besu chart on th
     assert.ok(adminProvider);
     const mutated = specs.map((s): ResourceSpec => {
         if (s.type === "azure-native:containerservice:ManagedCluster" && s.props["location"] === "westeurope") {
-            const pools = [...(s.props["agentPoolProfiles"] as object[]), { name: "validator", count: 2, vmSize: "Standard_D2s_v5", nodeLabels: { "chain138.io/role": "validator" } }];
+            const pools = [
+                ...(s.props["agentPoolProfiles"] as object[]),
+                { name: "validator", count: 2, vmSize: "Standard_D2s_v5", nodeLabels: { "chain138.io/role": "validator" } },
+            ];
             return { ...s, props: { ...s.props, agentPoolProfiles: pools } };
         }
         if (s.type === "kubernetes:helm.sh/v4:Chart" && s.name === "region-japaneast-besu-chart") return { ...s, provider: adminProvider };
@@ -46,8 +49,13 @@ test("the same resources with a validator pool in westeurope, a Besu chart on th
     const blocking = (await runPack(mutated)).filter(isBlocking);
     const byPolicy = (name: string) => blocking.filter((f) => f.policy === name).map((f) => f.message);
     assert.deepEqual(byPolicy("admin-region-no-besu").length, 2, "the pool and the chart");
-    assert.match(byPolicy("vcpu-quota-per-region").join("\n"), /^region westeurope: node pools need 14 vCPUs during upgrades \(surge nodes included\), quota is 10/);
-    assert.deepEqual(byPolicy("nsg-p2p-from-fleet-only"), ["region-uksouth-nsg: rule \"oops\" admits port 30303 from \"*\"; only the fleet's addresses may reach P2P"]);
+    assert.match(
+        byPolicy("vcpu-quota-per-region").join("\n"),
+        /^region westeurope: node pools need 14 vCPUs during upgrades \(surge nodes included\), quota is 10/,
+    );
+    assert.deepEqual(byPolicy("nsg-p2p-from-fleet-only"), [
+        'region-uksouth-nsg: rule "oops" admits port 30303 from "*"; only the fleet\'s addresses may reach P2P',
+    ]);
 });
 
 // The policies that key on a pool's role label (chain138.io/role) must recognise the program's own pools: each
@@ -55,7 +63,8 @@ test("the same resources with a validator pool in westeurope, a Besu chart on th
 // `sentries`, its maintenance windows), not hand-built ones, and each must be reported.
 test("program-shaped violations: the program's own pools, moved or changed, and a region without its windows, are reported", async () => {
     const byName = (name: string) => specs.find((s) => s.name === name)!;
-    const resourceNameOf = (region: string) => ofType("azure-native:containerservice:ManagedCluster").find((s) => s.props["location"] === region)!.props["resourceName"];
+    const resourceNameOf = (region: string) =>
+        ofType("azure-native:containerservice:ManagedCluster").find((s) => s.props["location"] === region)!.props["resourceName"];
     const validators = byName("region-japaneast-pool-validators");
     assert.equal(validators.type, "azure-native:containerservice:AgentPool");
     const onAdmin: ResourceSpec = {
@@ -82,12 +91,20 @@ test("program-shaped violations: the program's own pools, moved or changed, and 
     ]);
     const quota = byPolicy("vcpu-quota-per-region");
     assert.equal(quota.length, 2, quota.join("\n"));
-    assert.match(quota.find((m) => m.startsWith("region northeurope:")) ?? "", /need 12 vCPUs .*region-northeurope-pool-sentries\/sentries 2×Standard_D2s_v5=4/);
-    assert.ok(quota.some((m) => m.startsWith("region westeurope:")), quota.join("\n"));
+    assert.match(
+        quota.find((m) => m.startsWith("region northeurope:")) ?? "",
+        /need 12 vCPUs .*region-northeurope-pool-sentries\/sentries 2×Standard_D2s_v5=4/,
+    );
+    assert.ok(
+        quota.some((m) => m.startsWith("region westeurope:")),
+        quota.join("\n"),
+    );
     assert.deepEqual(byPolicy("maintenance-windows-within-fault-budget"), [
         "region-uksouth-aks: runs 2 validator(s) but has no aksManagedAutoUpgradeSchedule or aksManagedNodeOSUpgradeSchedule; AKS would upgrade it at any time",
     ]);
-    assert.deepEqual(byPolicy("zones-used-where-available"), ['region-koreacentral-pool-validators: pool "validators" uses no availability zones although koreacentral has them']);
+    assert.deepEqual(byPolicy("zones-used-where-available"), [
+        'region-koreacentral-pool-validators: pool "validators" uses no availability zones although koreacentral has them',
+    ]);
 });
 
 test("every policy has a unique name, a description and a level", () => {

@@ -14,7 +14,10 @@ test("missing or empty required tags are a violation naming the resource, the ke
     const tags = { ...TAGS, owner: "", "cost-centre": undefined };
     const violations = await validateResource(requiredTags, managedCluster("koreacentral", undefined, { tags }));
     assert.equal(violations.length, 1);
-    assert.match(violations[0].message, /^region-koreacentral-aks \(azure-native:containerservice:ManagedCluster\): missing tag\(s\) owner, cost-centre; has \{/);
+    assert.match(
+        violations[0].message,
+        /^region-koreacentral-aks \(azure-native:containerservice:ManagedCluster\): missing tag\(s\) owner, cost-centre; has \{/,
+    );
     const none = await validateResource(requiredTags, { type: "azure-native:resources:ResourceGroup", name: "rg", props: { location: "uksouth" } });
     assert.match(none[0].message, /missing tag\(s\) environment, region, owner, cost-centre/);
 });

@@ -24,5 +24,8 @@ test("an encrypted deployer key passes; a plaintext one is a violation naming fi
     assert.deepEqual(await validateStack(stackConfigKeyEncrypted, [], { projectDir: dir }), []);
     writeFileSync(join(dir, "Pulumi.dev.yaml"), `config:\n  chain138:deployerKey: "${TEST_DEPLOYER_KEY}"\n`);
     const violations = await validateStack(stackConfigKeyEncrypted, [], { projectDir: dir });
-    assert.deepEqual(violations.map((v) => v.message), ["Pulumi.dev.yaml: chain138:deployerKey is stored in plain text; set it with `pulumi config set --secret`"]);
+    assert.deepEqual(
+        violations.map((v) => v.message),
+        ["Pulumi.dev.yaml: chain138:deployerKey is stored in plain text; set it with `pulumi config set --secret`"],
+    );
 });

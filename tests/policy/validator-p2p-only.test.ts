@@ -48,5 +48,8 @@ test("a NodePort selecting every Besu pod (validators included) without ranges i
         props: { spec: { type: "NodePort", selector: { "app.kubernetes.io/name": "besu-node" }, ports: [{ port: 30303 }] } },
     };
     const violations = await validateResource(validatorP2pOnly, svc);
-    assert.deepEqual(violations.map((v) => v.message), ["besu-all: NodePort Service selecting validator pods has no loadBalancerSourceRanges; P2P must be limited to the fleet's addresses"]);
+    assert.deepEqual(
+        violations.map((v) => v.message),
+        ["besu-all: NodePort Service selecting validator pods has no loadBalancerSourceRanges; P2P must be limited to the fleet's addresses"],
+    );
 });

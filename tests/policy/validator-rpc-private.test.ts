@@ -26,9 +26,10 @@ test("the chart's Services pass: RPC is a ClusterIP on sentries only", async () 
 
 test("a validator LoadBalancer publishing 8545 is a violation naming the Service and port", async () => {
     const violations = await validateResource(validatorRpcPrivate, validatorLb([{ port: 8545, targetPort: 8545 }]));
-    assert.deepEqual(violations.map((v) => v.message), [
-        "besu-validator-rpc: LoadBalancer Service selecting validator pods publishes JSON-RPC port 8545→8545; validator RPC stays inside the cluster",
-    ]);
+    assert.deepEqual(
+        violations.map((v) => v.message),
+        ["besu-validator-rpc: LoadBalancer Service selecting validator pods publishes JSON-RPC port 8545→8545; validator RPC stays inside the cluster"],
+    );
 });
 
 test("RPC reached by container port name, or on a configured port, through a NodePort is a violation too", async () => {

@@ -12,7 +12,10 @@ test("one more sentry node (12 vCPUs) is a violation naming region, total, quota
     const pools = PROD_POOLS.map((p) => (p.role === "sentry" ? { ...p, count: 2 } : p));
     const violations = await validateStack(vcpuQuota, [managedCluster("northeurope", pools)]);
     assert.equal(violations.length, 1);
-    assert.match(violations[0].message, /^region northeurope: node pools need 12 vCPUs during upgrades \(surge nodes included\), quota is 10 \(.*region-northeurope-aks\/sentries 2×Standard_D2s_v5=4\)$/);
+    assert.match(
+        violations[0].message,
+        /^region northeurope: node pools need 12 vCPUs during upgrades \(surge nodes included\), quota is 10 \(.*region-northeurope-aks\/sentries 2×Standard_D2s_v5=4\)$/,
+    );
     assert.deepEqual(await validateStack(vcpuQuota, [managedCluster("northeurope", pools)], { vcpuQuotaPerRegion: 12 }), []);
 });
 
@@ -27,10 +30,19 @@ test("a standalone AgentPool counts against its cluster's region", async () => {
     const pool: ResourceSpec = {
         type: "azure-native:containerservice:AgentPool",
         name: "extra",
-        props: { resourceGroupName: "rg-chain138-prod-uksouth", resourceName: "aks-chain138-prod-uksouth", agentPoolName: "extra", count: 1, vmSize: "Standard_D2s_v5" },
+        props: {
+            resourceGroupName: "rg-chain138-prod-uksouth",
+            resourceName: "aks-chain138-prod-uksouth",
+            agentPoolName: "extra",
+            count: 1,
+            vmSize: "Standard_D2s_v5",
+        },
     };
     const violations = await validateStack(vcpuQuota, [managedCluster("uksouth"), pool, managedCluster("northeurope")]);
-    assert.deepEqual(violations.map((v) => v.message.split(" (")[0]), ["region uksouth: node pools need 14 vCPUs during upgrades"]);
+    assert.deepEqual(
+        violations.map((v) => v.message.split(" (")[0]),
+        ["region uksouth: node pools need 14 vCPUs during upgrades"],
+    );
 });
 
 test("in a first preview an AgentPool's resourceName is unknown: it is attributed through its dependency on the cluster", async () => {

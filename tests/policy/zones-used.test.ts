@@ -12,9 +12,10 @@ test("zonal pools in a zonal region, and regional pools in a region without zone
 
 test("a pool without zones in a zonal region is reported", async () => {
     const pools = PROD_POOLS.map((p) => (p.role === "validator" ? { ...p, zones: [] } : p));
-    assert.deepEqual((await validateStack(zonesUsed, [managedCluster("japaneast", pools)])).map((v) => v.message), [
-        "region-japaneast-aks: pool \"validators\" uses no availability zones although japaneast has them",
-    ]);
+    assert.deepEqual(
+        (await validateStack(zonesUsed, [managedCluster("japaneast", pools)])).map((v) => v.message),
+        ['region-japaneast-aks: pool "validators" uses no availability zones although japaneast has them'],
+    );
     assert.equal(zonesUsed.enforcementLevel, "advisory");
 });
 
@@ -22,6 +23,8 @@ test("a standalone AgentPool without zones on a cluster in a zonal region is rep
     const validators = PROD_POOLS.find((p) => p.role === "validator")!;
     const pool = (region: string): ResourceSpec => agentPool(region, validators, []);
     const regional = PROD_POOLS.map((p) => ({ ...p, zones: [] }));
-    const messages = (await validateStack(zonesUsed, [managedCluster("japaneast"), pool("japaneast"), managedCluster("ukwest", regional), pool("ukwest")])).map((v) => v.message);
+    const messages = (await validateStack(zonesUsed, [managedCluster("japaneast"), pool("japaneast"), managedCluster("ukwest", regional), pool("ukwest")])).map(
+        (v) => v.message,
+    );
     assert.deepEqual(messages, ['region-japaneast-pool-validators: pool "validators" uses no availability zones although japaneast has them']);
 });

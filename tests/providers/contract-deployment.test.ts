@@ -4,7 +4,12 @@ import { after, before, describe, it } from "node:test";
 import { keccak256 } from "ethers";
 import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { captureProviderLog, deploymentInputs, type ProviderChain } from "../../devkit/provider-inputs";
-import { contractDeploymentProvider as provider, deployContract, type ContractDeploymentInputs, type ContractDeploymentOutputs } from "../../contracts/providers/contract-deployment";
+import {
+    contractDeploymentProvider as provider,
+    deployContract,
+    type ContractDeploymentInputs,
+    type ContractDeploymentOutputs,
+} from "../../contracts/providers/contract-deployment";
 
 let node: AnvilNode;
 let chain: ProviderChain;
@@ -93,7 +98,10 @@ describe("ContractDeployment provider", () => {
         const p = node.provider();
         assert.notEqual(await p.getCode(outs.address), "0x");
         p.destroy();
-        assert.ok(log.lines.some((l) => l.includes("left on chain") && l.includes(outs.address)), log.lines.join("\n"));
+        assert.ok(
+            log.lines.some((l) => l.includes("left on chain") && l.includes(outs.address)),
+            log.lines.join("\n"),
+        );
     });
 
     it("check rejects bad input naming the property, before any chain call, without echoing the key", async () => {
@@ -103,7 +111,10 @@ describe("ContractDeployment provider", () => {
         assert.deepEqual(properties, ["deployerKey", "rpcUrl", "salt"]);
         assert.ok(!JSON.stringify(result.failures).includes("ab".repeat(20)));
         const wrongArgs = await provider.check!(router, { ...router, constructorArgs: ["0x1234"] });
-        assert.deepEqual(wrongArgs.failures?.map((f) => f.property), ["constructorArgs"]);
+        assert.deepEqual(
+            wrongArgs.failures?.map((f) => f.property),
+            ["constructorArgs"],
+        );
         await assert.rejects(deployContract({ ...router, chainId: 0 }), /chainId/);
     });
 
@@ -116,9 +127,16 @@ describe("ContractDeployment check in preview", () => {
     it("accepts inputs the engine does not know yet (a constructor arg from an undeployed contract)", async () => {
         const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
         const bridge = deploymentInputs(chain, "CCIPWETH9Bridge", [node.accounts[0].address, node.accounts[0].address, node.accounts[0].address]);
-        const result = await provider.check!(bridge, { ...bridge, constructorArgs: [unknown, node.accounts[0].address, node.accounts[0].address], address: unknown });
+        const result = await provider.check!(bridge, {
+            ...bridge,
+            constructorArgs: [unknown, node.accounts[0].address, node.accounts[0].address],
+            address: unknown,
+        });
         assert.deepEqual(result.failures ?? [], []);
         const stillChecked = await provider.check!(bridge, { ...bridge, constructorArgs: [unknown], address: unknown, salt: "0x12" });
-        assert.deepEqual(stillChecked.failures?.map((f) => f.property), ["salt"]);
+        assert.deepEqual(
+            stillChecked.failures?.map((f) => f.property),
+            ["salt"],
+        );
     });
 });

@@ -63,7 +63,9 @@ async function idleBesuTip(upstream: string): Promise<{ url: string; server: Ser
                 calls.map(async (call) =>
                     call.method === "eth_maxPriorityFeePerGas"
                         ? { jsonrpc: "2.0", id: call.id, result: "0x0" }
-                        : ((await (await fetch(upstream, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(call) })).json()) as unknown),
+                        : ((await (
+                              await fetch(upstream, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(call) })
+                          ).json()) as unknown),
                 ),
             ).then((answers) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(Array.isArray(request) ? answers : answers[0])));
         });
@@ -100,7 +102,12 @@ describe("senders on a chain whose base fee has decayed", () => {
 
     it("contract deployments and lane calls pay at least the chain's configured minimum", async () => {
         const target = { name: "chain138", rpcUrl: idle.url, chainId: 138, minGasPriceWei: String(BESU_DEFAULT_MIN_GAS_PRICE) };
-        const sent = await sendTransaction(target, node.accounts[3].privateKey, { to: node.accounts[4].address, data: "0x", value: 1n, gasLimit: 21000n }, "fee probe");
+        const sent = await sendTransaction(
+            target,
+            node.accounts[3].privateKey,
+            { to: node.accounts[4].address, data: "0x", value: 1n, gasLimit: 21000n },
+            "fee probe",
+        );
         const provider = node.provider();
         try {
             const receipt = await provider.waitForTransaction(sent.hash, 1, 10_000);
@@ -113,7 +120,12 @@ describe("senders on a chain whose base fee has decayed", () => {
 
     it("without a configured minimum (Chain 138's min-gas-price=0) they still pay the base fee and are mined", async () => {
         const target = { name: "chain138-default", rpcUrl: idle.url, chainId: 138 };
-        const sent = await sendTransaction(target, node.accounts[5].privateKey, { to: node.accounts[4].address, data: "0x", value: 1n, gasLimit: 21000n }, "fee probe 0");
+        const sent = await sendTransaction(
+            target,
+            node.accounts[5].privateKey,
+            { to: node.accounts[4].address, data: "0x", value: 1n, gasLimit: 21000n },
+            "fee probe 0",
+        );
         const provider = node.provider();
         try {
             const receipt = await provider.waitForTransaction(sent.hash, 1, 10_000);
@@ -127,7 +139,16 @@ describe("senders on a chain whose base fee has decayed", () => {
         const provider = new JsonRpcProvider(idle.url, 138, { staticNetwork: true, cacheTimeout: -1 });
         try {
             const signal = new AbortController().signal;
-            const sender = new TxSender("chain138", new Wallet(node.accounts[6].privateKey, provider), provider, 138n, 50, 10_000, { retries: 2, minTimeoutMs: 20, signal, log: () => undefined }, BESU_DEFAULT_MIN_GAS_PRICE);
+            const sender = new TxSender(
+                "chain138",
+                new Wallet(node.accounts[6].privateKey, provider),
+                provider,
+                138n,
+                50,
+                10_000,
+                { retries: 2, minTimeoutMs: 20, signal, log: () => undefined },
+                BESU_DEFAULT_MIN_GAS_PRICE,
+            );
             const hash = await sender.send({ to: node.accounts[4].address, data: "0x", gasLimit: 21000n });
             const receipt = await sender.waitReceipt(hash, signal);
             assert.ok(receipt.gasPrice >= BESU_DEFAULT_MIN_GAS_PRICE, `effective gas price ${receipt.gasPrice}`);

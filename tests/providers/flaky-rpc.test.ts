@@ -44,7 +44,12 @@ it("classifies faults: transient ones retry, reverts and nonce errors do not", (
     assert.equal(isTransientRpcError(new Error("execution reverted: Ownable")), false);
     assert.equal(isTransientRpcError(new Error("nonce too low")), false);
     // ethers v6 reports a rate-limited eth_call as CALL_EXCEPTION "missing revert data" carrying the node's -32005.
-    const limitedCall = { code: "CALL_EXCEPTION", shortMessage: "missing revert data", data: null, info: { error: { code: -32005, message: "limit exceeded" } } };
+    const limitedCall = {
+        code: "CALL_EXCEPTION",
+        shortMessage: "missing revert data",
+        data: null,
+        info: { error: { code: -32005, message: "limit exceeded" } },
+    };
     assert.equal(isTransientRpcError(limitedCall), true);
     assert.equal(isTransientRpcError({ code: "CALL_EXCEPTION", shortMessage: "execution reverted", data: "0x8e4a23d6" + "00".repeat(32) }), false);
     assert.equal(isTransientRpcError({ code: "CALL_EXCEPTION", shortMessage: "missing revert data", data: null }), false, "unrecognised: final");

@@ -31,7 +31,11 @@ it(`${N} concurrent creates from one key never collide`, async () => {
         assert.notEqual(await p.getCode(out.address), "0x", `no code for create ${i}`);
     }
     const nonces = await Promise.all(outs.map(async (out) => (await p.getTransaction(out.txHash))!.nonce));
-    assert.deepEqual([...nonces].sort((a, b) => a - b), Array.from({ length: N }, (_, i) => start + i), "nonces contiguous and distinct");
+    assert.deepEqual(
+        [...nonces].sort((a, b) => a - b),
+        Array.from({ length: N }, (_, i) => start + i),
+        "nonces contiguous and distinct",
+    );
     assert.equal(await p.getTransactionCount(deployer, "latest"), start + N);
     const blocks = new Set(await Promise.all(outs.map(async (out) => (await p.getTransactionReceipt(out.txHash))!.blockNumber)));
     assert.ok(blocks.size <= 2, `the creates were pipelined (blocks: ${[...blocks].join(", ")})`);

@@ -19,7 +19,13 @@ it("moves past a pending transaction sent outside the allocator", async () => {
     const first = await sendTransaction(target, key, { to: node.accounts[1].address, data: "0x", value: 1n, gasLimit: 21000n }, "first");
     const wallet = node.wallet(0);
     // Cheap fee: a replacement by our allocator's higher fee would be accepted by the node.
-    const outside = await wallet.sendTransaction({ to: node.accounts[2].address, value: 1n, nonce: first.nonce + 1, maxFeePerGas: 2_000_000_000n, maxPriorityFeePerGas: 1n });
+    const outside = await wallet.sendTransaction({
+        to: node.accounts[2].address,
+        value: 1n,
+        nonce: first.nonce + 1,
+        maxFeePerGas: 2_000_000_000n,
+        maxPriorityFeePerGas: 1n,
+    });
     const second = await sendTransaction(target, key, { to: node.accounts[3].address, data: "0x", value: 1n, gasLimit: 21000n }, "second");
     assert.equal(second.nonce, outside.nonce + 1);
     const p = node.provider();

@@ -15,15 +15,17 @@ after(async () => node?.stop());
 
 it("times out clearly while the transaction is pending", async () => {
     const target = { name: "chain138", rpcUrl: node.rpcUrl, chainId: 138 };
-    const sent = await sendTransaction(target, node.accounts[0].privateKey, { to: node.accounts[1].address, data: "0x", value: 1n, gasLimit: 21000n }, "probe transfer");
-    const started = Date.now();
-    await assert.rejects(
-        waitForReceipt(target, { hash: sent.hash, confirmations: 1, timeoutMs: 1500, what: "CCIPRouter deployment" }),
-        (error: Error) => {
-            assert.match(error.message, /^chain chain138: CCIPRouter deployment: transaction 0x[0-9a-f]{64} not mined after 2s/);
-            assert.ok(error.message.includes(sent.hash));
-            return true;
-        },
+    const sent = await sendTransaction(
+        target,
+        node.accounts[0].privateKey,
+        { to: node.accounts[1].address, data: "0x", value: 1n, gasLimit: 21000n },
+        "probe transfer",
     );
+    const started = Date.now();
+    await assert.rejects(waitForReceipt(target, { hash: sent.hash, confirmations: 1, timeoutMs: 1500, what: "CCIPRouter deployment" }), (error: Error) => {
+        assert.match(error.message, /^chain chain138: CCIPRouter deployment: transaction 0x[0-9a-f]{64} not mined after 2s/);
+        assert.ok(error.message.includes(sent.hash));
+        return true;
+    });
     assert.ok(Date.now() - started < 10_000);
 });

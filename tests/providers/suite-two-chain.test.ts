@@ -101,7 +101,10 @@ describe("suite + wiring on two chains via the providers", () => {
         const log = captureProviderLog();
         const diff = await ccipLaneProvider.diff!("lane", wired, inputs).finally(() => log.restore());
         assert.equal(diff.changes, true);
-        assert.ok(log.lines.some((l) => l.includes("drift") && l.includes("CCIPWETH9Bridge allowlist") && l.includes(rogue)), log.lines.join("\n"));
+        assert.ok(
+            log.lines.some((l) => l.includes("drift") && l.includes("CCIPWETH9Bridge allowlist") && l.includes(rogue)),
+            log.lines.join("\n"),
+        );
         const read = await ccipLaneProvider.read!("lane", wired);
         // The release to bob took 1 WETH9 of the Chain 138 bridge's liquidity: ordinary use, not drift.
         assert.deepEqual(
@@ -114,7 +117,10 @@ describe("suite + wiring on two chains via the providers", () => {
             `chain138: CCIPWETH9Bridge.setRemoteBridge(mainnet) (MultiSig submit #${id + 1n})`,
             `chain138: CCIPWETH9Bridge.setRemoteBridge(mainnet) (MultiSig execute #${id + 1n})`,
         ]);
-        assert.equal(await attach("CCIPWETH9Bridge", chain138.addresses.CCIPWETH9Bridge, p138).remoteBridge(MAINNET_SELECTOR), mainnet.addresses.CCIPWETH9Bridge);
+        assert.equal(
+            await attach("CCIPWETH9Bridge", chain138.addresses.CCIPWETH9Bridge, p138).remoteBridge(MAINNET_SELECTOR),
+            mainnet.addresses.CCIPWETH9Bridge,
+        );
         const clean = await ccipLaneProvider.diff!("lane", updated.outs!, inputs);
         assert.equal(clean.changes, false);
         p138.destroy();
@@ -139,7 +145,9 @@ describe("suite + wiring on two chains via the providers", () => {
         assert.equal(held, parseEther("10"));
         const raised: CcipLaneInputs = {
             ...inputs,
-            sides: inputs.sides.map((side) => (side.name === "chain138" ? { ...side, bridgeLiquidityWei: parseEther("12").toString() } : side)) as CcipLaneInputs["sides"],
+            sides: inputs.sides.map((side) =>
+                side.name === "chain138" ? { ...side, bridgeLiquidityWei: parseEther("12").toString() } : side,
+            ) as CcipLaneInputs["sides"],
         };
         const olds: CcipLaneOutputs = { ...wired, sides: inputs.sides };
         const diff = await ccipLaneProvider.diff!("lane", olds, raised);
@@ -158,4 +166,3 @@ describe("suite + wiring on two chains via the providers", () => {
         assert.ok(!JSON.stringify(result.failures).includes(inputs.rpcUrls["chain138"]));
     });
 });
-

@@ -13,73 +13,89 @@ let world: RelayerWorld;
 let state: string;
 
 before(async () => {
-  world = await startRelayerWorld();
-  state = path.join(world.dir, "state.json");
-  // chain138 -> mainnet now needs all three attesters; mainnet -> chain138 keeps 2 of 3.
-  await mined(world.mainnet.router.setLane(world.chain138.selector, world.chain138.router.target, world.attesters.map((a) => a.address), 3));
+    world = await startRelayerWorld();
+    state = path.join(world.dir, "state.json");
+    // chain138 -> mainnet now needs all three attesters; mainnet -> chain138 keeps 2 of 3.
+    await mined(
+        world.mainnet.router.setLane(
+            world.chain138.selector,
+            world.chain138.router.target,
+            world.attesters.map((a) => a.address),
+            3,
+        ),
+    );
 });
 after(async () => world?.stop());
 
 describe("relayer start-up errors", () => {
-  it("names the lane whose threshold the attester keys cannot reach", async () => {
-    const keys = world.attesters.slice(0, 2).map((a) => a.privateKey);
-    await assert.rejects(
-      startRelayer(world.options(state, { attesterKeys: keys })),
-      /^Error: lane chain138->mainnet: threshold 3 needs 3 keys of the lane's attesters \[.*\], but only 2 of the 2 configured attester keys are among them$/,
-    );
-  });
-
-  it("does not count keys that are not lane attesters", async () => {
-    const strangers = makeAttesters(3).map((a) => a.privateKey);
-    await assert.rejects(
-      startRelayer(world.options(state, { attesterKeys: strangers })),
-      /lane mainnet->chain138: threshold 2 needs 2 keys .*only 0 of the 3 configured attester keys/,
-    );
-  });
-
-  it("names the chain whose router has another selector", async () => {
-    const opts = world.options(state);
-    opts.chains[1].chainSelector = 999n;
-    await assert.rejects(startRelayer(opts), new RegExp(`chain chain138: router ${world.chain138.router.target} has chain selector 138, config says 999`));
-  });
-
-  it("names the chain with no router at the configured address", async () => {
-    const opts = world.options(state);
-    opts.chains[0].routerAddress = world.mainnet.node.accounts[5].address;
-    await assert.rejects(startRelayer(opts), /chain mainnet: no contract at routerAddress 0x[0-9a-fA-F]{40} \(chain id 1\)/);
-  });
-
-  it("names an unreachable RPC", async () => {
-    const opts = world.options(state, { retries: 1 });
-    opts.chains[0].rpcUrl = "http://127.0.0.1:1";
-    await assert.rejects(startRelayer(opts), /chain mainnet: RPC http:\/\/127\.0\.0\.1:1 does not answer eth_chainId/);
-  });
-
-  it("rejects a malformed key without echoing it", async () => {
-    const secret = "0xnot-a-key-but-still-a-secret";
-    await assert.rejects(startRelayer(world.options(state, { relayerKey: secret })), (err: Error) => {
-      assert.match(err.message, /^relayerKey is not a valid private key$/);
-      assert.ok(!err.message.includes(secret));
-      return true;
+    it("names the lane whose threshold the attester keys cannot reach", async () => {
+        const keys = world.attesters.slice(0, 2).map((a) => a.privateKey);
+        await assert.rejects(
+            startRelayer(world.options(state, { attesterKeys: keys })),
+            /^Error: lane chain138->mainnet: threshold 3 needs 3 keys of the lane's attesters \[.*\], but only 2 of the 2 configured attester keys are among them$/,
+        );
     });
-    await assert.rejects(startRelayer(world.options(state, { attesterKeys: [Wallet.createRandom().privateKey, "0x12"] })), /^Error: attesterKeys\[1\] is not a valid private key$/);
-  });
 
-  it("names a corrupt state file", async () => {
-    const bad = path.join(world.dir, "corrupt.json");
-    writeFileSync(bad, "{ not json");
-    await assert.rejects(startRelayer(world.options(bad)), new RegExp(`relayer state file ${bad} is not valid JSON`));
-  });
+    it("does not count keys that are not lane attesters", async () => {
+        const strangers = makeAttesters(3).map((a) => a.privateKey);
+        await assert.rejects(
+            startRelayer(world.options(state, { attesterKeys: strangers })),
+            /lane mainnet->chain138: threshold 2 needs 2 keys .*only 0 of the 3 configured attester keys/,
+        );
+    });
+
+    it("names the chain whose router has another selector", async () => {
+        const opts = world.options(state);
+        opts.chains[1].chainSelector = 999n;
+        await assert.rejects(startRelayer(opts), new RegExp(`chain chain138: router ${world.chain138.router.target} has chain selector 138, config says 999`));
+    });
+
+    it("names the chain with no router at the configured address", async () => {
+        const opts = world.options(state);
+        opts.chains[0].routerAddress = world.mainnet.node.accounts[5].address;
+        await assert.rejects(startRelayer(opts), /chain mainnet: no contract at routerAddress 0x[0-9a-fA-F]{40} \(chain id 1\)/);
+    });
+
+    it("names an unreachable RPC", async () => {
+        const opts = world.options(state, { retries: 1 });
+        opts.chains[0].rpcUrl = "http://127.0.0.1:1";
+        await assert.rejects(startRelayer(opts), /chain mainnet: RPC http:\/\/127\.0\.0\.1:1 does not answer eth_chainId/);
+    });
+
+    it("rejects a malformed key without echoing it", async () => {
+        const secret = "0xnot-a-key-but-still-a-secret";
+        await assert.rejects(startRelayer(world.options(state, { relayerKey: secret })), (err: Error) => {
+            assert.match(err.message, /^relayerKey is not a valid private key$/);
+            assert.ok(!err.message.includes(secret));
+            return true;
+        });
+        await assert.rejects(
+            startRelayer(world.options(state, { attesterKeys: [Wallet.createRandom().privateKey, "0x12"] })),
+            /^Error: attesterKeys\[1\] is not a valid private key$/,
+        );
+    });
+
+    it("names a corrupt state file", async () => {
+        const bad = path.join(world.dir, "corrupt.json");
+        writeFileSync(bad, "{ not json");
+        await assert.rejects(startRelayer(world.options(bad)), new RegExp(`relayer state file ${bad} is not valid JSON`));
+    });
 });
 
 describe("relayer start-up warnings", () => {
-  it("warns when the relayer key has no funds on a chain", async () => {
-    const lines: string[] = [];
-    const broke = Wallet.createRandom();
-    const relayer = await startRelayer(world.options(path.join(world.dir, "broke.json"), { relayerKey: broke.privateKey, attesterKeys: world.attesters.map((a) => a.privateKey), log: (l) => lines.push(l) }));
-    await relayer.stop();
-    for (const chain of ["mainnet", "chain138"]) {
-      assert.ok(lines.includes(`warning: relayer ${broke.address} has no funds on ${chain}; deliveries there will fail`), lines.join("\n"));
-    }
-  });
+    it("warns when the relayer key has no funds on a chain", async () => {
+        const lines: string[] = [];
+        const broke = Wallet.createRandom();
+        const relayer = await startRelayer(
+            world.options(path.join(world.dir, "broke.json"), {
+                relayerKey: broke.privateKey,
+                attesterKeys: world.attesters.map((a) => a.privateKey),
+                log: (l) => lines.push(l),
+            }),
+        );
+        await relayer.stop();
+        for (const chain of ["mainnet", "chain138"]) {
+            assert.ok(lines.includes(`warning: relayer ${broke.address} has no funds on ${chain}; deliveries there will fail`), lines.join("\n"));
+        }
+    });
 });

@@ -30,12 +30,15 @@ export function buildPlainFleet(validators = 2, sentries = 1, regions: readonly 
     const nodes: PlainFleetNode[] = [];
     let ip = 0;
     for (const region of regions) {
-        for (const [role, count] of [["validator", validators], ["sentry", sentries]] as const) {
+        for (const [role, count] of [
+            ["validator", validators],
+            ["sentry", sentries],
+        ] as const) {
             for (let i = 0; i < count; i++) {
                 ip += 1;
                 const privateKey = generatePrivateKey();
                 const id = deriveNodeIdentity(privateKey);
-                const addr = `51.${Math.floor(ip / 256)}.${ip % 256}.${(ip * 7) % 250 + 1}`;
+                const addr = `51.${Math.floor(ip / 256)}.${ip % 256}.${((ip * 7) % 250) + 1}`;
                 const name = `${region}-${role}-${i}`;
                 nodes.push({ name, region, role, privateKey, address: id.address, ip: addr, publicIpName: `${name}-p2p`, enode: enodeUrl(id.publicKey, addr) });
             }

@@ -5,18 +5,18 @@ import { Worker } from "node:worker_threads";
 
 /** What the fake explorer compares for one compiled contract (hex without 0x, as solc emits it). */
 export interface CompiledContract {
-  bytecode: string;
-  deployedBytecode: string;
-  /** Byte ranges of immutables in the runtime code: solc leaves zeros there, the constructor fills them. */
-  immutableReferences: Record<string, Array<{ start: number; length: number }>>;
+    bytecode: string;
+    deployedBytecode: string;
+    /** Byte ranges of immutables in the runtime code: solc leaves zeros there, the constructor fills them. */
+    immutableReferences: Record<string, Array<{ start: number; length: number }>>;
 }
 
 export interface Compilation {
-  /** e.g. "0.8.30+commit.73712a01" (the ".Emscripten.clang" suffix dropped). */
-  version: string;
-  errors: string[];
-  /** By source unit, then contract name. */
-  contracts: Record<string, Record<string, CompiledContract>>;
+    /** e.g. "0.8.30+commit.73712a01" (the ".Emscripten.clang" suffix dropped). */
+    version: string;
+    errors: string[];
+    /** By source unit, then contract name. */
+    contracts: Record<string, Record<string, CompiledContract>>;
 }
 
 // Plain CommonJS so it runs without the TypeScript loader. Explorers choose their own output
@@ -39,8 +39,14 @@ parentPort.on("message", ({ id, input }) => {
 `;
 
 interface SolcOut {
-  errors?: Array<{ severity: string; formattedMessage: string }>;
-  contracts?: Record<string, Record<string, { evm: { bytecode: { object: string }; deployedBytecode: { object: string; immutableReferences?: CompiledContract["immutableReferences"] } } }>>;
+    errors?: Array<{ severity: string; formattedMessage: string }>;
+    contracts?: Record<
+        string,
+        Record<
+            string,
+            { evm: { bytecode: { object: string }; deployedBytecode: { object: string; immutableReferences?: CompiledContract["immutableReferences"] } } }
+        >
+    >;
 }
 
 let worker: Worker | undefined;
@@ -49,56 +55,56 @@ const waiting = new Map<number, (reply: { version: string; output: string }) => 
 const cache = new Map<string, Promise<Compilation>>();
 
 function solcWorker(): Worker {
-  if (worker !== undefined) return worker;
-  const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { solcPath: require.resolve("solc") } });
-  w.on("message", (reply: { id: number; version: string; output: string }) => {
-    waiting.get(reply.id)?.(reply);
-    waiting.delete(reply.id);
-  });
-  w.unref(); // never keeps a test process alive
-  worker = w;
-  return w;
+    if (worker !== undefined) return worker;
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { solcPath: require.resolve("solc") } });
+    w.on("message", (reply: { id: number; version: string; output: string }) => {
+        waiting.get(reply.id)?.(reply);
+        waiting.delete(reply.id);
+    });
+    w.unref(); // never keeps a test process alive
+    worker = w;
+    return w;
 }
 
 async function compileNow(input: string): Promise<Compilation> {
-  const id = nextId++;
-  const reply = await new Promise<{ version: string; output: string }>((resolve) => {
-    waiting.set(id, resolve);
-    solcWorker().postMessage({ id, input });
-  });
-  const out = JSON.parse(reply.output) as SolcOut;
-  const contracts: Compilation["contracts"] = {};
-  for (const [source, byName] of Object.entries(out.contracts ?? {})) {
-    contracts[source] = {};
-    for (const [name, c] of Object.entries(byName)) {
-      contracts[source][name] = {
-        bytecode: c.evm.bytecode.object,
-        deployedBytecode: c.evm.deployedBytecode.object,
-        immutableReferences: c.evm.deployedBytecode.immutableReferences ?? {},
-      };
+    const id = nextId++;
+    const reply = await new Promise<{ version: string; output: string }>((resolve) => {
+        waiting.set(id, resolve);
+        solcWorker().postMessage({ id, input });
+    });
+    const out = JSON.parse(reply.output) as SolcOut;
+    const contracts: Compilation["contracts"] = {};
+    for (const [source, byName] of Object.entries(out.contracts ?? {})) {
+        contracts[source] = {};
+        for (const [name, c] of Object.entries(byName)) {
+            contracts[source][name] = {
+                bytecode: c.evm.bytecode.object,
+                deployedBytecode: c.evm.deployedBytecode.object,
+                immutableReferences: c.evm.deployedBytecode.immutableReferences ?? {},
+            };
+        }
     }
-  }
-  return {
-    version: reply.version.replace(/\.Emscripten.*$/, ""),
-    errors: (out.errors ?? []).filter((e) => e.severity === "error").map((e) => e.formattedMessage),
-    contracts,
-  };
+    return {
+        version: reply.version.replace(/\.Emscripten.*$/, ""),
+        errors: (out.errors ?? []).filter((e) => e.severity === "error").map((e) => e.formattedMessage),
+        contracts,
+    };
 }
 
 /** Compiles a standard-JSON input string; identical inputs (by sha256) share one compilation. */
 export function compileStandardJson(input: string): Promise<Compilation> {
-  const key = createHash("sha256").update(input).digest("hex");
-  let job = cache.get(key);
-  if (job === undefined) {
-    job = compileNow(input);
-    cache.set(key, job);
-  }
-  return job;
+    const key = createHash("sha256").update(input).digest("hex");
+    let job = cache.get(key);
+    if (job === undefined) {
+        job = compileNow(input);
+        cache.set(key, job);
+    }
+    return job;
 }
 
 /** Stops the worker (the next compile starts a new one; cached results stay). */
 export async function stopSolcWorker(): Promise<void> {
-  const w = worker;
-  worker = undefined;
-  if (w !== undefined) await w.terminate();
+    const w = worker;
+    worker = undefined;
+    if (w !== undefined) await w.terminate();
 }

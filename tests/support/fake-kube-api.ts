@@ -82,7 +82,25 @@ export function makeCertificate(dir: string, name: string): TestCertificate {
     const certFile = path.join(dir, `${name}.crt`);
     execFileSync(
         "openssl",
-        ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", `/CN=${name}`, "-addext", "subjectAltName=IP:127.0.0.1"],
+        [
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            keyFile,
+            "-out",
+            certFile,
+            "-days",
+            "1",
+            "-subj",
+            `/CN=${name}`,
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
         { stdio: ["ignore", "ignore", "pipe"] },
     );
     return { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") };
@@ -247,7 +265,12 @@ export class FakeCluster extends EventEmitter {
             const name = decodeURIComponent(scale[2]);
             const node = scale[1] === NAMESPACE ? this.nodes.find((candidate) => `besu-${candidate.name}` === name) : undefined;
             if (node === undefined) return status(404, `statefulsets.apps "${name}" not found`, "NotFound");
-            if (req.headers["content-type"] !== "application/merge-patch+json") return status(415, `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`, "UnsupportedMediaType");
+            if (req.headers["content-type"] !== "application/merge-patch+json")
+                return status(
+                    415,
+                    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+                    "UnsupportedMediaType",
+                );
             const replicas = (JSON.parse(body) as { spec?: { replicas?: unknown } }).spec?.replicas;
             if (typeof replicas !== "number") return status(422, "spec.replicas must be a number", "Invalid");
             node.replicas = replicas;
@@ -255,7 +278,10 @@ export class FakeCluster extends EventEmitter {
             const manager = url.searchParams.get("fieldManager") ?? (req.headers["user-agent"] ?? "unknown").split("/")[0];
             const fields = (this.managedFields.get(name) ?? []).filter((field) => field.manager !== manager || field.subresource !== "scale");
             this.managedFields.set(name, [...fields, { manager, operation: "Update", apiVersion: "autoscaling/v1", subresource: "scale" }]);
-            return { status: 200, body: { kind: "Scale", apiVersion: "autoscaling/v1", metadata: { name, namespace: NAMESPACE }, spec: { replicas }, status: { replicas } } };
+            return {
+                status: 200,
+                body: { kind: "Scale", apiVersion: "autoscaling/v1", metadata: { name, namespace: NAMESPACE }, spec: { replicas }, status: { replicas } },
+            };
         }
 
         const proxy = /^\/api\/v1\/namespaces\/([^/]+)\/(pods|services)\/([^/]+)\/proxy(\/.*)?$/.exec(path);
@@ -290,7 +316,8 @@ export class FakeCluster extends EventEmitter {
             node = this.nodes.find((candidate) => candidate.role === "sentry" && candidate.replicas > 0 && candidate.ready);
             if (node === undefined) return status(503, `no endpoints available for service "${name}"`, "ServiceUnavailable");
         }
-        if (port !== String(RPC_PORT)) return status(503, `error trying to reach service: dial tcp 10.244.1.7:${port}: connect: connection refused`, "ServiceUnavailable");
+        if (port !== String(RPC_PORT))
+            return status(503, `error trying to reach service: dial tcp 10.244.1.7:${port}: connect: connection refused`, "ServiceUnavailable");
         if (method !== "POST") return status(405, "Besu JSON-RPC takes POST", "MethodNotAllowed");
         if (node.rpcBroken) return status(502, `error trying to reach service: dial tcp 10.244.1.7:8545: connect: connection refused`, "InternalError");
         // Besu refuses JSON-RPC that does not say it is JSON; the API server passes the header through.
@@ -311,7 +338,11 @@ export class FakeCluster extends EventEmitter {
             status: { replicas: node.replicas, readyReplicas: node.replicas > 0 && node.ready ? 1 : 0, updateRevision: this.updateRevision },
         }));
         // Not the chart's: the label selector must leave it out.
-        const other = { metadata: { name: "log-shipper", namespace: NAMESPACE, labels: { "app.kubernetes.io/name": "log-shipper" } }, spec: { replicas: 1 }, status: { replicas: 1, readyReplicas: 0 } };
+        const other = {
+            metadata: { name: "log-shipper", namespace: NAMESPACE, labels: { "app.kubernetes.io/name": "log-shipper" } },
+            spec: { replicas: 1 },
+            status: { replicas: 1, readyReplicas: 0 },
+        };
         return [...sets, other];
     }
 
@@ -330,12 +361,20 @@ export class FakeCluster extends EventEmitter {
                 metadata: {
                     name: `besu-${node.name}-0`,
                     namespace: NAMESPACE,
-                    labels: { ...SELECTOR_LABELS, "app.kubernetes.io/component": node.role, "chain138.io/node": node.name, "controller-revision-hash": node.revision ?? "rev-1" },
+                    labels: {
+                        ...SELECTOR_LABELS,
+                        "app.kubernetes.io/component": node.role,
+                        "chain138.io/node": node.name,
+                        "controller-revision-hash": node.revision ?? "rev-1",
+                    },
                 },
                 status: { phase: node.ready ? "Running" : (node.phase ?? "Running"), conditions: [{ type: "Ready", status: node.ready ? "True" : "False" }] },
             }));
         // Not the chart's, and never ready: a client that lists without the chart's selector counts it.
-        const other = { metadata: { name: "log-shipper-0", namespace: NAMESPACE, labels: { "app.kubernetes.io/name": "log-shipper" } }, status: { phase: "Pending", conditions: [{ type: "Ready", status: "False" }] } };
+        const other = {
+            metadata: { name: "log-shipper-0", namespace: NAMESPACE, labels: { "app.kubernetes.io/name": "log-shipper" } },
+            status: { phase: "Pending", conditions: [{ type: "Ready", status: "False" }] },
+        };
         return [...pods, other];
     }
 }
@@ -372,7 +411,7 @@ export function parseLabelSelector(selector: string | null): ((labels: Record<st
         if (match === null) return `"${term}": not an equality-based term`;
         const [, not, key, op, value = ""] = match;
         if (not && op) return `"${term}": ! takes no value`;
-        if (op === undefined) terms.push((labels) => (key in labels) !== Boolean(not));
+        if (op === undefined) terms.push((labels) => key in labels !== Boolean(not));
         else if (op === "!=") terms.push((labels) => labels[key] !== value);
         else terms.push((labels) => labels[key] === value);
     }
@@ -410,7 +449,8 @@ function jsonRpc(node: FakeNode, request: unknown, chain: FakeChain): unknown {
         if (call.method === "qbft_getValidatorsByBlockNumber" && node.role === "validator") return { jsonrpc: "2.0", id: call.id, result: chain.validators };
         if (call.method === "qbft_proposeValidatorVote" && node.role === "validator") {
             const [address, add] = call.params ?? [];
-            if (typeof address !== "string" || typeof add !== "boolean") return { jsonrpc: "2.0", id: call.id, error: { code: -32602, message: "Invalid params" } };
+            if (typeof address !== "string" || typeof add !== "boolean")
+                return { jsonrpc: "2.0", id: call.id, error: { code: -32602, message: "Invalid params" } };
             chain.votes.push({ node: node.name, address, add });
             return { jsonrpc: "2.0", id: call.id, result: true };
         }

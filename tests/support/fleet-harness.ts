@@ -56,8 +56,10 @@ export async function startFakeFleet(
     try {
         for (const spec of specs) {
             const nodes: FakeNode[] = [];
-            for (let i = 0; i < (spec.validators ?? 2); i++) nodes.push({ name: `${spec.name}-validator-${i}`, role: "validator", replicas: 1, ready: true, blockNumber: 1000 + i, peers: 7 });
-            for (let i = 0; i < (spec.sentries ?? 1); i++) nodes.push({ name: `${spec.name}-sentry-${i}`, role: "sentry", replicas: 1, ready: true, blockNumber: 1000, peers: 9 });
+            for (let i = 0; i < (spec.validators ?? 2); i++)
+                nodes.push({ name: `${spec.name}-validator-${i}`, role: "validator", replicas: 1, ready: true, blockNumber: 1000 + i, peers: 7 });
+            for (let i = 0; i < (spec.sentries ?? 1); i++)
+                nodes.push({ name: `${spec.name}-sentry-${i}`, role: "sentry", replicas: 1, ready: true, blockNumber: 1000, peers: 9 });
             // Per-region tokens by default; `sameLogin` gives every kubeconfig the same exec user, as AKS does.
             const token = options.sameLogin ? "token-fleet" : `token-${spec.name}`;
             const cluster = new FakeCluster(spec.name, token, nodes);
@@ -90,7 +92,10 @@ export async function startFakeFleet(
         clusters,
         outputsFile,
         dir,
-        execRuns: () => readFileSync(execLog, "utf8").split("\n").filter((line) => line !== ""),
+        execRuns: () =>
+            readFileSync(execLog, "utf8")
+                .split("\n")
+                .filter((line) => line !== ""),
         run: async (argv) => {
             const out: string[] = [];
             const err: string[] = [];

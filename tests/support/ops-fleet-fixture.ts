@@ -32,7 +32,11 @@ export function fleetOutputsJson(regions: readonly string[], extra: Partial<Flee
 export function healthyNodes(region: string): Record<string, FakeNode> {
     const nodes: Record<string, FakeNode> = {};
     for (let i = 0; i < VALIDATORS_PER_REGION; i++) {
-        nodes[`${region}/validator-${i}`] = { peers: GENESIS_VALIDATORS.length - 1 + 1, validators: GENESIS_VALIDATORS.map((a) => a.toLowerCase()), head: 1000 };
+        nodes[`${region}/validator-${i}`] = {
+            peers: GENESIS_VALIDATORS.length - 1 + 1,
+            validators: GENESIS_VALIDATORS.map((a) => a.toLowerCase()),
+            head: 1000,
+        };
     }
     nodes[`${region}/rpc`] = { peers: VALIDATORS_PER_REGION, validators: [], head: 1000 };
     return nodes;

@@ -24,13 +24,21 @@ export async function deploySuite(node: AnvilNode, selector: bigint): Promise<Su
     const weth10 = (await deploy("WETH10", deployer)).contract;
     const bridge9 = (await deploy("CCIPWETH9Bridge", deployer, router.target, weth9.target, deployer.address)).contract;
     const bridge10 = (await deploy("CCIPWETH10Bridge", deployer, router.target, weth10.target, deployer.address)).contract;
-    return { node, deployer, selector, contracts: { MultiSig: multisig, CCIPRouter: router, WETH9: weth9, WETH10: weth10, CCIPWETH9Bridge: bridge9, CCIPWETH10Bridge: bridge10 } };
+    return {
+        node,
+        deployer,
+        selector,
+        contracts: { MultiSig: multisig, CCIPRouter: router, WETH9: weth9, WETH10: weth10, CCIPWETH9Bridge: bridge9, CCIPWETH10Bridge: bridge10 },
+    };
 }
 
 /** Lanes both ways on the routers and remote bridges both ways on both bridges. */
 export async function wire(a: SuiteSide, b: SuiteSide): Promise<void> {
     const attesters = makeAttesters(2);
-    for (const [local, remote] of [[a, b], [b, a]] as const) {
+    for (const [local, remote] of [
+        [a, b],
+        [b, a],
+    ] as const) {
         await connectLane(local.contracts.CCIPRouter, remote.selector, remote.contracts.CCIPRouter, attesters, 2);
         for (const bridge of ["CCIPWETH9Bridge", "CCIPWETH10Bridge"] as const) {
             await mined(local.contracts[bridge].setRemoteBridge(remote.selector, remote.contracts[bridge].target));

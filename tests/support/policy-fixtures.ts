@@ -43,7 +43,13 @@ export function agentPool(region: string, p: PoolSpec, zones: string[] = ["1", "
     return {
         type: "azure-native:containerservice:AgentPool",
         name: `region-${region}-pool-${p.name}`,
-        props: { resourceGroupName: `rg-chain138-prod-${region}`, resourceName: `aks-chain138-prod-${region}`, agentPoolName: p.name, ...poolProps(p, zones), tags: { ...TAGS, region } },
+        props: {
+            resourceGroupName: `rg-chain138-prod-${region}`,
+            resourceName: `aks-chain138-prod-${region}`,
+            agentPoolName: p.name,
+            ...poolProps(p, zones),
+            tags: { ...TAGS, region },
+        },
     };
 }
 

@@ -75,7 +75,8 @@ export function resourceArgs(spec: ResourceSpec, config: object = {}): ResourceV
 /** Runs every validateResource of `policy` on `spec`; returns the violations. */
 export async function validateResource(policy: ResourceValidationPolicy, spec: ResourceSpec, config: object = {}): Promise<Violation[]> {
     const violations: Violation[] = [];
-    const validations = policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+    const validations =
+        policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
     for (const validate of validations) {
         await validate(resourceArgs(spec, config), (message, urn) => violations.push({ message, urn }));
     }

@@ -22,7 +22,9 @@ function readProcess(pid: number): ProcessInfo | undefined {
         const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
         // The command name (field 2) may hold spaces and parentheses: the fields after it follow the last ")".
         const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter((a) => a !== "");
+        const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8")
+            .split("\0")
+            .filter((a) => a !== "");
         let cwd = "";
         try {
             cwd = readlinkSync(`/proc/${pid}/cwd`);
@@ -47,7 +49,7 @@ export function listProcesses(): ProcessInfo[] {
 export function processTree(root: number): ProcessInfo[] {
     const all = listProcesses();
     const inTree = new Set([root]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
         grew = false;
         for (const p of all) {
             if (!inTree.has(p.pid) && inTree.has(p.ppid)) {

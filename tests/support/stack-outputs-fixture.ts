@@ -63,7 +63,8 @@ export function fixtureStackOutputs(regions: readonly FixtureRegion[], options: 
             region: ADMIN_REGION,
             clusterName: `aks-chain138-test-${ADMIN_REGION}`,
             resourceGroup: `rg-chain138-test-${ADMIN_REGION}`,
-            logAnalyticsWorkspaceId: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/logs",
+            logAnalyticsWorkspaceId:
+                "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/logs",
             backupStorageAccount: "stchain138test",
             backupContainer: "backups",
             grafana: "kubectl -n monitoring port-forward svc/kube-prometheus-stack-grafana 3000:80",
@@ -77,7 +78,9 @@ export function fixtureStackOutputs(regions: readonly FixtureRegion[], options: 
             enodes,
             genesisJson: "{}",
         },
-        kubeconfigs: options.kubeconfigs ?? Object.fromEntries([...regions.map((region) => region.name), ADMIN_REGION].map((name) => [name, `apiVersion: v1\n# ${name}\n`])),
+        kubeconfigs:
+            options.kubeconfigs ??
+            Object.fromEntries([...regions.map((region) => region.name), ADMIN_REGION].map((name) => [name, `apiVersion: v1\n# ${name}\n`])),
     };
     return outputs;
 }

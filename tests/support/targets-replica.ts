@@ -86,7 +86,10 @@ export async function createReplicaStack(stack: string, resources: readonly Repl
     mkdirSync(dir);
     // Written before openPulumiWorkspace, which links the repository's entries only where nothing exists yet
     // (node_modules, for @pulumi/pulumi, is linked).
-    writeFileSync(path.join(dir, "Pulumi.yaml"), "name: chain138\nruntime: nodejs\nmain: replica.js\ndescription: --target selection replica (tests/support/targets-replica.ts)\n");
+    writeFileSync(
+        path.join(dir, "Pulumi.yaml"),
+        "name: chain138\nruntime: nodejs\nmain: replica.js\ndescription: --target selection replica (tests/support/targets-replica.ts)\n",
+    );
     writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "config: {}\n");
     writeFileSync(path.join(dir, "package.json"), '{ "name": "chain138-targets-replica", "private": true }\n');
     writeFileSync(path.join(dir, "replica.js"), PROGRAM);

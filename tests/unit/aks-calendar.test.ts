@@ -42,7 +42,10 @@ describe("Kubernetes version against the AKS calendar", () => {
         assert.deepEqual(early.warnings, []);
         const late = fleet("prod", { kubernetesVersion: "1.36" }, new Date("2027-05-15T00:00:00Z"));
         assert.equal(late.warnings.length, 1);
-        assert.match(late.warnings[0], /chain138:kubernetesVersion: Kubernetes 1\.36 reaches end of life in AKS on 2027-06-30 \(47 days\); plan the upgrade to one of: 1\.36, 1\.37/);
+        assert.match(
+            late.warnings[0],
+            /chain138:kubernetesVersion: Kubernetes 1\.36 reaches end of life in AKS on 2027-06-30 \(47 days\); plan the upgrade to one of: 1\.36, 1\.37/,
+        );
     });
 
     it("refuses the stack's default once it is past its end of life, naming the way to keep operating existing clusters", () => {
@@ -56,7 +59,10 @@ describe("Kubernetes version against the AKS calendar", () => {
     it("accepts an end-of-life minor with a warning when the operator says so, and never an unknown one", () => {
         const late = new Date("2027-07-01T00:00:00Z");
         const accepted = fleet("prod", { acceptEndOfLifeKubernetes: true }, late);
-        assert.match(accepted.warnings.join("\n"), /reached end of life .* accepted by chain138:acceptEndOfLifeKubernetes, but AKS refuses to create a cluster on it/);
+        assert.match(
+            accepted.warnings.join("\n"),
+            /reached end of life .* accepted by chain138:acceptEndOfLifeKubernetes, but AKS refuses to create a cluster on it/,
+        );
         assert.match(problems("prod", { acceptEndOfLifeKubernetes: true, kubernetesVersion: "1.40" }, late)[0], /not in the AKS support table/);
     });
 });
@@ -72,7 +78,10 @@ describe("vCPU quota with upgrade surge nodes", () => {
     it("refuses a second system node on a 10-vCPU quota and says the quota it needs", () => {
         const refused = problems("prod", { systemNodeCount: 2 }, today);
         assert.equal(refused.length, 24);
-        assert.match(refused[0], /node pools need 12 vCPUs during upgrades \(10 steady \+ 2 for surge nodes: .*\) but chain138:vcpuQuotaPerRegion is 10; request a quota of 12/);
+        assert.match(
+            refused[0],
+            /node pools need 12 vCPUs during upgrades \(10 steady \+ 2 for surge nodes: .*\) but chain138:vcpuQuotaPerRegion is 10; request a quota of 12/,
+        );
         assert.deepEqual(problems("prod", { systemNodeCount: 2, vcpuQuotaPerRegion: 12 }, today), []);
     });
 });

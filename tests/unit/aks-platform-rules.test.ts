@@ -100,7 +100,9 @@ describe("prod stack against AKS platform rules", () => {
         for (const cluster of clusters()) {
             const identity = cluster.inputs["identity"] as { type: string; userAssignedIdentities?: string[] };
             assert.equal(identity.type, "UserAssigned", cluster.name);
-            const own = identities.find((candidate) => identity.userAssignedIdentities?.[0]?.endsWith(`/userAssignedIdentities/${String(candidate.state["name"])}`));
+            const own = identities.find((candidate) =>
+                identity.userAssignedIdentities?.[0]?.endsWith(`/userAssignedIdentities/${String(candidate.state["name"])}`),
+            );
             assert.ok(own, `${cluster.name}: its identity is not one of the stack's`);
             const subnets = new Set(poolsOf(cluster).map(({ pool }) => pool.vnetSubnetID));
             assert.equal(subnets.size, 1, `${cluster.name}: one node subnet`);
@@ -123,7 +125,11 @@ describe("prod stack against AKS platform rules", () => {
         const byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
         for (const cluster of clusters()) {
             const inline = cluster.inputs["agentPoolProfiles"] as Pool[];
-            assert.deepEqual(inline.map((pool) => pool.mode), ["System"], cluster.name);
+            assert.deepEqual(
+                inline.map((pool) => pool.mode),
+                ["System"],
+                cluster.name,
+            );
             const writes = [...ofType(AGENT_POOL), ...ofType(MAINTENANCE)].filter((r) => r.inputs["resourceName"] === cluster.inputs["resourceName"]);
             // Every write waits, transitively, for every write registered before it on the same cluster.
             const reaches = (from: RecordedResource, to: string, seen = new Set<string>()): boolean =>
@@ -140,13 +146,21 @@ describe("prod stack against AKS platform rules", () => {
         const types = [MANAGED_CLUSTER, AGENT_POOL, ROLE_ASSIGNMENT].join(",");
         const changed = {
             stack: "prod",
-            overrides: { sentriesPerRegion: 0, nodeSizes: { system: "Standard_D2s_v5", validator: "Standard_D2as_v5", sentry: "Standard_D2s_v5" }, clusterAdminObjectIds: [CI_PRINCIPAL] },
+            overrides: {
+                sentriesPerRegion: 0,
+                nodeSizes: { system: "Standard_D2s_v5", validator: "Standard_D2as_v5", sentry: "Standard_D2s_v5" },
+                clusterAdminObjectIds: [CI_PRINCIPAL],
+            },
         };
-        const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "tests", "support", "program-child.ts"), JSON.stringify(changed), types], {
-            cwd: REPO_ROOT,
-            maxBuffer: 64 * 1024 * 1024,
-            timeout: 240_000,
-        });
+        const { stdout } = await promisify(execFile)(
+            process.execPath,
+            ["--import", "tsx", path.join(REPO_ROOT, "tests", "support", "program-child.ts"), JSON.stringify(changed), types],
+            {
+                cwd: REPO_ROOT,
+                maxBuffer: 64 * 1024 * 1024,
+                timeout: 240_000,
+            },
+        );
         const line = stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
         assert.ok(line, "the child run printed no result");
         const second = JSON.parse(line.slice(RESULT_PREFIX.length)) as { type: string; name: string; inputs: Record<string, unknown> }[];
@@ -174,7 +188,9 @@ describe("prod stack against AKS platform rules", () => {
         const days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
         const validatorsOf = (clusterName: string) =>
             ofType(AGENT_POOL)
-                .filter((p) => p.inputs["resourceName"] === clusterName && (p.inputs["nodeLabels"] as Record<string, string>)["chain138.io/role"] === "validator")
+                .filter(
+                    (p) => p.inputs["resourceName"] === clusterName && (p.inputs["nodeLabels"] as Record<string, string>)["chain138.io/role"] === "validator",
+                )
                 .reduce((sum, p) => sum + (p.inputs["count"] as number), 0);
         const total = clusters().reduce((sum, cluster) => sum + validatorsOf(cluster.inputs["resourceName"] as string), 0);
         assert.equal(total, 48);
@@ -185,7 +201,12 @@ describe("prod stack against AKS platform rules", () => {
             const configs = ofType(MAINTENANCE).filter((m) => m.inputs["resourceName"] === name);
             assert.deepEqual(configs.map((m) => m.inputs["configName"]).sort(), ["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"], name);
             for (const config of configs) {
-                const window = config.inputs["maintenanceWindow"] as { schedule: { weekly?: { dayOfWeek: string; intervalWeeks: number } }; durationHours: number; startTime: string; utcOffset: string };
+                const window = config.inputs["maintenanceWindow"] as {
+                    schedule: { weekly?: { dayOfWeek: string; intervalWeeks: number } };
+                    durationHours: number;
+                    startTime: string;
+                    utcOffset: string;
+                };
                 assert.ok(window.durationHours >= 4, `${config.name}: shorter than AKS's four hours`);
                 assert.equal(window.schedule.weekly?.intervalWeeks, 1, config.name);
                 const offsetHours = Number(window.utcOffset.slice(0, 3));
@@ -205,7 +226,9 @@ describe("prod stack against AKS platform rules", () => {
         const byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
         for (const cluster of clusters()) {
             const grant = ofType(ROLE_ASSIGNMENT).find(
-                (r) => String(r.inputs["scope"]).endsWith(`/managedClusters/${cluster.inputs["resourceName"] as string}`) && String(r.inputs["roleDefinitionId"]).endsWith(`/roleDefinitions/${AKS_RBAC_CLUSTER_ADMIN}`),
+                (r) =>
+                    String(r.inputs["scope"]).endsWith(`/managedClusters/${cluster.inputs["resourceName"] as string}`) &&
+                    String(r.inputs["roleDefinitionId"]).endsWith(`/roleDefinitions/${AKS_RBAC_CLUSTER_ADMIN}`),
             );
             assert.ok(grant, `${cluster.name}: no cluster-admin grant`);
             assert.equal(grant.inputs["principalId"], DEPLOYER_OBJECT_ID);

@@ -14,12 +14,36 @@ import { BESU_CHART_PATH } from "../../components/besu/release";
 // Besu CLI options this chart may write, each checked against the Besu CLI reference
 // (hyperledger/besu-docs docs/public-networks/reference/cli/options.md, "Configuration file" tabs).
 const BESU_OPTIONS = new Set([
-    "data-path", "genesis-file", "node-private-key-file", "sync-mode", "data-storage-format", "logging",
-    "p2p-enabled", "p2p-host", "p2p-interface", "p2p-port", "nat-method", "discovery-enabled", "static-nodes-file",
-    "max-peers", "permissions-nodes-config-file-enabled", "permissions-nodes-config-file",
-    "rpc-http-enabled", "rpc-http-host", "rpc-http-port", "rpc-http-api", "rpc-http-cors-origins",
-    "rpc-ws-enabled", "rpc-ws-host", "rpc-ws-port", "rpc-ws-api", "metrics-enabled", "metrics-host", "metrics-port",
-    "min-gas-price", "tx-pool-min-gas-price",
+    "data-path",
+    "genesis-file",
+    "node-private-key-file",
+    "sync-mode",
+    "data-storage-format",
+    "logging",
+    "p2p-enabled",
+    "p2p-host",
+    "p2p-interface",
+    "p2p-port",
+    "nat-method",
+    "discovery-enabled",
+    "static-nodes-file",
+    "max-peers",
+    "permissions-nodes-config-file-enabled",
+    "permissions-nodes-config-file",
+    "rpc-http-enabled",
+    "rpc-http-host",
+    "rpc-http-port",
+    "rpc-http-api",
+    "rpc-http-cors-origins",
+    "rpc-ws-enabled",
+    "rpc-ws-host",
+    "rpc-ws-port",
+    "rpc-ws-api",
+    "metrics-enabled",
+    "metrics-host",
+    "metrics-port",
+    "min-gas-price",
+    "tx-pool-min-gas-price",
 ]);
 
 type Obj = Record<string, unknown> & { kind: string; metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> } };
@@ -117,9 +141,17 @@ test("validators expose no RPC through any Service; sentry RPC is ClusterIP only
         assert.equal(svc.spec.type ?? "ClusterIP", "ClusterIP", `${svc.metadata.name} must not publish RPC`);
         assert.equal(svc.spec.selector["app.kubernetes.io/component"], "sentry", `${svc.metadata.name} selects only sentries`);
     }
-    assert.deepEqual(named("Service", "besu-rpc").spec.ports.map((p: Any) => p.port).sort(), [8545, 8546]);
+    assert.deepEqual(
+        named("Service", "besu-rpc")
+            .spec.ports.map((p: Any) => p.port)
+            .sort(),
+        [8545, 8546],
+    );
     for (const svc of services.filter((s) => s.spec.type === "LoadBalancer")) {
-        assert.deepEqual((svc.spec.ports as Any[]).map((p) => p.port), [30303, 30303]);
+        assert.deepEqual(
+            (svc.spec.ports as Any[]).map((p) => p.port),
+            [30303, 30303],
+        );
     }
 });
 
@@ -173,7 +205,10 @@ test("config.toml parses, uses secure RPC settings, and names files that the pod
             assert.ok(vol, `${node}: mount ${mount.name} has no volume`);
             if (vol.configMap) return named("ConfigMap", vol.configMap.name).data[file] as string;
             if (vol.secret) {
-                assert.ok((vol.secret.items as Any[]).some((i) => i.path === file), `${node}: secret volume lacks ${file}`);
+                assert.ok(
+                    (vol.secret.items as Any[]).some((i) => i.path === file),
+                    `${node}: secret volume lacks ${file}`,
+                );
                 return "<secret>";
             }
             assert.fail(`${node}: ${path} is on volume ${mount.name}, which provides no files`);
@@ -184,7 +219,7 @@ test("config.toml parses, uses secure RPC settings, and names files that the pod
             assert.equal(typeof toml[key], "string", `${node}: ${key}`);
             assert.ok(readFile(toml[key] as string).length > 0, `${node}: ${key} -> ${toml[key]}`);
         }
-        assert.equal(readFile(toml["data-path"] as string + "/x"), "<volume>");
+        assert.equal(readFile((toml["data-path"] as string) + "/x"), "<volume>");
         const genesis = JSON.parse(readFile(toml["genesis-file"] as string)) as Any;
         assert.equal(genesis.config.chainId, 138);
         assert.equal(readFile(toml["genesis-file"] as string), fleet.genesisJson, "byte-identical genesis");
@@ -194,7 +229,11 @@ test("config.toml parses, uses secure RPC settings, and names files that the pod
         assert.equal(statics.length, role === "validator" ? 47 : 2);
         const perms = parseFlatToml(readFile(toml["permissions-nodes-config-file"] as string));
         assert.deepEqual(perms["nodes-allowlist"], region.nodesAllowlist);
-        assert.equal((perms["nodes-allowlist"] as string[]).length, 147, "72 enodes + the same ids at their egress IPs + the region's 3 nodes at their pod DNS names");
+        assert.equal(
+            (perms["nodes-allowlist"] as string[]).length,
+            147,
+            "72 enodes + the same ids at their egress IPs + the region's 3 nodes at their pod DNS names",
+        );
         for (const n of fleet.nodes) assert.ok((perms["nodes-allowlist"] as string[]).includes(n.enode), `${n.name} allowed`);
         // Node identity and transport.
         assert.equal(toml["p2p-host"], me.publicIp);
@@ -220,7 +259,9 @@ test("PodDisruptionBudgets and the ServiceMonitor toggle", () => {
     assert.equal(byKind("ServiceMonitor").length, 0, "off by default");
     const res = template({ ...values, metrics: { serviceMonitor: { enabled: true, labels: { release: "admin-prometheus" } } } });
     assert.equal(res.status, 0, res.stderr);
-    const sm = parseAllDocuments(res.stdout).map((d) => d.toJS() as Any).find((o) => o?.kind === "ServiceMonitor");
+    const sm = parseAllDocuments(res.stdout)
+        .map((d) => d.toJS() as Any)
+        .find((o) => o?.kind === "ServiceMonitor");
     assert.ok(sm);
     assert.equal(sm.spec.endpoints[0].port, "metrics");
     assert.equal(sm.metadata.labels.release, "admin-prometheus");
@@ -239,11 +280,7 @@ test("values.schema.json and template checks reject bad values, naming the culpr
         ["typo key", { ...values, metrcis: {} }, /metrcis/],
         ["root", { ...values, podSecurityContext: { runAsUser: 0, runAsNonRoot: false, fsGroup: 0 } }, /podSecurityContext/],
         ["latest tag", { ...values, image: { tag: "latest" } }, /tag/],
-        [
-            "duplicate node",
-            { ...values, sentries: [...(values.validators as Any[]).slice(0, 1)] },
-            /node name "japaneast-validator-0" appears twice/,
-        ],
+        ["duplicate node", { ...values, sentries: [...(values.validators as Any[]).slice(0, 1)] }, /node name "japaneast-validator-0" appears twice/],
     ];
     for (const [what, v, re] of cases) {
         const res = template(v);

@@ -26,9 +26,10 @@ async function run(previous: GenesisLockOutputs | undefined, computed: string): 
     const news = { computedGenesisJson: computed } as GenesisLockInputs;
     const checked = await genesisLockProvider.check!((previous ?? {}) as GenesisLockInputs, news);
     if (checked.failures?.length) return { failure: checked.failures.map((f) => f.reason).join("; ") };
-    const outs = previous === undefined
-        ? (await genesisLockProvider.create(checked.inputs!)).outs!
-        : (await genesisLockProvider.update!("chain138-genesis", previous, checked.inputs!)).outs!;
+    const outs =
+        previous === undefined
+            ? (await genesisLockProvider.create(checked.inputs!)).outs!
+            : (await genesisLockProvider.update!("chain138-genesis", previous, checked.inputs!)).outs!;
     return { outs: outs as GenesisLockOutputs };
 }
 

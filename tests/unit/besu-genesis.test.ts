@@ -43,7 +43,10 @@ test("extraData matches the Besu docs' contract-mode vector (no validators)", ()
 test("the docs vector decodes to its validators, round 0 as empty bytes, no votes/seals", () => {
     const d = decodeQbftExtraData(DOCS_EXTRA_DATA);
     assert.equal(d.vanity, `0x${"00".repeat(32)}`);
-    assert.deepEqual(d.validators, DOCS_VALIDATORS.map((a) => getAddress(`0x${a}`)));
+    assert.deepEqual(
+        d.validators,
+        DOCS_VALIDATORS.map((a) => getAddress(`0x${a}`)),
+    );
     assert.deepEqual(d.votes, []);
     assert.equal(d.round, "0x");
     assert.deepEqual(d.seals, []);
@@ -63,7 +66,10 @@ test("genesis for 48 validators: sorted distinct validators, QBFT header fields,
     assert.equal(decoded.validators.length, 48);
     assert.equal(new Set(decoded.validators).size, 48);
     const sorted = [...validators].map((a) => a.toLowerCase()).sort();
-    assert.deepEqual(decoded.validators.map((a) => a.toLowerCase()), sorted);
+    assert.deepEqual(
+        decoded.validators.map((a) => a.toLowerCase()),
+        sorted,
+    );
     assert.equal(g.mixHash, QBFT_MIX_HASH);
     assert.equal(g.difficulty, "0x1");
     assert.equal(g.config["chainId"], 138);
@@ -89,7 +95,9 @@ test("genesis bytes are deterministic: input order and address case do not matte
     const validators = randomAddresses(48);
     const shuffled = [...validators].reverse().map((a, i) => (i % 2 ? a.toLowerCase() : a));
     const a = renderGenesisJson(buildQbftGenesis({ chainId: 138, validators, deployerAddress: deployer, multicall3RuntimeCode: multicall3RuntimeCode() }));
-    const b = renderGenesisJson(buildQbftGenesis({ chainId: 138, validators: shuffled, deployerAddress: deployer.toLowerCase(), multicall3RuntimeCode: multicall3RuntimeCode() }));
+    const b = renderGenesisJson(
+        buildQbftGenesis({ chainId: 138, validators: shuffled, deployerAddress: deployer.toLowerCase(), multicall3RuntimeCode: multicall3RuntimeCode() }),
+    );
     assert.equal(createHash("sha256").update(a).digest("hex"), createHash("sha256").update(b).digest("hex"));
     // Top-level key order is fixed (config first, alloc last).
     const parsed = JSON.parse(a) as Record<string, unknown>;
@@ -104,7 +112,13 @@ test("bad inputs fail with errors naming the culprit", () => {
     assert.throws(() => buildQbftGenesis({ ...base, validators: [] }), /validators: a QBFT genesis needs at least one validator/);
     assert.throws(() => buildQbftGenesis({ ...base, validators: [...v, v[2].toLowerCase()] }), /validators\[4\] duplicates validators\[2\]/);
     assert.throws(() => buildQbftGenesis({ ...base, validators: [...v, "0x1234"] }), /validators\[4\] is not a 20-byte hex address/);
-    const badChecksum = v[0].slice(0, 2) + v[0].slice(2).split("").map((c) => (/[a-f]/.test(c) ? c.toUpperCase() : /[A-F]/.test(c) ? c.toLowerCase() : c)).join("");
+    const badChecksum =
+        v[0].slice(0, 2) +
+        v[0]
+            .slice(2)
+            .split("")
+            .map((c) => (/[a-f]/.test(c) ? c.toUpperCase() : /[A-F]/.test(c) ? c.toLowerCase() : c))
+            .join("");
     if (badChecksum !== v[0] && /[a-fA-F]/.test(v[0].slice(2))) {
         assert.throws(() => buildQbftGenesis({ ...base, validators: [badChecksum, ...v.slice(1)] }), /validators\[0\] has an invalid EIP-55 checksum/);
     }
@@ -146,6 +160,11 @@ test("at 48 validators the QBFT message limits grow past Besu's 20-validator def
 
 test("at 4 validators Besu's default QBFT message limits stay", () => {
     const validators = Array.from({ length: 4 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, "0")}`);
-    const qbft = buildQbftGenesis({ chainId: 138, validators, deployerAddress: `0x${"d".repeat(40)}`, multicall3RuntimeCode: multicall3RuntimeCode() }).config["qbft"] as Record<string, number>;
-    assert.deepEqual([qbft["duplicatemessagelimit"], qbft["messagequeuelimit"], qbft["futuremessageslimit"], qbft["gossipedhistorylimit"]], [100, 1000, 1000, 1000]);
+    const qbft = buildQbftGenesis({ chainId: 138, validators, deployerAddress: `0x${"d".repeat(40)}`, multicall3RuntimeCode: multicall3RuntimeCode() }).config[
+        "qbft"
+    ] as Record<string, number>;
+    assert.deepEqual(
+        [qbft["duplicatemessagelimit"], qbft["messagequeuelimit"], qbft["futuremessageslimit"], qbft["gossipedhistorylimit"]],
+        [100, 1000, 1000, 1000],
+    );
 });

@@ -6,13 +6,7 @@ import { SigningKey, Wallet } from "ethers";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    deriveNodeIdentity,
-    enodeUrl,
-    generatePrivateKey,
-    normalizePrivateKey,
-    parseEnodeUrl,
-} from "../../components/besu/keys";
+import { deriveNodeIdentity, enodeUrl, generatePrivateKey, normalizePrivateKey, parseEnodeUrl } from "../../components/besu/keys";
 import { nodeKeyProvider, NODE_KEY_SECRET_OUTPUTS } from "../../components/besu/node-key";
 
 test("published vector: Besu dev account key derives its documented address", () => {
@@ -44,10 +38,7 @@ test("generated keys are distinct and well-formed", () => {
 test("bad private keys are rejected without echoing them", () => {
     assert.throws(() => normalizePrivateKey("0x1234"), /32 bytes of hex/);
     assert.throws(() => normalizePrivateKey("0x" + "0".repeat(64)), /outside the secp256k1 range/);
-    assert.throws(
-        () => normalizePrivateKey("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"),
-        /outside the secp256k1 range/,
-    );
+    assert.throws(() => normalizePrivateKey("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"), /outside the secp256k1 range/);
     const secretish = "zz" + "ab".repeat(31);
     assert.throws(
         () => normalizePrivateKey(secretish),

@@ -39,7 +39,13 @@ let enodeUrls: Record<string, string>;
 let validatorAddresses: string[];
 
 before(async () => {
-    net = new BesuNetwork("chain138", { chainId: 138, deployerAddress: deployer, multicall3RuntimeCode: multicall3RuntimeCode(), regions, tags: { env: "test" } });
+    net = new BesuNetwork("chain138", {
+        chainId: 138,
+        deployerAddress: deployer,
+        multicall3RuntimeCode: multicall3RuntimeCode(),
+        regions,
+        tags: { env: "test" },
+    });
     nodes = [];
     for (const region of FLEET_REGIONS) {
         const r = net.regionInputs(region);
@@ -87,8 +93,16 @@ test("genesis extraData lists exactly the 48 validator addresses, sorted", () =>
     const g = JSON.parse(genesis) as { extraData: string; config: { chainId: number } };
     assert.equal(g.config.chainId, 138);
     const inGenesis = decodeQbftExtraData(g.extraData).validators;
-    assert.deepEqual(inGenesis, [...validators().map((v) => v.address)].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
-    assert.deepEqual([...validatorAddresses].sort(), validators().map((v) => v.address).sort());
+    assert.deepEqual(
+        inGenesis,
+        [...validators().map((v) => v.address)].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)),
+    );
+    assert.deepEqual(
+        [...validatorAddresses].sort(),
+        validators()
+            .map((v) => v.address)
+            .sort(),
+    );
 });
 
 /** The node's id (what Besu identifies a peer by, whatever address it is dialled at). */
@@ -130,7 +144,10 @@ test("allowlist holds every fleet enode (and each id at its region egress IP); C
         // Each region adds its own nodes at their pod DNS names, and no other region's names.
         const own = nodes.filter((n) => n.region === region).map((n) => `enode://${parseEnodeUrl(n.enode).id}@${podDns(n.name)}:30303`);
         assert.deepEqual(await valueOf(net.regionInputs(region).nodesAllowlist), [...allowlist, ...own], region);
-        assert.deepEqual(net.regionInputs(region).inClusterHosts, nodes.filter((n) => n.region === region).map((n) => podDns(n.name)));
+        assert.deepEqual(
+            net.regionInputs(region).inClusterHosts,
+            nodes.filter((n) => n.region === region).map((n) => podDns(n.name)),
+        );
     }
     assert.deepEqual([...cidrs].sort(), [...nodes.map((n) => `${n.ip}/32`), ...Object.values(egress).map((ip) => `${ip}/32`)].sort());
     assert.equal(cidrs.length, 96);
@@ -142,7 +159,10 @@ test("allowlist holds every fleet enode (and each id at its region egress IP); C
 });
 
 test("private keys are secret and appear in no plain output or resource input", async () => {
-    assert.ok(nodes.every((n) => n.secret), "every privateKey Output is secret");
+    assert.ok(
+        nodes.every((n) => n.secret),
+        "every privateKey Output is secret",
+    );
     for (const o of [net.genesisJson, net.nodesAllowlist, net.fleetCidrs, net.enodeUrls, net.validatorAddresses]) {
         assert.equal(await pulumi.isSecret(o as pulumi.Output<unknown>), false, "plain outputs stay plain (not needlessly secret)");
     }
@@ -190,7 +210,13 @@ test("bad fleet layouts are rejected with the culprit named", () => {
     assert.throws(() => planFleet({ chainId: 138, regions: [two("eastus"), { ...two("westus"), zones: ["a"] }] }), /regions\[1\] \(westus\)\.zones/);
     assert.throws(() => planFleet({ chainId: 138, regions: [two("eastus"), { ...two("westus"), sentryCount: -1 }] }), /sentryCount/);
     assert.throws(
-        () => new BesuNetwork("bad", { chainId: 138, deployerAddress: deployer, multicall3RuntimeCode: multicall3RuntimeCode(), regions: [two("eastus"), two("eastus")] }),
+        () =>
+            new BesuNetwork("bad", {
+                chainId: 138,
+                deployerAddress: deployer,
+                multicall3RuntimeCode: multicall3RuntimeCode(),
+                regions: [two("eastus"), two("eastus")],
+            }),
         /BesuNetwork bad: regions\[1\]: region eastus is listed twice/,
     );
 });

@@ -32,7 +32,12 @@ import { runHelm } from "../support/helm";
 
 const REGIONS = ["uksouth", "northeurope", "japaneast", "ukwest"];
 const NAMESPACE = "besu";
-type K8sObject = { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown>; data?: Record<string, string> };
+type K8sObject = {
+    kind: string;
+    metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    spec?: Record<string, unknown>;
+    data?: Record<string, string>;
+};
 
 interface Pod {
     region: string;
@@ -85,7 +90,10 @@ function buildCluster(fleet: PlainFleet, region: string, index: number, inputs: 
     const configMaps = new Map(byKind("ConfigMap").map((c) => [c.metadata.name, c.data ?? {}]));
     const allowlistToml = parseFlatToml([...configMaps.values()].find((d) => "permissions_config.toml" in d)!["permissions_config.toml"]);
     const pods: Pod[] = byKind("StatefulSet").map((sts, i) => {
-        const template = sts.spec!["template"] as { metadata: { labels: Record<string, string> }; spec: { containers: { args: string[] }[]; volumes: { name: string; configMap?: { name: string } }[] } };
+        const template = sts.spec!["template"] as {
+            metadata: { labels: Record<string, string> };
+            spec: { containers: { args: string[] }[]; volumes: { name: string; configMap?: { name: string } }[] };
+        };
         const node = template.metadata.labels["chain138.io/node"];
         const config = configMaps.get(template.spec.volumes.find((v) => v.name === "config")!.configMap!.name)!;
         const toml = parseFlatToml(config["config.toml"]);
@@ -106,7 +114,9 @@ function buildCluster(fleet: PlainFleet, region: string, index: number, inputs: 
     const dns = new Map<string, string>();
     for (const sts of byKind("StatefulSet")) {
         const service = byKind("Service").find((s) => s.metadata.name === sts.spec!["serviceName"]);
-        const pod = pods.find((p) => p.node === (sts.spec!["template"] as { metadata: { labels: Record<string, string> } }).metadata.labels["chain138.io/node"])!;
+        const pod = pods.find(
+            (p) => p.node === (sts.spec!["template"] as { metadata: { labels: Record<string, string> } }).metadata.labels["chain138.io/node"],
+        )!;
         if (service === undefined || service.spec!["clusterIP"] !== "None" || service.spec!["publishNotReadyAddresses"] !== true) continue;
         if (!matches(service.spec!["selector"] as Record<string, string>, pod.labels)) continue;
         dns.set(`${sts.metadata.name}-0.${service.metadata.name}.${NAMESPACE}.svc.cluster.local`, pod.ip);
@@ -115,7 +125,11 @@ function buildCluster(fleet: PlainFleet, region: string, index: number, inputs: 
     for (const service of byKind("Service").filter((s) => s.spec!["type"] === "LoadBalancer")) {
         const ip = service.metadata.annotations!["service.beta.kubernetes.io/azure-load-balancer-ipv4"];
         const pod = pods.find((p) => matches(service.spec!["selector"] as Record<string, string>, p.labels))!;
-        loadBalancers.set(ip, { node: pod.node, sourceRanges: service.spec!["loadBalancerSourceRanges"] as string[], externalTrafficPolicy: String(service.spec!["externalTrafficPolicy"]) });
+        loadBalancers.set(ip, {
+            node: pod.node,
+            sourceRanges: service.spec!["loadBalancerSourceRanges"] as string[],
+            externalTrafficPolicy: String(service.spec!["externalTrafficPolicy"]),
+        });
     }
     const allow = p2pSecurityRules(inputs.fleetCidrs).find((r) => r.access === "Allow")!;
     return { region, objects, pods, dns, loadBalancers, nsgSources: allow.sourceAddressPrefixes as string[], egressIp: fleet.egressIps[region] };
@@ -135,7 +149,8 @@ function dial(clusters: Map<string, Cluster>, from: Pod, to: Pod): string | unde
     const entry = from.staticNodes.find((e) => parseEnode(e).id === to.id);
     if (entry === undefined) return `${to.node} is not in ${from.node}'s static nodes`;
     const target = resolve(home, from, entry);
-    if (!from.allowlist.some((a) => JSON.stringify(resolve(home, from, a)) === JSON.stringify(target))) return `${from.node} may not dial ${entry} (not in its own allowlist)`;
+    if (!from.allowlist.some((a) => JSON.stringify(resolve(home, from, a)) === JSON.stringify(target)))
+        return `${from.node} may not dial ${entry} (not in its own allowlist)`;
     let listener: Pod | undefined;
     let source: string;
     const inCluster = home.pods.find((p) => p.ip === target.ip);
@@ -157,7 +172,9 @@ function dial(clusters: Map<string, Cluster>, from: Pod, to: Pod): string | unde
     if (listener === undefined || listener.id !== to.id) return `${entry} reaches ${listener?.node ?? "no pod"}, not ${to.node}`;
     const seen = { id: from.id, ip: source, port: from.listenPort };
     const admitted = listener.allowlist.some((a) => JSON.stringify(resolve(clusters.get(listener.region)!, listener, a)) === JSON.stringify(seen));
-    return admitted ? undefined : `${listener.node} refuses ${from.node}: no allowlist entry for its id at ${source}:${from.listenPort} ("Node is not permitted to connect")`;
+    return admitted
+        ? undefined
+        : `${listener.node} refuses ${from.node}: no allowlist entry for its id at ${source}:${from.listenPort} ("Node is not permitted to connect")`;
 }
 
 /** Every link the chain needs: the validator full mesh, and each sentry to its region's validators. */
@@ -200,7 +217,13 @@ describe("P2P network model over the rendered charts", () => {
             const inputs = fleet.region(region);
             const publicEnode = (e: string) => fleet.nodes.find((n) => n.enode.startsWith(e.slice(0, 136)))!.enode;
             const nodes = (list: ChartFleetInputs["validators"]) => list.map((n) => ({ ...n, staticNodes: n.staticNodes.map(publicEnode) }));
-            return { ...inputs, validators: nodes(inputs.validators), sentries: nodes(inputs.sentries), nodesAllowlist: nodesAllowlist(fleet.nodes, fleet.egressIps), inClusterHosts: [] };
+            return {
+                ...inputs,
+                validators: nodes(inputs.validators),
+                sentries: nodes(inputs.sentries),
+                nodesAllowlist: nodesAllowlist(fleet.nodes, fleet.egressIps),
+                inClusterHosts: [],
+            };
         };
         const old = new Map(REGIONS.map((r, i) => [r, buildCluster(fleet, r, i, publicOnly(r))]));
         const failures = requiredLinks(old)

@@ -5,18 +5,30 @@ import { deriveNodeIdentity, enodeUrl, generatePrivateKey } from "../../componen
 import { checkFleet, fleetCidrs, nodesAllowlist, sentryStaticNodes, validatorStaticNodes, type FleetPeer } from "../../components/besu/peers";
 
 const id = () => deriveNodeIdentity(generatePrivateKey()).publicKey;
-const peer = (name: string, region: string, role: "validator" | "sentry", ip: string, pub = id()): FleetPeer => ({ name, region, role, enode: enodeUrl(pub, ip) });
+const peer = (name: string, region: string, role: "validator" | "sentry", ip: string, pub = id()): FleetPeer => ({
+    name,
+    region,
+    role,
+    enode: enodeUrl(pub, ip),
+});
 
 test("checkFleet names clashing nodes", () => {
     const a = peer("eastus-validator-0", "eastus", "validator", "20.0.0.1");
     assert.doesNotThrow(() => checkFleet([a, peer("eastus-validator-1", "eastus", "validator", "20.0.0.2")]));
     assert.throws(() => checkFleet([a, { ...a, name: "x", enode: enodeUrl(id(), "20.0.0.1") }]), /eastus-validator-0 and x share the same P2P endpoint/);
-    assert.throws(() => checkFleet([a, { ...a, name: "y", enode: a.enode.replace("20.0.0.1", "20.0.0.9") }]), /eastus-validator-0 and y share the same enode id/);
+    assert.throws(
+        () => checkFleet([a, { ...a, name: "y", enode: a.enode.replace("20.0.0.1", "20.0.0.9") }]),
+        /eastus-validator-0 and y share the same enode id/,
+    );
     assert.throws(() => checkFleet([a, { ...peer("z", "westus", "sentry", "20.0.0.3"), name: a.name }]), /share the same name/);
 });
 
 test("static nodes: validators get the other validators, sentries their region's validators", () => {
-    const v = [peer("a-validator-0", "a", "validator", "20.0.0.1"), peer("a-validator-1", "a", "validator", "20.0.0.2"), peer("b-validator-0", "b", "validator", "20.0.0.3")];
+    const v = [
+        peer("a-validator-0", "a", "validator", "20.0.0.1"),
+        peer("a-validator-1", "a", "validator", "20.0.0.2"),
+        peer("b-validator-0", "b", "validator", "20.0.0.3"),
+    ];
     const s = peer("a-sentry-0", "a", "sentry", "20.0.0.4");
     const all = [...v, s];
     // Same region: the pod DNS name of the chart's StatefulSet pod; another region: the public IP.

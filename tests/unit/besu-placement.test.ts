@@ -26,8 +26,10 @@ describe("Besu placement", () => {
         assert.equal(charts.length, 24);
         for (const chart of charts) {
             const region = chart.name.replace(/^region-/, "").replace(/-besu-chart$/, "");
-            const className = ((chart.inputs["values"] as Record<string, Record<string, string>>)["storage"])["storageClassName"];
-            const classes = run.resources.filter((r) => r.type === "kubernetes:storage.k8s.io/v1:StorageClass" && r.provider.includes(`::region-${region}-k8s::`));
+            const className = (chart.inputs["values"] as Record<string, Record<string, string>>)["storage"]["storageClassName"];
+            const classes = run.resources.filter(
+                (r) => r.type === "kubernetes:storage.k8s.io/v1:StorageClass" && r.provider.includes(`::region-${region}-k8s::`),
+            );
             if (findRegion(region)!.hasZones) {
                 const own = classes.find((c) => (c.inputs["metadata"] as { name: string }).name === className);
                 assert.ok(own, `${region}: the chart's class ${className} is not created in the region`);
@@ -48,7 +50,9 @@ describe("Besu placement", () => {
         assert.equal(sets.length, 3);
         for (const set of sets) {
             const pod = (set.props["spec"] as { template: { spec: Record<string, unknown> } }).template.spec;
-            const besu = (pod["containers"] as { name: string; resources: { requests: Record<string, string>; limits: Record<string, string> } }[]).find((c) => c.name === "besu")!;
+            const besu = (pod["containers"] as { name: string; resources: { requests: Record<string, string>; limits: Record<string, string> } }[]).find(
+                (c) => c.name === "besu",
+            )!;
             assert.equal(besu.resources.limits["cpu"], undefined, `${set.name}: CPU limit`);
             assert.equal(besu.resources.limits["memory"], besu.resources.requests["memory"], `${set.name}: memory request ≠ limit`);
             assert.equal((pod["securityContext"] as Record<string, string>)["fsGroupChangePolicy"], "OnRootMismatch");
@@ -67,15 +71,31 @@ describe("Besu placement", () => {
     // a stack whose nodes run keeps its class by naming it, and then no class is created.
     it("uses chain138:besuStorageClass everywhere when set, creating no class of its own", async () => {
         const options = { stack: "prod", overrides: { besuStorageClass: "managed-csi-premium" } };
-        const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "tests", "support", "program-child.ts"), JSON.stringify(options), "kubernetes:helm.sh/v4:Chart,kubernetes:storage.k8s.io/v1:StorageClass"], {
-            cwd: REPO_ROOT,
-            maxBuffer: 64 * 1024 * 1024,
-            timeout: 240_000,
-        });
-        const recorded = JSON.parse(stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX))!.slice(RESULT_PREFIX.length)) as { type: string; name: string; inputs: Record<string, unknown> }[];
+        const { stdout } = await promisify(execFile)(
+            process.execPath,
+            [
+                "--import",
+                "tsx",
+                path.join(REPO_ROOT, "tests", "support", "program-child.ts"),
+                JSON.stringify(options),
+                "kubernetes:helm.sh/v4:Chart,kubernetes:storage.k8s.io/v1:StorageClass",
+            ],
+            {
+                cwd: REPO_ROOT,
+                maxBuffer: 64 * 1024 * 1024,
+                timeout: 240_000,
+            },
+        );
+        const recorded = JSON.parse(
+            stdout
+                .split("\n")
+                .find((l) => l.startsWith(RESULT_PREFIX))!
+                .slice(RESULT_PREFIX.length),
+        ) as { type: string; name: string; inputs: Record<string, unknown> }[];
         assert.equal(recorded.filter((r) => r.type === "kubernetes:storage.k8s.io/v1:StorageClass").length, 0);
         const charts = recorded.filter((r) => r.name.endsWith("-besu-chart"));
         assert.equal(charts.length, 24);
-        for (const chart of charts) assert.equal((chart.inputs["values"] as Record<string, Record<string, string>>)["storage"]["storageClassName"], "managed-csi-premium");
+        for (const chart of charts)
+            assert.equal((chart.inputs["values"] as Record<string, Record<string, string>>)["storage"]["storageClassName"], "managed-csi-premium");
     });
 });

@@ -38,7 +38,11 @@ before(async () => {
     const parent = new Holder("eastus");
     const provider = new k8s.Provider("eastus-k8s", { kubeconfig: "{}" }, { parent });
     const besu = net.regionInputs("eastus");
-    release = installBesu("eastus-besu", { namespace: "chain138", besu, tags: { env: "test" }, chartValues: { image: { tag: "25.8.0" } } }, { parent, provider });
+    release = installBesu(
+        "eastus-besu",
+        { namespace: "chain138", besu, tags: { env: "test" }, chartValues: { image: { tag: "25.8.0" } } },
+        { parent, provider },
+    );
     keys = new Map();
     for (const n of [...besu.validators, ...besu.sentries]) keys.set(n.name, await valueOf(n.privateKey));
     // Let every registration (Secret, Chart) reach the mocks.
@@ -70,7 +74,10 @@ test("the helm v4 Chart gets the local chart, the Secret name and no key materia
     const values = reg.inputs["values"] as Record<string, unknown>;
     assert.deepEqual(values["nodeKeys"], { secretName: release.nodeKeySecretName });
     assert.deepEqual((values["image"] as Record<string, unknown>)["tag"], "25.8.0");
-    assert.deepEqual((values["validators"] as { name: string }[]).map((v) => v.name), ["eastus-validator-0", "eastus-validator-1"]);
+    assert.deepEqual(
+        (values["validators"] as { name: string }[]).map((v) => v.name),
+        ["eastus-validator-0", "eastus-validator-1"],
+    );
     const text = JSON.stringify(reg.inputs).toLowerCase();
     for (const [name, key] of keys) assert.ok(!text.includes(key.slice(2)), `key of ${name} in chart inputs`);
     for (const s of seen) {
@@ -99,7 +106,16 @@ test("children hang under the caller's parent with the region provider", () => {
 });
 
 test("overrides cannot replace fleet-owned values", () => {
-    const fleet = { genesisJson: "{}", validators: [], sentries: [], nodesAllowlist: [], inClusterHosts: [], fleetCidrs: [], p2pResourceGroupName: "rg", p2pPort: 30303 };
+    const fleet = {
+        genesisJson: "{}",
+        validators: [],
+        sentries: [],
+        nodesAllowlist: [],
+        inClusterHosts: [],
+        fleetCidrs: [],
+        p2pResourceGroupName: "rg",
+        p2pPort: 30303,
+    };
     assert.throws(() => besuChartValues(fleet, "s", { permissions: { nodesAllowlist: [] } }), /"permissions" is not allowed/);
     assert.throws(() => besuChartValues(fleet, "s", { p2p: { sourceRanges: ["0.0.0.0/0"] } }), /"p2p.sourceRanges" is not allowed/);
     assert.deepEqual(besuChartValues(fleet, "s", { rpc: { wsEnabled: false } })["rpc"], { wsEnabled: false });

@@ -54,7 +54,9 @@ describe("bad stack config is rejected before any resource is registered", () =>
     });
 
     it("the admin pool over quota", async () => {
-        const message = await rejected({ overrides: { admin: { nodeSize: "Standard_D8s_v5", nodeCount: 2, monitoringChartVersion: "82.10.5", logRetentionDays: 30 } } });
+        const message = await rejected({
+            overrides: { admin: { nodeSize: "Standard_D8s_v5", nodeCount: 2, monitoringChartVersion: "82.10.5", logRetentionDays: 30 } },
+        });
         assert.match(message, /region westeurope: node pools need 24 vCPUs during upgrades \(16 steady \+ 8 for surge nodes/);
     });
 

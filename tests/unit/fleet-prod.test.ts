@@ -16,9 +16,11 @@ const ADMIN = "westeurope";
 const QUOTA = 10;
 const VALIDATORS_PER_REGION = 2;
 /** How the Besu chart schedules each role's pods (charts/besu-node/values.yaml, the chart's own defaults). */
-const chartScheduling = (parse(readFileSync(path.join(REPO_ROOT, "charts", "besu-node", "values.yaml"), "utf8")) as {
-    scheduling: Record<string, { nodeSelector: Record<string, string>; tolerations: Toleration[] }>;
-}).scheduling;
+const chartScheduling = (
+    parse(readFileSync(path.join(REPO_ROOT, "charts", "besu-node", "values.yaml"), "utf8")) as {
+        scheduling: Record<string, { nodeSelector: Record<string, string>; tolerations: Toleration[] }>;
+    }
+).scheduling;
 
 interface PoolProfile {
     name: string;
@@ -80,10 +82,16 @@ describe("prod stack under mocks", () => {
             const vcpus = pools.reduce((sum, pool) => sum + (pool.count + surgeOf(pool)) * azureVcpus(pool.vmSize), 0);
             assert.ok(vcpus <= QUOTA, `${location}: ${vcpus} vCPUs > ${QUOTA}`);
             if (location === ADMIN) continue;
-            assert.deepEqual(pools.map((pool) => pool.name), ["system", "validators", "sentries"], location);
+            assert.deepEqual(
+                pools.map((pool) => pool.name),
+                ["system", "validators", "sentries"],
+                location,
+            );
             const validators = pools.find((pool) => pool.name === "validators")!;
             // One validator per node: as many nodes as the region has validator keys, and that is 2.
-            const validatorKeys = byType("pulumi-nodejs:dynamic:Resource").filter((key) => String(key.inputs["label"] ?? "").startsWith(`${location}-validator-`));
+            const validatorKeys = byType("pulumi-nodejs:dynamic:Resource").filter((key) =>
+                String(key.inputs["label"] ?? "").startsWith(`${location}-validator-`),
+            );
             assert.equal(validatorKeys.length, VALIDATORS_PER_REGION, `${location}: validator keys`);
             assert.equal(validators.count, validatorKeys.length, `${location}: one validator per node`);
             assert.equal(validators.mode, "User");
@@ -101,12 +109,19 @@ describe("prod stack under mocks", () => {
             const location = cluster.inputs["location"] as string;
             if (location === ADMIN) continue;
             const pools = poolsOf(cluster);
-            for (const [role, poolName] of [["validator", "validators"], ["sentry", "sentries"]]) {
+            for (const [role, poolName] of [
+                ["validator", "validators"],
+                ["sentry", "sentries"],
+            ]) {
                 const hosts = pools.filter((pool) => runsOn(role, pool)).map((pool) => pool.name);
                 assert.deepEqual(hosts, [poolName], `${location}: ${role} pods can run on ${hosts.join(", ") || "no pool"}`);
             }
             // Pods without a toleration (anything but Besu's and AKS's own) stay off the Besu pools.
-            for (const pool of pools.filter((p) => p.mode === "User")) assert.ok((pool.nodeTaints ?? []).some((taint) => taint.endsWith(":NoSchedule")), `${location}/${pool.name} is untainted`);
+            for (const pool of pools.filter((p) => p.mode === "User"))
+                assert.ok(
+                    (pool.nodeTaints ?? []).some((taint) => taint.endsWith(":NoSchedule")),
+                    `${location}/${pool.name} is untainted`,
+                );
         }
     });
 
@@ -130,7 +145,10 @@ describe("prod stack under mocks", () => {
         assert.deepEqual(pools[0].nodeLabels, { "chain138.io/role": "admin" });
         assert.ok(!run.resources.some((resource) => resource.name.startsWith(`region-${ADMIN}`)));
         const adminChildren = run.resources.filter((resource) => resource.name.startsWith(`admin-${ADMIN}`));
-        assert.ok(adminChildren.every((resource) => !/validator|sentry|besu/.test(resource.name)), "admin region holds no Besu workload");
+        assert.ok(
+            adminChildren.every((resource) => !/validator|sentry|besu/.test(resource.name)),
+            "admin region holds no Besu workload",
+        );
         assert.ok(adminChildren.some((resource) => resource.type === "kubernetes:helm.sh/v4:Chart" && resource.inputs["chart"] === "kube-prometheus-stack"));
         assert.ok(adminChildren.some((resource) => resource.type === "azure-native:operationalinsights:Workspace"));
         assert.ok(adminChildren.some((resource) => resource.type === "azure-native:storage:StorageAccount"));
@@ -158,7 +176,8 @@ describe("prod stack under mocks", () => {
             return match === null ? 0 : Number(match[1]) * (match[2] === "h" ? 60 : 1);
         };
         for (const cluster of clusters) {
-            for (const op of ["create", "update", "delete"] as const) assert.ok(minutes(cluster.customTimeouts?.[op]) > 34, `${cluster.name}: ${op} timeout ${cluster.customTimeouts?.[op]}`);
+            for (const op of ["create", "update", "delete"] as const)
+                assert.ok(minutes(cluster.customTimeouts?.[op]) > 34, `${cluster.name}: ${op} timeout ${cluster.customTimeouts?.[op]}`);
         }
         const providers = byType("pulumi:providers:kubernetes");
         assert.equal(providers.length, 25);
@@ -195,14 +214,24 @@ describe("prod stack under mocks", () => {
         const besuNetwork = byType("chain138:index:BesuNetwork");
         assert.equal(besuNetwork.length, 1);
         for (const component of components) {
-            const cluster = run.resources.find((resource) => resource.parent === component.urn && resource.type === "azure-native:containerservice:ManagedCluster")!;
+            const cluster = run.resources.find(
+                (resource) => resource.parent === component.urn && resource.type === "azure-native:containerservice:ManagedCluster",
+            )!;
             const region = cluster.inputs["location"] as string;
             assert.equal(component.name, `region-${region}`);
             const children = run.resources.filter((resource) => owningComponent(resource, byUrn)?.urn === component.urn);
             assert.ok(children.length >= 8, `${region} has ${children.length} children`);
-            assert.deepEqual(children.filter((resource) => !resource.name.startsWith(`${component.name}-`)).map((r) => r.name), [], `${region}: children named otherwise`);
+            assert.deepEqual(
+                children.filter((resource) => !resource.name.startsWith(`${component.name}-`)).map((r) => r.name),
+                [],
+                `${region}: children named otherwise`,
+            );
             const namedAfter = run.resources.filter((resource) => resource.name.startsWith(`${component.name}-`));
-            assert.deepEqual(namedAfter.filter((resource) => !children.includes(resource)).map((r) => r.name), [], `${region}: its names outside its component`);
+            assert.deepEqual(
+                namedAfter.filter((resource) => !children.includes(resource)).map((r) => r.name),
+                [],
+                `${region}: its names outside its component`,
+            );
             // BesuNetwork's resources of the region, by location or node-key label: its P2P group, 3 keys, 3 node addresses, its egress address.
             const besu = run.resources.filter(
                 (resource) =>
@@ -234,7 +263,9 @@ describe("prod stack under mocks", () => {
     it("admits P2P port 30303 only from the fleet's 96 addresses (72 nodes, 24 egress)", () => {
         const groups = byType("azure-native:network:NetworkSecurityGroup").filter((nsg) => nsg.name.startsWith("region-"));
         assert.equal(groups.length, 24);
-        const ips = byType("azure-native:network:PublicIPAddress").map((ip) => `${ip.state["ipAddress"] as string}/32`).sort();
+        const ips = byType("azure-native:network:PublicIPAddress")
+            .map((ip) => `${ip.state["ipAddress"] as string}/32`)
+            .sort();
         assert.equal(ips.length, 24 * 4, "2 validators + 1 sentry + 1 egress address per region");
         for (const nsg of groups) {
             const rules = nsg.inputs["securityRules"] as Record<string, unknown>[];
@@ -248,7 +279,10 @@ describe("prod stack under mocks", () => {
     });
 
     it("outputs per-region clusters, pools and vCPU use, and kubeconfigs only as a secret", () => {
-        const regions = run.resolved["regions"] as Record<string, { vcpuUsed: number; vcpuPeak: number; vcpuQuota: number; clusterName: string; nodePools: unknown[] }>;
+        const regions = run.resolved["regions"] as Record<
+            string,
+            { vcpuUsed: number; vcpuPeak: number; vcpuQuota: number; clusterName: string; nodePools: unknown[] }
+        >;
         assert.deepEqual(Object.keys(regions).sort(), [...PROD_REGIONS].sort());
         for (const [name, region] of Object.entries(regions)) {
             const cluster = byType("azure-native:containerservice:ManagedCluster").find((c) => c.inputs["location"] === name)!;
@@ -281,7 +315,9 @@ describe("prod stack under mocks", () => {
         assert.equal(genesis.size, 1, "same genesis bytes in every region");
         const besu = run.resolved["besu"] as { validatorAddresses: string[]; enodes: Record<string, string> };
         assert.equal(besu.validatorAddresses.length, 48);
-        const validatorEnodes = Object.entries(besu.enodes).filter(([name]) => name.includes("-validator-")).map(([, enode]) => enode);
+        const validatorEnodes = Object.entries(besu.enodes)
+            .filter(([name]) => name.includes("-validator-"))
+            .map(([, enode]) => enode);
         assert.equal(validatorEnodes.length, 48);
         for (const chart of charts) {
             const values = JSON.stringify(chart.inputs["values"]);
@@ -299,7 +335,8 @@ describe("prod stack under mocks", () => {
         const fleetCidrs = new Set(ips.map((ip) => `${ip.state["ipAddress"] as string}/32`));
         for (const cluster of byType("azure-native:containerservice:ManagedCluster")) {
             const location = cluster.inputs["location"] as string;
-            const profile = (cluster.inputs["networkProfile"] as { loadBalancerProfile?: { outboundIPs: { publicIPs: { id: string }[] } } }).loadBalancerProfile;
+            const profile = (cluster.inputs["networkProfile"] as { loadBalancerProfile?: { outboundIPs: { publicIPs: { id: string }[] } } })
+                .loadBalancerProfile;
             if (location === ADMIN) {
                 assert.equal(profile, undefined, "the admin cluster keeps AKS-managed egress");
                 continue;

@@ -16,7 +16,17 @@ describe("prod with rollout.deployWaves = 1", () => {
             .filter((resource) => resource.type === "azure-native:containerservice:ManagedCluster")
             .map((cluster) => cluster.inputs["location"] as string)
             .sort();
-        assert.deepEqual(locations, ["australiaeast", "francecentral", "germanywestcentral", "japaneast", "northeurope", "southeastasia", "swedencentral", "uksouth", "westeurope"]);
+        assert.deepEqual(locations, [
+            "australiaeast",
+            "francecentral",
+            "germanywestcentral",
+            "japaneast",
+            "northeurope",
+            "southeastasia",
+            "swedencentral",
+            "uksouth",
+            "westeurope",
+        ]);
         const rollout = run.resolved["rollout"] as { waves: string[][]; deployWaves: number; deployedRegions: string[] };
         assert.equal(rollout.waves.length, 2);
         assert.equal(rollout.waves[0].length, 8);

@@ -21,6 +21,10 @@ describe("staging stack under mocks", () => {
         assert.equal(asked.length, 1);
         const grants = run.resources.filter((resource) => resource.type === "azure-native:authorization:RoleAssignment");
         assert.ok(grants.length > 0);
-        for (const grant of grants) assert.match(String(grant.inputs["roleDefinitionId"]), /^\/subscriptions\/00000000-0000-0000-0000-000000000000\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/);
+        for (const grant of grants)
+            assert.match(
+                String(grant.inputs["roleDefinitionId"]),
+                /^\/subscriptions\/00000000-0000-0000-0000-000000000000\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/,
+            );
     });
 });

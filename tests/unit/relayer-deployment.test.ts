@@ -29,7 +29,11 @@ describe("relayer in the prod stack", () => {
         run = await runProgram(withRelayer());
     });
     const inNamespace = () =>
-        run.resources.filter((r) => r.type.startsWith("kubernetes:") && (r.inputs["metadata"] as { namespace?: string; name?: string } | undefined)?.namespace === RELAYER_NAMESPACE);
+        run.resources.filter(
+            (r) =>
+                r.type.startsWith("kubernetes:") &&
+                (r.inputs["metadata"] as { namespace?: string; name?: string } | undefined)?.namespace === RELAYER_NAMESPACE,
+        );
 
     it("runs one pod of the configured image in the admin cluster, through the admin cluster's provider", () => {
         const component = run.resources.find((r) => r.type === "chain138:index:CcipRelayer");
@@ -67,7 +71,8 @@ describe("relayer in the prod stack", () => {
     it("writes a config the relayer accepts, with the deployed routers and no key or URL in it", () => {
         const configMap = inNamespace().find((r) => r.type === "kubernetes:core/v1:ConfigMap")!;
         const text = (configMap.inputs["data"] as Record<string, string>)["relayer.json"];
-        for (const secret of [relayerKey, ...attesterKeys, chains.mainnet.rpcUrl, "S3CRETPATH"]) assert.ok(!text.includes(secret.slice(2)), "the ConfigMap leaks a secret");
+        for (const secret of [relayerKey, ...attesterKeys, chains.mainnet.rpcUrl, "S3CRETPATH"])
+            assert.ok(!text.includes(secret.slice(2)), "the ConfigMap leaks a secret");
         const env = {
             RELAYER_KEY: relayerKey,
             ATTESTER_KEYS: relayer.attesterKeys.join(","),
@@ -116,13 +121,20 @@ describe("relayer config is refused before any resource, naming the culprit", ()
         const stranger = id("stranger");
         const { error, resources } = await runFailingProgram(withRelayer({ attesterKeys: [attesterKeys[0], stranger] }));
         assert.equal(resources.length, 0);
-        assert.match(error.message, new RegExp(`chain138:relayer.attesterKeys\\[1\\]: its address ${new Wallet(stranger).address.toLowerCase()} is not in chain138:ccip.attesters`));
+        assert.match(
+            error.message,
+            new RegExp(`chain138:relayer.attesterKeys\\[1\\]: its address ${new Wallet(stranger).address.toLowerCase()} is not in chain138:ccip.attesters`),
+        );
         assert.match(error.message, /1 distinct attester\(s\) cannot reach chain138:ccip.threshold 2/);
         assert.ok(!error.message.includes(stranger.slice(2)));
     });
 
     it("keys stored in plain text", async () => {
-        const { error } = await runFailingProgram({ stack: "prod", overrides: { ccip, relayer }, secrets: { deployerKey: TEST_DEPLOYER_KEY, chains: JSON.stringify(chains) } });
+        const { error } = await runFailingProgram({
+            stack: "prod",
+            overrides: { ccip, relayer },
+            secrets: { deployerKey: TEST_DEPLOYER_KEY, chains: JSON.stringify(chains) },
+        });
         assert.match(error.message, /chain138:relayer holds the relayer's and attesters' private keys but is stored in plain text/);
         assert.ok(!error.message.includes(relayerKey.slice(2)));
     });

@@ -71,7 +71,10 @@ describe("simulator schedules", () => {
     it("finds the critical path and rejects cycles and unknown dependencies", () => {
         const critical = criticalPath(regions);
         assert.equal(critical.length, 510);
-        assert.deepEqual(critical.path.map((t) => t.id), ["b-infra", "b-k8s", "b-besu"]);
+        assert.deepEqual(
+            critical.path.map((t) => t.id),
+            ["b-infra", "b-k8s", "b-besu"],
+        );
         assert.throws(() => topologicalOrder([task("x", 1, ["y"]), task("y", 1, ["x"])]), /dependency cycle: x → y → x|dependency cycle: y → x → y/);
         assert.throws(() => topologicalOrder([task("x", 1, ["nope"])]), /x depends on unknown nope/);
         assert.throws(() => schedulePhases([task("k", 1, [], "kubernetes"), task("i", 1, ["k"], "infra")], 4), /depends on a later phase/);

@@ -17,7 +17,11 @@ interface Declaration {
 const project = parse(readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { name: string; config: Record<string, Declaration> };
 const stackFiles = readdirSync(REPO_ROOT).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f));
 /** Set per stack with `pulumi config set --secret` before `pulumi up` (README, npm run dev, CI), never committed in plain text. */
-const SET_BY_OPERATOR = new Set(Object.entries(project.config).filter(([, d]) => d.secret === true).map(([key]) => key));
+const SET_BY_OPERATOR = new Set(
+    Object.entries(project.config)
+        .filter(([, d]) => d.secret === true)
+        .map(([key]) => key),
+);
 
 /** Declared keys the CLI would report missing for a stack with `config`. */
 function missingKeys(declared: Record<string, Declaration>, config: Record<string, unknown>): string[] {
@@ -39,7 +43,10 @@ describe("stack files pass the CLI's config validation", () => {
     });
 
     for (const file of stackFiles) {
-        const config = ((parse(readFileSync(path.join(REPO_ROOT, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<string, unknown>;
+        const config = ((parse(readFileSync(path.join(REPO_ROOT, file), "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {}) as Record<
+            string,
+            unknown
+        >;
         it(`${file}: every declared key without a default is set`, () => {
             const missing = missingKeys(project.config, config);
             assert.deepEqual(missing, [], `the CLI would stop with "Stack is missing configuration value" for ${missing.join(", ")}`);
@@ -47,7 +54,10 @@ describe("stack files pass the CLI's config validation", () => {
         it(`${file}: every value and default has its declared type`, () => {
             for (const [key, declaration] of Object.entries(project.config)) {
                 if (declaration.type === undefined) continue;
-                for (const [where, value] of [["default", declaration.default], [file, config[`${project.name}:${key}`]]] as const) {
+                for (const [where, value] of [
+                    ["default", declaration.default],
+                    [file, config[`${project.name}:${key}`]],
+                ] as const) {
                     if (value === undefined || (typeof value === "object" && value !== null && "secure" in value)) continue;
                     assert.equal(typeOf(value), declaration.type, `${key} in ${where}`);
                 }

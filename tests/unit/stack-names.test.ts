@@ -11,7 +11,18 @@ import { Wallet } from "ethers";
 import { parseAllDocuments } from "yaml";
 import { installBesu, BESU_CHART_PATH } from "../../components/besu/release";
 import { BesuNetwork } from "../../components/besu/network";
-import { BESU_METRICS_PORT, BESU_NAMESPACE, BESU_NODE_LABEL, BESU_P2P_PORT, BESU_ROLE_LABEL, BESU_RPC_PORT, BESU_RPC_SERVICE, BESU_SELECTOR, besuPodName, besuStatefulSetName } from "../../stack/names";
+import {
+    BESU_METRICS_PORT,
+    BESU_NAMESPACE,
+    BESU_NODE_LABEL,
+    BESU_P2P_PORT,
+    BESU_ROLE_LABEL,
+    BESU_RPC_PORT,
+    BESU_RPC_SERVICE,
+    BESU_SELECTOR,
+    besuPodName,
+    besuStatefulSetName,
+} from "../../stack/names";
 import { installBesuMocks, valueOf } from "../support/besu-mocks";
 import { multicall3RuntimeCode } from "../support/besu-fixtures";
 import { runHelm } from "../support/helm";
@@ -57,7 +68,15 @@ before(async () => {
     const dir = mkdtempSync(join(tmpdir(), "stack-names-"));
     try {
         writeFileSync(join(dir, "values.json"), JSON.stringify(chart.inputs["values"]));
-        const res = runHelm(["template", chart.inputs["name"] as string, BESU_CHART_PATH, "--namespace", chart.inputs["namespace"] as string, "-f", join(dir, "values.json")]);
+        const res = runHelm([
+            "template",
+            chart.inputs["name"] as string,
+            BESU_CHART_PATH,
+            "--namespace",
+            chart.inputs["namespace"] as string,
+            "-f",
+            join(dir, "values.json"),
+        ]);
         assert.equal(res.status, 0, res.stderr);
         objects = parseAllDocuments(res.stdout)
             .map((doc) => doc.toJSON() as K8sObject | null)

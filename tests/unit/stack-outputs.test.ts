@@ -24,7 +24,11 @@ describe("stack outputs contract", () => {
 
     it("names the renamed or mistyped output, and never quotes a kubeconfig", async () => {
         const run = await runProgram(STACKS[1][1]);
-        const resolved = run.resolved as { besu: Record<string, unknown>; kubeconfigs: Record<string, string>; regions: Record<string, Record<string, unknown>> };
+        const resolved = run.resolved as {
+            besu: Record<string, unknown>;
+            kubeconfigs: Record<string, string>;
+            regions: Record<string, Record<string, unknown>>;
+        };
         const { enodes, ...besu } = resolved.besu;
         const region = Object.keys(resolved.regions)[0];
         const broken = {

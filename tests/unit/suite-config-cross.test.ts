@@ -23,10 +23,13 @@ const problems = (overrides: Record<string, unknown>): string[] => {
 
 it("accepts the dev stack's chains, sorted by name, selectors as strings", () => {
     const fleet = validateFleetConfig(rawDev({}), { namespace: "chain138", environment: "dev" });
-    assert.deepEqual(fleet.chains.map((c) => [c.name, c.chainId, c.chainSelector, c.confirmations]), [
-        ["chain138", 138, "138", 1],
-        ["mainnet", 1, "5009297550715157269", 1],
-    ]);
+    assert.deepEqual(
+        fleet.chains.map((c) => [c.name, c.chainId, c.chainSelector, c.confirmations]),
+        [
+            ["chain138", 138, "138", 1],
+            ["mainnet", 1, "5009297550715157269", 1],
+        ],
+    );
     assert.equal(fleet.ccip?.threshold, 2);
     assert.equal(fleet.ccip?.salt, "chain138/v1");
 });
@@ -36,7 +39,10 @@ it("names duplicate chain ids and selectors, a threshold above the attesters, a 
         a: { rpcUrl: "http://127.0.0.1:1", chainId: 5, chainSelector: "9" },
         b: { rpcUrl: "http://127.0.0.1:2", chainId: 5, chainSelector: "9" },
     };
-    const found = problems({ chains, ccip: { attesters: ["0x14dC79964da2C08b23698B3D3cc7Ca32193d9955"], threshold: 2, fee: { baseFee: "1", feePerByte: "1", feePerGas: "1" } } });
+    const found = problems({
+        chains,
+        ccip: { attesters: ["0x14dC79964da2C08b23698B3D3cc7Ca32193d9955"], threshold: 2, fee: { baseFee: "1", feePerByte: "1", feePerGas: "1" } },
+    });
     assert.deepEqual(found, [
         "chain138:chains.b.chainId: 5 is also the chain id of chain138:chains.a",
         "chain138:chains.b.chainSelector: 9 is also the selector of chain138:chains.a",

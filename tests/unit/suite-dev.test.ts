@@ -11,7 +11,8 @@ import { saltOf } from "../../components/contracts-plan";
 
 let run: ProgramRun;
 const KEY_HEX = TEST_DEPLOYER_KEY.slice(2).toLowerCase();
-const isSecret = (v: unknown) => typeof v === "object" && v !== null && (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+const isSecret = (v: unknown) =>
+    typeof v === "object" && v !== null && (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
 
 /** The value with every secret-wrapped part replaced: what would be visible in plain text. */
 function plainParts(value: unknown): unknown {
@@ -34,10 +35,22 @@ const deployment = (chain: string, contract: string): RecordedResource => {
 
 describe("dev stack contracts under mocks", () => {
     it("registers a ContractSuite per chain and one CcipWiring, and nothing from Azure or Kubernetes", () => {
-        assert.deepEqual(run.resources.filter((r) => r.type === "chain138:index:ContractSuite").map((r) => r.name).sort(), ["contracts-chain138", "contracts-mainnet"]);
-        assert.deepEqual(run.resources.filter((r) => r.type === "chain138:index:CcipWiring").map((r) => r.name), ["ccip-chain138-mainnet"]);
+        assert.deepEqual(
+            run.resources
+                .filter((r) => r.type === "chain138:index:ContractSuite")
+                .map((r) => r.name)
+                .sort(),
+            ["contracts-chain138", "contracts-mainnet"],
+        );
+        assert.deepEqual(
+            run.resources.filter((r) => r.type === "chain138:index:CcipWiring").map((r) => r.name),
+            ["ccip-chain138-mainnet"],
+        );
         assert.equal(deployments().length, 2 * CONTRACT_NAMES.length);
-        assert.deepEqual(run.resources.filter((r) => /^(azure-native|kubernetes|pulumi:providers:(azure|kube))/.test(r.type)), []);
+        assert.deepEqual(
+            run.resources.filter((r) => /^(azure-native|kubernetes|pulumi:providers:(azure|kube))/.test(r.type)),
+            [],
+        );
         const suiteUrn = run.resources.find((r) => r.name === "contracts-mainnet")!.urn;
         assert.equal(deployment("mainnet", "WETH9").parent, suiteUrn);
     });
@@ -61,7 +74,8 @@ describe("dev stack contracts under mocks", () => {
         const lane = run.resources.find((r) => r.name === "ccip-chain138-mainnet-lane");
         assert.ok(lane);
         const wired = ["CCIPRouter", "MultiSig", "WETH9", "CCIPWETH9Bridge", "CCIPWETH10Bridge", "OracleWithCCIP", "Aggregator", "AggregatorProxy"];
-        for (const chain of ["mainnet", "chain138"]) for (const c of wired) assert.ok(lane.dependencies.includes(urnOf(chain, c)), `lane does not wait for ${chain} ${c}`);
+        for (const chain of ["mainnet", "chain138"])
+            for (const c of wired) assert.ok(lane.dependencies.includes(urnOf(chain, c)), `lane does not wait for ${chain} ${c}`);
     });
 
     it("outputs every address per chain, at its CREATE2 prediction", () => {
@@ -92,4 +106,3 @@ describe("dev stack contracts under mocks", () => {
         assert.ok(!run.secretOutputs.includes("contracts"), "addresses are plain outputs");
     });
 });
-

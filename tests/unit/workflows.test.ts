@@ -65,7 +65,9 @@ describe("GitHub workflows", () => {
 
     it("pass workflow_dispatch inputs to shell steps through the environment, never inline", () => {
         for (const file of files) {
-            for (const line of read(file).split("\n").filter((l) => /^\s+(run:|\S.*\$\()/.test(l))) {
+            for (const line of read(file)
+                .split("\n")
+                .filter((l) => /^\s+(run:|\S.*\$\()/.test(l))) {
                 assert.doesNotMatch(line, /\$\{\{\s*(inputs|github\.event)\./, `${file}: ${line.trim()}`);
             }
         }
@@ -74,10 +76,13 @@ describe("GitHub workflows", () => {
     it("enable debug commands in every step that passes --event-log (the CLI knows the flag only then)", () => {
         let steps = 0;
         for (const file of files) {
-            const jobs = (parse(read(file)) as { jobs: Record<string, { env?: Record<string, string>; steps?: { run?: string; env?: Record<string, string> }[] }> }).jobs;
+            const jobs = (
+                parse(read(file)) as { jobs: Record<string, { env?: Record<string, string>; steps?: { run?: string; env?: Record<string, string> }[] }> }
+            ).jobs;
             for (const job of Object.values(jobs)) {
                 for (const step of job.steps ?? []) {
-                    if (!/pulumi (up|preview|refresh|destroy)[^\n]*--event-log/.test(step.run ?? "") && !/\$command[^\n]*--event-log/.test(step.run ?? "")) continue;
+                    if (!/pulumi (up|preview|refresh|destroy)[^\n]*--event-log/.test(step.run ?? "") && !/\$command[^\n]*--event-log/.test(step.run ?? ""))
+                        continue;
                     steps++;
                     assert.equal(step.env?.["PULUMI_DEBUG_COMMANDS"] ?? job.env?.["PULUMI_DEBUG_COMMANDS"], "true", `${file}: ${step.run}`);
                 }
@@ -98,19 +103,27 @@ describe("GitHub workflows", () => {
             const parsed = parse(read(file)) as { jobs: Record<string, { env?: Record<string, string>; "timeout-minutes"?: number; steps?: Step[] }> };
             for (const [name, job] of Object.entries(parsed.jobs)) {
                 const steps = job.steps ?? [];
-                const pulumiAt = steps.findIndex((step) => (step.uses ?? "").startsWith("pulumi/actions") && step.with?.["command"] !== undefined || /pulumi (up|preview)|bash -c "\$command/.test(step.run ?? ""));
+                const pulumiAt = steps.findIndex(
+                    (step) =>
+                        ((step.uses ?? "").startsWith("pulumi/actions") && step.with?.["command"] !== undefined) ||
+                        /pulumi (up|preview)|bash -c "\$command/.test(step.run ?? ""),
+                );
                 if (pulumiAt < 0 || !steps.some((step) => (step.uses ?? "").startsWith("azure/login"))) continue;
                 jobs++;
                 const where = `${file}/${name}`;
                 assert.equal(job.env?.["AAD_LOGIN_METHOD"], "workloadidentity", where);
-                for (const key of ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST"]) assert.ok(job.env?.[key], `${where}: ${key}`);
+                for (const key of ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST"])
+                    assert.ok(job.env?.[key], `${where}: ${key}`);
                 const kubelogin = steps.findIndex((step) => (step.uses ?? "").startsWith("azure/use-kubelogin"));
                 assert.ok(kubelogin >= 0 && kubelogin < pulumiAt, `${where}: kubelogin is not installed before Pulumi runs`);
                 const start = steps.findIndex((step) => /github-oidc-refresher\.sh start "\$AZURE_FEDERATED_TOKEN_FILE" (\d+)/.test(step.run ?? ""));
                 assert.ok(start >= 0 && start < pulumiAt, `${where}: no token refresher before Pulumi runs`);
                 const lifetime = Number(/start "\$AZURE_FEDERATED_TOKEN_FILE" (\d+)/.exec(steps[start].run!)![1]);
                 assert.ok(lifetime >= (job["timeout-minutes"] ?? 360) * 60, `${where}: the refresher stops before the job's timeout`);
-                assert.ok(steps.some((step, i) => i > pulumiAt && step.if === "always()" && /github-oidc-refresher\.sh stop/.test(step.run ?? "")), `${where}: the refresher is not stopped`);
+                assert.ok(
+                    steps.some((step, i) => i > pulumiAt && step.if === "always()" && /github-oidc-refresher\.sh stop/.test(step.run ?? "")),
+                    `${where}: the refresher is not stopped`,
+                );
             }
         }
         assert.equal(jobs, 2, "pulumi-up and the PR preview");
