@@ -1,9 +1,10 @@
 // Gas report: deploys every suite contract on a throwaway anvil and prints the gas of deployment and main calls.
-import { AbiCoder, Contract, Signature, parseEther, type ContractTransactionResponse, type Wallet } from "ethers";
+import { AbiCoder, Contract, parseEther, type ContractTransactionResponse, type Wallet } from "ethers";
 import { startAnvil } from "../devkit/anvil";
 import { deploy, deployTest } from "../devkit/deploy";
 import { attest, pendingMessages, sentMessages } from "../devkit/ccip";
 import { makeAttesters } from "../devkit/ccip-fixture";
+import { signWeth10Permit } from "../devkit/permit";
 
 interface Row {
     contract: string;
@@ -117,21 +118,14 @@ async function main(): Promise<void> {
         const bridge10B = (await deploy("CCIPWETH10Bridge", owner, routerB.target, weth10B.target, owner.address)).contract;
         await (await bridge10.setRemoteBridge(B, bridge10B.target)).wait();
         const deadline = BigInt((await provider.getBlock("latest"))!.timestamp + 600);
-        const sig = Signature.from(
-            await alice.signTypedData(
-                { name: "Wrapped Ether v10", version: "1", chainId: node.chainId, verifyingContract: String(weth10.target) },
-                {
-                    Permit: [
-                        { name: "owner", type: "address" },
-                        { name: "spender", type: "address" },
-                        { name: "value", type: "uint256" },
-                        { name: "nonce", type: "uint256" },
-                        { name: "deadline", type: "uint256" },
-                    ],
-                },
-                { owner: alice.address, spender: bridge10.target, value: 1000n, nonce: await weth10.nonces(alice.address), deadline },
-            ),
-        );
+        const sig = await signWeth10Permit(alice, {
+            token: String(weth10.target),
+            chainId: node.chainId,
+            spender: String(bridge10.target),
+            value: 1000n,
+            nonce: await weth10.nonces(alice.address),
+            deadline,
+        });
         const fee10 = (await bridge10.quoteFee(B, bob.address, 1000n)) as bigint;
         await measure(
             "CCIPWETH10Bridge",

@@ -8,7 +8,7 @@ import { expectRevert, mined } from "../support/assertions";
 import { attest, relay, sentMessages, toInbound } from "../../devkit/ccip";
 import { connectLane, deployRouter } from "../support/ccip-fixture";
 import { makeAttesters } from "../../devkit/ccip-fixture";
-import { signWeth10Permit } from "../support/permit";
+import { signWeth10Permit } from "../../devkit/permit";
 
 const A = 1111n;
 const B = 2222n;

@@ -5,7 +5,7 @@ import { Contract, Wallet, parseEther, MaxUint256, AbiCoder, ZeroHash, type Json
 import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { deploy, deployTest } from "../../devkit/deploy";
 import { expectRevert, mined } from "../support/assertions";
-import { signWeth10Permit } from "../support/permit";
+import { signWeth10Permit } from "../../devkit/permit";
 
 let node: AnvilNode;
 let provider: JsonRpcProvider;

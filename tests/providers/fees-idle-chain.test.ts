@@ -17,7 +17,7 @@ import { parseAllDocuments } from "yaml";
 import { besuChartValues } from "../../components/besu/chart-values";
 import { BESU_CHART_PATH } from "../../components/besu/release";
 import { effectiveGasPrice } from "../../contracts/fees";
-import { sendTransaction } from "../../contracts/providers/nonce";
+import { sendProbeTransfer } from "../support/probe-transfer";
 import { TxSender } from "../../relayer/sender";
 import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { buildPlainFleet } from "../support/besu-fleet";
@@ -102,12 +102,7 @@ describe("senders on a chain whose base fee has decayed", () => {
 
     it("contract deployments and lane calls pay at least the chain's configured minimum", async () => {
         const target = { name: "chain138", rpcUrl: idle.url, chainId: 138, minGasPriceWei: String(BESU_DEFAULT_MIN_GAS_PRICE) };
-        const sent = await sendTransaction(
-            target,
-            node.accounts[3].privateKey,
-            { to: node.accounts[4].address, data: "0x", value: 1n, gasLimit: 21000n },
-            "fee probe",
-        );
+        const sent = await sendProbeTransfer(target, node.accounts[3].privateKey, node.accounts[4].address, "fee probe");
         const provider = node.provider();
         try {
             const receipt = await provider.waitForTransaction(sent.hash, 1, 10_000);
@@ -120,12 +115,7 @@ describe("senders on a chain whose base fee has decayed", () => {
 
     it("without a configured minimum (Chain 138's min-gas-price=0) they still pay the base fee and are mined", async () => {
         const target = { name: "chain138-default", rpcUrl: idle.url, chainId: 138 };
-        const sent = await sendTransaction(
-            target,
-            node.accounts[5].privateKey,
-            { to: node.accounts[4].address, data: "0x", value: 1n, gasLimit: 21000n },
-            "fee probe 0",
-        );
+        const sent = await sendProbeTransfer(target, node.accounts[5].privateKey, node.accounts[4].address, "fee probe 0");
         const provider = node.provider();
         try {
             const receipt = await provider.waitForTransaction(sent.hash, 1, 10_000);

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { startAnvil, type AnvilNode } from "../../devkit/anvil";
-import { sendTransaction } from "../../contracts/providers/nonce";
+import { sendProbeTransfer } from "../support/probe-transfer";
 import { waitForReceipt } from "../../contracts/providers/receipt";
 
 let node: AnvilNode;
@@ -15,12 +15,7 @@ after(async () => node?.stop());
 
 it("times out clearly while the transaction is pending", async () => {
     const target = { name: "chain138", rpcUrl: node.rpcUrl, chainId: 138 };
-    const sent = await sendTransaction(
-        target,
-        node.accounts[0].privateKey,
-        { to: node.accounts[1].address, data: "0x", value: 1n, gasLimit: 21000n },
-        "probe transfer",
-    );
+    const sent = await sendProbeTransfer(target, node.accounts[0].privateKey, node.accounts[1].address, "probe transfer");
     const started = Date.now();
     await assert.rejects(waitForReceipt(target, { hash: sent.hash, confirmations: 1, timeoutMs: 1500, what: "CCIPRouter deployment" }), (error: Error) => {
         assert.match(error.message, /^chain chain138: CCIPRouter deployment: transaction 0x[0-9a-f]{64} not mined after 2s/);
