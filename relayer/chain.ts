@@ -1,7 +1,8 @@
 // One configured chain: a checked RPC connection, its router and the relayer's sender there.
 import { Contract, FetchRequest, JsonRpcProvider, Network, getAddress, type Wallet } from "ethers";
 import { routerInterface } from "./router";
-import { PermanentError, withRetry, type RetryPolicy } from "./retry";
+import { redactRpcUrl } from "../contracts/providers/rpc";
+import { PermanentError, describe, withRetry, type RetryPolicy } from "./retry";
 import { TxSender } from "./sender";
 import type { RelayerChain } from "./types";
 
@@ -19,11 +20,22 @@ export interface ChainHandle {
 }
 
 /** Per-request HTTP timeout: a hung connection becomes a retryable error. */
-const REQUEST_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 10_000;
 
-async function rpcChainId(url: string): Promise<bigint> {
+/**
+ * One HTTP request per call, ending within REQUEST_TIMEOUT_MS. Without maxAttempts 1 ethers retries a 429 itself, up
+ * to 12 times with delays of up to 250 ms × 2^attempt that start even just before the timeout (minutes, invisible to
+ * the retry policy); withRetry retries 429s instead, within retryBoundMs (docs/bounds.md).
+ */
+function boundedRequest(url: string): FetchRequest {
     const req = new FetchRequest(url);
     req.timeout = REQUEST_TIMEOUT_MS;
+    req.setThrottleParams({ maxAttempts: 1 });
+    return req;
+}
+
+async function rpcChainId(url: string): Promise<bigint> {
+    const req = boundedRequest(url);
     req.setHeader("content-type", "application/json");
     req.body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] });
     const res = await req.send();
@@ -47,26 +59,34 @@ export async function connectChain(
     } catch {
         throw new Error(`chain ${name}: routerAddress ${config.routerAddress} is not an address`);
     }
+    // The URL may carry an API key (path, query or user info): errors show scheme, host and port only.
+    const endpoint = redactRpcUrl(config.rpcUrl);
     let chainId: bigint;
     try {
         chainId = await withRetry(`${name} eth_chainId`, policy, () => rpcChainId(config.rpcUrl));
     } catch (err) {
-        throw new Error(`chain ${name}: RPC ${config.rpcUrl} does not answer eth_chainId: ${(err as Error).message}`, { cause: err });
+        throw new Error(`chain ${name}: RPC ${endpoint} does not answer eth_chainId: ${describe(err).split(config.rpcUrl).join(endpoint)}`, { cause: err });
     }
-    const fetch = new FetchRequest(config.rpcUrl);
-    fetch.timeout = REQUEST_TIMEOUT_MS;
+    // Each connect step retries, then fails naming the chain, the step and the endpoint.
+    const step = <T>(what: string, fn: () => Promise<T>): Promise<T> =>
+        withRetry(`${name} ${what}`, policy, fn).catch((err: unknown) => {
+            throw new Error(`chain ${name}: RPC ${endpoint}: ${what} failed while connecting: ${describe(err).split(config.rpcUrl).join(endpoint)}`, {
+                cause: err,
+            });
+        });
+    const fetch = boundedRequest(config.rpcUrl);
     // One request per HTTP call: a dropped connection then fails one call, not a batch of them.
     const provider = new JsonRpcProvider(fetch, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
     provider.pollingInterval = timing.pollMs;
     try {
-        const code = await withRetry(`${name} getCode`, policy, () => provider.getCode(routerAddress));
+        const code = await step("getCode(router)", () => provider.getCode(routerAddress));
         if (code === "0x") throw new PermanentError(`chain ${name}: no contract at routerAddress ${routerAddress} (chain id ${chainId})`);
         const router = new Contract(routerAddress, routerInterface(), provider);
-        const selector = await withRetry(`${name} getLocalChainSelector`, policy, () => router.getLocalChainSelector() as Promise<bigint>);
+        const selector = await step("getLocalChainSelector", () => router.getLocalChainSelector() as Promise<bigint>);
         if (selector !== config.chainSelector) {
             throw new PermanentError(`chain ${name}: router ${routerAddress} has chain selector ${selector}, config says ${config.chainSelector}`);
         }
-        const genesis = await withRetry(`${name} genesis block`, policy, () => provider.getBlock(0));
+        const genesis = await step("genesis block", () => provider.getBlock(0));
         if (genesis?.hash == null) throw new Error(`chain ${name}: node returned no genesis block`);
         return {
             name,

@@ -50,7 +50,17 @@ export function describe(err: unknown): string {
     return String(err);
 }
 
-/** Runs `fn` until it succeeds, retrying transient failures up to `policy.retries` times. */
+/**
+ * Worst-case wall time of one {@link withRetry} whose attempts each end within `attemptMs` (the HTTP timeout for a
+ * single request): every attempt times out and every backoff draws p-retry's largest jitter, capped as below.
+ */
+export function retryBoundMs(policy: Pick<RetryPolicy, "retries" | "minTimeoutMs">, attemptMs: number): number {
+    let backoff = 0;
+    for (let n = 0; n < policy.retries; n++) backoff += Math.min(2 * policy.minTimeoutMs * 2 ** n, policy.minTimeoutMs * 32);
+    return (policy.retries + 1) * attemptMs + backoff;
+}
+
+/** Runs `fn` until it succeeds, retrying transient failures up to `policy.retries` times (bound: {@link retryBoundMs}). */
 export function withRetry<T>(what: string, policy: RetryPolicy, fn: () => Promise<T>): Promise<T> {
     return pRetry(fn, {
         retries: policy.retries,

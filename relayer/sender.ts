@@ -3,6 +3,7 @@
 import { eip1559Fees, legacyFees, type Eip1559Fees, type LegacyFees } from "../contracts/fees";
 import pLimit from "p-limit";
 import { Transaction, type JsonRpcProvider, type TransactionReceipt, type TransactionRequest, type Wallet } from "ethers";
+import { redactRpcUrl } from "../contracts/providers/rpc";
 import { describe, RetryableError, withRetry, type RetryPolicy } from "./retry";
 
 export class TxSender {
@@ -26,6 +27,11 @@ export class TxSender {
         return withRetry(`${this.chainName} ${what}`, this.policy, fn);
     }
 
+    /** The chain and its endpoint for error messages (scheme, host and port: the URL may carry an API key). */
+    private get where(): string {
+        return `${this.chainName} (${redactRpcUrl(this.provider._getConnection().url)})`;
+    }
+
     /** The relayer's address. */
     get address(): string {
         return this.wallet.address;
@@ -45,7 +51,7 @@ export class TxSender {
                 // The node may have taken it and only the answer was lost: look before giving the nonce up.
                 if (!(await this.known(hash))) {
                     this.nonce = undefined;
-                    throw new Error(`${this.chainName}: sending deliver transaction failed: ${describe(err)}`, { cause: err });
+                    throw new Error(`${this.where}: sending deliver transaction failed: ${describe(err)}`, { cause: err });
                 }
             }
             this.nonce += 1;
@@ -67,7 +73,10 @@ export class TxSender {
         return eip1559Fees(baseFee, tip, this.minGasPriceWei);
     }
 
-    /** Polls for the receipt of `hash`, tolerating transient RPC errors until the timeout. */
+    /**
+     * Polls for the receipt of `hash`, tolerating transient RPC errors until the timeout. Settles within
+     * receiptTimeoutMs + one request's HTTP timeout + pollMs (docs/bounds.md), naming the chain and endpoint.
+     */
     async waitReceipt(hash: string, signal: AbortSignal): Promise<TransactionReceipt> {
         const deadline = Date.now() + this.receiptTimeoutMs;
         let lastError = "";
@@ -83,7 +92,7 @@ export class TxSender {
         }
         // Later sends must not queue behind a nonce we are unsure about.
         this.nonce = undefined;
-        throw new RetryableError(`${this.chainName}: transaction ${hash} not mined within ${this.receiptTimeoutMs} ms${lastError}`);
+        throw new RetryableError(`${this.where}: waiting for receipt: transaction ${hash} not mined within ${this.receiptTimeoutMs} ms${lastError}`);
     }
 
     /**

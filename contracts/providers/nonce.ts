@@ -8,7 +8,7 @@
 // "replacement underpriced" (someone — an earlier crashed run, another tool — used it).
 import { eip1559Fees, legacyFees, type Eip1559Fees, type LegacyFees } from "../fees";
 import { Wallet, keccak256, type TransactionRequest } from "ethers";
-import { providerLog, rpcCall, type ChainTarget } from "./rpc";
+import { providerLog, redactRpcUrl, rpcCall, type ChainTarget } from "./rpc";
 
 /** A transaction to send; `gasLimit` is required so nothing is estimated inside the queue. */
 export interface OutgoingTx {
@@ -72,12 +72,20 @@ export function settleSender(target: ChainTarget, address: string, timeoutMs: nu
             ]);
             if (latest >= pending) return;
             if (Date.now() > deadline) {
-                throw new Error(`chain ${target.name}: ${pending - latest} earlier transaction(s) from ${address} still pending after ${timeoutMs / 1000}s`);
+                throw new Error(
+                    `chain ${target.name} (${redactRpcUrl(target.rpcUrl)}): ${pending - latest} earlier transaction(s) from ${address} still pending after ${timeoutMs / 1000}s`,
+                );
             }
             await new Promise((resolve) => setTimeout(resolve, 250));
         }
     })();
-    return state.settled;
+    // A failed settle (endpoint down, deadline hit) is not remembered: the next deployment from this sender waits
+    // again instead of failing at once for the rest of the process.
+    const settled = state.settled;
+    settled.catch(() => {
+        if (state.settled === settled) state.settled = undefined;
+    });
+    return settled;
 }
 
 /**

@@ -5,6 +5,9 @@
 // npm packages that the serialiser cannot capture (ESM-only p-retry/p-limit) are `require`d at call time,
 // and shared state lives on globalThis under Symbol.for keys — each dynamic resource's provider is
 // deserialised separately, but they all run in one process and must share one limiter and one cache.
+//
+// Every wait here and in the relayer is bounded: docs/bounds.md lists each with its attempts, per-attempt
+// timeout and total deadline ({@link rpcCallBoundMs} is the unit the provider bounds are counted in).
 import { FetchRequest, JsonRpcProvider, Network } from "ethers";
 
 /** Which chain an operation targets; `name` is what error messages say. */
@@ -27,6 +30,17 @@ export const RPC_DEFAULTS = {
     /** HTTP timeout of one JSON-RPC request. */
     requestTimeoutMs: 15000,
 } as const;
+
+/**
+ * Worst-case wall time of one {@link rpcCall} once it holds a concurrency slot: every attempt runs to the HTTP
+ * timeout and every backoff draws p-retry's largest jitter (2 × minDelay × 2^n, capped at maxDelay). Against an
+ * endpoint that refuses connections the attempts fail at once and only the backoff sum remains.
+ */
+export function rpcCallBoundMs(): number {
+    let backoff = 0;
+    for (let n = 0; n < RPC_DEFAULTS.retries; n++) backoff += Math.min(2 * RPC_DEFAULTS.minDelayMs * 2 ** n, RPC_DEFAULTS.maxDelayMs);
+    return (RPC_DEFAULTS.retries + 1) * RPC_DEFAULTS.requestTimeoutMs + backoff;
+}
 
 interface ChainClient {
     provider: JsonRpcProvider;

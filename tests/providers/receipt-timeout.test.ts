@@ -18,7 +18,7 @@ it("times out clearly while the transaction is pending", async () => {
     const sent = await sendProbeTransfer(target, node.accounts[0].privateKey, node.accounts[1].address, "probe transfer");
     const started = Date.now();
     await assert.rejects(waitForReceipt(target, { hash: sent.hash, confirmations: 1, timeoutMs: 1500, what: "CCIPRouter deployment" }), (error: Error) => {
-        assert.match(error.message, /^chain chain138: CCIPRouter deployment: transaction 0x[0-9a-f]{64} not mined after 2s/);
+        assert.match(error.message, /^chain chain138 \(http:\/\/127\.0\.0\.1:\d+\): CCIPRouter deployment: transaction 0x[0-9a-f]{64} not mined after 2s/);
         assert.ok(error.message.includes(sent.hash));
         return true;
     });

@@ -85,7 +85,7 @@ describe("relayer TxSender", () => {
         const { s, close } = sender();
         const start = await provider.getTransactionCount(wallet.address, "latest");
         nextFault = "drop";
-        await assert.rejects(s.send(transfer), /chain138: sending deliver transaction failed/);
+        await assert.rejects(s.send(transfer), /chain138 \(http:\/\/127\.0\.0\.1:\d+\): sending deliver transaction failed/);
         const hash = await s.send(transfer);
         assert.equal((await s.waitReceipt(hash, signal)).status, 1);
         assert.equal((await provider.getTransaction(hash))?.nonce, start);
