@@ -3,6 +3,7 @@
 // redacted endpoint, never the API key in the URL's path; no network detection is retried behind our back;
 // and failing over and over against a dead endpoint keeps memory flat and leaves no timer or socket behind.
 import assert from "node:assert/strict";
+import { inspect } from "node:util";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { after, before, it } from "node:test";
@@ -47,6 +48,7 @@ it("a deployment whose endpoint goes away after the broadcast fails within the r
         assert.ok(error.message.includes(`chain mainnet (${proxy.url}/…)`), `names chain and redacted endpoint: ${error.message}`);
         assert.match(error.message, /eth_getTransactionReceipt\(0x[0-9a-f]{64}\) failed/);
         assert.ok(!error.message.includes(SECRET), "the API key in the URL path is never shown");
+        assert.ok(!inspect(error, { depth: 10 }).includes(SECRET), "nor anywhere in the error and its causes");
         return true;
     });
     // The broadcast did reach the node: the failure was in the wait, not before it.

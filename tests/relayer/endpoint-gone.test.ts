@@ -2,6 +2,7 @@
 // bounds (docs/bounds.md, from the modules' exported constants), naming the chain, the operation and the
 // redacted endpoint, never the API key in the URL's path.
 import assert from "node:assert/strict";
+import { inspect } from "node:util";
 import { after, before, it } from "node:test";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { freePort, startAnvil, type AnvilNode } from "../../devkit/anvil";
@@ -51,6 +52,7 @@ it("connecting to a dead endpoint fails within the eth_chainId retry bound, nami
         assert.ok(Date.now() - started < retryBoundMs(policy, REQUEST_TIMEOUT_MS));
         assert.match(error.message, new RegExp(`^chain mainnet: RPC http://127\\.0\\.0\\.1:${port}/… does not answer eth_chainId: `));
         assert.ok(!error.message.includes(SECRET), error.message);
+        assert.ok(!inspect(error, { depth: 10 }).includes(SECRET), "nor anywhere in the error and its causes");
         return true;
     });
 });
@@ -62,6 +64,7 @@ it("an endpoint that goes away mid-connect fails at that step, within its bound,
         assert.ok(Date.now() - cut() < retryBoundMs(policy, REQUEST_TIMEOUT_MS));
         assert.match(error.message, new RegExp(`^chain mainnet: RPC ${proxy.url}/…: getCode\\(router\\) failed while connecting: `));
         assert.ok(!error.message.includes(SECRET), error.message);
+        assert.ok(!inspect(error, { depth: 10 }).includes(SECRET), "nor anywhere in the error and its causes");
         return true;
     });
     // The one eth_chainId is connectChain's own check; the static network sends no other.
@@ -80,6 +83,7 @@ it("waitReceipt on an endpoint that goes away fails within receipt timeout + one
             assert.ok(Date.now() - started < timing.receiptTimeoutMs + REQUEST_TIMEOUT_MS + timing.pollMs);
             assert.match(error.message, new RegExp(`^chain138 \\(${proxy.url}/…\\): waiting for receipt: transaction 0x(ab){32} not mined within`));
             assert.ok(!error.message.includes(SECRET), error.message);
+            assert.ok(!inspect(error, { depth: 10 }).includes(SECRET), "nor anywhere in the error and its causes");
             return true;
         });
     } finally {
