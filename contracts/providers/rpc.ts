@@ -8,7 +8,7 @@
 //
 // Every wait here and in the relayer is bounded: docs/bounds.md lists each with its attempts, per-attempt
 // timeout and total deadline ({@link rpcCallBoundMs} is the unit the provider bounds are counted in).
-import { FetchRequest, JsonRpcProvider, Network } from "ethers";
+import { FetchRequest, JsonRpcProvider, Network, makeError, type FetchGetUrlFunc, type GetUrlResponse } from "ethers";
 
 /** Which chain an operation targets; `name` is what error messages say. */
 export interface ChainTarget {
@@ -27,9 +27,68 @@ export const RPC_DEFAULTS = {
     retries: 6,
     minDelayMs: 100,
     maxDelayMs: 4000,
-    /** HTTP timeout of one JSON-RPC request. */
+    /** HTTP timeout of one JSON-RPC request: connect to the last body byte (see {@link boundedGetUrl}). */
     requestTimeoutMs: 15000,
+    /** Largest response body accepted; a bigger one fails the attempt instead of filling memory. */
+    maxResponseBytes: 64 * 1024 * 1024,
 } as const;
+
+/**
+ * An HTTP(S) transport for ethers' FetchRequest that ends every request within `timeoutMs` and `maxBytes`, and
+ * closes its socket when it gives up. ethers' own (utils/geturl) uses `request.setTimeout`, an idle timeout that a
+ * trickling endpoint never trips, rejects on it without destroying the request, so each timed-out attempt against
+ * an endpoint that holds connections open leaves a socket behind, and buffers bodies of any size.
+ * Shared by the providers (client()) and the relayer (relayer/chain.ts).
+ */
+export function boundedGetUrl(timeoutMs: number, maxBytes: number): FetchGetUrlFunc {
+    return (req, signal) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- required at call time: see the header
+        const http = require(req.url.startsWith("https:") ? "node:https" : "node:http") as typeof import("node:http");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- required at call time: see the header
+        const { gunzipSync } = require("node:zlib") as typeof import("node:zlib");
+        return new Promise<GetUrlResponse>((resolve, reject) => {
+            const request = http.request(req.url, { method: req.method, headers: { ...req.headers } });
+            // Declared before `fail` uses it: Pulumi's closure serialiser rejects a use ahead of the declaration.
+            let timer: ReturnType<typeof setTimeout> | undefined = undefined;
+            const fail = (error: Error): void => {
+                clearTimeout(timer);
+                request.destroy();
+                reject(error);
+            };
+            timer = setTimeout(() => fail(makeError(`request timeout (${timeoutMs} ms)`, "TIMEOUT")), timeoutMs);
+            signal?.addListener(() => fail(makeError("request cancelled", "CANCELLED")));
+            request.on("error", fail);
+            request.once("response", (res) => {
+                const chunks: Buffer[] = [];
+                let size = 0;
+                res.on("data", (chunk: Buffer) => {
+                    size += chunk.length;
+                    if (size > maxBytes) fail(makeError(`response body larger than ${maxBytes} bytes`, "SERVER_ERROR"));
+                    else chunks.push(chunk);
+                });
+                res.on("error", fail);
+                res.on("end", () => {
+                    clearTimeout(timer);
+                    try {
+                        const raw = Buffer.concat(chunks);
+                        const body = res.headers["content-encoding"] === "gzip" && size > 0 ? gunzipSync(raw) : raw;
+                        const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]));
+                        resolve({
+                            statusCode: res.statusCode ?? 0,
+                            statusMessage: res.statusMessage ?? "",
+                            headers,
+                            body: size > 0 ? new Uint8Array(body) : null,
+                        });
+                    } catch (error) {
+                        reject(makeError("bad response data", "SERVER_ERROR", { info: { error } }));
+                    }
+                });
+            });
+            if (req.body !== null) request.write(Buffer.from(req.body));
+            request.end();
+        });
+    };
+}
 
 /**
  * Worst-case wall time of one {@link rpcCall} once it holds a concurrency slot: every attempt runs to the HTTP
@@ -109,6 +168,7 @@ function client(target: ChainTarget): ChainClient {
     if (found === undefined) {
         const request = new FetchRequest(target.rpcUrl);
         request.timeout = RPC_DEFAULTS.requestTimeoutMs;
+        request.getUrlFunc = boundedGetUrl(RPC_DEFAULTS.requestTimeoutMs, RPC_DEFAULTS.maxResponseBytes);
         // ethers would retry 429s itself, invisibly and without jitter; p-retry does it here instead.
         request.setThrottleParams({ maxAttempts: 1 });
         const network = Network.from(target.chainId);
