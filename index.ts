@@ -12,7 +12,7 @@ export = async (): Promise<Partial<ExportsOf<FleetStackOutputs>>> => {
     // The identity running the update gets cluster admin on every cluster (components/cluster.ts); its subscription
     // names the role definitions. Asked once, and only for a stack with a fleet: dev has no Azure provider to ask.
     const deployer = config.admin === undefined ? { objectId: "", subscriptionId: "" } : await authorization.getClientConfig();
-    const fleet = deployFleet(config, { objectId: deployer.objectId, subscriptionId: deployer.subscriptionId });
+    const fleet = deployFleet(config, deployer);
     // The contract suites start at once: nothing in them waits for the fleet.
     const contracts = deployContracts(config);
     // Config validation guarantees a fleet (the admin cluster) and ≥ 2 chains with our routers here.

@@ -1,7 +1,7 @@
 // One configured chain: a checked RPC connection, its router and the relayer's sender there.
 import { Contract, FetchRequest, JsonRpcProvider, Network, getAddress, type Wallet } from "ethers";
 import { routerInterface } from "./router";
-import { RPC_DEFAULTS, boundedGetUrl, redactRpcUrl } from "../contracts/providers/rpc";
+import { boundedFetchRequest, redactRpcUrl } from "../contracts/providers/rpc";
 import { PermanentError, describe, withRetry, type RetryPolicy } from "./retry";
 import { TxSender } from "./sender";
 import type { RelayerChain } from "./types";
@@ -22,18 +22,9 @@ export interface ChainHandle {
 /** Per-request HTTP timeout: a hung connection becomes a retryable error. */
 export const REQUEST_TIMEOUT_MS = 10_000;
 
-/**
- * One HTTP request per call, ending (socket closed) within REQUEST_TIMEOUT_MS. Without maxAttempts 1 ethers retries a 429 itself, up
- * to 12 times with delays of up to 250 ms × 2^attempt that start even just before the timeout (minutes, invisible to
- * the retry policy); withRetry retries 429s instead, within retryBoundMs (docs/bounds.md).
- */
+/** An HTTP request to `url` under the relayer's timeout (contracts/providers/rpc.ts boundedFetchRequest). */
 function boundedRequest(url: string): FetchRequest {
-    const req = new FetchRequest(url);
-    req.timeout = REQUEST_TIMEOUT_MS;
-    // A hard deadline that also closes the socket, and a body size cap (ethers' transport has neither).
-    req.getUrlFunc = boundedGetUrl(REQUEST_TIMEOUT_MS, RPC_DEFAULTS.maxResponseBytes);
-    req.setThrottleParams({ maxAttempts: 1 });
-    return req;
+    return boundedFetchRequest(url, REQUEST_TIMEOUT_MS);
 }
 
 async function rpcChainId(url: string): Promise<bigint> {

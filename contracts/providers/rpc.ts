@@ -162,15 +162,24 @@ export function providerLog(line: string): void {
     process.stderr.write(`${line}\n`);
 }
 
+/**
+ * One HTTP request per call, ending (socket closed) within `timeoutMs`, body capped ({@link boundedGetUrl}). Without
+ * maxAttempts 1 ethers retries a 429 itself, up to 12 times with delays of up to 250 ms × 2^attempt (minutes,
+ * invisible and without jitter); the callers' retry policies (rpcCall here, withRetry in the relayer) do it instead.
+ */
+export function boundedFetchRequest(url: string, timeoutMs: number): FetchRequest {
+    const request = new FetchRequest(url);
+    request.timeout = timeoutMs;
+    request.getUrlFunc = boundedGetUrl(timeoutMs, RPC_DEFAULTS.maxResponseBytes);
+    request.setThrottleParams({ maxAttempts: 1 });
+    return request;
+}
+
 function client(target: ChainTarget): ChainClient {
     const key = `${target.chainId}@${target.rpcUrl}`;
     let found = clients().get(key);
     if (found === undefined) {
-        const request = new FetchRequest(target.rpcUrl);
-        request.timeout = RPC_DEFAULTS.requestTimeoutMs;
-        request.getUrlFunc = boundedGetUrl(RPC_DEFAULTS.requestTimeoutMs, RPC_DEFAULTS.maxResponseBytes);
-        // ethers would retry 429s itself, invisibly and without jitter; p-retry does it here instead.
-        request.setThrottleParams({ maxAttempts: 1 });
+        const request = boundedFetchRequest(target.rpcUrl, RPC_DEFAULTS.requestTimeoutMs);
         const network = Network.from(target.chainId);
         const provider = new JsonRpcProvider(request, network, { staticNetwork: network, batchMaxCount: 1, cacheTimeout: -1 });
         provider.pollingInterval = 250;

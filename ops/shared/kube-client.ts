@@ -230,7 +230,7 @@ export class KubeClient {
      * NetworkPolicy keeps it in-cluster, so the API server is the way in.
      */
     async proxyJsonRpc(namespace: string, pod: string, port: number, calls: JsonRpcCall[]): Promise<JsonRpcAnswer[]> {
-        const path = `/api/v1/namespaces/${enc(namespace)}/pods/${enc(pod)}:${port}/proxy/`;
+        const path = podProxyPath(namespace, pod, port);
         const batch = calls.map((call, id) => ({ jsonrpc: "2.0", id, method: call.method, params: call.params }));
         const answers = await this.json("POST", path, z.array(jsonRpcResponseSchema), {}, { contentType: "application/json", data: JSON.stringify(batch) });
         return calls.map((call, id): JsonRpcAnswer => {
@@ -364,6 +364,16 @@ export class KubeClient {
 
 function enc(segment: string): string {
     return encodeURIComponent(segment);
+}
+
+/** The API server's proxy to `port` of a pod (Kubernetes API reference, Pod "proxy" operations). */
+export function podProxyPath(namespace: string, pod: string, port: number): string {
+    return `/api/v1/namespaces/${enc(namespace)}/pods/${enc(pod)}:${port}/proxy/`;
+}
+
+/** The API server's proxy to `port` of a Service (Kubernetes API reference, Service "proxy" operations). */
+export function serviceProxyPath(namespace: string, service: string, port: number): string {
+    return `/api/v1/namespaces/${enc(namespace)}/services/${enc(service)}:${port}/proxy/`;
 }
 
 /** The `message` of a Kubernetes Status body, or the start of any other body. */

@@ -15,3 +15,13 @@ export function runPulumi(args: readonly string[], timeoutMs = 120_000): Promise
         });
     });
 }
+
+/** Runs `pulumi <args>` and parses its JSON stdout; errors name the command, never print stdout (secrets). */
+export async function pulumiJson(args: readonly string[], timeoutMs = 120_000): Promise<unknown> {
+    const stdout = await runPulumi(args, timeoutMs);
+    try {
+        return JSON.parse(stdout);
+    } catch {
+        throw new Error(`\`pulumi ${args.filter((a) => a !== "--show-secrets").join(" ")}\` did not print JSON`);
+    }
+}

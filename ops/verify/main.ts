@@ -3,7 +3,7 @@
 import pLimit from "p-limit";
 import { parseVerifyArgs, VERIFY_USAGE, type VerifyArgs } from "./args";
 import { checkChain, routerSelectors, type ChainSuite } from "./contract-checks";
-import { KubeCredentials } from "../shared/kube-client";
+import { KubeCredentials, podProxyPath, serviceProxyPath } from "../shared/kube-client";
 import { openKubeProbe, VERIFY_KUBE_OPTIONS, type KubernetesProbe } from "./kube-probe";
 import { loadOutputs, type VerifyOutputs } from "./outputs";
 import { BESU_NAMESPACE, BESU_RPC_PORT, BESU_RPC_SERVICE, besuPodName } from "../../stack/names";
@@ -44,16 +44,12 @@ function nodeTargets(region: string, outputs: VerifyOutputs, args: VerifyArgs, p
         const name = `${region}-validator-${i}`;
         const url = args.rpc.get(name);
         // Validators have no Service: reach the pod (StatefulSet besu-<node>, pod <that>-0) through the pod proxy.
-        const endpoint = url
-            ? httpRpc(url)
-            : probe && kubeProxyRpc(probe, `/api/v1/namespaces/${BESU_NAMESPACE}/pods/${besuPodName(name)}:${BESU_RPC_PORT}/proxy/`);
+        const endpoint = url ? httpRpc(url) : probe && kubeProxyRpc(probe, podProxyPath(BESU_NAMESPACE, besuPodName(name), BESU_RPC_PORT));
         nodes.push({ name, role: "validator", endpoint });
     }
     if (outputs.nodeCounts[region].sentries > 0) {
         const url = args.rpc.get(region);
-        const endpoint = url
-            ? httpRpc(url)
-            : probe && kubeProxyRpc(probe, `/api/v1/namespaces/${BESU_NAMESPACE}/services/${BESU_RPC_SERVICE}:${BESU_RPC_PORT}/proxy/`);
+        const endpoint = url ? httpRpc(url) : probe && kubeProxyRpc(probe, serviceProxyPath(BESU_NAMESPACE, BESU_RPC_SERVICE, BESU_RPC_PORT));
         nodes.push({ name: `${region} rpc`, role: "rpc", endpoint });
     }
     return nodes;
