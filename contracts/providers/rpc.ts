@@ -222,7 +222,9 @@ function errorText(error: unknown, depth = 0): string {
  * Whether `error` is a fault worth retrying: rate limits, timeouts, dropped connections, -32005. The one classifier
  * of JSON-RPC failures, for the contract providers and the relayer (relayer/retry.ts). Final: revert data, a revert,
  * nonce and fee refusals, insufficient funds — and anything unrecognised. Not CALL_EXCEPTION as such: ethers v6
- * reports a rate-limited eth_call as CALL_EXCEPTION "missing revert data" with the node's -32005 in `info.error`.
+ * turns every failed eth_call/eth_estimateGas into a CALL_EXCEPTION (providers/provider-jsonrpc.ts `getRpcError` →
+ * AbiCoder `getBuiltinCallException`, "missing revert data" when the node sent none), so a rate-limited read arrives
+ * as CALL_EXCEPTION with the node's -32005 in `info.error`.
  */
 export function isTransientRpcError(error: unknown): boolean {
     if (hasRevertData(error)) return false;
