@@ -17,7 +17,7 @@ import { JsonRpcProvider, formatEther } from "ethers";
 import { parse } from "yaml";
 import { anvilBinary } from "../devkit/anvil";
 import { startRelayer, type Relayer } from "../relayer";
-import { pulumiBinDir } from "../ops/shared/pulumi-workspace";
+import { fileBackendUrl, pulumiBinDir } from "../ops/shared/pulumi-workspace";
 import { DEV_KEYS, bridgeWeth9, type BridgeChain } from "./dev-bridge";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -81,7 +81,7 @@ function pulumiEnv(): NodeJS.ProcessEnv {
     const state = env.CHAIN138_STATE_DIR ?? path.join(homedir(), ".chain138", "state");
     if (env.PULUMI_BACKEND_URL === undefined) {
         mkdirSync(state, { recursive: true });
-        env.PULUMI_BACKEND_URL = `file://${state}`;
+        env.PULUMI_BACKEND_URL = fileBackendUrl(state); // metadata=skip: see fileBackendUrl
     }
     if (env.PULUMI_CONFIG_PASSPHRASE === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) env.PULUMI_CONFIG_PASSPHRASE = "chain138-dev";
     env.PULUMI_SKIP_UPDATE_CHECK = "true";

@@ -9,6 +9,22 @@ import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
 
+/**
+ * The file backend's URL for a state directory, with `metadata=skip`.
+ *
+ * Why: Pulumi's DIY backend writes a checkpoint through gocloud's fileblob, which writes a temp file and renames it
+ * (atomic), but first writes the blob's metadata sidecar `<key>.attrs` with os.Create + json.Encode in place
+ * (gocloud.dev blob/fileblob/attrs.go, setAttrs: truncate, then write; not atomic). Every read of the key decodes
+ * that sidecar when it exists (fileblob.go, getAttrs in forKey), so a `pulumi up` killed between the truncate and the
+ * write leaves an empty `dev.json.attrs` and every later command fails with `failed to load checkpoint: EOF`
+ * (seen in CI: tests/e2e/interrupted-update.test.ts; reproduced with `: > dev.json.attrs`). `metadata=skip` (fileblob's
+ * URLOpener) writes no sidecars; Pulumi reads no attribute it needs from them (pkg/backend/diy/state.go detects the
+ * checkpoint's compression from its bytes).
+ */
+export function fileBackendUrl(stateDir: string): string {
+    return `file://${stateDir}?metadata=skip`;
+}
+
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** Documented, non-secret passphrase for local dev stacks only (toolchain/pulumi-cli/pulumi-env.sh uses the same). */
@@ -87,7 +103,7 @@ export function openPulumiWorkspace(options: PulumiWorkspaceOptions): PulumiWork
         ...process.env,
         ...options.env,
         PATH: `${pulumiBinDir()}${path.delimiter}${process.env["PATH"] ?? ""}`,
-        PULUMI_BACKEND_URL: `file://${options.stateDir}`,
+        PULUMI_BACKEND_URL: fileBackendUrl(options.stateDir),
         PULUMI_CONFIG_PASSPHRASE: options.passphrase ?? DEV_PASSPHRASE,
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",

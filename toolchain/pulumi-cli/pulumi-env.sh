@@ -19,7 +19,9 @@ chain138_pulumi_env() {
   state="${CHAIN138_STATE_DIR:-$HOME/.chain138/state}"
   if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
     mkdir -p "$state" || return 1
-    export PULUMI_BACKEND_URL="file://$state"
+    # metadata=skip: no fileblob .attrs sidecars, which are written in place and left empty by a killed update
+    # (see fileBackendUrl in ops/shared/pulumi-workspace.ts)
+    export PULUMI_BACKEND_URL="file://$state?metadata=skip"
   fi
   if [ -z "${PULUMI_CONFIG_PASSPHRASE+set}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
     export PULUMI_CONFIG_PASSPHRASE=chain138-dev
