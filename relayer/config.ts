@@ -32,6 +32,7 @@ export const configSchema = z.strictObject({
     maxBlockRange: z.number().int().positive().optional(),
     retries: z.number().int().nonnegative().optional(),
     receiptTimeoutMs: z.number().int().positive().optional(),
+    deliveryTimeoutMs: z.number().int().positive().optional(),
     /** Environment variable with the relayer's private key (default RELAYER_KEY). */
     relayerKeyEnv: z.string().min(1).default("RELAYER_KEY"),
     /** Environment variable with the attester private keys, comma-separated (default ATTESTER_KEYS). */
@@ -74,6 +75,7 @@ export function parseConfig(text: string, source: string, vars: NodeJS.ProcessEn
         maxBlockRange: cfg.maxBlockRange,
         retries: cfg.retries,
         receiptTimeoutMs: cfg.receiptTimeoutMs,
+        deliveryTimeoutMs: cfg.deliveryTimeoutMs,
         relayerKey: env(vars, cfg.relayerKeyEnv, "relayer private key"),
         attesterKeys: env(vars, cfg.attesterKeysEnv, "attester private keys, comma-separated")
             .split(",")

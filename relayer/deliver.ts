@@ -16,12 +16,39 @@ function formatError(e: { name: string; args: readonly unknown[] }): string {
     return `${e.name}(${e.args.map((a) => String(a)).join(", ")})`;
 }
 
-export function deliverMessage(lane: Lane, sent: SentMessage, policy: RetryPolicy): Promise<DeliveryResult> {
+/** Default deadline of one delivery (RelayerOptions.deliveryTimeoutMs): ten receipt timeouts of the default 60 s. */
+export const DELIVERY_TIMEOUT_MS = 600_000;
+
+/**
+ * Delivers `sent` within `timeoutMs`: the deadline joins the stop signal in every retry and the receipt wait below.
+ * p-retry (v9, index.js) checks its signal before and after each attempt and during each backoff delay, never
+ * mid-attempt, so a step already running ends by its own bound and nothing is left sending after the deadline;
+ * the bound is `timeoutMs` plus the longest single step (a send, 4R + 10 s: docs/bounds.md). Starting over later is
+ * safe: the first step re-reads the destination's last delivered sequence.
+ */
+export async function deliverMessage(lane: Lane, sent: SentMessage, stopPolicy: RetryPolicy, timeoutMs: number): Promise<DeliveryResult> {
+    const seq = sent.message.sequenceNumber;
+    const what = `deliver ${lane.name} #${seq}`;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const policy: RetryPolicy = { ...stopPolicy, signal: AbortSignal.any([stopPolicy.signal, deadline]) };
+    try {
+        return await attemptDelivery(lane, sent, policy, what);
+    } catch (err) {
+        if (deadline.aborted && !stopPolicy.signal.aborted) {
+            throw new RetryableError(`${what}: not delivered within ${timeoutMs} ms (deliveryTimeoutMs); the lane starts over from the on-chain check`, {
+                cause: err,
+            });
+        }
+        throw err;
+    }
+}
+
+function attemptDelivery(lane: Lane, sent: SentMessage, policy: RetryPolicy, what: string): Promise<DeliveryResult> {
     const { message } = sent;
     const seq = message.sequenceNumber;
     const { dest, source } = lane;
     // Outer retry: a failed send or an unmined transaction starts over from the on-chain check.
-    return withRetry(`deliver ${lane.name} #${seq}`, policy, async () => {
+    return withRetry(what, policy, async () => {
         // The destination is the source of truth: after a crash or a lost answer the message may be in already.
         const onChain = await withRetry(
             `${dest.name} getLastDeliveredSequence`,

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Wallet } from "ethers";
 import { connectChain, type ChainHandle } from "./chain";
-import { deliverMessage, type DeliveryResult } from "./deliver";
+import { DELIVERY_TIMEOUT_MS, deliverMessage, type DeliveryResult } from "./deliver";
 import { discoverLanes, type Lane } from "./lanes";
 import { describe, withRetry, type RetryPolicy } from "./retry";
 import { SourceScanner } from "./scanner";
@@ -40,6 +40,8 @@ interface RelayerRun {
     signal: AbortSignal;
     policy: RetryPolicy;
     pollMs: number;
+    /** Deadline of one deliverMessage (RelayerOptions.deliveryTimeoutMs). */
+    deliveryTimeoutMs: number;
     log: (line: string) => void;
     waiters: DeliveryWaiters;
     /** Saves every scanner's cursor and every lane's last delivered sequence. */
@@ -150,7 +152,7 @@ async function serveLane(run: RelayerRun, lane: Lane): Promise<void> {
                 }
                 return;
             }
-            const result = await deliverMessage(lane, sent, run.policy);
+            const result = await deliverMessage(lane, sent, run.policy, run.deliveryTimeoutMs);
             await reportDelivery(run, lane, next, sent.message.messageId, result);
             lane.lastDelivered = next;
             lane.pending.delete(next);
@@ -210,7 +212,15 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
     );
     const persist = (): void => saveProgress(options.stateFile, scanners, lanes);
     persist();
-    const run: RelayerRun = { signal: abort.signal, policy, pollMs, log, waiters, persist };
+    const run: RelayerRun = {
+        signal: abort.signal,
+        policy,
+        pollMs,
+        deliveryTimeoutMs: options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS,
+        log,
+        waiters,
+        persist,
+    };
 
     log(
         `relayer ${relayerWallet.address} serving ${lanes.map((l) => `${l.name} (threshold ${l.threshold}, ${l.signers.length} signers, next #${l.lastDelivered + 1n})`).join(", ")}`,

@@ -38,6 +38,12 @@ export interface RelayerOptions {
     retryMinTimeoutMs?: number;
     /** How long to wait for a `deliver` receipt before re-checking and re-sending (default 60000). */
     receiptTimeoutMs?: number;
+    /**
+     * Longest one delivery may take, its re-check, estimate, send, receipt wait and their retries together, before the
+     * lane backs off and starts it over from the on-chain check (default 600000). Without it the nested retries are
+     * bounded only by their product (about 72 min with the defaults: docs/bounds.md).
+     */
+    deliveryTimeoutMs?: number;
 }
 
 /** A running relayer. */
