@@ -18,7 +18,6 @@ interface Endpoint {
     readonly url: string;
     /** Resolves when the client's socket closes. */
     readonly clientGone: Promise<void>;
-    close(): Promise<void>;
 }
 
 const servers: Server[] = [];
@@ -45,7 +44,7 @@ async function endpoint(respond: (res: ServerResponse, stop: () => boolean) => v
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    return { url: `http://127.0.0.1:${port}`, clientGone, close: () => new Promise((r) => server.close(() => r())) };
+    return { url: `http://127.0.0.1:${port}`, clientGone };
 }
 
 /** Headers, then one byte every 100 ms (never idle for long), until the client leaves or a minute passes. */
