@@ -33,6 +33,12 @@ function checkOptions(options: RelayerOptions): void {
         names.add(c.name);
         selectors.add(c.chainSelector);
     }
+    // AbortSignal.timeout takes an integer 0 … 2^32-1 ms and throws ERR_OUT_OF_RANGE otherwise (Node docs,
+    // "AbortSignal.timeout(delay)"); caught here, not at each delivery, where it would only pause the lane over and over.
+    const t = options.deliveryTimeoutMs;
+    if (t !== undefined && !(Number.isInteger(t) && t > 0 && t <= 2 ** 32 - 1)) {
+        throw new Error(`deliveryTimeoutMs must be a whole number of milliseconds between 1 and ${2 ** 32 - 1}, got ${t}`);
+    }
 }
 
 /** What the source and lane loops share; set up once by startRelayer. */

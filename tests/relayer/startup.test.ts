@@ -36,6 +36,15 @@ describe("relayer start-up errors", () => {
         );
     });
 
+    it("refuses a deliveryTimeoutMs that no timer can take, naming it, before connecting", async () => {
+        for (const bad of [0, -1, 1.5, Number.NaN, 2 ** 32]) {
+            await assert.rejects(
+                startRelayer(world.options(state, { deliveryTimeoutMs: bad, rpcUrls: { mainnet: "http://127.0.0.1:1" } })),
+                new RegExp(`^Error: deliveryTimeoutMs must be a whole number of milliseconds between 1 and \\d+, got ${bad}$`),
+            );
+        }
+    });
+
     it("does not count keys that are not lane attesters", async () => {
         const strangers = makeAttesters(3).map((a) => a.privateKey);
         await assert.rejects(
