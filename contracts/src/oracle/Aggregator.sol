@@ -6,11 +6,14 @@ import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
+import {AggregatorInterface} from "./interfaces/AggregatorInterface.sol";
+import {AggregatorV2V3Interface} from "./interfaces/AggregatorV2V3Interface.sol";
 
 /**
  * @title Aggregator
- * @notice A Chainlink `AggregatorV3Interface`-compatible feed whose rounds are written by
- * owner-authorised transmitters.
+ * @notice A Chainlink `AggregatorV2V3Interface`-compatible feed whose rounds are written by
+ * owner-authorised transmitters, so it can stand behind {AggregatorProxy} (or Chainlink's own
+ * AggregatorProxy, which calls the legacy reads on its aggregator).
  *
  * Rounds: ids start at 1 and increase by one per accepted update; `answeredInRound == roundId`
  * and `startedAt == updatedAt == block.timestamp` of the update.
@@ -23,8 +26,13 @@ import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
  * Unknown rounds: {getRoundData} and {latestRoundData} revert with {NoDataPresent} for a round
  * that does not exist, as Chainlink's FluxAggregator does ("No data present"), rather than
  * returning zeroes like the OCR aggregators; consumers cannot mistake a zero for a price.
+ * The legacy reads ({latestAnswer}, {latestTimestamp}, {latestRound}, {getAnswer},
+ * {getTimestamp}) keep Chainlink's semantics instead: they never revert and read 0 for no round
+ * or an unknown one, as FluxAggregator's do (smartcontractkit/chainlink
+ * `contracts/src/v0.6/FluxAggregator.sol`); an id above `type(uint80).max` is unknown rather than
+ * truncated onto a real round (FluxAggregator's `validRoundId` does the same for its uint32 ids).
  */
-contract Aggregator is AggregatorV3Interface, Ownable2Step {
+contract Aggregator is AggregatorV2V3Interface, Ownable2Step {
     /// @notice Denominator of {deviationThreshold}.
     uint256 public constant DEVIATION_DENOMINATOR = 1e8;
 
@@ -43,16 +51,6 @@ contract Aggregator is AggregatorV3Interface, Ownable2Step {
     mapping(uint80 roundId => Round) private _rounds;
     mapping(address transmitter => bool) private _transmitters;
 
-    /// @notice A round was recorded (Chainlink's event signature).
-    /// @param current The answer.
-    /// @param roundId The round.
-    /// @param updatedAt Timestamp.
-    event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt);
-    /// @notice A round started (Chainlink's event signature).
-    /// @param roundId The round.
-    /// @param startedBy Transmitter.
-    /// @param startedAt Timestamp.
-    event NewRound(uint256 indexed roundId, address indexed startedBy, uint256 startedAt);
     /// @notice A transmitter was authorised or deauthorised.
     /// @param transmitter The account.
     /// @param allowed Its new status.
@@ -154,10 +152,31 @@ contract Aggregator is AggregatorV3Interface, Ownable2Step {
         return getRoundData(_latestRoundId);
     }
 
-    /// @notice Id of the latest round (0: none yet).
-    /// @return roundId The round.
-    function latestRound() external view virtual returns (uint80 roundId) {
+    /// @inheritdoc AggregatorInterface
+    function latestAnswer() external view virtual returns (int256) {
+        return _rounds[_latestRoundId].answer;
+    }
+
+    /// @inheritdoc AggregatorInterface
+    function latestTimestamp() external view virtual returns (uint256) {
+        return _rounds[_latestRoundId].updatedAt;
+    }
+
+    /// @inheritdoc AggregatorInterface
+    function latestRound() external view virtual returns (uint256) {
         return _latestRoundId;
+    }
+
+    /// @inheritdoc AggregatorInterface
+    function getAnswer(uint256 roundId) external view virtual returns (int256) {
+        if (roundId > type(uint80).max) return 0;
+        return _rounds[uint80(roundId)].answer;
+    }
+
+    /// @inheritdoc AggregatorInterface
+    function getTimestamp(uint256 roundId) external view virtual returns (uint256) {
+        if (roundId > type(uint80).max) return 0;
+        return _rounds[uint80(roundId)].updatedAt;
     }
 
     /// @notice Whether `account` may transmit.
