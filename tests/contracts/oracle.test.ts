@@ -131,6 +131,7 @@ describe("AggregatorProxy", () => {
 
     it("switches aggregators only by owner proposal then confirmation, keeping old rounds reachable", async () => {
         await expectRevert(proxy.confirmAggregator.staticCall(agg2.target), proxy, "NoProposedAggregator");
+        await expectRevert(proxy.proposedGetRoundData(1n), proxy, "NoProposedAggregator");
         await expectRevert((proxy.connect(stranger) as Contract).proposeAggregator.staticCall(agg2.target), proxy, "OwnableUnauthorizedAccount", [
             stranger.address,
         ]);
@@ -139,6 +140,7 @@ describe("AggregatorProxy", () => {
         await expectRevert(proxy.proposedLatestRoundData(), agg2, "NoDataPresent", [0n]);
         await mined(transmit(agg2, 300n));
         assert.equal((await proxy.proposedLatestRoundData())[1], 300n);
+        assert.equal((await proxy.proposedGetRoundData(1n))[1], 300n);
         // Still phase 1 until confirmed.
         assert.equal((await proxy.latestRoundData())[1], 200n);
         await expectRevert(proxy.confirmAggregator.staticCall(agg1.target), proxy, "InvalidProposedAggregator", [agg1.target, agg2.target]);
