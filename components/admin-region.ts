@@ -5,6 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AdminPlan } from "../config/fleet-config";
 import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics } from "./cluster";
+import type { HubNetwork } from "./region-deployment";
 
 export const MONITORING_NAMESPACE = "monitoring";
 export const BACKUP_CONTAINER = "besu-backups";
@@ -34,6 +35,8 @@ export class AdminRegion extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
     public readonly monitoring: k8s.helm.v4.Chart;
+    /** The admin VNet as the hub every validator region peers with (hub and spoke). */
+    public readonly hub: HubNetwork;
 
     constructor(name: string, args: AdminRegionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chain138:index:AdminRegion", name, {}, opts);
@@ -110,6 +113,14 @@ export class AdminRegion extends pulumi.ComponentResource {
             { parent: this, provider: built.provider },
         );
 
+        this.hub = {
+            region: args.plan.name,
+            virtualNetworkId: built.virtualNetwork.id,
+            virtualNetworkName: built.virtualNetwork.name,
+            resourceGroupName: built.resourceGroup.name,
+            sourceCidr: args.plan.subnetCidr,
+            subnets: [built.nodeSubnet],
+        };
         this.region = args.plan.name;
         this.clusterName = built.cluster.name;
         this.resourceGroupName = resourceGroupName;

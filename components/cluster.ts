@@ -50,6 +50,12 @@ export interface RegionalClusterArgs extends ClusterSettings {
     networkScopes?: { name: string; scope: pulumi.Input<string> }[];
     /** Public IPs (ARM ids) to use as the cluster's only outbound addresses. Default: AKS-managed. */
     outboundIpIds?: pulumi.Input<string>[];
+    /**
+     * A second subnet for internal load balancers (name, CIDR), created after the node subnet with the same NSG, and
+     * granted to the control-plane identity like the node subnet (AKS internal-lb.md: the cluster identity needs
+     * read/join on an LB's subnet). Default none.
+     */
+    loadBalancerSubnet?: { name: string; cidr: string };
 }
 
 /** Everything a region's cluster consists of, for the component that owns it. */
@@ -58,6 +64,8 @@ export interface RegionalCluster {
     networkSecurityGroup: network.NetworkSecurityGroup;
     virtualNetwork: network.VirtualNetwork;
     nodeSubnet: network.Subnet;
+    /** The internal load balancers' subnet, when asked for. */
+    loadBalancerSubnet?: network.Subnet;
     identity: managedidentity.UserAssignedIdentity;
     cluster: containerservice.ManagedCluster;
     /** The user pools (validators, sentries), created one after another after the cluster. */
@@ -112,9 +120,13 @@ type RoleId = (role: string) => pulumi.Output<string>;
  */
 export function createRegionalCluster(name: string, args: RegionalClusterArgs, parent: pulumi.Resource): RegionalCluster {
     const opts = { parent };
-    const { resourceGroup, networkSecurityGroup, virtualNetwork, nodeSubnet } = createNetwork(name, args, opts);
+    const { resourceGroup, networkSecurityGroup, virtualNetwork, nodeSubnet, loadBalancerSubnet } = createNetwork(name, args, opts);
     const roleId: RoleId = (role) => pulumi.output(`/subscriptions/${args.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`);
-    const { identity, networkGrants } = createClusterIdentity(name, args, resourceGroup, nodeSubnet, roleId, opts);
+    const scopes = [
+        ...(loadBalancerSubnet ? [{ name: "lb-subnet-access", scope: loadBalancerSubnet.id as pulumi.Input<string> }] : []),
+        ...(args.networkScopes ?? []),
+    ];
+    const { identity, networkGrants } = createClusterIdentity(name, { ...args, networkScopes: scopes }, resourceGroup, nodeSubnet, roleId, opts);
     const clusterName = azureName("aks", args.environment, args.plan.name);
     const systemPool = args.plan.pools.find((pool) => pool.role === "system" || pool.role === "admin");
     if (systemPool === undefined) throw new pulumi.ResourceError(`region ${args.plan.name}: no system pool in the plan`, parent);
@@ -124,7 +136,20 @@ export function createRegionalCluster(name: string, args: RegionalClusterArgs, p
     const kubeconfig = clusterKubeconfig(clusterName, cluster, resourceGroup, args.kubeloginMode ?? "azurecli", parent);
     const apiAccess = grantApiAccess(name, clusterName, cluster, kubeconfig, args.clusterAdminObjectIds, roleId, parent);
     const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig, enableServerSideApply: true, deleteUnreachable: true }, { ...opts, dependsOn: [apiAccess] });
-    return { resourceGroup, networkSecurityGroup, virtualNetwork, nodeSubnet, identity, cluster, agentPools, maintenance, kubeconfig, apiAccess, provider };
+    return {
+        resourceGroup,
+        networkSecurityGroup,
+        virtualNetwork,
+        nodeSubnet,
+        loadBalancerSubnet,
+        identity,
+        cluster,
+        agentPools,
+        maintenance,
+        kubeconfig,
+        apiAccess,
+        provider,
+    };
 }
 
 /** The region's resource group, NSG, VNet and node subnet. */
@@ -169,8 +194,25 @@ function createNetwork(name: string, args: RegionalClusterArgs, opts: pulumi.Cus
         },
         opts,
     );
+    // Subnets of one VNet one after another: a subnet PUT leaves the VNet "Updating", and a concurrent PUT on it (or a
+    // peering referencing it) fails with ReferencedResourceNotProvisioned / AnotherOperationInProgress
+    // (hashicorp/terraform-provider-azurerm #2605; Azure-Samples/azuresandbox #329).
+    const loadBalancerSubnet =
+        args.loadBalancerSubnet === undefined
+            ? undefined
+            : new network.Subnet(
+                  `${name}-${args.loadBalancerSubnet.name}`,
+                  {
+                      resourceGroupName: resourceGroup.name,
+                      virtualNetworkName: virtualNetwork.name,
+                      subnetName: args.loadBalancerSubnet.name,
+                      addressPrefix: args.loadBalancerSubnet.cidr,
+                      networkSecurityGroup: { id: networkSecurityGroup.id },
+                  },
+                  { ...opts, dependsOn: [nodeSubnet] },
+              );
 
-    return { resourceGroup, networkSecurityGroup, virtualNetwork, nodeSubnet };
+    return { resourceGroup, networkSecurityGroup, virtualNetwork, nodeSubnet, loadBalancerSubnet };
 }
 
 /** The control plane's identity, and its grants on the node subnet (and `args.networkScopes`). */

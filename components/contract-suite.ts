@@ -6,13 +6,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadArtifact, type ContractName } from "../contracts/artifacts";
 import { ContractDeployment } from "../contracts/providers/contract-deployment";
 import { constructorTypes, type AbiArg } from "../contracts/providers/create2";
-import type { LoadedChainPlan } from "../config/load";
+import { ChainReady } from "../contracts/providers/chain-ready";
+import { SUITE_MEMBERS } from "../regions/targets";
+import { deployerBudgetWei, type ChainEndpoint } from "./chain-endpoints";
 import { resolveArgs, saltOf, suitePlan } from "./contracts-plan";
 
 /** Args of a {@link ContractSuite}. */
 export interface ContractSuiteArgs {
-    /** The chain as loaded from config (its RPC URL is a secret Output). Required. */
-    chain: LoadedChainPlan;
+    /** The chain with its endpoints (its RPC URL is a secret Output). Required. */
+    chain: ChainEndpoint;
     /** CREATE2 salt label (config `ccip.salt`, default "chain138/v1"). Required. */
     saltLabel: string;
     /** Deployer key, a secret Output from config. Required. */
@@ -27,11 +29,29 @@ export interface ContractSuiteParts {
     addresses: Record<ContractName, pulumi.Output<string>>;
     /** The deployments this suite made (not the configured existing router/Multicall3). */
     deployments: Partial<Record<ContractName, ContractDeployment>>;
+    /** The readiness gate every deployment waits behind (the fleet's own chain only). */
+    ready?: ChainReady;
 }
 
 /** Registers one ContractDeployment per contract of the chain's plan, parented to `parent`. */
 export function createContractSuite(name: string, args: ContractSuiteArgs, parent: pulumi.Resource): ContractSuiteParts {
     const { chain } = args;
+    // The fleet's own chain exists only once a quorum of validators runs: nothing is sent before it makes blocks.
+    const ready =
+        chain.readiness === undefined
+            ? undefined
+            : new ChainReady(
+                  `${name}-${SUITE_MEMBERS[0]}`,
+                  {
+                      chainName: chain.name,
+                      rpcUrl: chain.rpcUrl,
+                      rpcCaCertificate: chain.rpcCaCertificate,
+                      chainId: chain.chainId,
+                      deployerAddress: args.deployerAddress,
+                      minDeployerBalanceWei: deployerBudgetWei(chain),
+                  },
+                  { parent, dependsOn: chain.readiness.after },
+              );
     const deployments: Partial<Record<ContractName, ContractDeployment>> = {};
     const addresses: Partial<Record<ContractName, pulumi.Output<string>>> = {};
     if (chain.router !== undefined) addresses.CCIPRouter = pulumi.output(chain.router);
@@ -50,6 +70,7 @@ export function createContractSuite(name: string, args: ContractSuiteArgs, paren
             {
                 chainName: chain.name,
                 rpcUrl: chain.rpcUrl,
+                rpcCaCertificate: chain.rpcCaCertificate,
                 chainId: chain.chainId,
                 contractName: spec.name,
                 bytecode: artifact.bytecode,
@@ -61,17 +82,17 @@ export function createContractSuite(name: string, args: ContractSuiteArgs, paren
                 minGasPriceWei: chain.minGasPriceWei,
                 deployerKey: args.deployerKey,
             },
-            { parent },
+            { parent, dependsOn: ready ? [ready] : [] },
         );
         deployments[spec.name] = deployment;
         addresses[spec.name] = deployment.address;
     }
-    return { addresses: addresses as Record<ContractName, pulumi.Output<string>>, deployments };
+    return { addresses: addresses as Record<ContractName, pulumi.Output<string>>, deployments, ready };
 }
 
 /** The contract suite of one chain (`chain138:index:ContractSuite`). */
 export class ContractSuite extends pulumi.ComponentResource {
-    public readonly chain: LoadedChainPlan;
+    public readonly chain: ChainEndpoint;
     public readonly addresses: Record<ContractName, pulumi.Output<string>>;
     public readonly deployments: Partial<Record<ContractName, ContractDeployment>>;
 

@@ -53,6 +53,9 @@ export class CcipWiring extends pulumi.ComponentResource {
             {
                 sides: [laneSide(a), laneSide(b)],
                 rpcUrls: { [a.chain.name]: a.chain.rpcUrl, [b.chain.name]: b.chain.rpcUrl },
+                rpcCaCertificates: Object.fromEntries(
+                    [a.chain, b.chain].flatMap((chain) => (chain.rpcCaCertificate === undefined ? [] : [[chain.name, chain.rpcCaCertificate]])),
+                ),
                 attesters: args.ccip.attesters,
                 threshold: args.ccip.threshold,
                 fee: args.ccip.fee,

@@ -1,6 +1,7 @@
 // The contract deployment of a stack: one ContractSuite per configured chain, one CcipWiring per pair.
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadedFleetConfig } from "../config/load";
+import type { ChainEndpoint } from "./chain-endpoints";
 import { contractSuiteName } from "../regions/targets";
 import { ContractSuite } from "./contract-suite";
 import { CcipWiring } from "./contracts-wiring";
@@ -14,12 +15,12 @@ export interface DeployedContracts {
 }
 
 /** Registers the suites and lanes; undefined when the stack configures no chains (or has no deployer key). */
-export function deployContracts(config: LoadedFleetConfig): DeployedContracts | undefined {
-    if (config.chains.length === 0) return undefined;
+export function deployContracts(config: LoadedFleetConfig, chains: ChainEndpoint[]): DeployedContracts | undefined {
+    if (chains.length === 0) return undefined;
     if (config.deployerKey === undefined || config.deployerAddress === undefined) {
         // Preview without the key stays possible; `npm run dev` and CI set it before `pulumi up`.
         pulumi.log.warn(
-            `chain138:chains lists ${config.chains.map((c) => c.name).join(", ")} but chain138:deployerKey is not set: no contracts are deployed. ` +
+            `chain138:chains lists ${chains.map((c) => c.name).join(", ")} but chain138:deployerKey is not set: no contracts are deployed. ` +
                 "Set it with `pulumi config set --secret chain138:deployerKey 0x…`.",
         );
         return undefined;
@@ -27,9 +28,7 @@ export function deployContracts(config: LoadedFleetConfig): DeployedContracts | 
     const key = config.deployerKey;
     const deployer = config.deployerAddress;
     const saltLabel = config.ccip?.salt ?? "chain138/v1";
-    const suites = config.chains.map(
-        (chain) => new ContractSuite(contractSuiteName(chain.name), { chain, saltLabel, deployerKey: key, deployerAddress: deployer }),
-    );
+    const suites = chains.map((chain) => new ContractSuite(contractSuiteName(chain.name), { chain, saltLabel, deployerKey: key, deployerAddress: deployer }));
     const wirings: CcipWiring[] = [];
     const ccip = config.ccip;
     if (ccip !== undefined) {

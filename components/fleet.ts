@@ -4,6 +4,7 @@ import type { LoadedFleetConfig } from "../config/load";
 import { AdminRegion } from "./admin-region";
 import { BesuNetwork } from "./besu/network";
 import { RegionDeployment } from "./region-deployment";
+import { RpcCertificates } from "./rpc-tls";
 import { BESU_NETWORK_NAME, regionComponentName } from "../regions/targets";
 import { regionTags } from "./tags";
 import { qbftQuorum } from "../stack/qbft";
@@ -14,6 +15,8 @@ export interface Fleet {
     admin: AdminRegion;
     besu: BesuNetwork;
     regions: RegionDeployment[];
+    /** The public endpoints' CA, when the fleet has public JSON-RPC endpoints (`chain138:rpcAllowedCidrs`). */
+    rpcCertificates?: RpcCertificates;
 }
 
 /**
@@ -59,7 +62,14 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
             zones: plan.zones,
         })),
         tags: regionTags(baseTags, "global"),
+        publicRpc: hasPublicRpc(config),
     });
+    const rpcCertificates = hasPublicRpc(config)
+        ? new RpcCertificates("rpc-tls", {
+              environment: config.environment,
+              endpoints: config.deployedRegions.map((plan) => ({ region: plan.name, publicIp: besu.regionInputs(plan.name).rpcPublicIp!.address })),
+          })
+        : undefined;
 
     // A partial rollout is fine for the infrastructure, but the chain makes blocks only once a quorum runs.
     const total = config.validatorRegions.length * config.validatorsPerRegion;
@@ -82,9 +92,16 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
                 diagnosticsWorkspaceId: admin.logAnalyticsWorkspaceId,
                 besu: besu.regionInputs(plan.name),
                 besuStorageClass: config.besuStorageClass,
+                hub: admin.hub,
+                rpc: { allowedCidrs: config.rpcAllowedCidrs, corsOrigins: config.rpcCorsOrigins, tls: rpcCertificates?.servers.get(plan.name) },
             }),
     );
-    return { admin, besu, regions };
+    return { admin, besu, regions, rpcCertificates };
+}
+
+/** Whether the fleet serves JSON-RPC publicly: sources are listed and there are sentries to serve it. */
+export function hasPublicRpc(config: Pick<LoadedFleetConfig, "rpcAllowedCidrs" | "sentriesPerRegion">): boolean {
+    return config.rpcAllowedCidrs.length > 0 && config.sentriesPerRegion > 0;
 }
 
 /** Stack outputs of the fleet: everything an operator reads, kubeconfigs only as secrets. */

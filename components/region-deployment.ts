@@ -1,12 +1,36 @@
 import type * as azureInputs from "@pulumi/azure-native/types/input";
 import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as network from "@pulumi/azure-native/network";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PoolPlan, RegionPlan } from "../config/fleet-config";
 import { installBesu, type BesuRelease } from "./besu/release";
 import type { RegionBesuInputs } from "./besu/types";
-import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics } from "./cluster";
-import { BESU_NAMESPACE, BESU_P2P_PORT } from "../stack/names";
+import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics, type RegionalCluster } from "./cluster";
+import { BESU_NAMESPACE, BESU_P2P_PORT, BESU_RPC_PORT, BESU_RPC_TLS_SECRET, RPC_LB_SUBNET, RPC_PUBLIC_PORT } from "../stack/names";
+import type { RpcServerCertificate } from "./rpc-tls";
+
+/** The admin region's network, the hub every validator region peers with. */
+export interface HubNetwork {
+    region: string;
+    virtualNetworkId: pulumi.Input<string>;
+    virtualNetworkName: pulumi.Input<string>;
+    resourceGroupName: pulumi.Input<string>;
+    /** The hub's node subnet: where its pods' connections come from (overlay pods leave SNATed to the node IP). */
+    sourceCidr: string;
+    /** The hub's subnets: a peering referencing the hub VNet must wait for them (see cluster.ts createNetwork). */
+    subnets: pulumi.Resource[];
+}
+
+/** A region's JSON-RPC endpoints, on its sentries. */
+export interface RegionRpcArgs {
+    /** Sources admitted to the public endpoint; [] = none (no gateway, no public IP use). */
+    allowedCidrs: string[];
+    /** CORS origins Besu answers (rpc-http-cors-origins). */
+    corsOrigins: string[];
+    /** The public endpoint's certificate; required when allowedCidrs is not empty. */
+    tls?: RpcServerCertificate;
+}
 
 export interface RegionDeploymentArgs extends ClusterSettings {
     /** The region's resolved plan (location, zones, CIDRs, pools within quota). */
@@ -24,6 +48,10 @@ export interface RegionDeploymentArgs extends ClusterSettings {
     besuChartValues?: Record<string, unknown>;
     /** Storage class of the data disks. Default: per region (see besuStorageClass). */
     besuStorageClass?: string;
+    /** The hub to peer with (both directions) and admit JSON-RPC from. Default: no peering, no private endpoint. */
+    hub?: HubNetwork;
+    /** The JSON-RPC endpoints on the region's sentries. Default: in-cluster only. */
+    rpc?: RegionRpcArgs;
 }
 
 /**
@@ -47,6 +75,12 @@ export class RegionDeployment extends pulumi.ComponentResource {
     public readonly besuNamespace: k8s.core.v1.Namespace;
     /** The Besu node-key Secret and chart, when the region runs Besu. */
     public readonly besu?: BesuRelease;
+    /** The private JSON-RPC endpoint (internal LB on the sentries), reachable from the hub; when peered with sentries. */
+    public readonly privateRpcUrl?: string;
+    /** The public JSON-RPC endpoint (TLS, allowlisted sources), when configured. */
+    public readonly publicRpcUrl?: pulumi.Output<string>;
+    /** The VNet peerings with the hub (spoke → hub, hub → spoke). */
+    public readonly hubPeerings: network.VirtualNetworkPeering[] = [];
 
     constructor(name: string, args: RegionDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chain138:index:RegionDeployment", name, {}, opts);
@@ -55,12 +89,22 @@ export class RegionDeployment extends pulumi.ComponentResource {
         if (besu !== undefined && besu.region !== args.plan.name) {
             throw new pulumi.ResourceError(`region ${args.plan.name} was given Besu inputs of ${besu.region}`, this);
         }
+        const sentries = besu !== undefined && besu.sentries.length > 0;
+        const privateRpc = args.hub !== undefined && sentries;
+        const publicRpc = (args.rpc?.allowedCidrs.length ?? 0) > 0 && sentries;
+        if (publicRpc && (args.rpc?.tls === undefined || besu?.rpcPublicIp === undefined)) {
+            throw new pulumi.ResourceError(`region ${args.plan.name}: a public RPC endpoint needs its certificate and its public IP`, this);
+        }
         const built = createRegionalCluster(
             name,
             {
                 ...clusterSettings(args),
                 plan: args.plan,
-                securityRules: p2pSecurityRules(args.p2pAllowedCidrs),
+                securityRules: [
+                    ...p2pSecurityRules(args.p2pAllowedCidrs),
+                    ...rpcSecurityRules({ hubCidr: privateRpc ? args.hub?.sourceCidr : undefined, publicCidrs: publicRpc ? args.rpc!.allowedCidrs : [] }),
+                ],
+                loadBalancerSubnet: privateRpc ? { name: RPC_LB_SUBNET, cidr: args.plan.rpcSubnetCidr } : undefined,
                 // The static P2P and egress IPs live in BesuNetwork's resource group: AKS's load balancer
                 // attaches them with the control-plane identity, so it needs Network Contributor there too.
                 networkScopes: besu && [
@@ -76,6 +120,9 @@ export class RegionDeployment extends pulumi.ComponentResource {
         );
         if (args.diagnosticsWorkspaceId !== undefined) {
             sendDiagnostics(name, built.cluster, args.diagnosticsWorkspaceId, this);
+        }
+        if (args.hub !== undefined) {
+            this.hubPeerings = peerWithHub(name, args.plan.name, args.hub, built, this);
         }
         this.besuNamespace = new k8s.core.v1.Namespace(
             `${name}-besu-ns`,
@@ -97,16 +144,37 @@ export class RegionDeployment extends pulumi.ComponentResource {
                 args.besuStorageClass !== undefined
                     ? { name: args.besuStorageClass, resource: undefined }
                     : besuStorageClass(`${name}-besu-storage`, args.plan, { parent: this, provider: built.provider });
-            const chartValues = {
+            const tlsSecret = publicRpc
+                ? rpcTlsSecret(`${name}-rpc-tls`, args.rpc!.tls!, this.besuNamespace, { parent: this, provider: built.provider })
+                : undefined;
+            const rpcValues = pulumi.all([besu.rpcPublicIp?.address, besu.rpcPublicIp?.name, args.rpc?.tls?.checksum]).apply(([ip, ipName, checksum]) =>
+                rpcChartValues({
+                    privateIp: privateRpc ? args.plan.rpcPrivateIp : undefined,
+                    hubCidr: args.hub?.sourceCidr,
+                    publicIp: publicRpc ? ip : undefined,
+                    publicIpName: ipName,
+                    allowedCidrs: args.rpc?.allowedCidrs ?? [],
+                    corsOrigins: args.rpc?.corsOrigins ?? [],
+                    tlsChecksum: checksum,
+                }),
+            );
+            const chartValues = pulumi.output(rpcValues).apply((rpc) => ({
                 ...args.besuChartValues,
+                rpc: { ...(args.besuChartValues?.["rpc"] as object | undefined), ...rpc },
                 storage: { ...(args.besuChartValues?.["storage"] as object | undefined), storageClassName: storageClass.name },
-            };
+            }));
             this.besu = installBesu(
                 `${name}-besu`,
                 { namespace: this.besuNamespace.metadata.name, besu, chartValues, tags: args.tags },
                 // Validators and sentries are scheduled only on their own pools: wait for those to exist.
-                { parent: this, provider: built.provider, dependsOn: [...built.agentPools, ...(storageClass.resource ? [storageClass.resource] : [])] },
+                {
+                    parent: this,
+                    provider: built.provider,
+                    dependsOn: [...built.agentPools, ...(storageClass.resource ? [storageClass.resource] : []), ...(tlsSecret ? [tlsSecret] : [])],
+                },
             );
+            if (privateRpc) this.privateRpcUrl = `http://${args.plan.rpcPrivateIp}:${BESU_RPC_PORT}`;
+            if (publicRpc) this.publicRpcUrl = pulumi.interpolate`https://${besu.rpcPublicIp!.address}`;
         }
 
         this.region = args.plan.name;
@@ -191,4 +259,129 @@ export function p2pSecurityRules(allowedCidrs: pulumi.Input<string[]>): azureInp
             destinationPortRange: String(BESU_P2P_PORT),
         },
     ];
+}
+
+/**
+ * Inbound rules for JSON-RPC. From the hub: only the internal endpoint's port, then nothing else — Azure's default
+ * AllowVnetInBound (priority 65000) admits every address of a peered VNet ("VirtualNetwork" service tag: the VNet's
+ * space, peered VNets' spaces, …; Azure "Network security groups", default rules), so the hub is denied explicitly
+ * below our allows. The AKS load balancer uses floating IP, so a rule sees the frontend's port (8545, 443), not a
+ * node port. From the Internet: 443 only from the allowlist.
+ */
+export function rpcSecurityRules(sources: { hubCidr?: string; publicCidrs: string[] }): azureInputs.network.SecurityRuleArgs[] {
+    const rules: azureInputs.network.SecurityRuleArgs[] = [];
+    if (sources.hubCidr !== undefined) {
+        rules.push(
+            {
+                name: "allow-besu-rpc-from-hub",
+                priority: 110,
+                direction: "Inbound",
+                access: "Allow",
+                protocol: "Tcp",
+                sourceAddressPrefix: sources.hubCidr,
+                sourcePortRange: "*",
+                destinationAddressPrefix: "*",
+                destinationPortRange: String(BESU_RPC_PORT),
+            },
+            {
+                name: "deny-other-from-hub",
+                priority: 3900,
+                direction: "Inbound",
+                access: "Deny",
+                protocol: "*",
+                sourceAddressPrefix: sources.hubCidr,
+                sourcePortRange: "*",
+                destinationAddressPrefix: "*",
+                destinationPortRange: "*",
+            },
+        );
+    }
+    if (sources.publicCidrs.length > 0) {
+        rules.push({
+            name: "allow-rpc-https-from-allowlist",
+            priority: 120,
+            direction: "Inbound",
+            access: "Allow",
+            protocol: "Tcp",
+            sourceAddressPrefixes: sources.publicCidrs,
+            sourcePortRange: "*",
+            destinationAddressPrefix: "*",
+            destinationPortRange: String(RPC_PUBLIC_PORT),
+        });
+    }
+    return rules;
+}
+
+/**
+ * Global VNet peering with the hub, both directions (a peering is one-way; traffic flows once both exist: Azure
+ * "Virtual network peering"). No forwarded traffic and no gateway transit: peering is not transitive, so spokes
+ * never reach each other through the hub. Each waits for the subnets of both VNets (ReferencedResourceNotProvisioned
+ * otherwise), and the hub's side for the spoke's.
+ */
+function peerWithHub(name: string, region: string, hub: HubNetwork, built: RegionalCluster, parent: pulumi.Resource): network.VirtualNetworkPeering[] {
+    const settings = { allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false };
+    const subnets = [built.nodeSubnet, ...(built.loadBalancerSubnet ? [built.loadBalancerSubnet] : []), ...hub.subnets];
+    const toHub = new network.VirtualNetworkPeering(
+        `${name}-peering-to-hub`,
+        {
+            resourceGroupName: built.resourceGroup.name,
+            virtualNetworkName: built.virtualNetwork.name,
+            virtualNetworkPeeringName: `to-${hub.region}`,
+            remoteVirtualNetwork: { id: hub.virtualNetworkId },
+            ...settings,
+        },
+        { parent, dependsOn: subnets },
+    );
+    const fromHub = new network.VirtualNetworkPeering(
+        `${name}-peering-from-hub`,
+        {
+            resourceGroupName: hub.resourceGroupName,
+            virtualNetworkName: hub.virtualNetworkName,
+            virtualNetworkPeeringName: `to-${region}`,
+            remoteVirtualNetwork: { id: built.virtualNetwork.id },
+            ...settings,
+        },
+        { parent, dependsOn: [...subnets, toHub] },
+    );
+    return [toHub, fromHub];
+}
+
+/** The gateway's kubernetes.io/tls Secret (certificate and key; the key, and so the whole input, secret). */
+function rpcTlsSecret(name: string, tls: RpcServerCertificate, namespace: k8s.core.v1.Namespace, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
+    return new k8s.core.v1.Secret(
+        name,
+        {
+            metadata: { name: BESU_RPC_TLS_SECRET, namespace: namespace.metadata.name },
+            type: "kubernetes.io/tls",
+            stringData: pulumi.secret(pulumi.all([tls.certificatePem, tls.privateKeyPem]).apply(([crt, key]) => ({ "tls.crt": crt, "tls.key": key }))),
+        },
+        { ...opts, additionalSecretOutputs: ["data", "stringData"] },
+    );
+}
+
+/** The chart's `rpc` values for the region's endpoints (charts/besu-node/values.yaml, rpc.*). */
+export function rpcChartValues(rpc: {
+    privateIp?: string;
+    hubCidr?: string;
+    publicIp?: string;
+    publicIpName?: string;
+    allowedCidrs: string[];
+    corsOrigins: string[];
+    tlsChecksum?: string;
+}): Record<string, unknown> {
+    const values: Record<string, unknown> = { corsOrigins: rpc.corsOrigins };
+    if (rpc.privateIp !== undefined && rpc.hubCidr !== undefined) {
+        values["internalLoadBalancer"] = { enabled: true, ip: rpc.privateIp, subnet: RPC_LB_SUBNET, sourceRanges: [rpc.hubCidr] };
+    }
+    if (rpc.publicIp !== undefined && rpc.publicIpName !== undefined) {
+        values["gateway"] = {
+            enabled: true,
+            publicIp: rpc.publicIp,
+            publicIpName: rpc.publicIpName,
+            sourceRanges: rpc.allowedCidrs,
+            tlsSecretName: BESU_RPC_TLS_SECRET,
+            tlsChecksum: rpc.tlsChecksum ?? "",
+        };
+    }
+    return values;
 }

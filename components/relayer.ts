@@ -4,6 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadedChainPlan, LoadedRelayerPlan } from "../config/load";
+import type { ChainEndpoint } from "./chain-endpoints";
 import { ROLE_LABEL } from "./cluster";
 
 export const RELAYER_NAMESPACE = "ccip-relayer";
@@ -13,8 +14,8 @@ const STATE_DIR = "/var/lib/relayer";
 /** Args of a {@link CcipRelayer}. */
 export interface CcipRelayerArgs {
     plan: LoadedRelayerPlan;
-    /** The chains the suites are deployed on (their RPC URLs are secret Outputs). */
-    chains: LoadedChainPlan[];
+    /** The chains the suites are deployed on (the relayer's RPC URLs are secret Outputs). */
+    chains: ChainEndpoint[];
     /** Per chain name: the suite's CCIPRouter and the block it was recorded in (where scanning starts). */
     routers: Record<string, RelayedRouter>;
     /** The admin cluster's Kubernetes provider. */
@@ -73,7 +74,8 @@ export class CcipRelayer extends pulumi.ComponentResource {
         const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: RELAYER_NAMESPACE, labels } }, k8sOpts);
         const ns = namespace.metadata.name;
 
-        const rpcUrls = Object.fromEntries(args.chains.map((chain) => [rpcUrlEnvName(chain.name), chain.rpcUrl]));
+        // The relayer's endpoints: for the fleet's chain, the private one over the hub peering (components/chain-endpoints.ts).
+        const rpcUrls = Object.fromEntries(args.chains.map((chain) => [rpcUrlEnvName(chain.name), chain.relayerRpcUrl]));
         const secret = new k8s.core.v1.Secret(
             `${name}-keys`,
             {

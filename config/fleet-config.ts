@@ -1,7 +1,8 @@
 import { computeAddress } from "ethers";
 import { z } from "zod";
 import { findRegion, knownRegions, zonesOf } from "../regions/catalog";
-import { firstSubnet, Ipv4Block, overlaps, parseCidr } from "../regions/cidr";
+import { addressAt, firstSubnet, Ipv4Block, nthSubnet, overlaps, parseCidr } from "../regions/cidr";
+import { rpcAllowedCidrProblems, rpcCorsOriginProblems } from "./rpc-access";
 import { kubernetesVersionVerdict } from "../regions/kubernetes-versions";
 import { qbftQuorum } from "../stack/qbft";
 import { POOL_NAMES } from "../stack/names";
@@ -42,7 +43,20 @@ export interface RegionPlan {
     readonly name: string;
     readonly zones: string[];
     readonly vnetCidr: string;
+    /** The node subnet: the VNet's first /20 (pods use the overlay range, so a /20 is ample). */
     readonly subnetCidr: string;
+    /**
+     * The subnet of the internal load balancer in front of the region's RPC nodes: the /28 right after the node
+     * subnet. AKS: an internal LB's IP "can't already be assigned to another resource" and should not come from the
+     * node subnet's range (articles/aks/internal-lb.md, "Specify an IP address"), so it gets a subnet of its own.
+     */
+    readonly rpcSubnetCidr: string;
+    /**
+     * The internal load balancer's static IP: the subnet's 5th address. Azure reserves the first four of every subnet
+     * (network, default gateway, two for DNS) and the last (Azure Virtual Network FAQ, "Are there any restrictions on
+     * using IP addresses within these subnets?"), so .4 is the first an LB can take.
+     */
+    readonly rpcPrivateIp: string;
     /** Rollout wave (1-based) this region belongs to; 0 for the admin region. */
     readonly wave: number;
     readonly pools: PoolPlan[];
@@ -73,6 +87,10 @@ export interface FleetConfig {
     readonly deployWaves: number;
     /** Undefined when the stack runs no Azure fleet (`regions: []`). */
     readonly admin?: AdminPlan;
+    /** Sources admitted to every region's public JSON-RPC endpoint; empty: no public endpoint. */
+    readonly rpcAllowedCidrs: string[];
+    /** CORS origins of JSON-RPC (Besu rpc-http-cors-origins). */
+    readonly rpcCorsOrigins: string[];
     readonly tags: { readonly owner: string; readonly costCentre: string };
     readonly aksAdminGroupObjectIds: string[];
     /** Principals granted AKS RBAC Cluster Admin on every cluster (the deploying identity is added at run time). */
@@ -104,8 +122,13 @@ export interface RelayerPlan {
 /** One chain of the contract suite, validated. */
 export interface ChainPlan {
     readonly name: string;
-    /** Plain here; the loaded config hands it on only as a secret Output. */
-    readonly rpcUrl: string;
+    /** Plain here; the loaded config hands it on only as a secret Output. Undefined when {@link rpcFromFleet}. */
+    readonly rpcUrl?: string;
+    /**
+     * The fleet's own chain without a configured rpcUrl: the program reaches it through the fleet's public RPC
+     * endpoint and waits for it to make blocks (components/chain-endpoints.ts). Never true without a fleet.
+     */
+    readonly rpcFromFleet: boolean;
     readonly chainId: number;
     /** Decimal string (selectors exceed 2^53). */
     readonly chainSelector: string;
@@ -178,6 +201,8 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
         ...regionProblems(config, ns),
         ...sizingProblems(config, ns),
         ...chainProblems(config, ns),
+        ...rpcAllowedCidrProblems(config.rpcAllowedCidrs, `${ns}:rpcAllowedCidrs`),
+        ...rpcCorsOriginProblems(config.rpcCorsOrigins, `${ns}:rpcCorsOrigins`),
     ];
     if (problems.length > 0) throw new FleetConfigError(problems);
 
@@ -209,10 +234,12 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
         besuStorageClass: config.besuStorageClass === "" ? undefined : config.besuStorageClass,
         kubeloginMode: config.kubeloginMode,
         deployerAddress: config.deployerKey === undefined ? undefined : computeAddress(config.deployerKey),
+        rpcAllowedCidrs: config.rpcAllowedCidrs,
+        rpcCorsOrigins: config.rpcCorsOrigins,
         // By name: the CLI may hand objects over with keys in any order, and resource names follow this order.
-        chains: Object.entries(config.chains ?? {})
+        chains: Object.entries(withFleetChain(config))
             .sort(([a], [b]) => a.localeCompare(b))
-            .map(([name, chain]) => ({ name, ...chain })),
+            .map(([name, chain]) => ({ name, ...chain, rpcFromFleet: chain.rpcUrl === undefined })),
         ccip: config.ccip,
         relayer: config.relayer,
         warnings,
@@ -262,7 +289,13 @@ function regionProblems(config: RawFleetConfig, ns: string): string[] {
         if (!seen.has(name) && name !== config.adminRegion) {
             problems.push(`${ns}:vnetCidrs.${name}: "${name}" is not a configured region`);
         }
-        if (!parseCidr(vnet)) problems.push(`${ns}:vnetCidrs.${name}: "${vnet}" is not an IPv4 CIDR block`);
+        const block = parseCidr(vnet);
+        if (!block) problems.push(`${ns}:vnetCidrs.${name}: "${vnet}" is not an IPv4 CIDR block`);
+        else if (nthSubnet(block, 28, 2 ** (28 - 20)) === undefined) {
+            problems.push(
+                `${ns}:vnetCidrs.${name}: "${vnet}" is too small: a region needs a /20 for its nodes and a /28 after it for the RPC load balancer (a /19 or larger)`,
+            );
+        }
     }
     return problems;
 }
@@ -364,7 +397,23 @@ function quotaProblems(plans: RegionPlan[], ns: string): string[] {
 /** Cross-field checks of `chains` and `ccip`; messages name keys, never RPC URLs. */
 function chainProblems(config: RawFleetConfig, ns: string): string[] {
     const problems: string[] = [];
-    const chains = Object.entries(config.chains ?? {});
+    const chains = Object.entries(withFleetChain(config));
+    for (const [name, chain] of chains) {
+        if (chain.rpcUrl !== undefined) continue;
+        if (config.regions.length === 0 || chain.chainId !== config.chainId) {
+            problems.push(
+                `${ns}:chains.${name}.rpcUrl is not set; only the fleet's own chain (chainId ${config.chainId}, on a stack with regions) gets its RPC endpoint from the program`,
+            );
+        } else if (config.sentriesPerRegion === 0) {
+            problems.push(`${ns}:chains.${name}.rpcUrl is not set, but ${ns}:sentriesPerRegion is 0: the fleet serves JSON-RPC only from sentries`);
+        } else if (config.rpcAllowedCidrs.length === 0) {
+            problems.push(
+                `${ns}:chains.${name}.rpcUrl is not set and ${ns}:rpcAllowedCidrs is empty: the program deploys Chain 138's contracts through the fleet's ` +
+                    `public RPC endpoint, which exists only for listed sources. Add the egress address of the machine running \`pulumi up\` ` +
+                    `(e.g. ${ns}:rpcAllowedCidrs[0] = 203.0.113.7/32), or set ${ns}:chains.${name}.rpcUrl to an endpoint it can reach`,
+            );
+        }
+    }
     const byId = new Map<number, string>();
     const bySelector = new Map<string, string>();
     for (const [name, chain] of chains) {
@@ -412,6 +461,31 @@ function chainProblems(config: RawFleetConfig, ns: string): string[] {
     return problems;
 }
 
+/** The name the fleet's own chain gets when `chains` lists other chains but not it. */
+export const FLEET_CHAIN_NAME = "chain138";
+
+/**
+ * `chains` with the fleet's own chain: on a stack with regions whose `chains` lists other chains (mainnet) but none with
+ * the fleet's chain id, Chain 138 is added under {@link FLEET_CHAIN_NAME} with its RPC from the fleet and the defaults
+ * (selector = the chain id until Chainlink assigns one). Set `chains.chain138` to tune it (liquidity, selector).
+ */
+function withFleetChain(config: RawFleetConfig): NonNullable<RawFleetConfig["chains"]> {
+    const chains = config.chains ?? {};
+    const listed = Object.values(chains).some((chain) => chain.chainId === config.chainId);
+    if (config.regions.length === 0 || Object.keys(chains).length === 0 || listed || FLEET_CHAIN_NAME in chains) return chains;
+    return {
+        ...chains,
+        [FLEET_CHAIN_NAME]: {
+            chainId: config.chainId,
+            chainSelector: String(config.chainId),
+            confirmations: 1,
+            receiptTimeoutSeconds: 600,
+            bridgeLiquidityWei: "0",
+            oracleFundingWei: "0",
+        },
+    };
+}
+
 /** System-mode pools may not set maxUnavailable, so they surge one node (see PoolPlan). */
 const SYSTEM_UPGRADE = { maxSurge: 1, maxUnavailable: 0 } as const;
 /** User pools drain one node at a time and need no surge node. */
@@ -446,12 +520,16 @@ function planRegion(name: string, vnetCidr: string, wave: number, pools: PoolPla
     const vcpuUsed = pools.reduce((sum, pool) => sum + pool.count * pool.vcpusPerNode, 0);
     // AKS may upgrade a cluster's pools together with its control plane: budget every pool's surge at once.
     const vcpuSurge = pools.reduce((sum, pool) => sum + pool.maxSurge * pool.vcpusPerNode, 0);
+    const vnet = parseCidr(vnetCidr)!;
+    // The /28 after the node subnet (a /20 holds 256 of them); config validation refuses a VNet too small for both.
+    const rpcSubnetCidr = nthSubnet(vnet, 28, 2 ** (28 - 20)) ?? "";
     return {
         name,
         zones: zonesOf(region),
         vnetCidr,
-        // Nodes take addresses from this subnet; pods use the overlay range, so a /20 is ample.
-        subnetCidr: firstSubnet(parseCidr(vnetCidr)!, 20),
+        subnetCidr: firstSubnet(vnet, 20),
+        rpcSubnetCidr,
+        rpcPrivateIp: rpcSubnetCidr === "" ? "" : addressAt(parseCidr(rpcSubnetCidr)!, 4),
         wave,
         pools,
         vcpuUsed,

@@ -4,7 +4,8 @@ import { isEmptyObject, STRING_KEYS } from "./schema";
 
 /** A configured chain whose RPC URL (it may carry an API key) only ever travels as a secret Output. */
 export interface LoadedChainPlan extends Omit<ChainPlan, "rpcUrl"> {
-    readonly rpcUrl: pulumi.Output<string>;
+    /** Undefined exactly when `rpcFromFleet`: the fleet provides the endpoint (components/chain-endpoints.ts). */
+    readonly rpcUrl?: pulumi.Output<string>;
 }
 
 /** The relayer's settings with its keys as secret Outputs. */
@@ -67,7 +68,7 @@ export function loadFleetConfig(): LoadedFleetConfig {
         for (const warning of fleet.warnings) pulumi.log.warn(warning);
         const key = raw["deployerKey"];
         // RPC URLs are secret whether or not the CLI marked `chains` secret: they often embed API keys.
-        const chains = fleet.chains.map((chain) => ({ ...chain, rpcUrl: pulumi.secret(chain.rpcUrl) }));
+        const chains = fleet.chains.map((chain) => ({ ...chain, rpcUrl: chain.rpcUrl === undefined ? undefined : pulumi.secret(chain.rpcUrl) }));
         const relayer =
             fleet.relayer === undefined
                 ? undefined

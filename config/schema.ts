@@ -44,8 +44,14 @@ const bigDecimal = z
 
 /** One chain the contract suite is deployed on. The RPC URL may carry an API key: it is never printed. */
 export const chainSchema = z.strictObject({
-    /** JSON-RPC endpoint; always handled as a secret. */
-    rpcUrl: z.string().regex(/^(https?|wss?):\/\/\S+$/, "must be an http(s) or ws(s) URL (value not shown)"),
+    /**
+     * JSON-RPC endpoint; always handled as a secret. Leave it out for the fleet's own chain (chainId = chain138:chainId
+     * on a stack with regions): the program then uses the fleet's public RPC endpoint (components/chain-endpoints.ts).
+     */
+    rpcUrl: z
+        .string()
+        .regex(/^(https?|wss?):\/\/\S+$/, "must be an http(s) or ws(s) URL (value not shown)")
+        .optional(),
     chainId: z.number().int().min(1),
     /** CCIP chain selector (decimal string; Ethereum mainnet's is 5009297550715157269). */
     chainSelector: bigDecimal,
@@ -141,6 +147,13 @@ export const fleetConfigSchema = z.strictObject({
     tags: tagsSchema,
     admin: adminSchema,
     aksAdminGroupObjectIds: z.array(z.uuid()),
+    /**
+     * Sources (IPv4 CIDRs) admitted to the public JSON-RPC endpoint of every region (TLS on 443); [] = no public endpoint.
+     * Checked in config/rpc-access.ts: public, no wider than /8.
+     */
+    rpcAllowedCidrs: z.array(z.string()),
+    /** Browser origins allowed by JSON-RPC's CORS check (Besu rpc-http-cors-origins); [] = none. Never "*". */
+    rpcCorsOrigins: z.array(z.string()),
     /** Entra principals (users, groups, service principals) granted AKS RBAC Cluster Admin on every cluster. */
     clusterAdminObjectIds: z.array(z.uuid()),
     /** Storage class of Besu's data disks; "" = chosen per region (Premium_ZRS where the region has zones). */

@@ -32,3 +32,17 @@ export function firstSubnet(block: Ipv4Block, prefix: number): string {
     const octets = [24, 16, 8, 0].map((shift) => Math.floor(first / 2 ** shift) % 256);
     return `${octets.join(".")}/${prefix}`;
 }
+
+/** The `index`-th `/prefix` block inside `block` (0 = {@link firstSubnet}); undefined when it lies outside. */
+export function nthSubnet(block: Ipv4Block, prefix: number, index: number): string | undefined {
+    const first = block.first + index * 2 ** (32 - prefix);
+    if (index < 0 || first + 2 ** (32 - prefix) - 1 > block.last) return undefined;
+    const octets = [24, 16, 8, 0].map((shift) => Math.floor(first / 2 ** shift) % 256);
+    return `${octets.join(".")}/${prefix}`;
+}
+
+/** The `n`-th address of a block (0 = the network address) as dotted quad. */
+export function addressAt(block: Ipv4Block, n: number): string {
+    const address = block.first + n;
+    return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
+}

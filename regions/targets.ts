@@ -28,6 +28,17 @@ export function regionTargetGlobs(region: string): string[] {
     ];
 }
 
+/**
+ * The members of a chain's ContractSuite besides its ContractDeployments (`<suite>-<member>`): the readiness gate of
+ * the fleet's own chain (contracts/providers/chain-ready.ts).
+ */
+export const SUITE_MEMBERS = ["ChainReady"] as const;
+
+/** Every child name suffix of a suite: its contracts and {@link SUITE_MEMBERS}. */
+export function suiteChildSuffixes(): readonly string[] {
+    return [...CONTRACT_NAMES, ...SUITE_MEMBERS];
+}
+
 /** Logical name of a chain's ContractSuite; its ContractDeployments are `<this>-<Contract>`. */
 export function contractSuiteName(chain: string): string {
     return `contracts-${chain}`;
@@ -40,7 +51,7 @@ export function contractSuiteName(chain: string): string {
  */
 export function chainTargetGlobs(chain: string): string[] {
     const suite = contractSuiteName(chain);
-    return [`**::${suite}`, ...CONTRACT_NAMES.map((contract) => `**::${suite}-${contract}`)];
+    return [`**::${suite}`, ...suiteChildSuffixes().map((member) => `**::${suite}-${member}`)];
 }
 
 /** The command that retries `regions` and the contract suites of `chains` of `stack`, and whatever depends on them. */

@@ -37,3 +37,14 @@ export function besuStatefulSetName(nodeName: string): string {
 export function besuPodName(nodeName: string): string {
     return `${besuStatefulSetName(nodeName)}-0`;
 }
+
+/** The internal load balancer in front of the sentries' JSON-RPC (chart template service-rpc-internal.yaml). */
+export const BESU_RPC_INTERNAL_SERVICE = `${BESU_RPC_SERVICE}-internal`;
+/** The subnet of a validator region's VNet that holds that load balancer's static IP. */
+export const RPC_LB_SUBNET = "rpc-ilb";
+/** The public JSON-RPC gateway (chart template rpc-gateway.yaml): Deployment, Service, ConfigMap, NetworkPolicy. */
+export const BESU_RPC_GATEWAY = `${BESU_RELEASE}-rpc-gateway`;
+/** The gateway's TLS Secret (kubernetes.io/tls, created by Pulumi). */
+export const BESU_RPC_TLS_SECRET = `${BESU_RELEASE}-rpc-tls`;
+/** The public endpoint's port (HTTPS). */
+export const RPC_PUBLIC_PORT = 443;

@@ -69,6 +69,8 @@ export interface BesuNetworkArgs {
     keyRotation?: string;
     /** Genesis options. Defaults as documented on {@link BesuGenesisOptions}. */
     genesis?: BesuGenesisOptions;
+    /** Give every region a static public IP for its public JSON-RPC endpoint (the rpc-gateway). Default false. */
+    publicRpc?: boolean;
 }
 
 interface PlannedNode {
@@ -158,6 +160,13 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
     }
     const port = args.p2pPort ?? BESU_P2P_PORT;
     const { groups, staticIp } = p2pAddressing(name, args, parent);
+    // Per region the public JSON-RPC endpoint's IP, beside the P2P IPs: its address is the endpoint's URL (and the
+    // certificate's IP SAN), known before any cluster exists, so the contract suites can be wired to it up front.
+    const rpcIps = new Map(
+        args.publicRpc === true
+            ? args.regions.map((r) => [r.region, staticIp(`${name}-${r.region}-rpc-ip`, r.region, `${r.region}-rpc`, r.zones, { "chain138-role": "rpc" })])
+            : [],
+    );
     // One egress IP per region: the AKS outbound IP, so peers can admit connections this region opens.
     const egress = new Map(
         args.regions.map((r) => [r.region, staticIp(`${name}-${r.region}-egress-ip`, r.region, `${r.region}-egress`, r.zones, { "chain138-role": "egress" })]),
@@ -211,6 +220,7 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
             p2pResourceGroupId: groups.get(r.region)!.id,
             egressPublicIpId: egress.get(r.region)!.ip.id,
             egressPublicIp: egress.get(r.region)!.address,
+            rpcPublicIp: rpcIps.get(r.region) && { address: rpcIps.get(r.region)!.address, name: rpcIps.get(r.region)!.ip.name },
         };
     }
     return {

@@ -29,7 +29,7 @@ export interface InstallBesuArgs {
      * `{ metrics: { serviceMonitor: { enabled: true } } }`). Fleet-owned values (genesis, keys, nodes,
      * allowlist, P2P source ranges) cannot be overridden. Default none.
      */
-    chartValues?: Record<string, unknown>;
+    chartValues?: pulumi.Input<Record<string, unknown>>;
     /** Tags recorded as annotations (`chain138.io/tag.<key>`) on the node-key Secret. Default none. */
     tags?: Record<string, string>;
     /** Helm release name (prefix of every object). Default `besu`. */
@@ -111,8 +111,9 @@ export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBe
             args.besu.nodesAllowlist,
             args.besu.fleetCidrs,
             args.besu.p2pResourceGroupName,
+            pulumi.output(args.chartValues ?? {}) as unknown as pulumi.Output<Record<string, unknown>>,
         ])
-        .apply(([genesisJson, validators, sentries, nodesAllowlist, fleetCidrs, p2pResourceGroupName]) =>
+        .apply(([genesisJson, validators, sentries, nodesAllowlist, fleetCidrs, p2pResourceGroupName, overrides]) =>
             besuChartValues(
                 {
                     genesisJson,
@@ -125,7 +126,7 @@ export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBe
                     p2pPort: args.besu.p2pPort,
                 },
                 nodeKeySecretName,
-                args.chartValues ?? {},
+                overrides,
             ),
         );
 

@@ -58,6 +58,8 @@ export interface RegionBesuInputs {
     egressPublicIpId: pulumi.Output<string>;
     /** The region's egress IPv4 address. */
     egressPublicIp: pulumi.Output<string>;
+    /** The public JSON-RPC endpoint's static IP (in the P2P resource group), when the fleet has one. */
+    rpcPublicIp?: { address: pulumi.Output<string>; name: pulumi.Output<string> };
     /** Resource group holding the region's P2P public IPs. */
     p2pResourceGroupName: pulumi.Output<string>;
     /** Its ARM id (the scope of the cluster identity's grant on those IPs). */

@@ -20,6 +20,8 @@ export interface CcipLaneInputs extends LaneSettings {
     sides: LaneSide[];
     /** RPC URL per side name; secret. */
     rpcUrls: Record<string, string>;
+    /** PEM CA per side name whose https RPC URL chains to a private CA (the fleet's own endpoint). */
+    rpcCaCertificates?: Record<string, string>;
     /** Public address of the deployer (ownership checks in read/diff, which get no key). */
     deployerAddress: string;
     receiptTimeoutSeconds: number;
@@ -81,8 +83,14 @@ export function checkLaneInputs(news: Record<string, unknown>): Failure[] {
     return failures;
 }
 
-function targetOf(inputs: Pick<CcipLaneInputs, "rpcUrls">, side: LaneSide): ChainTarget {
-    return { name: side.name, rpcUrl: inputs.rpcUrls[side.name], chainId: side.chainId, minGasPriceWei: side.minGasPriceWei };
+function targetOf(inputs: Pick<CcipLaneInputs, "rpcUrls" | "rpcCaCertificates">, side: LaneSide): ChainTarget {
+    return {
+        name: side.name,
+        rpcUrl: inputs.rpcUrls[side.name],
+        chainId: side.chainId,
+        minGasPriceWei: side.minGasPriceWei,
+        caCertificate: inputs.rpcCaCertificates?.[side.name],
+    };
 }
 
 function settingsOf(inputs: LaneSettings): LaneSettings {
@@ -179,7 +187,7 @@ export const ccipLaneProvider: pulumi.dynamic.ResourceProvider<CcipLaneInputs, C
 
     async diff(_id, olds, news) {
         const compared = (v: Partial<CcipLaneInputs>) =>
-            JSON.stringify([v.sides, v.rpcUrls, v.attesters, v.threshold, v.fee, v.deployerAddress, v.receiptTimeoutSeconds]);
+            JSON.stringify([v.sides, v.rpcUrls, v.rpcCaCertificates ?? {}, v.attesters, v.threshold, v.fee, v.deployerAddress, v.receiptTimeoutSeconds]);
         const changedInputs = compared(olds) !== compared(news);
         const drift = (await planLane(news)).flatMap((p) => p.drift);
         for (const line of drift) providerLog(`drift: ${line}`);
@@ -210,6 +218,8 @@ export interface CcipLaneArgs {
     sides: pulumi.Input<pulumi.Input<LaneSide>[]>;
     /** RPC URL per side name; always made secret. */
     rpcUrls: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** PEM CA per side name for https endpoints of a private CA. Default none. */
+    rpcCaCertificates?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     attesters: pulumi.Input<pulumi.Input<string>[]>;
     threshold: pulumi.Input<number>;
     fee: pulumi.Input<LaneSettings["fee"]>;
@@ -234,6 +244,7 @@ export class CcipLane extends pulumi.dynamic.Resource {
             {
                 sides: args.sides,
                 rpcUrls: pulumi.secret(args.rpcUrls),
+                rpcCaCertificates: args.rpcCaCertificates ?? {},
                 attesters: args.attesters,
                 threshold: args.threshold,
                 fee: args.fee,

@@ -19,6 +19,8 @@ export interface ContractDeploymentInputs {
     chainName: string;
     /** JSON-RPC URL; secret (may carry an API key). */
     rpcUrl: string;
+    /** PEM CA an https rpcUrl must chain to (the fleet's private CA); absent: public roots. */
+    rpcCaCertificate?: string;
     chainId: number;
     /** Suite contract name, e.g. "CCIPRouter" (messages and state only). */
     contractName: string;
@@ -53,7 +55,7 @@ export interface ContractDeploymentOutputs extends Omit<ContractDeploymentInputs
 /** Inputs that change the contract (and so its address): any change replaces the resource. */
 export const REPLACING_INPUTS = ["bytecode", "constructorTypes", "constructorArgs", "salt", "chainId"] as const;
 /** Inputs that change only how we talk to the chain: updated in place, no transaction. */
-const IN_PLACE_INPUTS = ["chainName", "rpcUrl", "contractName", "confirmations", "receiptTimeoutSeconds", "minGasPriceWei"] as const;
+const IN_PLACE_INPUTS = ["chainName", "rpcUrl", "rpcCaCertificate", "contractName", "confirmations", "receiptTimeoutSeconds", "minGasPriceWei"] as const;
 
 /** Gas for a deployment whose estimate fails because a constructor dependency is still pending. */
 const FALLBACK_DEPLOY_GAS = 8_000_000n;
@@ -113,8 +115,14 @@ export function checkDeploymentInputs(all: Record<string, unknown>): Failure[] {
     return failures;
 }
 
-function targetOf(inputs: Pick<ContractDeploymentInputs, "chainName" | "rpcUrl" | "chainId" | "minGasPriceWei">): ChainTarget {
-    return { name: inputs.chainName, rpcUrl: inputs.rpcUrl, chainId: inputs.chainId, minGasPriceWei: inputs.minGasPriceWei };
+function targetOf(inputs: Pick<ContractDeploymentInputs, "chainName" | "rpcUrl" | "rpcCaCertificate" | "chainId" | "minGasPriceWei">): ChainTarget {
+    return {
+        name: inputs.chainName,
+        rpcUrl: inputs.rpcUrl,
+        chainId: inputs.chainId,
+        minGasPriceWei: inputs.minGasPriceWei,
+        caCertificate: inputs.rpcCaCertificate,
+    };
 }
 
 function publicOutputs(inputs: ContractDeploymentInputs): Omit<ContractDeploymentInputs, "deployerKey"> {
@@ -237,6 +245,8 @@ export interface ContractDeploymentArgs {
     chainName: pulumi.Input<string>;
     /** JSON-RPC URL; always made secret (URLs often carry API keys). */
     rpcUrl: pulumi.Input<string>;
+    /** PEM CA the https rpcUrl must chain to (the fleet's own endpoint). Default: public roots. */
+    rpcCaCertificate?: pulumi.Input<string>;
     chainId: pulumi.Input<number>;
     contractName: pulumi.Input<string>;
     /** Artifact creation bytecode. */
@@ -282,6 +292,7 @@ export class ContractDeployment extends pulumi.dynamic.Resource {
             {
                 chainName: args.chainName,
                 rpcUrl: pulumi.secret(args.rpcUrl),
+                rpcCaCertificate: args.rpcCaCertificate,
                 chainId: args.chainId,
                 contractName: args.contractName,
                 bytecode: args.bytecode,

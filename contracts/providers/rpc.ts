@@ -17,6 +17,11 @@ export interface ChainTarget {
     readonly chainId: number;
     /** The chain's node minimum gas price (decimal wei); senders' fees clear it (contracts/fees.ts). Default 0. */
     readonly minGasPriceWei?: string;
+    /**
+     * PEM certificate(s) an https `rpcUrl` must chain to, instead of Node's public roots: the fleet's own RPC endpoint
+     * presents a certificate of the stack's private CA (components/rpc-tls.ts). Default: the public roots.
+     */
+    readonly caCertificate?: string;
 }
 
 /** Tuning of RPC access (defaults suit both a public endpoint and a local chain). */
@@ -40,14 +45,19 @@ export const RPC_DEFAULTS = {
  * an endpoint that holds connections open leaves a socket behind, and buffers bodies of any size.
  * Shared by the providers (client()) and the relayer (relayer/chain.ts).
  */
-export function boundedGetUrl(timeoutMs: number, maxBytes: number): FetchGetUrlFunc {
+export function boundedGetUrl(timeoutMs: number, maxBytes: number, caCertificate?: string): FetchGetUrlFunc {
     return (req, signal) => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- required at call time: see the header
         const http = require(req.url.startsWith("https:") ? "node:https" : "node:http") as typeof import("node:http");
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- required at call time: see the header
         const { gunzipSync } = require("node:zlib") as typeof import("node:zlib");
         return new Promise<GetUrlResponse>((resolve, reject) => {
-            const request = http.request(req.url, { method: req.method, headers: { ...req.headers } });
+            // `ca` replaces Node's root store for this request (tls.createSecureContext), so only that CA is trusted.
+            const request = http.request(req.url, {
+                method: req.method,
+                headers: { ...req.headers },
+                ...(caCertificate === undefined ? {} : { ca: caCertificate }),
+            });
             // Declared before `fail` uses it: Pulumi's closure serialiser rejects a use ahead of the declaration.
             let timer: ReturnType<typeof setTimeout> | undefined = undefined;
             const fail = (error: Error): void => {
@@ -99,6 +109,11 @@ export function rpcCallBoundMs(): number {
     let backoff = 0;
     for (let n = 0; n < RPC_DEFAULTS.retries; n++) backoff += Math.min(2 * RPC_DEFAULTS.minDelayMs * 2 ** n, RPC_DEFAULTS.maxDelayMs);
     return (RPC_DEFAULTS.retries + 1) * RPC_DEFAULTS.requestTimeoutMs + backoff;
+}
+
+/** One client per chain id, URL and trusted CA. */
+function clientKey(target: ChainTarget): string {
+    return `${target.chainId}@${target.rpcUrl}${target.caCertificate === undefined ? "" : `#ca:${target.caCertificate.length}:${target.caCertificate.slice(-64)}`}`;
 }
 
 interface ChainClient {
@@ -167,19 +182,19 @@ export function providerLog(line: string): void {
  * maxAttempts 1 ethers retries a 429 itself, up to 12 times with delays of up to 250 ms × 2^attempt (minutes,
  * invisible and without jitter); the callers' retry policies (rpcCall here, withRetry in the relayer) do it instead.
  */
-export function boundedFetchRequest(url: string, timeoutMs: number): FetchRequest {
+export function boundedFetchRequest(url: string, timeoutMs: number, caCertificate?: string): FetchRequest {
     const request = new FetchRequest(url);
     request.timeout = timeoutMs;
-    request.getUrlFunc = boundedGetUrl(timeoutMs, RPC_DEFAULTS.maxResponseBytes);
+    request.getUrlFunc = boundedGetUrl(timeoutMs, RPC_DEFAULTS.maxResponseBytes, caCertificate);
     request.setThrottleParams({ maxAttempts: 1 });
     return request;
 }
 
 function client(target: ChainTarget): ChainClient {
-    const key = `${target.chainId}@${target.rpcUrl}`;
+    const key = clientKey(target);
     let found = clients().get(key);
     if (found === undefined) {
-        const request = boundedFetchRequest(target.rpcUrl, RPC_DEFAULTS.requestTimeoutMs);
+        const request = boundedFetchRequest(target.rpcUrl, RPC_DEFAULTS.requestTimeoutMs, target.caCertificate);
         const network = Network.from(target.chainId);
         const provider = new JsonRpcProvider(request, network, { staticNetwork: network, batchMaxCount: 1, cacheTimeout: -1 });
         provider.pollingInterval = 250;
@@ -198,7 +213,7 @@ export function chainProvider(target: ChainTarget): JsonRpcProvider {
 
 /** How many transient faults were retried on `target` in this process (for tests and logs). */
 export function retriesObserved(target: ChainTarget): number {
-    return clients().get(`${target.chainId}@${target.rpcUrl}`)?.retriesObserved ?? 0;
+    return clients().get(clientKey(target))?.retriesObserved ?? 0;
 }
 
 /** Whether an ethers error carries revert data from the node (a contract said no). */

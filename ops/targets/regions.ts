@@ -1,8 +1,7 @@
 // Region names: validation against the catalog, and which region a failed URN belongs to.
 import { DEFAULT_ADMIN_REGION, findRegion, knownRegions } from "../../regions/catalog";
 import { CHAIN_NAME } from "../../config/schema";
-import { CONTRACT_NAMES } from "../../contracts/artifacts";
-import { BESU_NETWORK_NAME, contractSuiteName, regionComponentName } from "../../regions/targets";
+import { BESU_NETWORK_NAME, contractSuiteName, regionComponentName, suiteChildSuffixes } from "../../regions/targets";
 
 /** Throws naming every unknown (or admin) region; returns the regions de-duplicated, in the given order. */
 export function validateRegions(regions: readonly string[]): string[] {
@@ -56,7 +55,7 @@ export function chainOfUrn(urn: string): string | undefined {
     const name = urnName(urn);
     if (!name.startsWith(prefix)) return undefined;
     let chain = name.slice(prefix.length);
-    const contract = CONTRACT_NAMES.find((c) => chain.endsWith(`-${c}`));
+    const contract = suiteChildSuffixes().find((c) => chain.endsWith(`-${c}`));
     if (contract !== undefined) chain = chain.slice(0, -contract.length - 1);
     return CHAIN_NAME.test(chain) ? chain : undefined;
 }

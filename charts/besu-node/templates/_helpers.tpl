@@ -65,7 +65,10 @@ IP; "$(POD_IP)" is expanded by the kubelet), the RPC Service names, then extras.
 {{- $svc := include "besu-node.rpcServiceName" . -}}
 {{- $ns := .Release.Namespace -}}
 {{- $hosts := list "localhost" "127.0.0.1" "$(POD_IP)" $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns) -}}
-{{- join "," (concat $hosts .Values.rpc.extraHostAllowlist) -}}
+{{- /* Clients of the internal load balancer send its IP as Host (HTTP Host is the URL's host). */ -}}
+{{- $ilb := .Values.rpc.internalLoadBalancer -}}
+{{- $private := ternary (list $ilb.ip) (list) (and $ilb.enabled (ne $ilb.ip "")) -}}
+{{- join "," (concat $hosts $private .Values.rpc.extraHostAllowlist) -}}
 {{- end -}}
 
 {{/* config.toml of one node: ctx = dict root node role. Every key is a Besu CLI option name. */}}
@@ -147,4 +150,68 @@ chain138.io/node: {{ .node.name }}
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+nginx.conf of the public JSON-RPC gateway: ctx = dict root hosts upstream upstreamHost tlsDir listen.
+Only `POST /` (JSON-RPC) and `OPTIONS /` (CORS preflight, answered by Besu's rpc-http-cors-origins) pass, for the
+listed Host names only; per-client rate limit and body cap; Besu sees the Service name as Host (in its allowlist).
+*/}}
+{{- define "besu-node.gatewayConf" -}}
+{{- $gw := .root.Values.rpc.gateway -}}
+worker_processes 1;
+pid /tmp/nginx.pid;
+error_log /dev/stderr warn;
+events {
+  worker_connections 1024;
+}
+http {
+  access_log off;
+  server_tokens off;
+  client_body_temp_path /tmp/client_body;
+  proxy_temp_path /tmp/proxy;
+  fastcgi_temp_path /tmp/fastcgi;
+  uwsgi_temp_path /tmp/uwsgi;
+  scgi_temp_path /tmp/scgi;
+  limit_req_zone $binary_remote_addr zone=rpc:10m rate={{ $gw.rateLimitPerSecond }}r/s;
+  limit_req_status 429;
+  map $host $rpc_host_allowed {
+    default 0;
+    {{- range .hosts }}
+    {{ . | quote }} 1;
+    {{- end }}
+  }
+  upstream besu {
+    server {{ .upstream }};
+    keepalive 16;
+  }
+  server {
+    listen {{ .listen }} ssl;
+    ssl_certificate {{ .tlsDir }}/tls.crt;
+    ssl_certificate_key {{ .tlsDir }}/tls.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    client_max_body_size {{ $gw.maxBodySize }};
+    location = /healthz {
+      return 200 "ok\n";
+    }
+    location = / {
+      if ($rpc_host_allowed = 0) {
+        return 421;
+      }
+      limit_except POST OPTIONS {
+        deny all;
+      }
+      limit_req zone=rpc burst={{ $gw.rateLimitBurst }} nodelay;
+      proxy_pass http://besu;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host {{ .upstreamHost }};
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_read_timeout 60s;
+    }
+    location / {
+      return 404;
+    }
+  }
+}
 {{- end -}}

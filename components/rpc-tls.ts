@@ -1,0 +1,99 @@
+// The public JSON-RPC endpoints' TLS: a private CA of the stack and, per region, a server certificate for the
+// endpoint's static IP. Clients pin the CA (the `rpc.caCertificate` stack output; the program's own providers do,
+// contracts/providers/rpc.ts), so the endpoint works before anyone owns a DNS name for it.
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+
+/** One region's endpoint to certify. */
+export interface RpcEndpointSubject {
+    region: string;
+    /** The endpoint's static public IPv4 address: the certificate's only subject (an IP SAN). */
+    publicIp: pulumi.Input<string>;
+}
+
+/** Args of {@link RpcCertificates}. */
+export interface RpcCertificatesArgs {
+    /** Stack name, in the CA's common name. Required. */
+    environment: string;
+    /** The endpoints. Required. */
+    endpoints: RpcEndpointSubject[];
+}
+
+/** A region's server certificate: PEM chain and key (the key a secret). */
+export interface RpcServerCertificate {
+    certificatePem: pulumi.Output<string>;
+    privateKeyPem: pulumi.Output<string>;
+    /** sha256 of the certificate (rolls the gateway when it is renewed). */
+    checksum: pulumi.Output<string>;
+}
+
+/**
+ * Validity. The CA lives ten years; server certificates two, replaced by the first `pulumi up` within 30 days of the
+ * end (the tls provider's early renewal: the resource reports itself as needing replacement, `ready_for_renewal`).
+ */
+const CA_VALIDITY_HOURS = 10 * 365 * 24;
+const SERVER_VALIDITY_HOURS = 2 * 365 * 24;
+const EARLY_RENEWAL_HOURS = 30 * 24;
+
+/**
+ * The stack's RPC CA and one server certificate per endpoint (`chain138:index:RpcCertificates`). Keys are ECDSA P-256
+ * (what every TLS 1.2/1.3 client supports). A server certificate's IP SAN is what Node, browsers and curl check
+ * against an IP host (RFC 6125 §6.2.1; Node tls.checkServerIdentity: "if the host is an IP address, only IP SANs").
+ */
+export class RpcCertificates extends pulumi.ComponentResource {
+    /** The CA certificate (PEM, public): what clients of the endpoints trust. */
+    public readonly caCertificate: pulumi.Output<string>;
+    /** Per region. */
+    public readonly servers: ReadonlyMap<string, RpcServerCertificate>;
+
+    constructor(name: string, args: RpcCertificatesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("chain138:index:RpcCertificates", name, {}, opts);
+        const parent = { parent: this };
+        const caKey = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, parent);
+        const ca = new tls.SelfSignedCert(
+            `${name}-ca`,
+            {
+                privateKeyPem: caKey.privateKeyPem,
+                isCaCertificate: true,
+                subject: { commonName: `Chain 138 RPC CA (${args.environment})`, organization: "Chain 138" },
+                validityPeriodHours: CA_VALIDITY_HOURS,
+                allowedUses: ["cert_signing", "crl_signing"],
+            },
+            parent,
+        );
+        const servers = new Map<string, RpcServerCertificate>();
+        for (const endpoint of args.endpoints) {
+            const key = new tls.PrivateKey(`${name}-${endpoint.region}-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, parent);
+            const request = new tls.CertRequest(
+                `${name}-${endpoint.region}-csr`,
+                {
+                    privateKeyPem: key.privateKeyPem,
+                    ipAddresses: [endpoint.publicIp],
+                    subject: { commonName: pulumi.interpolate`${endpoint.publicIp}`, organization: "Chain 138" },
+                },
+                parent,
+            );
+            const cert = new tls.LocallySignedCert(
+                `${name}-${endpoint.region}-cert`,
+                {
+                    certRequestPem: request.certRequestPem,
+                    caPrivateKeyPem: caKey.privateKeyPem,
+                    caCertPem: ca.certPem,
+                    validityPeriodHours: SERVER_VALIDITY_HOURS,
+                    earlyRenewalHours: EARLY_RENEWAL_HOURS,
+                    allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+                },
+                parent,
+            );
+            servers.set(endpoint.region, {
+                certificatePem: cert.certPem,
+                privateKeyPem: pulumi.secret(key.privateKeyPem),
+                checksum: cert.certPem.apply((pem) => createHash("sha256").update(pem).digest("hex")),
+            });
+        }
+        this.caCertificate = ca.certPem;
+        this.servers = servers;
+        this.registerOutputs({ caCertificate: this.caCertificate });
+    }
+}
