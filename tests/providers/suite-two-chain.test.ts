@@ -1,5 +1,6 @@
-// The whole suite plus CCIP wiring on two anvil chains (ids 1 and 138) through the providers, no CLI;
-// then a WETH9 bridge transfer through the routers, drift repair, and a second wiring that sends nothing.
+// The whole suite plus CCIP wiring on two anvil chains (ids 1 and 138) through the providers, no CLI, then each
+// chain's hand-over to its MultiSig; a WETH9 bridge transfer through the routers, drift repair through the
+// MultiSig, and a second wiring that sends nothing.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Interface, Wallet, parseEther } from "ethers";
@@ -8,7 +9,7 @@ import { attach } from "../../devkit/deploy";
 import { mined } from "../support/assertions";
 import { makeAttesters, CHAIN138_SELECTOR, MAINNET_SELECTOR, TEST_FEES } from "../../devkit/ccip-fixture";
 import { relay } from "../../devkit/ccip";
-import { deploySuite, laneInputs, wire, type SuiteAddresses, type SuiteChain } from "../../devkit/provider-suite";
+import { deploySuite, govern, governanceInputs, laneInputs, wire, type SuiteAddresses, type SuiteChain } from "../../devkit/provider-suite";
 import { ccipLaneProvider, type CcipLaneInputs, type CcipLaneOutputs } from "../../contracts/providers/ccip-lane";
 import { captureProviderLog } from "../../devkit/provider-inputs";
 
@@ -39,13 +40,14 @@ before(async () => {
     const fee = { baseFee: String(TEST_FEES.baseFee), feePerByte: String(TEST_FEES.feePerByte), feePerGas: String(TEST_FEES.feePerGas) };
     inputs = laneInputs(mainnet, chain138, { attesters: attesters.map((a) => a.address), threshold: 2, fee, deployerAddress: deployer.address });
     wired = await wire(inputs);
+    await Promise.all([govern(governanceInputs(c1, a1, deployer.address)), govern(governanceInputs(c138, a138, deployer.address))]);
 });
 after(async () => {
     for (const n of nodes) await n.stop();
 });
 
 describe("suite + wiring on two chains via the providers", () => {
-    it("deploys every contract on both chains and hands every Ownable to the MultiSig", async () => {
+    it("deploys every contract on both chains, wires them, and the governance hands every Ownable to the MultiSig", async () => {
         for (const side of [mainnet, chain138]) {
             const p = side.node.provider();
             for (const [name, address] of Object.entries(side.addresses)) assert.notEqual(await p.getCode(address), "0x", `${side.chain.chainName} ${name}`);
@@ -56,6 +58,7 @@ describe("suite + wiring on two chains via the providers", () => {
         }
         assert.equal(wired.drift.length, 0);
         assert.ok(wired.applied.some((a) => a.includes("setLane")));
+        assert.ok(!wired.applied.some((a) => /Ownership/.test(a)), `the lane moved ownership: ${wired.applied.join("; ")}`);
         assert.ok(!JSON.stringify(wired).includes(mainnet.chain.deployerKey.slice(2)), "key in lane outputs");
     });
 
