@@ -9,7 +9,12 @@ import type { CcipWiring } from "./contracts-wiring";
 import { suiteGovernanceName } from "../regions/targets";
 
 /** One {@link SuiteGovernance} per suite, parented to it, after the suite's deployments and the lanes touching its chain. */
-export function governSuites(suites: readonly ContractSuite[], wirings: readonly CcipWiring[], deployerKey: pulumi.Input<string>, deployerAddress: string): SuiteGovernance[] {
+export function governSuites(
+    suites: readonly ContractSuite[],
+    wirings: readonly CcipWiring[],
+    deployerKey: pulumi.Input<string>,
+    deployerAddress: string,
+): SuiteGovernance[] {
     return suites.map((suite) => {
         const chain = suite.chain;
         // Only contracts this suite deploys: a configured router (or Multicall3) is not ours to hand over.

@@ -39,7 +39,14 @@ const predicted = (contract: ContractName) => ({ contract, when: "predicted" }) 
  * chain's SuiteGovernance hands to its MultiSig. Not MultiSig (it governs itself), not the tokens or Multicall3
  * (no owner). CCIPRouter only where the suite deploys it: a configured router is someone else's.
  */
-export const OWNED_CONTRACTS = ["CCIPRouter", "CCIPWETH9Bridge", "CCIPWETH10Bridge", "Aggregator", "AggregatorProxy", "OracleWithCCIP"] as const satisfies readonly ContractName[];
+export const OWNED_CONTRACTS = [
+    "CCIPRouter",
+    "CCIPWETH9Bridge",
+    "CCIPWETH10Bridge",
+    "Aggregator",
+    "AggregatorProxy",
+    "OracleWithCCIP",
+] as const satisfies readonly ContractName[];
 
 /**
  * The suite in dependency order. Every Ownable contract starts owned by the deployer (the CREATE2 proxy

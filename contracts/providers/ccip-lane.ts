@@ -93,10 +93,7 @@ function settingsOf(inputs: LaneSettings): LaneSettings {
 /** Plans both sides from on-chain state (read-only); balances only with `funding` (see PlanOptions). */
 export async function planLane(inputs: Omit<CcipLaneInputs, "deployerKey">, options: PlanOptions = { funding: false }): Promise<SidePlan[]> {
     const [a, b] = inputs.sides;
-    return Promise.all([
-        planSide(targetOf(inputs, a), a, b, settingsOf(inputs), options),
-        planSide(targetOf(inputs, b), b, a, settingsOf(inputs), options),
-    ]);
+    return Promise.all([planSide(targetOf(inputs, a), a, b, settingsOf(inputs), options), planSide(targetOf(inputs, b), b, a, settingsOf(inputs), options)]);
 }
 
 async function applySide(inputs: CcipLaneInputs, side: LaneSide, plan: SidePlan): Promise<string[]> {
@@ -136,9 +133,7 @@ function publicInputs(inputs: CcipLaneInputs): Omit<CcipLaneInputs, "deployerKey
 /** Whether every contract the lane wires still has code on its chain. */
 async function contractsPresent(inputs: Omit<CcipLaneInputs, "deployerKey">): Promise<boolean> {
     const checks = inputs.sides.flatMap((side) =>
-        ADDRESS_FIELDS.map((field) => side[field]).map((address) =>
-            rpcCall(targetOf(inputs, side), `eth_getCode(${address})`, (p) => p.getCode(address)),
-        ),
+        ADDRESS_FIELDS.map((field) => side[field]).map((address) => rpcCall(targetOf(inputs, side), `eth_getCode(${address})`, (p) => p.getCode(address))),
     );
     return (await Promise.all(checks)).every((code) => code !== "0x");
 }

@@ -44,7 +44,15 @@ export async function planHandover(target: ChainTarget, multisig: string, owned:
             const calls: PlannedCall[] = [];
             if (!started) {
                 calls.push(
-                    plannedCall(`${target.name}: ${contract}.transferOwnership(MultiSig)`, contract, address, OWNABLE2STEP_ABI, "transferOwnership", [multisig], 100_000n),
+                    plannedCall(
+                        `${target.name}: ${contract}.transferOwnership(MultiSig)`,
+                        contract,
+                        address,
+                        OWNABLE2STEP_ABI,
+                        "transferOwnership",
+                        [multisig],
+                        100_000n,
+                    ),
                 );
             }
             // Accepting is the MultiSig's own call: sent as a MultiSig transaction (owner-calls.ts toTransactions).

@@ -131,7 +131,10 @@ async function planBridges(side: SideReading): Promise<PlannedCall[]> {
         if (!same(current, remoteAddress)) {
             drift.push(`${local.name}: ${label} allowlist for ${remote.name}: have ${current}, want ${remoteAddress}`);
             calls.push(
-                plannedCall(`${local.name}: ${label}.setRemoteBridge(${remote.name})`, label, address, BRIDGE_ABI, "setRemoteBridge", [remoteSel, remoteAddress]),
+                plannedCall(`${local.name}: ${label}.setRemoteBridge(${remote.name})`, label, address, BRIDGE_ABI, "setRemoteBridge", [
+                    remoteSel,
+                    remoteAddress,
+                ]),
             );
         }
     }
@@ -147,13 +150,21 @@ async function planOracle(side: SideReading): Promise<PlannedCall[]> {
     if (!same(destination, remote.oracle)) {
         drift.push(`${local.name}: OracleWithCCIP destination ${remote.name}: have ${destination}, want ${remote.oracle}`);
         calls.push(
-            plannedCall(`${local.name}: OracleWithCCIP.setDestination(${remote.name})`, "OracleWithCCIP", local.oracle, ORACLE_ABI, "setDestination", [remoteSel, remote.oracle]),
+            plannedCall(`${local.name}: OracleWithCCIP.setDestination(${remote.name})`, "OracleWithCCIP", local.oracle, ORACLE_ABI, "setDestination", [
+                remoteSel,
+                remote.oracle,
+            ]),
         );
     }
     const source = (await read("oracle.getSource", () => oracle.getFunction("getSource").staticCall(remoteSel))) as string;
     if (!same(source, remote.oracle)) {
         drift.push(`${local.name}: OracleWithCCIP source ${remote.name}: have ${source}, want ${remote.oracle}`);
-        calls.push(plannedCall(`${local.name}: OracleWithCCIP.setSource(${remote.name})`, "OracleWithCCIP", local.oracle, ORACLE_ABI, "setSource", [remoteSel, remote.oracle]));
+        calls.push(
+            plannedCall(`${local.name}: OracleWithCCIP.setSource(${remote.name})`, "OracleWithCCIP", local.oracle, ORACLE_ABI, "setSource", [
+                remoteSel,
+                remote.oracle,
+            ]),
+        );
     }
     return calls;
 }

@@ -68,7 +68,10 @@ export interface CallSender {
  * The current owner of every contract that an "owner" call targets (lowercase address → owner). An owner that is
  * neither the deployer nor the MultiSig is an error naming the contract and its owner: nobody here can act for it.
  */
-export async function readOwners(sender: Pick<CallSender, "target" | "multisig" | "deployerAddress">, calls: readonly PlannedCall[]): Promise<Map<string, string>> {
+export async function readOwners(
+    sender: Pick<CallSender, "target" | "multisig" | "deployerAddress">,
+    calls: readonly PlannedCall[],
+): Promise<Map<string, string>> {
     const { target, multisig, deployerAddress } = sender;
     const targets = new Map<string, PlannedCall>();
     for (const c of calls) if (c.by === "owner" && !targets.has(c.target.toLowerCase())) targets.set(c.target.toLowerCase(), c);
@@ -195,7 +198,9 @@ export async function sendCalls(sender: CallSender, calls: readonly PlannedCall[
             sent.push({ description: tx.description, hash });
         }
         const receipts = await Promise.all(
-            sent.map((s) => waitForReceipt(target, { hash: s.hash, confirmations: sender.confirmations, timeoutMs: sender.receiptTimeoutMs, what: s.description })),
+            sent.map((s) =>
+                waitForReceipt(target, { hash: s.hash, confirmations: sender.confirmations, timeoutMs: sender.receiptTimeoutMs, what: s.description }),
+            ),
         );
         const failed = receipts.map((r, i) => ({ r, s: sent[i] })).filter(({ r }) => r.status !== 1);
         if (failed.length > 0) {

@@ -61,12 +61,15 @@ export function checkGovernanceInputs(all: Record<string, unknown>): Failure[] {
     };
     if (typeof news["chainName"] !== "string" || news["chainName"] === "") fail("chainName", "must be a non-empty string");
     if (typeof news["rpcUrl"] !== "string" || !/^(https?|wss?):\/\/./.test(news["rpcUrl"])) fail("rpcUrl", "must be an http(s) or ws(s) URL (value not shown)");
-    if (!Number.isSafeInteger(news["chainId"]) || (news["chainId"] as number) < 1) fail("chainId", `must be a positive integer, got ${JSON.stringify(news["chainId"])}`);
+    if (!Number.isSafeInteger(news["chainId"]) || (news["chainId"] as number) < 1)
+        fail("chainId", `must be a positive integer, got ${JSON.stringify(news["chainId"])}`);
     if (news["minGasPriceWei"] !== undefined && !/^\d+$/.test(String(news["minGasPriceWei"]))) fail("minGasPriceWei", "must be a decimal integer (wei)");
     if (!Number.isSafeInteger(news["confirmations"]) || (news["confirmations"] as number) < 1)
         fail("confirmations", `must be an integer >= 1, got ${JSON.stringify(news["confirmations"])}`);
-    if (!Number.isSafeInteger(news["receiptTimeoutSeconds"]) || (news["receiptTimeoutSeconds"] as number) < 1) fail("receiptTimeoutSeconds", "must be an integer >= 1");
-    if (typeof news["multisig"] !== "string" || !ADDRESS.test(news["multisig"])) fail("multisig", `must be an address, got ${JSON.stringify(news["multisig"])}`);
+    if (!Number.isSafeInteger(news["receiptTimeoutSeconds"]) || (news["receiptTimeoutSeconds"] as number) < 1)
+        fail("receiptTimeoutSeconds", "must be an integer >= 1");
+    if (typeof news["multisig"] !== "string" || !ADDRESS.test(news["multisig"]))
+        fail("multisig", `must be an address, got ${JSON.stringify(news["multisig"])}`);
     const owned = news["owned"];
     if (!Array.isArray(owned) || owned.length === 0) fail("owned", "must list at least one contract");
     else {
