@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     (globalThis as Record<symbol, unknown>)[Symbol.for("chain138.contracts.log")] = () => undefined;
     const attesters = makeAttesters(3).map((w) => w.address);
     const depth = dagDepth();
-    process.stdout.write(`suite DAG depth per chain: ${depth} (deploy levels + wiring); target: at most ${depth + 1} blocks per chain\n`);
+    process.stdout.write(`suite DAG depth per chain: ${depth} (deploy levels + wiring + hand-over); target: at most ${depth + 1} blocks per chain\n`);
     await graphRun(attesters);
     await sequentialRun(attesters);
     process.stdout.write(`${rows.join("\n")}\n(block time ${BLOCK_TIME} s on both chains)\n`);
