@@ -163,6 +163,30 @@ describe("suite + wiring on two chains via the providers", () => {
         p138.destroy();
     });
 
+    it("fails naming the contract and its owner when a call it needs is on a contract a third party owns", async () => {
+        const p138 = chain138.node.provider();
+        const deployer = new Wallet(chain138.chain.deployerKey, p138);
+        const rogue = chain138.node.wallet(5, p138);
+        const address = chain138.addresses.CCIPWETH10Bridge;
+        const multisig = attach("MultiSig", chain138.addresses.MultiSig, deployer);
+        const id = (await multisig.transactionCount()) as bigint;
+        await mined(
+            multisig.submit(address, 0, new Interface(["function transferOwnership(address)"]).encodeFunctionData("transferOwnership", [rogue.address])),
+        );
+        await mined(multisig.execute(id));
+        const bridge = attach("CCIPWETH10Bridge", address, rogue);
+        await mined(bridge.acceptOwnership());
+        await mined(bridge.setRemoteBridge(MAINNET_SELECTOR, Wallet.createRandom().address));
+
+        const nonce = await p138.getTransactionCount(deployer.address);
+        await assert.rejects(
+            ccipLaneProvider.update!("lane", wired, inputs),
+            new RegExp(`chain138: CCIPWETH10Bridge at ${address} is owned by ${rogue.address}, neither the deployer .* nor the MultiSig .*setRemoteBridge`),
+        );
+        assert.equal(await p138.getTransactionCount(deployer.address), nonce, "sent before failing");
+        p138.destroy();
+    });
+
     it("rejects bad lane input naming the property before any chain call", async () => {
         const result = await ccipLaneProvider.check!(inputs, { ...inputs, threshold: 4, rpcUrls: { mainnet: "nope", chain138: inputs.rpcUrls["chain138"] } });
         assert.deepEqual((result.failures ?? []).map((f) => f.property).sort(), ["rpcUrls", "threshold"]);
