@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { runProgram, stackConfig, TEST_DEPLOYER_KEY, type ProgramRun, type RecordedResource } from "../../devkit/mock-program";
+import { CONTRACT_NAMES, loadArtifact } from "../../contracts/artifacts";
+import { OWNED_CONTRACTS } from "../../components/contracts-plan";
 
 const EXISTING_ROUTER = "0x80226fc0Ee2b096224EeAc085Bb9a8cba1146f7D";
 const CHAINS = ["chain138", "mainnet", "third"] as const;
@@ -85,4 +87,11 @@ describe("governance per chain, not per lane (three chains)", () => {
             assert.ok(gov.additionalSecretOutputs.includes("rpcUrl"), `${gov.name}: rpcUrl output`);
         }
     });
+});
+
+it("OWNED_CONTRACTS is every suite contract with Ownable2Step's owner() and acceptOwnership() in its ABI", () => {
+    const hasFunction = (name: (typeof CONTRACT_NAMES)[number], fn: string) =>
+        (loadArtifact(name).abi as { type: string; name?: string }[]).some((entry) => entry.type === "function" && entry.name === fn);
+    const ownable = CONTRACT_NAMES.filter((name) => hasFunction(name, "owner") && hasFunction(name, "acceptOwnership"));
+    assert.deepEqual([...OWNED_CONTRACTS].sort(), [...ownable].sort());
 });
