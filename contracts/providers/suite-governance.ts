@@ -9,7 +9,7 @@
 // secret input and never an output; the RPC URL is secret; the provider captures nothing per resource.
 import * as pulumi from "@pulumi/pulumi";
 import { hasUnknown } from "./contract-deployment";
-import { planHandover, type OwnedContract } from "./handover-plan";
+import { planHandover, type HandoverPlan, type OwnedContract } from "./handover-plan";
 import { deployerOf } from "./lane-plan";
 import { settleSender } from "./nonce";
 import { sendCalls } from "./owner-calls";
@@ -104,7 +104,7 @@ function publicInputs(inputs: SuiteGovernanceInputs): Omit<SuiteGovernanceInputs
 }
 
 /** Plans from on-chain state (read-only). */
-export function planGovernance(inputs: Omit<SuiteGovernanceInputs, "deployerKey">) {
+export function planGovernance(inputs: Omit<SuiteGovernanceInputs, "deployerKey">): Promise<HandoverPlan> {
     return planHandover(targetOf(inputs), inputs.multisig, inputs.owned, inputs.deployerAddress);
 }
 
