@@ -35,9 +35,24 @@ const deployed = (contract: ContractName) => ({ contract, when: "deployed" }) as
 const predicted = (contract: ContractName) => ({ contract, when: "predicted" }) as const;
 
 /**
+ * The suite contracts that take an owner (all Ownable2Step, owner = the deployer at construction) and that the
+ * chain's SuiteGovernance hands to its MultiSig. Not MultiSig (it governs itself), not the tokens or Multicall3
+ * (no owner). CCIPRouter only where the suite deploys it: a configured router is someone else's.
+ */
+export const OWNED_CONTRACTS = [
+    "CCIPRouter",
+    "CCIPWETH9Bridge",
+    "CCIPWETH10Bridge",
+    "Aggregator",
+    "AggregatorProxy",
+    "OracleWithCCIP",
+] as const satisfies readonly ContractName[];
+
+/**
  * The suite in dependency order. Every Ownable contract starts owned by the deployer (the CREATE2 proxy
- * would otherwise be `msg.sender`); the CCIP wiring hands them to the MultiSig. The MultiSig starts with
- * the deployer as sole owner (threshold 1) so the wiring can accept ownership through it.
+ * would otherwise be `msg.sender`), so the CCIP lanes configure them from the deployer key; then the chain's
+ * SuiteGovernance hands them to the MultiSig. The MultiSig starts with the deployer as sole owner (threshold 1)
+ * so the governance can accept ownership through it.
  */
 export function suitePlan(options: SuitePlanOptions): ContractSpec[] {
     const specs: ContractSpec[] = [];

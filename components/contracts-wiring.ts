@@ -1,5 +1,6 @@
 // CcipWiring: the CCIP lane between two chains' suites (`chain138:index:CcipWiring`), one CcipLane inside.
-// It depends on both suites' deployments through their addresses, and on nothing else.
+// It depends on both suites' deployments through their addresses, and on nothing else; each chain's
+// SuiteGovernance (components/contracts-governance.ts) waits for it.
 import * as pulumi from "@pulumi/pulumi";
 import { CcipLane, type LaneSide } from "../contracts/providers/ccip-lane";
 import type { CcipPlan } from "../config/fleet-config";
@@ -20,8 +21,8 @@ function laneSide(suite: ContractSuite): pulumi.Output<LaneSide> {
     const a = suite.addresses;
     const chain = suite.chain;
     return pulumi
-        .all([a.CCIPRouter, a.MultiSig, a.WETH9, a.CCIPWETH9Bridge, a.CCIPWETH10Bridge, a.OracleWithCCIP, a.Aggregator, a.AggregatorProxy])
-        .apply(([router, multisig, weth9, weth9Bridge, weth10Bridge, oracle, aggregator, aggregatorProxy]) => ({
+        .all([a.CCIPRouter, a.MultiSig, a.WETH9, a.CCIPWETH9Bridge, a.CCIPWETH10Bridge, a.OracleWithCCIP])
+        .apply(([router, multisig, weth9, weth9Bridge, weth10Bridge, oracle]) => ({
             name: chain.name,
             chainId: chain.chainId,
             chainSelector: chain.chainSelector,
@@ -34,8 +35,6 @@ function laneSide(suite: ContractSuite): pulumi.Output<LaneSide> {
             weth9Bridge,
             weth10Bridge,
             oracle,
-            aggregator,
-            aggregatorProxy,
             bridgeLiquidityWei: chain.bridgeLiquidityWei,
             oracleFundingWei: chain.oracleFundingWei,
         }));
@@ -44,9 +43,12 @@ function laneSide(suite: ContractSuite): pulumi.Output<LaneSide> {
 /** The CCIP wiring between two chains. */
 export class CcipWiring extends pulumi.ComponentResource {
     public readonly lane: CcipLane;
+    /** The two suites this lane connects. */
+    public readonly suites: readonly [ContractSuite, ContractSuite];
 
     constructor(name: string, args: CcipWiringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chain138:index:CcipWiring", name, {}, opts);
+        this.suites = args.suites;
         const [a, b] = args.suites;
         this.lane = new CcipLane(
             `${name}-lane`,

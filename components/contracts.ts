@@ -1,15 +1,20 @@
-// The contract deployment of a stack: one ContractSuite per configured chain, one CcipWiring per pair.
+// The contract deployment of a stack: one ContractSuite per configured chain, one CcipWiring per pair, then one
+// SuiteGovernance per chain (after the chain's suite and lanes).
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadedFleetConfig } from "../config/load";
 import type { ChainEndpoint } from "./chain-endpoints";
 import { contractSuiteName } from "../regions/targets";
 import { ContractSuite } from "./contract-suite";
 import { CcipWiring } from "./contracts-wiring";
+import { governSuites } from "./contracts-governance";
+import type { SuiteGovernance } from "../contracts/providers/suite-governance";
 import type { ContractOutputs, ExportsOf } from "../stack/outputs";
 
 export interface DeployedContracts {
     suites: ContractSuite[];
     wirings: CcipWiring[];
+    /** One per suite: the hand-over of its contracts to its MultiSig. */
+    governance: SuiteGovernance[];
     /** Stack output: `{ <chain>: { <Contract>: address } }`. */
     outputs: ExportsOf<ContractOutputs>;
 }
@@ -41,6 +46,7 @@ export function deployContracts(config: LoadedFleetConfig, chains: ChainEndpoint
             }
         }
     }
+    const governance = governSuites(suites, wirings, key, deployer);
     const outputs = Object.fromEntries(suites.map((suite) => [suite.chain.name, suite.addresses]));
-    return { suites, wirings, outputs };
+    return { suites, wirings, governance, outputs };
 }

@@ -1,10 +1,12 @@
 // Drives the real providers for a whole suite without the Pulumi CLI: each contract's create starts as
-// soon as the contracts it needs exist (the same plan ContractSuite registers), then the lane wiring.
+// soon as the contracts it needs exist (the same plan ContractSuite registers), then the lane wiring, then
+// each chain's hand-over to its MultiSig (the order components/contracts-governance.ts gives the engine).
 import { loadArtifact, type ContractName } from "../contracts/artifacts";
 import { contractDeploymentProvider, type ContractDeploymentOutputs } from "../contracts/providers/contract-deployment";
 import { constructorTypes, initCodeOf, predictAddress, type AbiArg } from "../contracts/providers/create2";
 import { wireLane, type CcipLaneInputs, type CcipLaneOutputs, type LaneSide } from "../contracts/providers/ccip-lane";
-import { resolveArgs, saltOf, suitePlan } from "../components/contracts-plan";
+import { handOver, type SuiteGovernanceInputs, type SuiteGovernanceOutputs } from "../contracts/providers/suite-governance";
+import { OWNED_CONTRACTS, resolveArgs, saltOf, suitePlan } from "../components/contracts-plan";
 import { contractInputs, type ProviderChain } from "./provider-inputs";
 
 /** A chain for the harness. */
@@ -67,8 +69,6 @@ export function laneSide(chain: SuiteChain, addresses: SuiteAddresses): LaneSide
         weth9Bridge: addresses.CCIPWETH9Bridge,
         weth10Bridge: addresses.CCIPWETH10Bridge,
         oracle: addresses.OracleWithCCIP,
-        aggregator: addresses.Aggregator,
-        aggregatorProxy: addresses.AggregatorProxy,
         bridgeLiquidityWei: chain.bridgeLiquidityWei ?? "0",
         oracleFundingWei: chain.oracleFundingWei ?? "0",
     };
@@ -95,4 +95,24 @@ export function laneInputs(
 /** Wires a lane through the CcipLane provider's create path. */
 export function wire(inputs: CcipLaneInputs): Promise<CcipLaneOutputs> {
     return wireLane(inputs, { funding: true });
+}
+
+/** SuiteGovernance inputs for a deployed suite: every owned contract (the suite deploys its own router) to its MultiSig. */
+export function governanceInputs(chain: SuiteChain, addresses: SuiteAddresses, deployerAddress: string): SuiteGovernanceInputs {
+    return {
+        chainName: chain.chainName,
+        rpcUrl: chain.rpcUrl,
+        chainId: chain.chainId,
+        confirmations: chain.confirmations ?? 1,
+        receiptTimeoutSeconds: 120,
+        multisig: addresses.MultiSig,
+        owned: OWNED_CONTRACTS.map((contract) => ({ contract, address: addresses[contract] })),
+        deployerAddress,
+        deployerKey: chain.deployerKey,
+    };
+}
+
+/** Hands a suite to its MultiSig through the SuiteGovernance provider's create path. */
+export function govern(inputs: SuiteGovernanceInputs): Promise<SuiteGovernanceOutputs> {
+    return handOver(inputs);
 }

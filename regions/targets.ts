@@ -44,6 +44,11 @@ export function contractSuiteName(chain: string): string {
     return `contracts-${chain}`;
 }
 
+/** Logical name of a chain's SuiteGovernance (a child of its ContractSuite). */
+export function suiteGovernanceName(chain: string): string {
+    return `${contractSuiteName(chain)}-governance`;
+}
+
 /**
  * The --target globs that select one chain's contract suite. With `--target-dependents` the CCIP lanes
  * to and from it follow (they take the suite's addresses as inputs). Each deployment is named in full:

@@ -1,5 +1,5 @@
 // npm run bench:contracts — deploy + wire the suite on two anvil chains (ids 1 and 138, 2-second blocks)
-// through the real providers, as a graph (what Pulumi's engine does with ContractSuite/CcipWiring) and
+// through the real providers, as a graph (what Pulumi's engine does with ContractSuite/CcipWiring/SuiteGovernance) and
 // one transaction at a time, and print blocks used per chain and wall time. Target for the graph:
 // at most DAG depth + 1 blocks per chain. Figures only: nothing here asserts timings.
 import { JsonRpcProvider } from "ethers";
@@ -7,23 +7,25 @@ import { loadArtifact, type ContractName } from "../contracts/artifacts";
 import { contractDeploymentProvider } from "../contracts/providers/contract-deployment";
 import { constructorTypes, initCodeOf, predictAddress, type AbiArg } from "../contracts/providers/create2";
 import { planLane, type CcipLaneInputs } from "../contracts/providers/ccip-lane";
-import { toTransactions } from "../contracts/providers/lane-plan";
+import { readOwners, toTransactions, type PlannedCall } from "../contracts/providers/owner-calls";
+import { planGovernance } from "../contracts/providers/suite-governance";
+import type { ChainTarget } from "../contracts/providers/rpc";
 import { sendTransaction } from "../contracts/providers/nonce";
 import { waitForReceipt } from "../contracts/providers/receipt";
 import { dependenciesOf, resolveArgs, saltOf, suitePlan } from "../components/contracts-plan";
 import { startAnvil, type AnvilNode } from "../devkit/anvil";
 import { CHAIN138_SELECTOR, MAINNET_SELECTOR, TEST_FEES, makeAttesters } from "../devkit/ccip-fixture";
-import { deploySuite, laneInputs, wire, type SuiteAddresses, type SuiteChain } from "../devkit/provider-suite";
+import { deploySuite, govern, governanceInputs, laneInputs, wire, type SuiteAddresses, type SuiteChain } from "../devkit/provider-suite";
 
 const BLOCK_TIME = 2;
 
-/** Depth of the suite's dependency graph (deploy levels), plus one level for the wiring. */
+/** Depth of the suite's dependency graph (deploy levels), plus one level for the wiring and one for the hand-over. */
 function dagDepth(): number {
     const specs = suitePlan({ chainSelector: "1" });
     const here = new Set<ContractName>(specs.map((s) => s.name));
     const depth = new Map<ContractName, number>();
     for (const spec of specs) depth.set(spec.name, 1 + Math.max(0, ...dependenciesOf(spec.args, here).map((d) => depth.get(d)!)));
-    return Math.max(...depth.values()) + 1;
+    return Math.max(...depth.values()) + 2;
 }
 
 async function chains(): Promise<{ nodes: AnvilNode[]; c1: SuiteChain; c138: SuiteChain }> {
@@ -71,13 +73,14 @@ function settings(deployer: string, attesters: string[]) {
     };
 }
 
-/** The graph: both chains at once, each contract as soon as its constructor's inputs exist, then the lane. */
+/** The graph: both chains at once, each contract as soon as its constructor's inputs exist, then the lane, then each chain's hand-over. */
 async function graphRun(attesters: string[]): Promise<void> {
     const { nodes, c1, c138 } = await chains();
     const deployer = nodes[0].accounts[0].address;
     const started = Date.now();
     const [a1, a138] = await Promise.all([deploySuite(c1, deployer, "bench/graph"), deploySuite(c138, deployer, "bench/graph")]);
     await wire(laneInputs({ chain: c1, addresses: a1 }, { chain: c138, addresses: a138 }, settings(deployer, attesters)));
+    await Promise.all([govern(governanceInputs(c1, a1, deployer)), govern(governanceInputs(c138, a138, deployer))]);
     await report("graph", nodes, deployer, Date.now() - started);
 }
 
@@ -120,18 +123,25 @@ async function sequentialRun(attesters: string[]): Promise<void> {
     const plans = await planLane(inputs, { funding: true });
     for (const [i, side] of inputs.sides.entries()) {
         const target = { name: side.name, rpcUrl: inputs.rpcUrls[side.name], chainId: side.chainId };
-        for (const tx of await toTransactions(target, side, plans[i], deployer)) {
-            const sent = await sendTransaction(
-                target,
-                inputs.deployerKey,
-                { to: tx.to, data: tx.data, value: tx.value, gasLimit: tx.fallbackGas },
-                tx.description,
-            );
-            const receipt = await waitForReceipt(target, { hash: sent.hash, confirmations: 1, timeoutMs: 120_000, what: tx.description });
-            if (receipt.status !== 1) throw new Error(`${tx.description} reverted`);
-        }
+        await oneAtATime(target, side.multisig, deployer, inputs.deployerKey, plans[i].calls);
+    }
+    // Then each chain's hand-over to its MultiSig, as SuiteGovernance does after the lanes.
+    for (const [i, chain] of [c1, c138].entries()) {
+        const governance = governanceInputs(chain, addresses[i], deployer);
+        const target = { name: chain.chainName, rpcUrl: chain.rpcUrl, chainId: chain.chainId };
+        await oneAtATime(target, governance.multisig, deployer, chain.deployerKey, (await planGovernance(governance)).calls);
     }
     await report("sequential", nodes, deployer, Date.now() - started);
+}
+
+/** Sends planned calls routed as the providers route them, each awaited before the next. */
+async function oneAtATime(target: ChainTarget, multisig: string, deployer: string, key: string, calls: PlannedCall[]): Promise<void> {
+    const sender = { target, multisig, deployerAddress: deployer };
+    for (const tx of await toTransactions(sender, calls, await readOwners(sender, calls))) {
+        const sent = await sendTransaction(target, key, { to: tx.to, data: tx.data, value: tx.value, gasLimit: tx.fallbackGas }, tx.description);
+        const receipt = await waitForReceipt(target, { hash: sent.hash, confirmations: 1, timeoutMs: 120_000, what: tx.description });
+        if (receipt.status !== 1) throw new Error(`${tx.description} reverted`);
+    }
 }
 
 const rows: string[] = [];
@@ -150,7 +160,7 @@ async function main(): Promise<void> {
     (globalThis as Record<symbol, unknown>)[Symbol.for("chain138.contracts.log")] = () => undefined;
     const attesters = makeAttesters(3).map((w) => w.address);
     const depth = dagDepth();
-    process.stdout.write(`suite DAG depth per chain: ${depth} (deploy levels + wiring); target: at most ${depth + 1} blocks per chain\n`);
+    process.stdout.write(`suite DAG depth per chain: ${depth} (deploy levels + wiring + hand-over); target: at most ${depth + 1} blocks per chain\n`);
     await graphRun(attesters);
     await sequentialRun(attesters);
     process.stdout.write(`${rows.join("\n")}\n(block time ${BLOCK_TIME} s on both chains)\n`);

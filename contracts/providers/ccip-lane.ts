@@ -1,16 +1,17 @@
 // CcipLane: a dynamic resource wiring two chains' suites over CCIP from one deployer key.
 //
 // Every operation starts from on-chain state: `diff` and `read` report drift (router lanes, attesters and
-// threshold, fee config, bridge allowlists, oracle routes, bridge liquidity, oracle funding, ownership);
-// `create`/`update` send only the calls that fix it, per chain in order (configuration, then ownership
-// to the MultiSig), both chains at once, each chain's calls pipelined through the nonce allocator.
+// threshold, fee config, bridge allowlists, oracle routes, bridge liquidity, oracle funding);
+// `create`/`update` send only the calls that fix it, per chain in order, both chains at once, each chain's
+// calls pipelined through the nonce allocator. Ownership is handed to the MultiSig by SuiteGovernance, once
+// per chain after its lanes; an owner-only call on a contract the MultiSig already owns (a lane changed after
+// the hand-over) goes through the MultiSig (owner-calls.ts).
 // The deployer key is a secret input, never an output; RPC URLs travel as one secret map.
 import * as pulumi from "@pulumi/pulumi";
 import { rpcCall, providerLog, assertChainId, type ChainTarget } from "./rpc";
-import { sendTransaction } from "./nonce";
 import { hasUnknown } from "./contract-deployment";
-import { waitForReceipt } from "./receipt";
-import { deployerOf, planSide, toTransactions, type LaneSettings, type LaneSide, type PlanOptions, type SidePlan } from "./lane-plan";
+import { sendCalls } from "./owner-calls";
+import { deployerOf, planSide, type LaneSettings, type LaneSide, type PlanOptions, type SidePlan } from "./lane-plan";
 
 export type { LaneSide, LaneSettings } from "./lane-plan";
 
@@ -22,7 +23,7 @@ export interface CcipLaneInputs extends LaneSettings {
     rpcUrls: Record<string, string>;
     /** PEM CA per side name whose https RPC URL chains to a private CA (the fleet's own endpoint). */
     rpcCaCertificates?: Record<string, string>;
-    /** Public address of the deployer (ownership checks in read/diff, which get no key). */
+    /** Public address of the deployer (who owns what decides how owner-only calls are sent). */
     deployerAddress: string;
     receiptTimeoutSeconds: number;
     /** Secret; never in outputs. */
@@ -39,7 +40,7 @@ export interface CcipLaneOutputs extends Omit<CcipLaneInputs, "deployerKey"> {
 
 type Failure = { property: string; reason: string };
 
-const ADDRESS_FIELDS = ["router", "multisig", "weth9", "weth9Bridge", "weth10Bridge", "oracle", "aggregator", "aggregatorProxy"] as const;
+const ADDRESS_FIELDS = ["router", "multisig", "weth9", "weth9Bridge", "weth10Bridge", "oracle"] as const;
 
 /** Validates inputs; failures name the property (never a key or URL value). */
 export function checkLaneInputs(news: Record<string, unknown>): Failure[] {
@@ -100,40 +101,24 @@ function settingsOf(inputs: LaneSettings): LaneSettings {
 /** Plans both sides from on-chain state (read-only); balances only with `funding` (see PlanOptions). */
 export async function planLane(inputs: Omit<CcipLaneInputs, "deployerKey">, options: PlanOptions = { funding: false }): Promise<SidePlan[]> {
     const [a, b] = inputs.sides;
-    return Promise.all([
-        planSide(targetOf(inputs, a), a, b, settingsOf(inputs), inputs.deployerAddress, options),
-        planSide(targetOf(inputs, b), b, a, settingsOf(inputs), inputs.deployerAddress, options),
-    ]);
+    return Promise.all([planSide(targetOf(inputs, a), a, b, settingsOf(inputs), options), planSide(targetOf(inputs, b), b, a, settingsOf(inputs), options)]);
 }
 
 async function applySide(inputs: CcipLaneInputs, side: LaneSide, plan: SidePlan): Promise<string[]> {
     if (plan.calls.length === 0) return [];
     const target = targetOf(inputs, side);
     await assertChainId(target);
-    const txs = await toTransactions(target, side, plan, inputs.deployerAddress);
-    const sent: { description: string; hash: string }[] = [];
-    for (const tx of txs) {
-        // Estimated against current state; a call depending on an earlier one of this batch cannot be, so it uses its fallback.
-        const gasLimit = await rpcCall(target, `estimateGas(${tx.description})`, (p) =>
-            p.estimateGas({ from: inputs.deployerAddress, to: tx.to, data: tx.data, value: tx.value }),
-        ).then(
-            (estimate) => (estimate * 13n) / 10n,
-            () => tx.fallbackGas,
-        );
-        // Broadcast in order (nonce order = execution order); receipts are awaited together below.
-        const { hash } = await sendTransaction(target, inputs.deployerKey, { to: tx.to, data: tx.data, value: tx.value, gasLimit }, tx.description);
-        sent.push({ description: tx.description, hash });
-    }
-    const timeoutMs = inputs.receiptTimeoutSeconds * 1000;
-    const receipts = await Promise.all(
-        sent.map((s) => waitForReceipt(target, { hash: s.hash, confirmations: side.confirmations, timeoutMs, what: s.description })),
+    return sendCalls(
+        {
+            target,
+            multisig: side.multisig,
+            deployerAddress: inputs.deployerAddress,
+            deployerKey: inputs.deployerKey,
+            confirmations: side.confirmations,
+            receiptTimeoutMs: inputs.receiptTimeoutSeconds * 1000,
+        },
+        plan.calls,
     );
-    const failed = receipts.map((r, i) => ({ r, s: sent[i] })).filter(({ r }) => r.status !== 1);
-    if (failed.length > 0) {
-        throw new Error(`${side.name}: wiring call(s) reverted: ${failed.map(({ s }) => `${s.description} (${s.hash})`).join("; ")}`);
-    }
-    for (const s of sent) providerLog(`${s.description}: ${s.hash}`);
-    return sent.map((s) => s.description);
 }
 
 /** Applies the difference on both sides and verifies nothing is left; the body of create and update. */
@@ -156,9 +141,7 @@ function publicInputs(inputs: CcipLaneInputs): Omit<CcipLaneInputs, "deployerKey
 /** Whether every contract the lane wires still has code on its chain. */
 async function contractsPresent(inputs: Omit<CcipLaneInputs, "deployerKey">): Promise<boolean> {
     const checks = inputs.sides.flatMap((side) =>
-        [side.router, side.multisig, side.weth9, side.weth9Bridge, side.weth10Bridge, side.oracle, side.aggregator, side.aggregatorProxy].map((address) =>
-            rpcCall(targetOf(inputs, side), `eth_getCode(${address})`, (p) => p.getCode(address)),
-        ),
+        ADDRESS_FIELDS.map((field) => side[field]).map((address) => rpcCall(targetOf(inputs, side), `eth_getCode(${address})`, (p) => p.getCode(address))),
     );
     return (await Promise.all(checks)).every((code) => code !== "0x");
 }
@@ -209,7 +192,7 @@ export const ccipLaneProvider: pulumi.dynamic.ResourceProvider<CcipLaneInputs, C
     },
 
     async delete(_id, props) {
-        providerLog(`CcipLane ${laneId(props)}: wiring left in place on chain (lanes, allowlists, ownership); removed from state only`);
+        providerLog(`CcipLane ${laneId(props)}: wiring left in place on chain (lanes, allowlists); removed from state only`);
     },
 };
 

@@ -1,7 +1,9 @@
 // CCIP lane wiring as data: read one side's on-chain state and derive the calls that bring it to the
-// desired state, in order (configuration first, ownership hand-over to the MultiSig last).
-import { Contract, Interface, Wallet, ZeroAddress, getAddress, type JsonRpcProvider } from "ethers";
-import { BRIDGE_ABI, MULTISIG_ABI, ORACLE_ABI, OWNABLE2STEP_ABI, ROUTER_ABI, WETH_ABI } from "./abis";
+// desired state, in order. Ownership is not the lane's business: SuiteGovernance hands each chain's suite to its
+// MultiSig once, after every lane of that chain (components/contracts-governance.ts).
+import { Contract, Wallet, ZeroAddress, getAddress, type JsonRpcProvider } from "ethers";
+import { BRIDGE_ABI, ORACLE_ABI, ROUTER_ABI, WETH_ABI } from "./abis";
+import { plannedCall, sameAddress as same, type PlannedCall } from "./owner-calls";
 import { rpcCall, chainProvider, type ChainTarget } from "./rpc";
 
 /** One chain's side of a lane: where its contracts are. Addresses are checksummed strings. */
@@ -21,8 +23,6 @@ export interface LaneSide {
     weth9Bridge: string;
     weth10Bridge: string;
     oracle: string;
-    aggregator: string;
-    aggregatorProxy: string;
     /** WETH9 the side's WETH9 bridge should hold at least (wei, decimal string; "0" = no top-up). */
     bridgeLiquidityWei: string;
     /** Ether OracleWithCCIP should hold at least for CCIP fees (wei, decimal string). */
@@ -36,31 +36,12 @@ export interface LaneSettings {
     fee: { baseFee: string; feePerByte: string; feePerGas: string };
 }
 
-/** A call the wiring makes; `authority` is the Ownable contract whose owner must make it (if any). */
-export interface PlannedCall {
-    description: string;
-    target: string;
-    data: string;
-    value: bigint;
-    /**
-     * Who must call: "owner" (owner-only: the current owner of `target` decides between a direct call and a
-     * MultiSig transaction), "multisig" (always the MultiSig, e.g. acceptOwnership), "deployer" (anyone).
-     */
-    by: "owner" | "multisig" | "deployer";
-    /** Gas when the estimate cannot see the effects of earlier calls in the same batch. */
-    fallbackGas: bigint;
-}
-
 /** The plan for one side: drift found (human-readable) and calls to fix it, in order. */
 export interface SidePlan {
     side: string;
     drift: string[];
     calls: PlannedCall[];
-    /** Current owner of each owner-only target (lowercase address → owner). */
-    owners: Map<string, string>;
 }
-
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
  * What a plan covers besides configuration. Balances are provisioned, not kept: bridging drains the
@@ -86,26 +67,6 @@ interface SideReading {
     drift: string[];
 }
 
-function plannedCall(
-    description: string,
-    to: string,
-    abi: string[],
-    fn: string,
-    args: unknown[],
-    fallbackGas = 300_000n,
-    value = 0n,
-    by: PlannedCall["by"] = "owner",
-): PlannedCall {
-    return {
-        description,
-        target: to,
-        data: new Interface(abi).encodeFunctionData(fn, args),
-        value,
-        by,
-        fallbackGas,
-    };
-}
-
 // Only our own CCIPRouter is configured: its lane to the remote side (router, threshold, attesters) and the native fee.
 async function planRouter(side: SideReading, settings: LaneSettings): Promise<PlannedCall[]> {
     const { local, remote, remoteSel, read, drift } = side;
@@ -127,6 +88,7 @@ async function planRouter(side: SideReading, settings: LaneSettings): Promise<Pl
         calls.push(
             plannedCall(
                 `${local.name}: router.setLane(${remote.name})`,
+                "CCIPRouter",
                 local.router,
                 ROUTER_ABI,
                 "setLane",
@@ -151,7 +113,7 @@ async function planRouter(side: SideReading, settings: LaneSettings): Promise<Pl
         drift.push(
             `${local.name}: router native fee config: have ${fee.enabled ? `${fee.baseFee}/${fee.feePerByte}/${fee.feePerGas}` : "disabled"}; want ${want.baseFee}/${want.feePerByte}/${want.feePerGas}`,
         );
-        calls.push(plannedCall(`${local.name}: router.setFeeConfig(native)`, local.router, ROUTER_ABI, "setFeeConfig", [ZeroAddress, want]));
+        calls.push(plannedCall(`${local.name}: router.setFeeConfig(native)`, "CCIPRouter", local.router, ROUTER_ABI, "setFeeConfig", [ZeroAddress, want]));
     }
     return calls;
 }
@@ -169,7 +131,10 @@ async function planBridges(side: SideReading): Promise<PlannedCall[]> {
         if (!same(current, remoteAddress)) {
             drift.push(`${local.name}: ${label} allowlist for ${remote.name}: have ${current}, want ${remoteAddress}`);
             calls.push(
-                plannedCall(`${local.name}: ${label}.setRemoteBridge(${remote.name})`, address, BRIDGE_ABI, "setRemoteBridge", [remoteSel, remoteAddress]),
+                plannedCall(`${local.name}: ${label}.setRemoteBridge(${remote.name})`, label, address, BRIDGE_ABI, "setRemoteBridge", [
+                    remoteSel,
+                    remoteAddress,
+                ]),
             );
         }
     }
@@ -185,13 +150,21 @@ async function planOracle(side: SideReading): Promise<PlannedCall[]> {
     if (!same(destination, remote.oracle)) {
         drift.push(`${local.name}: OracleWithCCIP destination ${remote.name}: have ${destination}, want ${remote.oracle}`);
         calls.push(
-            plannedCall(`${local.name}: OracleWithCCIP.setDestination(${remote.name})`, local.oracle, ORACLE_ABI, "setDestination", [remoteSel, remote.oracle]),
+            plannedCall(`${local.name}: OracleWithCCIP.setDestination(${remote.name})`, "OracleWithCCIP", local.oracle, ORACLE_ABI, "setDestination", [
+                remoteSel,
+                remote.oracle,
+            ]),
         );
     }
     const source = (await read("oracle.getSource", () => oracle.getFunction("getSource").staticCall(remoteSel))) as string;
     if (!same(source, remote.oracle)) {
         drift.push(`${local.name}: OracleWithCCIP source ${remote.name}: have ${source}, want ${remote.oracle}`);
-        calls.push(plannedCall(`${local.name}: OracleWithCCIP.setSource(${remote.name})`, local.oracle, ORACLE_ABI, "setSource", [remoteSel, remote.oracle]));
+        calls.push(
+            plannedCall(`${local.name}: OracleWithCCIP.setSource(${remote.name})`, "OracleWithCCIP", local.oracle, ORACLE_ABI, "setSource", [
+                remoteSel,
+                remote.oracle,
+            ]),
+        );
     }
     return calls;
 }
@@ -207,10 +180,11 @@ async function planFunding(side: SideReading, options: PlanOptions): Promise<Pla
         if (held < liquidityWanted) {
             const missing = liquidityWanted - held;
             drift.push(`${local.name}: CCIPWETH9Bridge liquidity ${held} wei < ${liquidityWanted} wei`);
-            calls.push(plannedCall(`${local.name}: WETH9.deposit(${missing})`, local.weth9, WETH_ABI, "deposit", [], 100_000n, missing, "deployer"));
+            calls.push(plannedCall(`${local.name}: WETH9.deposit(${missing})`, "WETH9", local.weth9, WETH_ABI, "deposit", [], 100_000n, missing, "deployer"));
             calls.push(
                 plannedCall(
                     `${local.name}: WETH9.transfer(bridge, ${missing})`,
+                    "WETH9",
                     local.weth9,
                     WETH_ABI,
                     "transfer",
@@ -229,6 +203,7 @@ async function planFunding(side: SideReading, options: PlanOptions): Promise<Pla
             drift.push(`${local.name}: OracleWithCCIP fee balance ${balance} wei < ${fundingWanted} wei`);
             calls.push({
                 description: `${local.name}: fund OracleWithCCIP`,
+                contract: "OracleWithCCIP",
                 target: local.oracle,
                 data: "0x",
                 value: fundingWanted - balance,
@@ -240,64 +215,8 @@ async function planFunding(side: SideReading, options: PlanOptions): Promise<Pla
     return calls;
 }
 
-/**
- * Ownership of every contract moves from the deployer to the MultiSig (two-step: transfer, then accept).
- * Records each current owner in `owners`; any other owner is an error, as the wiring cannot act for it.
- */
-async function planHandover(side: SideReading, deployer: string, owners: Map<string, string>): Promise<PlannedCall[]> {
-    const { local, read, drift } = side;
-    const calls: PlannedCall[] = [];
-    const ownables: [string, string][] = [
-        ...(local.routerManaged ? [["CCIPRouter", local.router] as [string, string]] : []),
-        ["CCIPWETH9Bridge", local.weth9Bridge],
-        ["CCIPWETH10Bridge", local.weth10Bridge],
-        ["Aggregator", local.aggregator],
-        ["AggregatorProxy", local.aggregatorProxy],
-        ["OracleWithCCIP", local.oracle],
-    ];
-    for (const [label, address] of ownables) {
-        const ownable = new Contract(address, OWNABLE2STEP_ABI, side.provider);
-        const owner = (await read(`${label}.owner`, () => ownable.getFunction("owner").staticCall())) as string;
-        owners.set(address.toLowerCase(), owner);
-        if (same(owner, local.multisig)) continue;
-        if (!same(owner, deployer)) {
-            throw new Error(
-                `${local.name}: ${label} at ${address} is owned by ${owner}, neither the deployer ${deployer} nor the MultiSig ${local.multisig}; the wiring cannot manage it`,
-            );
-        }
-        drift.push(`${local.name}: ${label} owned by the deployer, not the MultiSig`);
-        const pending = (await read(`${label}.pendingOwner`, () => ownable.getFunction("pendingOwner").staticCall())) as string;
-        if (!same(pending, local.multisig)) {
-            calls.push(
-                plannedCall(`${local.name}: ${label}.transferOwnership(MultiSig)`, address, OWNABLE2STEP_ABI, "transferOwnership", [local.multisig], 100_000n),
-            );
-        }
-        // Accepting is the MultiSig's own call: routed through a MultiSig transaction (toTransactions).
-        calls.push(
-            plannedCall(
-                `${local.name}: ${label}.acceptOwnership() by the MultiSig`,
-                address,
-                OWNABLE2STEP_ABI,
-                "acceptOwnership",
-                [],
-                150_000n,
-                0n,
-                "multisig",
-            ),
-        );
-    }
-    return calls;
-}
-
-/** Reads `local`'s state as seen against `remote` and plans the calls (from `deployer`). */
-export async function planSide(
-    target: ChainTarget,
-    local: LaneSide,
-    remote: LaneSide,
-    settings: LaneSettings,
-    deployer: string,
-    options: PlanOptions,
-): Promise<SidePlan> {
+/** Reads `local`'s state as seen against `remote` and plans the calls. */
+export async function planSide(target: ChainTarget, local: LaneSide, remote: LaneSide, settings: LaneSettings, options: PlanOptions): Promise<SidePlan> {
     const side: SideReading = {
         local,
         remote,
@@ -306,82 +225,13 @@ export async function planSide(
         read: (label, fn) => rpcCall(target, label, () => fn()),
         drift: [],
     };
-    // The planners read one after another, in this order: configuration first, the ownership hand-over last.
+    // The planners read one after another, in this order (the calls go out in the same order).
     const calls: PlannedCall[] = [];
     if (local.routerManaged) calls.push(...(await planRouter(side, settings)));
     calls.push(...(await planBridges(side)));
     calls.push(...(await planOracle(side)));
     calls.push(...(await planFunding(side, options)));
-    const owners = new Map<string, string>();
-    calls.push(...(await planHandover(side, deployer, owners)));
-    return { side: local.name, drift: side.drift, calls, owners };
-}
-
-/** A transaction to send for a planned call: direct from the deployer, or a MultiSig submit/execute pair. */
-export interface WireTx {
-    description: string;
-    to: string;
-    data: string;
-    value: bigint;
-    fallbackGas: bigint;
-}
-
-/**
- * Turns planned calls into transactions. Owner-only calls on contracts the MultiSig owns (and every
- * acceptOwnership) become `submit` + `execute` on the MultiSig, which needs the deployer among its
- * owners and a threshold of 1 (the initial design: see contracts/README.md#deployment); otherwise the
- * error lists the calls its owners must make.
- */
-export async function toTransactions(target: ChainTarget, local: LaneSide, plan: SidePlan, deployer: string): Promise<WireTx[]> {
-    const provider = chainProvider(target);
-    const multisig = new Contract(local.multisig, MULTISIG_ABI, provider);
-    const iface = new Interface(MULTISIG_ABI);
-    const viaMultisig = (c: PlannedCall): boolean => {
-        if (c.by !== "owner") return c.by === "multisig";
-        const owner = plan.owners.get(c.target.toLowerCase());
-        return owner !== undefined && same(owner, local.multisig);
-    };
-    const routed = plan.calls.filter(viaMultisig);
-    let nextTxId = 0n;
-    if (routed.length > 0) {
-        const [owners, threshold, count] = await Promise.all([
-            rpcCall(target, "MultiSig.getOwners", () => multisig.getFunction("getOwners").staticCall() as Promise<string[]>),
-            rpcCall(target, "MultiSig.threshold", () => multisig.getFunction("threshold").staticCall() as Promise<bigint>),
-            rpcCall(target, "MultiSig.transactionCount", () => multisig.getFunction("transactionCount").staticCall() as Promise<bigint>),
-        ]);
-        if (!owners.some((o) => same(o, deployer)) || threshold !== 1n) {
-            throw new Error(
-                `${local.name}: the MultiSig ${local.multisig} (threshold ${threshold}, owners ${owners.join(", ")}) must make these calls; ` +
-                    `the deployer cannot alone. Submit and confirm them through the MultiSig:\n` +
-                    routed.map((c) => `  - ${c.description}: to ${c.target} data ${c.data}`).join("\n"),
-            );
-        }
-        nextTxId = count;
-    }
-    const txs: WireTx[] = [];
-    for (const c of plan.calls) {
-        if (!viaMultisig(c)) {
-            txs.push({ description: c.description, to: c.target, data: c.data, value: c.value, fallbackGas: c.fallbackGas });
-            continue;
-        }
-        // The MultiSig numbers transactions 0, 1, …: the ids of our submits follow in send order.
-        const txId = nextTxId++;
-        txs.push({
-            description: `${c.description} (MultiSig submit #${txId})`,
-            to: local.multisig,
-            data: iface.encodeFunctionData("submit", [c.target, c.value, c.data]),
-            value: 0n,
-            fallbackGas: 350_000n,
-        });
-        txs.push({
-            description: `${c.description} (MultiSig execute #${txId})`,
-            to: local.multisig,
-            data: iface.encodeFunctionData("execute", [txId]),
-            value: 0n,
-            fallbackGas: c.fallbackGas + 150_000n,
-        });
-    }
-    return txs;
+    return { side: local.name, drift: side.drift, calls };
 }
 
 /** The deployer's address (public) from its key. */

@@ -1,7 +1,7 @@
 // Region names: validation against the catalog, and which region a failed URN belongs to.
 import { DEFAULT_ADMIN_REGION, findRegion, knownRegions } from "../../regions/catalog";
 import { CHAIN_NAME } from "../../config/schema";
-import { BESU_NETWORK_NAME, contractSuiteName, regionComponentName, suiteChildSuffixes } from "../../regions/targets";
+import { BESU_NETWORK_NAME, contractSuiteName, regionComponentName, suiteChildSuffixes, suiteGovernanceName } from "../../regions/targets";
 
 /** Throws naming every unknown (or admin) region; returns the regions de-duplicated, in the given order. */
 export function validateRegions(regions: readonly string[]): string[] {
@@ -46,9 +46,10 @@ export function validateChains(chains: readonly string[]): string[] {
 }
 
 /**
- * The chain whose contract suite a URN belongs to, or undefined: ContractSuite `contracts-<chain>` and its
+ * The chain whose contract suite a URN belongs to, or undefined: ContractSuite `contracts-<chain>`, its
  * deployments `contracts-<chain>-<Contract>` (contract names are CamelCase, chain names lowercase, so the
- * split is unambiguous).
+ * split is unambiguous) and its SuiteGovernance `contracts-<chain>-governance` (a dynamic resource, where a
+ * suite of a chain named `<chain>-governance` is a ContractSuite: the URN's type tells them apart).
  */
 export function chainOfUrn(urn: string): string | undefined {
     const prefix = contractSuiteName("");
@@ -57,5 +58,19 @@ export function chainOfUrn(urn: string): string | undefined {
     let chain = name.slice(prefix.length);
     const contract = suiteChildSuffixes().find((c) => chain.endsWith(`-${c}`));
     if (contract !== undefined) chain = chain.slice(0, -contract.length - 1);
+    else if (urnType(urn) === DYNAMIC_RESOURCE_TYPE) {
+        const governed = chain.replace(/-governance$/, "");
+        if (name === suiteGovernanceName(governed)) chain = governed;
+    }
     return CHAIN_NAME.test(chain) ? chain : undefined;
+}
+
+/** Pulumi's type of every dynamic resource (ContractDeployment, CcipLane, SuiteGovernance). */
+const DYNAMIC_RESOURCE_TYPE = "pulumi-nodejs:dynamic:Resource";
+
+/** The resource's own type: the last `$`-separated part of the URN's type segment (the rest are its parents' types). */
+function urnType(urn: string): string {
+    const parts = urn.split("::");
+    const types = (parts[parts.length - 2] ?? "").split("$");
+    return types[types.length - 1];
 }

@@ -21,6 +21,9 @@ import { parseStackOutputs } from "../../stack/outputs";
 const UP = ["up", "--yes", "--skip-preview", "--parallel", "128"];
 const DEPLOYMENT_TYPE = "pulumi-nodejs:dynamic:Resource";
 const keyHex = DEV_KEYS.deployer.slice(2).toLowerCase();
+/** A ContractDeployment (not a CcipLane or SuiteGovernance, the other dynamic resources): it has a contractName input. */
+const isContractDeployment = (r: { type: string; inputs?: Record<string, unknown> }) =>
+    r.type === DEPLOYMENT_TYPE && typeof r.inputs?.["contractName"] === "string";
 
 const blockNumber = (chain: BridgeChain) => onChain(chain, (p) => p.getBlockNumber());
 const codeAt = (chain: BridgeChain, address: string) => onChain(chain, (p) => p.getCode(address));
@@ -193,7 +196,8 @@ describe("dev stack: one chain down never blocks the other, and the README's ret
         assert.notEqual(up.code, 0, "the update must report the stopped chain");
         assert.match(`${up.stdout}${up.stderr}`, new RegExp(chain138Name), tail(up));
 
-        const deployments = (await stack.resources()).filter((r) => r.type === DEPLOYMENT_TYPE);
+        // ContractDeployments only (a chain's SuiteGovernance maps to its chain too, and waits for the lane).
+        const deployments = (await stack.resources()).filter(isContractDeployment);
         const deployedOn = (chain: string) =>
             deployments
                 .filter((r) => chainOfUrn(r.urn) === chain)
@@ -209,7 +213,7 @@ describe("dev stack: one chain down never blocks the other, and the README's ret
         const chain138Chain = stack.chains.find((c) => c.name === chain138Name)!;
         const mainnetIds = async () =>
             (await stack.resources())
-                .filter((r) => r.type === DEPLOYMENT_TYPE && chainOfUrn(r.urn) === mainnetName)
+                .filter((r) => isContractDeployment(r) && chainOfUrn(r.urn) === mainnetName)
                 .map((r) => `${r.urn}=${r.id}`)
                 .sort();
         const idsBefore = await mainnetIds();

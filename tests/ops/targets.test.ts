@@ -198,6 +198,14 @@ describe("targets for chains", () => {
         assert.equal(chainOfUrn(regionUrns("prod", "eastasia").aks), undefined);
     });
 
+    it("maps a chain's SuiteGovernance to that chain, and a suite of a chain named <x>-governance to that chain", () => {
+        const governance = (chain: string) => urn("dev", "pulumi-nodejs:dynamic:Resource", `contracts-${chain}-governance`, ["chain138:index:ContractSuite"]);
+        assert.equal(chainOfUrn(governance("chain138")), "chain138");
+        assert.equal(chainOfUrn(governance("base-sepolia")), "base-sepolia");
+        assert.equal(chainOfUrn(suite("mainnet-governance")), "mainnet-governance");
+        assert.equal(chainOfUrn(deployment("mainnet-governance", "WETH9")), "mainnet-governance");
+    });
+
     it("prints literal-name globs for one chain's suite and each of its deployments, with its dependents", async () => {
         const { code, out, err } = await run(["-s", "dev", "--chain", "chain138"]);
         assert.equal(code, 0, err.join("\n"));

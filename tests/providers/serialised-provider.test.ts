@@ -11,6 +11,9 @@ import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { deploymentInputs, type ProviderChain } from "../../devkit/provider-inputs";
 import { contractDeploymentProvider } from "../../contracts/providers/contract-deployment";
 import { ccipLaneProvider } from "../../contracts/providers/ccip-lane";
+import { suiteGovernanceProvider } from "../../contracts/providers/suite-governance";
+import { deploySuite, governanceInputs } from "../../devkit/provider-suite";
+import { attach } from "../../devkit/deploy";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 let node: AnvilNode;
@@ -89,4 +92,26 @@ it("the serialised CcipLane provider carries no secret either", async () => {
     assert.ok(!serialised.text.includes(chain.deployerKey.slice(2)));
     assert.ok(!serialised.text.includes(node.rpcUrl));
     assert.ok(serialised.text.includes("setLane"), "the wiring logic travels with the provider");
+});
+
+it("the serialised SuiteGovernance provider hands a suite over from a fresh process and carries no secret", async () => {
+    const addresses = await deploySuite({ ...chain, chainSelector: "138" }, node.accounts[0].address, "serialised/governance");
+    const serialised = await pulumi.runtime.serializeFunction(() => suiteGovernanceProvider, { allowSecrets: true });
+    assert.equal(serialised.containsSecrets, false);
+    assert.ok(!serialised.text.includes(chain.deployerKey.slice(2)), "deployer key in the serialised provider");
+    assert.ok(!serialised.text.includes(node.rpcUrl), "RPC URL in the serialised provider");
+    const file = path.join(dir, "governance.js");
+    writeFileSync(file, serialised.text);
+
+    const run = await runSerialised(file, governanceInputs({ ...chain, chainSelector: "138" }, addresses, node.accounts[0].address));
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout.trim().split("\n").pop()!) as { outs: { applied: string[] } };
+    assert.ok(result.outs.applied.length > 0);
+    assert.ok(!run.stdout.includes(chain.deployerKey.slice(2)), "key in the outputs");
+    const p = node.provider();
+    try {
+        assert.equal(await attach("OracleWithCCIP", addresses.OracleWithCCIP, p).owner(), addresses.MultiSig);
+    } finally {
+        p.destroy();
+    }
 });

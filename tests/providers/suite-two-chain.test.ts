@@ -1,5 +1,6 @@
-// The whole suite plus CCIP wiring on two anvil chains (ids 1 and 138) through the providers, no CLI;
-// then a WETH9 bridge transfer through the routers, drift repair, and a second wiring that sends nothing.
+// The whole suite plus CCIP wiring on two anvil chains (ids 1 and 138) through the providers, no CLI, then each
+// chain's hand-over to its MultiSig; a WETH9 bridge transfer through the routers, drift repair through the
+// MultiSig, and a second wiring that sends nothing.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Interface, Wallet, parseEther } from "ethers";
@@ -8,7 +9,7 @@ import { attach } from "../../devkit/deploy";
 import { mined } from "../support/assertions";
 import { makeAttesters, CHAIN138_SELECTOR, MAINNET_SELECTOR, TEST_FEES } from "../../devkit/ccip-fixture";
 import { relay } from "../../devkit/ccip";
-import { deploySuite, laneInputs, wire, type SuiteAddresses, type SuiteChain } from "../../devkit/provider-suite";
+import { deploySuite, govern, governanceInputs, laneInputs, wire, type SuiteAddresses, type SuiteChain } from "../../devkit/provider-suite";
 import { ccipLaneProvider, type CcipLaneInputs, type CcipLaneOutputs } from "../../contracts/providers/ccip-lane";
 import { captureProviderLog } from "../../devkit/provider-inputs";
 
@@ -39,13 +40,14 @@ before(async () => {
     const fee = { baseFee: String(TEST_FEES.baseFee), feePerByte: String(TEST_FEES.feePerByte), feePerGas: String(TEST_FEES.feePerGas) };
     inputs = laneInputs(mainnet, chain138, { attesters: attesters.map((a) => a.address), threshold: 2, fee, deployerAddress: deployer.address });
     wired = await wire(inputs);
+    await Promise.all([govern(governanceInputs(c1, a1, deployer.address)), govern(governanceInputs(c138, a138, deployer.address))]);
 });
 after(async () => {
     for (const n of nodes) await n.stop();
 });
 
 describe("suite + wiring on two chains via the providers", () => {
-    it("deploys every contract on both chains and hands every Ownable to the MultiSig", async () => {
+    it("deploys every contract on both chains, wires them, and the governance hands every Ownable to the MultiSig", async () => {
         for (const side of [mainnet, chain138]) {
             const p = side.node.provider();
             for (const [name, address] of Object.entries(side.addresses)) assert.notEqual(await p.getCode(address), "0x", `${side.chain.chainName} ${name}`);
@@ -56,6 +58,7 @@ describe("suite + wiring on two chains via the providers", () => {
         }
         assert.equal(wired.drift.length, 0);
         assert.ok(wired.applied.some((a) => a.includes("setLane")));
+        assert.ok(!wired.applied.some((a) => /Ownership/.test(a)), `the lane moved ownership: ${wired.applied.join("; ")}`);
         assert.ok(!JSON.stringify(wired).includes(mainnet.chain.deployerKey.slice(2)), "key in lane outputs");
     });
 
@@ -157,6 +160,30 @@ describe("suite + wiring on two chains via the providers", () => {
         assert.equal(await weth138.balanceOf(bridge), parseEther("12"));
         const same = await ccipLaneProvider.update!("lane", updated.outs!, raised);
         assert.deepEqual(same.outs!.applied, [], "unchanged amounts send nothing");
+        p138.destroy();
+    });
+
+    it("fails naming the contract and its owner when a call it needs is on a contract a third party owns", async () => {
+        const p138 = chain138.node.provider();
+        const deployer = new Wallet(chain138.chain.deployerKey, p138);
+        const rogue = chain138.node.wallet(5, p138);
+        const address = chain138.addresses.CCIPWETH10Bridge;
+        const multisig = attach("MultiSig", chain138.addresses.MultiSig, deployer);
+        const id = (await multisig.transactionCount()) as bigint;
+        await mined(
+            multisig.submit(address, 0, new Interface(["function transferOwnership(address)"]).encodeFunctionData("transferOwnership", [rogue.address])),
+        );
+        await mined(multisig.execute(id));
+        const bridge = attach("CCIPWETH10Bridge", address, rogue);
+        await mined(bridge.acceptOwnership());
+        await mined(bridge.setRemoteBridge(MAINNET_SELECTOR, Wallet.createRandom().address));
+
+        const nonce = await p138.getTransactionCount(deployer.address);
+        await assert.rejects(
+            ccipLaneProvider.update!("lane", wired, inputs),
+            new RegExp(`chain138: CCIPWETH10Bridge at ${address} is owned by ${rogue.address}, neither the deployer .* nor the MultiSig .*setRemoteBridge`),
+        );
+        assert.equal(await p138.getTransactionCount(deployer.address), nonce, "sent before failing");
         p138.destroy();
     });
 
