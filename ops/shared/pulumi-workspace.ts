@@ -133,6 +133,9 @@ export function openPulumiWorkspace(options: PulumiWorkspaceOptions): PulumiWork
                 clearTimeout(timer);
                 resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
             });
+            // A CLI that exits before reading its stdin (`pulumi version`, an early error) makes this write fail with
+            // EPIPE; the exit code and stderr already say what happened, so the stream error must not crash the caller.
+            child.stdin.on("error", () => undefined);
             child.stdin.end(runOptions.input ?? "");
         });
     const runOk: PulumiWorkspace["runOk"] = async (args, runOptions) => {
