@@ -71,7 +71,7 @@ export interface PulumiWorkspace {
     runOk(args: string[], options?: RunOptions): Promise<string>;
 }
 
-/** The bin directory of the pinned CLI (toolchain/pulumi-cli/ensure-pulumi builds it once), or a clear error. */
+/** The bin directory of the CLI toolchain/pulumi-cli/ensure-pulumi chooses (a pulumi >= the pinned SDK on PATH, else its build), or a clear error. */
 export function pulumiBinDir(env: NodeJS.ProcessEnv = process.env): string {
     const ensure = spawnSync(path.join(REPO_ROOT, "toolchain", "pulumi-cli", "ensure-pulumi"), [], {
         env,
