@@ -1,7 +1,7 @@
 // A PATH made only of stand-in executables and links to named system tools, so a shell script under test sees
 // exactly the commands a test means it to (this machine, or a developer's, may have a real pulumi, go or node).
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -18,20 +18,32 @@ export interface ToolSandbox {
     calls(name: string): string[];
     /** A shell line for a stand-in's body that records its arguments under `name`. */
     recordCall(name: string): string;
+    /** Whether an optional tool was found on this machine (and so linked). */
+    has(tool: string): boolean;
     remove(): void;
 }
 
-/** `tools`: the system commands the script may use, linked from wherever this machine's PATH has them. */
-export function toolSandbox(prefix: string, tools: readonly string[]): ToolSandbox {
-    const root = mkdtempSync(path.join(tmpdir(), prefix));
+/**
+ * `tools`: the system commands the script uses, linked from wherever this machine's PATH has them (a missing one is an
+ * error); `optional`: ones only some machines have (flock is util-linux: not on macOS).
+ */
+export function toolSandbox(prefix: string, tools: readonly string[], optional: readonly string[] = []): ToolSandbox {
+    // realpath: on macOS the temporary directory is behind a symlink (/var -> /private/var), and scripts that resolve
+    // symlinks would print the other spelling.
+    const root = realpathSync(mkdtempSync(path.join(tmpdir(), prefix)));
     const fakes = path.join(root, "fakes");
     const linked = path.join(root, "tools");
     const callDir = path.join(root, "calls");
     for (const dir of [fakes, linked, callDir]) mkdirSync(dir);
-    for (const tool of tools) {
+    const present = new Set<string>();
+    for (const tool of [...tools, ...optional]) {
         const found = spawnSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
-        if (found === "") throw new Error(`the test needs ${tool} on this machine's PATH`);
+        if (found === "") {
+            if (optional.includes(tool)) continue;
+            throw new Error(`the test needs ${tool} on this machine's PATH`);
+        }
         symlinkSync(found, path.join(linked, tool));
+        present.add(tool);
     }
     const sandboxPath = `${fakes}:${linked}`;
     return {
@@ -50,6 +62,7 @@ export function toolSandbox(prefix: string, tools: readonly string[]): ToolSandb
             return existsSync(file) ? readFileSync(file, "utf8").trimEnd().split("\n") : [];
         },
         recordCall: (name) => `echo "$*" >> ${JSON.stringify(path.join(callDir, name))}`,
+        has: (tool) => present.has(tool),
         remove: () => rmSync(root, { recursive: true, force: true }),
     };
 }
