@@ -6,8 +6,9 @@
 //   4. bridges 1 WETH from chain 1 to chain 138 and prints both balances.
 // Everything it started stops on exit (Ctrl-C, or at once with --exit).
 //
-// Needs the Pulumi CLI: toolchain/pulumi-cli/ensure-pulumi provides it (its last stdout line is the bin dir), else
-// `pulumi` must be on PATH. Passphrase of the dev state: `chain138-dev` (documented, not a secret).
+// Needs the Pulumi CLI: toolchain/pulumi-cli/ensure-pulumi chooses it (a `pulumi` on PATH of the pinned SDK's version
+// or newer, else its own build; its last stdout line is the bin dir). Passphrase of the dev state: `chain138-dev`
+// (documented, not a secret).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -86,18 +87,19 @@ function pulumiEnv(): NodeJS.ProcessEnv {
     if (env.PULUMI_CONFIG_PASSPHRASE === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) env.PULUMI_CONFIG_PASSPHRASE = "chain138-dev";
     env.PULUMI_SKIP_UPDATE_CHECK = "true";
     env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
-    log("locating the Pulumi CLI (toolchain/pulumi-cli/ensure-pulumi)…");
+    log("locating the Pulumi CLI (toolchain/pulumi-cli/ensure-pulumi: a pulumi on PATH of the pinned SDK's version or newer, else its own build)…");
     try {
         env.PATH = `${pulumiBinDir(env)}${path.delimiter}${env.PATH ?? ""}`;
     } catch (error) {
-        log(`${(error as Error).message}; falling back to pulumi on PATH`);
+        // ensure-pulumi has said why (no CLI or an older one on PATH, and no Go to build one): an older CLI is not run.
+        throw new Error(
+            `${(error as Error).message}. Install the Pulumi CLI (https://www.pulumi.com/docs/iac/download-install/), ` +
+                "or Go >= 1.25 to let it build one, then re-run `npm run dev`.",
+        );
     }
     const probe = spawnSync("pulumi", ["version"], { env, encoding: "utf8" });
     if (probe.error !== undefined || probe.status !== 0) {
-        throw new Error(
-            "the Pulumi CLI is missing: `pulumi` is not on PATH and toolchain/pulumi-cli/ensure-pulumi could not provide it. " +
-                "Install it (https://www.pulumi.com/docs/iac/download-install/) or run toolchain/pulumi-cli/ensure-pulumi, then re-run `npm run dev`.",
-        );
+        throw new Error(`\`pulumi version\` failed with the CLI ensure-pulumi chose (${probe.error?.message ?? probe.stderr.trim()})`);
     }
     log(`pulumi ${probe.stdout.trim()}; state ${env.PULUMI_BACKEND_URL}`);
     return env;

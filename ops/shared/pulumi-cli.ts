@@ -8,7 +8,7 @@ export function runPulumi(args: readonly string[], timeoutMs = 120_000): Promise
             if (error === null) return resolve(stdout);
             const why =
                 (error as NodeJS.ErrnoException).code === "ENOENT"
-                    ? "the Pulumi CLI is not on PATH (`. toolchain/pulumi-cli/pulumi-env.sh`), or pass the JSON as a file instead"
+                    ? "the Pulumi CLI is not on PATH (install it: https://www.pulumi.com/docs/iac/download-install/, or `. toolchain/pulumi-cli/pulumi-env.sh` to build one), or pass the JSON as a file instead"
                     : stderr.trim() || error.message;
             // Never echo stdout: `--show-secrets` output carries kubeconfigs.
             reject(new Error(`\`pulumi ${args.filter((a) => a !== "--show-secrets").join(" ")}\` failed: ${why}`));

@@ -71,7 +71,7 @@ export interface PulumiWorkspace {
     runOk(args: string[], options?: RunOptions): Promise<string>;
 }
 
-/** The bin directory of the pinned CLI (toolchain/pulumi-cli/ensure-pulumi builds it once), or a clear error. */
+/** The bin directory of the CLI toolchain/pulumi-cli/ensure-pulumi chooses (a pulumi >= the pinned SDK on PATH, else its build), or a clear error. */
 export function pulumiBinDir(env: NodeJS.ProcessEnv = process.env): string {
     const ensure = spawnSync(path.join(REPO_ROOT, "toolchain", "pulumi-cli", "ensure-pulumi"), [], {
         env,
@@ -133,6 +133,9 @@ export function openPulumiWorkspace(options: PulumiWorkspaceOptions): PulumiWork
                 clearTimeout(timer);
                 resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
             });
+            // A CLI that exits before reading its stdin (`pulumi version`, an early error) makes this write fail with
+            // EPIPE; the exit code and stderr already say what happened, so the stream error must not crash the caller.
+            child.stdin.on("error", () => undefined);
             child.stdin.end(runOptions.input ?? "");
         });
     const runOk: PulumiWorkspace["runOk"] = async (args, runOptions) => {
