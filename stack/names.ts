@@ -37,3 +37,16 @@ export function besuStatefulSetName(nodeName: string): string {
 export function besuPodName(nodeName: string): string {
     return `${besuStatefulSetName(nodeName)}-0`;
 }
+
+/** Azure resource names of a region's cluster and its network: `<kind>-chain138-<environment>-<region>` (rg, aks, vnet, …). */
+export function azureName(kind: string, environment: string, region: string): string {
+    return `${kind}-chain138-${environment}-${region}`;
+}
+
+/** Default prefix of BesuNetwork's per-region resource group holding the static P2P and egress IPs. */
+export const P2P_RESOURCE_GROUP_PREFIX = "chain138-p2p";
+
+/** BesuNetwork's resource group of `region`'s static public IPs: `<prefix>-<region>`. */
+export function p2pResourceGroupName(region: string, prefix: string = P2P_RESOURCE_GROUP_PREFIX): string {
+    return `${prefix}-${region}`;
+}
