@@ -183,7 +183,7 @@ function vcpuChecks(target: RegionTarget, answers: RegionAnswers): CheckResult[]
         const need = pools.reduce((sum, pool) => sum + peakNodes(pool) * pool.vcpusPerNode, 0);
         const ourFamily = existing.filter((p) => same(skuOf(skus, p.vmSize)?.family, family)).reduce((sum, p) => sum + p.count * vcpusOf(p.vmSize)!, 0);
         const usage = usageOf(usages, [family]);
-        const why = pools.map((pool) => `${pool.name} ${peakNodes(pool)}×${pool.vmSize}`).join(" + ");
+        const why = `upgrade peak: ${pools.map((pool) => `${pool.name} ${peakNodes(pool)}×${pool.vmSize}`).join(" + ")}`;
         checks.push(
             usage === undefined
                 ? fail(`vCPUs ${family}`, `the Compute usages of ${plan.name} report no quota for ${family}`)
