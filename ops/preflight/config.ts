@@ -1,6 +1,9 @@
 // The fleet preflight checks: the stack's config as `pulumi config --json --show-secrets` prints it (or that JSON from a
-// file), with Pulumi.yaml's defaults under it as the CLI applies them, validated by the program's own
-// validateFleetConfig, so every count and size here is the one `pulumi up` would deploy.
+// file), validated by the program's own validateFleetConfig, so every count and size here is the one `pulumi up`
+// would deploy. The CLI prints `{"<ns>:<key>": {value?, objectValue?, secret}}`, `value` being the string the program
+// gets (JSON for structured values; left out for a secret without --show-secrets), and includes Pulumi.yaml's values
+// (pulumi/pulumi pkg/cmd/pulumi/config/config.go: configValueJSON, listConfig's ApplyProjectConfig); Pulumi.yaml's
+// defaults are laid under it here too, so a hand-written file may leave them out.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";

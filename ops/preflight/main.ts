@@ -5,7 +5,7 @@ import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import pLimit from "p-limit";
 import { group } from "../verify/report";
 import { parsePreflightArgs, PREFLIGHT_USAGE, type PreflightArgs } from "./args";
-import { armClients, type ArmTransport, type CallBounds } from "./arm";
+import { ARM_SCOPE, armClients, type ArmTransport, type CallBounds } from "./arm";
 import { loadPreflightConfig, type PreflightConfig } from "./config";
 import { checkRegion } from "./region-checks";
 import { renderText, type PreflightReport } from "./report";
@@ -39,13 +39,11 @@ export async function buildPreflightReport(
     args: PreflightArgs,
     config: PreflightConfig,
     subscriptionId: string,
-    deps: PreflightDeps = {},
+    credential: TokenCredential,
+    transport?: ArmTransport,
 ): Promise<PreflightReport> {
     const targets = regionTargets(config.fleet, args.regions);
-    // DefaultAzureCredential: CI's workload identity (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE), then
-    // a managed identity, then the Azure CLI login (`az login`).
-    const credential = deps.credential ?? new DefaultAzureCredential();
-    const clients = armClients(credential, subscriptionId, args.maxRetries, deps.transport);
+    const clients = armClients(credential, subscriptionId, args.maxRetries, transport);
     const bounds: CallBounds = {
         deadline: AbortSignal.timeout(args.deadlineMs),
         deadlineMs: args.deadlineMs,
@@ -64,7 +62,7 @@ export async function buildPreflightReport(
     return { stack: args.stack, subscriptionId, ok: subscription.ok && regions.every((g) => g.ok), subscription, regions };
 }
 
-/** Runs the CLI; returns the exit code (0 all passed, 1 a check failed, 2 bad usage or config). */
+/** Runs the CLI; returns the exit code (0 all passed, 1 a check failed, 2 bad usage or config, or no Azure login). */
 export async function runPreflight(argv: readonly string[], io: PreflightIo, deps: PreflightDeps = {}): Promise<number> {
     let args: PreflightArgs;
     try {
@@ -87,7 +85,17 @@ export async function runPreflight(argv: readonly string[], io: PreflightIo, dep
         io.err(`preflight: ${(error as Error).message}`);
         return 2;
     }
-    const report = await buildPreflightReport(args, config, subscriptionId, deps);
+    // DefaultAzureCredential: CI's workload identity (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE), then
+    // a managed identity, then the Azure CLI login (`az login`). Without a token no check can run: say so once.
+    const credential = deps.credential ?? new DefaultAzureCredential();
+    try {
+        const token = await credential.getToken(ARM_SCOPE, { abortSignal: AbortSignal.timeout(args.timeoutMs) });
+        if (token === null) throw new Error("the credential returned no token");
+    } catch (error) {
+        io.err(`preflight: no Azure Resource Manager token (run \`az login\`, or give the job a workload identity): ${(error as Error).message}`);
+        return 2;
+    }
+    const report = await buildPreflightReport(args, config, subscriptionId, credential, deps.transport);
     io.out(args.json ? JSON.stringify(report, null, 2) : renderText(report));
     return report.ok ? 0 : 1;
 }

@@ -379,6 +379,22 @@ describe("npm run preflight against a fake ARM", () => {
             );
             assert.equal(noSubscription, 2);
             assert.match(err, /no Azure subscription: pass --subscription/);
+            err = "";
+            const noLogin = await runPreflight(
+                ["--config", configFile, "--subscription", SUBSCRIPTION],
+                { out: () => undefined, err: (t) => (err += t) },
+                {
+                    credential: {
+                        getToken: async () => {
+                            throw new Error("AzureCliCredential: Please run 'az login'");
+                        },
+                    },
+                    transport: { endpoint: arm.endpoint, ca: arm.ca },
+                },
+            );
+            assert.equal(noLogin, 2);
+            assert.match(err, /no Azure Resource Manager token .*Please run 'az login'/);
+            assert.equal(arm.requests.length, 0, "nothing was asked of ARM without a token");
         });
     });
 });
