@@ -46,15 +46,21 @@ async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
     }
 }
 
-/** A 404 (resource group or resource not found) as `undefined`; other failures stay errors. */
+/**
+ * ARM's answer for a resource group or resource that does not exist (yet) as `undefined`: 404 with the codes
+ * ResourceGroupNotFound or ResourceNotFound (ARM's "Resolve resource not found errors",
+ * articles/azure-resource-manager/troubleshooting/error-not-found.md). Any other failure, e.g. a 404
+ * SubscriptionNotFound, stays an error.
+ */
 async function unlessNotFound<T>(promise: Promise<T>): Promise<T | undefined> {
     try {
         return await promise;
     } catch (error) {
-        if (error instanceof ArmCallError && error.statusCode === 404) return undefined;
+        if (error instanceof ArmCallError && error.statusCode === 404 && NOT_FOUND_CODES.has(error.code ?? "")) return undefined;
         throw error;
     }
 }
+const NOT_FOUND_CODES = new Set(["ResourceGroupNotFound", "ResourceNotFound"]);
 
 const pass = (name: string, detail: string): CheckResult => ({ name, status: "pass", detail });
 const fail = (name: string, detail: string): CheckResult => ({ name, status: "fail", detail });
@@ -105,7 +111,7 @@ export async function checkRegion(
                   ).then((ips) => ips ?? []),
         ),
         settle(
-            target.deployed || target.kind === "admin"
+            target.deployed
                 ? unlessNotFound(
                       armCall(`managed cluster ${target.clusterName}`, bounds, (abortSignal) =>
                           clients.containerService.managedClusters.get(target.clusterResourceGroup, target.clusterName, { abortSignal }),
