@@ -8,13 +8,12 @@ import { after, before, describe, it } from "node:test";
 import { stackConfig, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
 import { runPreflight } from "../../ops/preflight/main";
 import type { PreflightReport } from "../../ops/preflight/report";
-import { findRegion, zonesOf } from "../../regions/catalog";
 import { makeCertificate, type TestCertificate } from "../support/fake-kube-api";
-import { startFakeArm, vmSku, type FakeArm, type FakeArmState, type FakeRegion } from "../support/fake-arm";
+import { healthyArmState, OWNER_ROLE, startFakeArm, type FakeArm, type FakeArmState } from "../support/fake-arm";
 
 const SUBSCRIPTION = "11111111-2222-3333-4444-555555555555";
 const OBJECT_ID = "99999999-8888-7777-6666-555555555555";
-const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+const OWNER = OWNER_ROLE;
 const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
 // Wave 1 deploys belgiumcentral, koreasouth and japaneast; uksouth (wave 2) gets only its P2P IPs now.
 const REGIONS = ["belgiumcentral", "koreasouth", "japaneast", "uksouth"];
@@ -37,61 +36,15 @@ function writeConfig(): string {
     return file;
 }
 
-/** A location where everything the stack needs is free and offered (a 10-vCPU quota, as the README budgets). */
-function healthyRegion(location: string): FakeRegion {
-    const zones = zonesOf(findRegion(location)!);
-    return {
-        computeUsages: [
-            { name: "cores", localizedName: "Total Regional vCPUs", currentValue: 0, limit: 10 },
-            { name: "standardDSv5Family", localizedName: "Standard DSv5 Family vCPUs", currentValue: 0, limit: 10 },
-            { name: "standardFSv2Family", localizedName: "Standard FSv2 Family vCPUs", currentValue: 0, limit: 10 },
-        ],
-        networkUsages: [
-            { name: "PublicIPAddresses", localizedName: "Public IP Addresses - Basic", currentValue: 0, limit: 10 },
-            { name: "StandardSkuPublicIpAddresses", localizedName: "Public IP Addresses - Standard", currentValue: 0, limit: 10 },
-        ],
-        skus: [
-            vmSku("Standard_D2s_v5", "standardDSv5Family", 2, location, zones),
-            vmSku("Standard_D4s_v5", "standardDSv5Family", 4, location, zones),
-            vmSku("Standard_F2s_v2", "standardFSv2Family", 2, location, zones),
-        ],
-        kubernetesVersions: [
-            { version: "1.35", patchVersions: ["1.35.4", "1.35.5"] },
-            { version: "1.36", patchVersions: ["1.36.1", "1.36.2"] },
-            { version: "1.37", isPreview: true, patchVersions: ["1.37.0"] },
-        ],
-    };
-}
-
 function healthyState(): FakeArmState {
-    return {
-        subscriptionId: SUBSCRIPTION,
-        objectId: OBJECT_ID,
-        regions: Object.fromEntries([...REGIONS, ADMIN].map((r) => [r, healthyRegion(r)])),
-        groups: {},
-        providers: Object.fromEntries(
-            [
-                "Microsoft.ContainerService",
-                "Microsoft.Network",
-                "Microsoft.Compute",
-                "Microsoft.OperationalInsights",
-                "Microsoft.Storage",
-                "Microsoft.ManagedIdentity",
-                "Microsoft.Authorization",
-            ].map((ns) => [ns, "Registered" as const]),
-        ),
-        // Owner on the subscription: Azure built-in role, actions ["*"].
-        roleAssignments: [{ scope: `/subscriptions/${SUBSCRIPTION}`, roleDefinitionGuid: OWNER, principalId: OBJECT_ID }],
-        roleDefinitions: {
-            [OWNER]: { roleName: "Owner", actions: ["*"], notActions: [] },
-            // Azure built-in Contributor: everything but authorization writes and deletes.
-            [CONTRIBUTOR]: {
-                roleName: "Contributor",
-                actions: ["*"],
-                notActions: ["Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write", "Microsoft.Authorization/elevateAccess/Action"],
-            },
-        },
+    const state = healthyArmState(SUBSCRIPTION, OBJECT_ID, [...REGIONS, ADMIN]);
+    // Azure built-in Contributor: everything but authorization writes and deletes.
+    state.roleDefinitions[CONTRIBUTOR] = {
+        roleName: "Contributor",
+        actions: ["*"],
+        notActions: ["Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write", "Microsoft.Authorization/elevateAccess/Action"],
     };
+    return state;
 }
 
 interface Run {

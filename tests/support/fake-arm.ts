@@ -25,6 +25,7 @@ import https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TokenCredential } from "@azure/identity";
+import { findRegion, zonesOf } from "../../regions/catalog";
 import type { TestCertificate } from "./fake-kube-api";
 
 export interface FakeUsage {
@@ -368,5 +369,57 @@ export async function startFakeArm(certificate: TestCertificate, state: FakeArmS
                 server.closeAllConnections();
                 server.close(() => resolve());
             }),
+    };
+}
+
+/** Azure built-in role Owner (actions ["*"]), by its role definition id ("Azure built-in roles"). */
+export const OWNER_ROLE = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+
+/** A catalog location where everything a region needs is free and offered (a 10-vCPU quota, as the README budgets). */
+export function healthyRegion(location: string): FakeRegion {
+    const zones = zonesOf(findRegion(location)!);
+    return {
+        computeUsages: [
+            { name: "cores", localizedName: "Total Regional vCPUs", currentValue: 0, limit: 10 },
+            { name: "standardDSv5Family", localizedName: "Standard DSv5 Family vCPUs", currentValue: 0, limit: 10 },
+            { name: "standardFSv2Family", localizedName: "Standard FSv2 Family vCPUs", currentValue: 0, limit: 10 },
+        ],
+        networkUsages: [
+            { name: "PublicIPAddresses", localizedName: "Public IP Addresses - Basic", currentValue: 0, limit: 10 },
+            { name: "StandardSkuPublicIpAddresses", localizedName: "Public IP Addresses - Standard", currentValue: 0, limit: 10 },
+        ],
+        skus: [
+            vmSku("Standard_D2s_v5", "standardDSv5Family", 2, location, zones),
+            vmSku("Standard_D4s_v5", "standardDSv5Family", 4, location, zones),
+            vmSku("Standard_F2s_v2", "standardFSv2Family", 2, location, zones),
+        ],
+        kubernetesVersions: [
+            { version: "1.35", patchVersions: ["1.35.4", "1.35.5"] },
+            { version: "1.36", patchVersions: ["1.36.1", "1.36.2"] },
+            { version: "1.37", isPreview: true, patchVersions: ["1.37.0"] },
+        ],
+    };
+}
+
+/** A subscription that can hold a fleet in `locations`: nothing exists yet, providers registered, the caller Owner. */
+export function healthyArmState(subscriptionId: string, objectId: string, locations: string[]): FakeArmState {
+    return {
+        subscriptionId,
+        objectId,
+        regions: Object.fromEntries(locations.map((r) => [r, healthyRegion(r)])),
+        groups: {},
+        providers: Object.fromEntries(
+            [
+                "Microsoft.ContainerService",
+                "Microsoft.Network",
+                "Microsoft.Compute",
+                "Microsoft.OperationalInsights",
+                "Microsoft.Storage",
+                "Microsoft.ManagedIdentity",
+                "Microsoft.Authorization",
+            ].map((ns) => [ns, "Registered" as const]),
+        ),
+        roleAssignments: [{ scope: `/subscriptions/${subscriptionId}`, roleDefinitionGuid: OWNER_ROLE, principalId: objectId }],
+        roleDefinitions: { [OWNER_ROLE]: { roleName: "Owner", actions: ["*"], notActions: [] } },
     };
 }
