@@ -27,9 +27,10 @@ export interface RegionTarget {
 
 /**
  * Standard public IPs in a region. Validator regions: BesuNetwork's static IPs (components/besu/public-ips.ts), one of
- * which is the cluster's only outbound address. The admin cluster's outbound is AKS-managed: the ManagedCluster API's
- * loadBalancerProfile.managedOutboundIPs.count, "The default value is 1" (Microsoft.ContainerService managedClusters
- * spec, ManagedClusterLoadBalancerProfile), a Standard public IP AKS creates in the node resource group.
+ * which is the cluster's only outbound address. The admin cluster's outbound is AKS-managed:
+ * loadBalancerProfile.managedOutboundIPs.count, "The desired number of IPv4 outbound IPs created/managed by Azure for the
+ * cluster load balancer … The default value is 1" (@azure/arm-containerservice reference,
+ * ManagedClusterLoadBalancerProfileManagedOutboundIPs.count), a Standard public IP in the node resource group.
  */
 export const ADMIN_MANAGED_OUTBOUND_IPS = 1;
 
