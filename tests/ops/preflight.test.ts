@@ -24,14 +24,14 @@ let certificate: TestCertificate;
 let configFile: string;
 
 /** The stack's config as `pulumi config --json --show-secrets` prints it: prod's file with four regions. */
-function writeConfig(): string {
+function writeConfig(overrides: Record<string, unknown> = {}, name = "config.json"): string {
     const { config, secretKeys } = stackConfig({
         stack: "prod",
-        overrides: { regions: REGIONS, rollout: { waves: [REGIONS.slice(0, 3), REGIONS.slice(3)], deployWaves: 1 } },
+        overrides: { regions: REGIONS, rollout: { waves: [REGIONS.slice(0, 3), REGIONS.slice(3)], deployWaves: 1 }, ...overrides },
         secrets: { deployerKey: TEST_DEPLOYER_KEY },
     });
     const json = Object.fromEntries(Object.entries(config).map(([key, value]) => [key, { value, secret: secretKeys.includes(key) }]));
-    const file = path.join(dir, "config.json");
+    const file = path.join(dir, name);
     writeFileSync(file, JSON.stringify(json));
     return file;
 }
@@ -307,6 +307,19 @@ describe("npm run preflight against a fake ARM", () => {
             assert.equal(deadline.code, 1);
             assert.ok(deadline.ms < 10_000, `took ${deadline.ms} ms`);
             assert.match(failures(deadline.report!)["japaneast"].join("\n"), /the run's deadline \(1200 ms\) passed before ARM answered/);
+        });
+    });
+
+    it("holds a configured patch version to the patches AKS offers in the region", async () => {
+        const patchConfig = writeConfig({ kubernetesVersion: "1.36.9" }, "patch.json");
+        await withArm(healthyState(), async (arm) => {
+            const run = await preflight(arm, ["--config", patchConfig, "--region", "koreasouth"]);
+            assert.equal(run.code, 1);
+            assert.deepEqual(failures(run.report!)["koreasouth"], [
+                "Kubernetes 1.36.9: AKS offers 1.36 in koreasouth but not the patch 1.36.9 (patches: 1.36.1, 1.36.2)",
+            ]);
+            const offered = await preflight(arm, ["--config", writeConfig({ kubernetesVersion: "1.36.2" }, "patch-ok.json"), "--region", "koreasouth"]);
+            assert.equal(offered.code, 0, offered.out);
         });
     });
 
