@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_DNS_SERVICE_IP, CLUSTER_POD_CIDR, CLUSTER_SERVICE_CIDR, PoolPlan, PoolRole, RegionPlan } from "../config/fleet-config";
 import { MAINTENANCE_CONFIG_NAMES } from "../regions/maintenance";
 import { kubeconfigForLogin, KubeloginMode } from "./kubeconfig";
+import { azureName } from "../stack/names";
 
 /** AKS create is "a few minutes" typically, 13–15 min at the tail, 34 min on bad days (docs/latencies.md). */
 export const AKS_TIMEOUTS: pulumi.CustomTimeouts = { create: "45m", update: "45m", delete: "45m" };
@@ -91,10 +92,8 @@ export function clusterSettings(args: ClusterSettings): ClusterSettings {
     };
 }
 
-/** Azure names for one region's resources: `<kind>-chain138-<environment>-<region>`. */
-export function azureName(kind: string, environment: string, region: string): string {
-    return `${kind}-chain138-${environment}-${region}`;
-}
+/** Azure names for one region's resources (stack/names.ts: the tools look the same names up). */
+export { azureName };
 
 /**
  * Built-in Azure roles (Azure docs, "Azure built-in roles"): Network Contributor, and "Azure Kubernetes

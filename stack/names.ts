@@ -48,3 +48,16 @@ export const BESU_RPC_GATEWAY = `${BESU_RELEASE}-rpc-gateway`;
 export const BESU_RPC_TLS_SECRET = `${BESU_RELEASE}-rpc-tls`;
 /** The public endpoint's port (HTTPS). */
 export const RPC_PUBLIC_PORT = 443;
+
+/** Azure resource names of a region's cluster and its network: `<kind>-chain138-<environment>-<region>` (rg, aks, vnet, …). */
+export function azureName(kind: string, environment: string, region: string): string {
+    return `${kind}-chain138-${environment}-${region}`;
+}
+
+/** Default prefix of BesuNetwork's per-region resource group holding the static P2P and egress IPs. */
+export const P2P_RESOURCE_GROUP_PREFIX = "chain138-p2p";
+
+/** BesuNetwork's resource group of `region`'s static public IPs: `<prefix>-<region>`. */
+export function p2pResourceGroupName(region: string, prefix: string = P2P_RESOURCE_GROUP_PREFIX): string {
+    return `${prefix}-${region}`;
+}

@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azure from "@pulumi/azure-native";
 import { buildQbftGenesis, renderGenesisJson, type QbftTiming } from "./genesis";
 import { enodeUrl } from "./keys";
-import { BESU_P2P_PORT } from "../../stack/names";
+import { BESU_P2P_PORT, P2P_RESOURCE_GROUP_PREFIX, p2pResourceGroupName } from "../../stack/names";
+import { besuPublicIps, regionNodeNames } from "./public-ips";
 import { NodeKey } from "./node-key";
 import {
     checkFleet,
@@ -105,9 +106,7 @@ export function planFleet(args: Pick<BesuNetworkArgs, "chainId" | "regions" | "p
         if (!Array.isArray(r.zones) || !r.zones.every((z) => typeof z === "string" && /^[1-9]$/.test(z)) || new Set(r.zones).size !== r.zones.length) {
             throw new Error(`regions[${i}] (${r.region}).zones must be distinct zone numbers like ["1","2","3"] (or []); got ${JSON.stringify(r.zones)}`);
         }
-        for (let v = 0; v < r.validatorCount; v++)
-            nodes.push({ name: `${r.region}-validator-${v}`, region: r.region, role: "validator", index: v, zones: r.zones });
-        for (let s = 0; s < r.sentryCount; s++) nodes.push({ name: `${r.region}-sentry-${s}`, region: r.region, role: "sentry", index: s, zones: r.zones });
+        for (const n of regionNodeNames(r)) nodes.push({ ...n, region: r.region, zones: r.zones });
     }
     // At least 4 validators (one fault tolerated) is checked with the rest of the stack config (config/fleet-config.ts).
     return nodes;
@@ -160,20 +159,29 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
     }
     const port = args.p2pPort ?? BESU_P2P_PORT;
     const { groups, staticIp } = p2pAddressing(name, args, parent);
-    // Per region the public JSON-RPC endpoint's IP, beside the P2P IPs: its address is the endpoint's URL (and the
-    // certificate's IP SAN), known before any cluster exists, so the contract suites can be wired to it up front.
+    // Exactly the IPs of besuPublicIps (preflight checks the quota against the same list): per node its P2P
+    // address, per region one egress IP, the AKS outbound IP, so peers can admit connections this region opens, and,
+    // with public RPC, the endpoint's IP: its address is the endpoint's URL (and the certificate's IP SAN), known before
+    // any cluster exists, so the contract suites can be wired to it up front.
+    const ipsOf = new Map(args.regions.map((r) => [r.region, besuPublicIps({ ...r, publicRpc: args.publicRpc })]));
     const rpcIps = new Map(
-        args.publicRpc === true
-            ? args.regions.map((r) => [r.region, staticIp(`${name}-${r.region}-rpc-ip`, r.region, `${r.region}-rpc`, r.zones, { "chain138-role": "rpc" })])
-            : [],
+        args.regions.flatMap((r) => {
+            const rpc = ipsOf.get(r.region)!.find((ip) => ip.role === "rpc");
+            return rpc === undefined
+                ? []
+                : [[r.region, staticIp(`${name}-${r.region}-rpc-ip`, r.region, rpc.ipName, r.zones, { "chain138-role": "rpc" })] as const];
+        }),
     );
-    // One egress IP per region: the AKS outbound IP, so peers can admit connections this region opens.
     const egress = new Map(
-        args.regions.map((r) => [r.region, staticIp(`${name}-${r.region}-egress-ip`, r.region, `${r.region}-egress`, r.zones, { "chain138-role": "egress" })]),
+        args.regions.map((r) => {
+            const ipName = ipsOf.get(r.region)!.find((ip) => ip.role === "egress")!.ipName;
+            return [r.region, staticIp(`${name}-${r.region}-egress-ip`, r.region, ipName, r.zones, { "chain138-role": "egress" })];
+        }),
     );
     const built: BuiltNode[] = plan.map((n) => {
         const key = new NodeKey(`${name}-${n.name}-key`, { label: n.name, rotation: args.keyRotation ?? "1" }, { parent });
-        const { ip, address: publicIp } = staticIp(`${name}-${n.name}-ip`, n.region, `${n.name}-p2p`, n.zones, {
+        const ipName = ipsOf.get(n.region)!.find((ip) => ip.node === n.name)!.ipName;
+        const { ip, address: publicIp } = staticIp(`${name}-${n.name}-ip`, n.region, ipName, n.zones, {
             "chain138-node": n.name,
             "chain138-role": n.role,
         });
@@ -242,12 +250,16 @@ function p2pAddressing(
     parent: pulumi.Resource,
 ): { groups: Map<string, azure.resources.ResourceGroup>; staticIp: StaticIp } {
     const tags = args.tags ?? {};
-    const prefix = args.p2pResourceGroupPrefix ?? "chain138-p2p";
+    const prefix = args.p2pResourceGroupPrefix ?? P2P_RESOURCE_GROUP_PREFIX;
     const groups = new Map<string, azure.resources.ResourceGroup>();
     for (const r of args.regions) {
         groups.set(
             r.region,
-            new azure.resources.ResourceGroup(`${name}-p2p-${r.region}`, { resourceGroupName: `${prefix}-${r.region}`, location: r.region, tags }, { parent }),
+            new azure.resources.ResourceGroup(
+                `${name}-p2p-${r.region}`,
+                { resourceGroupName: p2pResourceGroupName(r.region, prefix), location: r.region, tags },
+                { parent },
+            ),
         );
     }
     const staticIp: StaticIp = (resourceName, region, ipName, zones, extraTags) => {

@@ -79,7 +79,7 @@ it("a contract deploys through the gateway with the CA pinned (the fleet chain's
         rpcCaCertificate: pki.caPem,
     };
     const result = await deployContract(inputs);
-    assert.equal(result.outs.address, inputs.address);
+    assert.equal(result.outs?.address, inputs.address);
     assert.notEqual(await node.provider().getCode(inputs.address), "0x");
 });
 

@@ -6,6 +6,7 @@ import { Wallet } from "ethers";
 import { installBesuMocks, valueOf, type MockedResource } from "../support/besu-mocks";
 import { FLEET_REGIONS, multicall3RuntimeCode } from "../support/besu-fixtures";
 import { BesuNetwork, planFleet, type BesuRegionSpec } from "../../components/besu/network";
+import { besuPublicIps } from "../../components/besu/public-ips";
 import { decodeQbftExtraData } from "../../components/besu/genesis";
 import { deriveNodeIdentity, parseEnodeUrl } from "../../components/besu/keys";
 
@@ -197,6 +198,20 @@ test("Azure resources: a P2P resource group per region, Standard static IPs, zon
         assert.deepEqual(ip.inputs["zones"], ZONED.has(region) ? ["1", "2", "3"] : undefined, ip.name);
     }
     assert.equal(seen.filter((s) => s.type === "pulumi-nodejs:dynamic:Resource" && "label" in s.inputs).length, 72, "one NodeKey per node");
+});
+
+test("the IPs each region gets are exactly besuPublicIps (what `npm run preflight` holds the quota against)", () => {
+    const ips = seen.filter((s) => s.type === "azure-native:network:PublicIPAddress");
+    for (const spec of regions) {
+        const created = ips.filter((ip) => ip.inputs["location"] === spec.region).map((ip) => ip.inputs["publicIpAddressName"]);
+        assert.deepEqual(
+            created.sort(),
+            besuPublicIps(spec)
+                .map((ip) => ip.ipName)
+                .sort(),
+            spec.region,
+        );
+    }
 });
 
 test("regionInputs names an unknown region", () => {

@@ -5,7 +5,9 @@ import path from "node:path";
 import { before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { findRegion } from "../../regions/catalog";
-import { ProgramRun, RecordedResource, REPO_ROOT, runProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
+import { ProgramRun, RecordedResource, REPO_ROOT, runProgram, stackConfig, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
+import { preflightConfigFrom } from "../../ops/preflight/config";
+import { regionTargets } from "../../ops/preflight/targets";
 import { AKS_DEFAULT_MAX_SURGE, azureVcpus, tolerates, upgradeNodes, type Toleration } from "../support/aks-rules";
 
 const prodFile = parse(readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
@@ -372,5 +374,62 @@ describe("prod stack under mocks", () => {
         assert.equal(keys.length, 72);
         const plain = JSON.stringify({ ...run.resolved, kubeconfigs: undefined });
         for (const key of keys) assert.ok(!plain.includes(key), "a node key reached a plain stack output");
+    });
+
+    // `npm run preflight` checks what this program creates: its targets come from the same config through the tool's
+    // own loader, and are held against the resources the program registered (read back, not recomputed).
+    describe("what npm run preflight checks", () => {
+        const targets = () => {
+            const { config, secretKeys } = stackConfig({ stack: "prod", secrets: { deployerKey: TEST_DEPLOYER_KEY } });
+            const json = Object.fromEntries(Object.entries(config).map(([key, value]) => [key, { value, secret: secretKeys.includes(key) }]));
+            return regionTargets(preflightConfigFrom(json, "prod").fleet, []);
+        };
+
+        it("every deployed cluster, by name and group, with the vCPUs its pools reach while upgrading (AKS's surge rules)", () => {
+            const all = targets();
+            assert.deepEqual(
+                all.map((t) => t.plan.name),
+                [...PROD_REGIONS, ADMIN],
+            );
+            const clusters = byType("azure-native:containerservice:ManagedCluster");
+            assert.deepEqual(
+                all
+                    .filter((t) => t.deployed)
+                    .map((t) => t.plan.name)
+                    .sort(),
+                clusters.map((c) => c.inputs["location"] as string).sort(),
+            );
+            for (const cluster of clusters) {
+                const target = all.find((t) => t.plan.name === cluster.inputs["location"])!;
+                assert.equal(cluster.inputs["resourceName"], target.clusterName);
+                assert.equal(cluster.inputs["resourceGroupName"], target.clusterResourceGroup);
+                const peak = poolsOf(cluster).reduce((sum, pool) => sum + (pool.count + surgeOf(pool)) * azureVcpus(pool.vmSize), 0);
+                assert.equal(target.plan.vcpuPeak, peak, target.plan.name);
+            }
+        });
+
+        it("exactly the static public IPs the program allocates per validator region, in its P2P group", () => {
+            for (const target of targets().filter((t) => t.kind === "validator")) {
+                const ips = byType("azure-native:network:PublicIPAddress").filter((ip) => ip.inputs["location"] === target.plan.name);
+                assert.equal(ips.length, target.publicIps, target.plan.name);
+                for (const ip of ips) assert.equal(ip.inputs["resourceGroupName"], target.p2pResourceGroup);
+            }
+        });
+
+        it("role-assignment rights in every resource group where the program creates role assignments, and no other", () => {
+            const subnets = byType("azure-native:network:Subnet");
+            // Mock ids: `/subscriptions/…/resourceGroups/<g>/providers/…` for most resources, `<vnet>/subnets/<name>` for subnets.
+            const groupOf = (scope: string): string => {
+                const inGroup = /\/resourceGroups\/([^/]+)/.exec(scope);
+                if (inGroup) return inGroup[1];
+                const subnet = /^(.+)\/subnets\/([^/]+)$/.exec(scope);
+                const found = subnet && subnets.find((s) => s.inputs["virtualNetworkName"] === subnet[1] && s.inputs["subnetName"] === subnet[2]);
+                assert.ok(found, `no resource for the role assignment scope ${scope}`);
+                return found.inputs["resourceGroupName"] as string;
+            };
+            const granted = new Set(byType("azure-native:authorization:RoleAssignment").map((grant) => groupOf(grant.inputs["scope"] as string)));
+            assert.equal(granted.size, 24 * 2 + 1, "each validator region's cluster and P2P groups, and the admin cluster's group");
+            assert.deepEqual([...new Set(targets().flatMap((t) => t.roleAssignmentGroups))].sort(), [...granted].sort());
+        });
     });
 });

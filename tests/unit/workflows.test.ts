@@ -91,6 +91,25 @@ describe("GitHub workflows", () => {
         assert.ok(steps > 0, "the deploy workflow keeps an event log for `npm run targets -- --failed`");
     });
 
+    // README "Preflight": the subscription is checked before anything is created, with the job's Azure identity (the
+    // federated token file DefaultAzureCredential reads) and the Pulumi CLI (which reads the stack's config).
+    it("run npm run preflight for the stack (and a retry's regions) before pulumi up", () => {
+        type Step = { uses?: string; run?: string; name?: string };
+        const job = (parse(read("pulumi-up.yml")) as { jobs: Record<string, { steps: Step[] }> }).jobs["up"];
+        const at = (test: (step: Step) => boolean) => job.steps.findIndex(test);
+        const preflight = at((step) => /npm run preflight -- -s "\$STACK"/.test(step.run ?? ""));
+        const up = at((step) => /pulumi up|bash -c "\$command/.test(step.run ?? ""));
+        assert.ok(preflight >= 0, "no preflight step");
+        assert.ok(preflight < up, "preflight runs after pulumi up");
+        assert.ok(at((step) => (step.uses ?? "").startsWith("azure/login")) < preflight);
+        assert.ok(at((step) => /github-oidc-refresher\.sh start/.test(step.run ?? "")) < preflight, "no federated token yet");
+        assert.ok(at((step) => (step.uses ?? "").startsWith("pulumi/actions")) < preflight, "no Pulumi CLI yet");
+        assert.match(job.steps[preflight].run!, /--region "\$region"/);
+        // deploy.yml's prod job is this workflow with stack prod: `npm run preflight -- -s prod`.
+        assert.deepEqual(workflow("deploy.yml").jobs["prod"].with?.["stack"], "prod");
+        assert.match(workflow("deploy.yml").jobs["prod"].uses ?? "", /pulumi-up\.yml$/);
+    });
+
     // Clusters have local accounts off, so every Kubernetes call goes through kubelogin. Under GitHub OIDC the
     // azurecli mode dies with its token "in ~5–10 minutes" (Azure/azure-cli PR #33989); kubelogin's workloadidentity
     // mode reads AZURE_FEDERATED_TOKEN_FILE for each new token and AAD_LOGIN_METHOD overrides the kubeconfig's --login
