@@ -154,6 +154,18 @@ export function fleetOutputs(config: LoadedFleetConfig, fleet: Fleet): ExportsOf
             enodes: fleet.besu.enodeUrls,
             genesisJson: fleet.besu.genesisJson,
         },
+        rpc: {
+            ...(fleet.rpcCertificates === undefined ? {} : { caCertificate: fleet.rpcCertificates.caCertificate }),
+            regions: Object.fromEntries(
+                fleet.regions.map((region) => [
+                    region.region,
+                    {
+                        ...(region.privateRpcUrl === undefined ? {} : { private: region.privateRpcUrl }),
+                        ...(region.publicRpcUrl === undefined ? {} : { public: region.publicRpcUrl }),
+                    },
+                ]),
+            ),
+        },
         kubeconfigs: pulumi.secret(kubeconfigs),
     };
 }

@@ -175,6 +175,20 @@ async function mockState(args: pulumi.runtime.MockResourceArgs, counters: { ip: 
                 id: armId("Microsoft.Network/networkSecurityGroups", "networkSecurityGroupName"),
                 state: { ...inputs, name: azureName("networkSecurityGroupName") },
             };
+        // The tls provider's PEM outputs (components/rpc-tls.ts): placeholders in PEM framing, never real key material.
+        case "tls:index/privateKey:PrivateKey":
+            return {
+                id: `${args.name}-id`,
+                state: { ...inputs, privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock ${args.name}\n-----END PRIVATE KEY-----\n` },
+            };
+        case "tls:index/certRequest:CertRequest":
+            return {
+                id: `${args.name}-id`,
+                state: { ...inputs, certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\nmock ${args.name}\n-----END CERTIFICATE REQUEST-----\n` },
+            };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { id: `${args.name}-id`, state: { ...inputs, certPem: `-----BEGIN CERTIFICATE-----\nmock ${args.name}\n-----END CERTIFICATE-----\n` } };
         default:
             return { id: `${args.name}-id`, state: inputs };
     }

@@ -56,12 +56,28 @@ const besuOutputs = z.object({
     genesisJson: z.string().min(2),
 });
 
+/** Where each deployed region serves JSON-RPC (components/region-deployment.ts), and the CA of the public endpoints. */
+const rpcOutputs = z.object({
+    /** PEM of the stack's RPC CA (components/rpc-tls.ts): what clients of the public endpoints trust. Absent without them. */
+    caCertificate: z.string().startsWith("-----BEGIN CERTIFICATE-----").optional(),
+    regions: z.record(
+        z.string(),
+        z.object({
+            /** `http://<internal LB IP>:8545`, reachable from the admin region (the hub) over VNet peering. */
+            private: z.url({ protocol: /^http$/ }).optional(),
+            /** `https://<public IP>`, for sources in chain138:rpcAllowedCidrs. */
+            public: z.url({ protocol: /^https$/ }).optional(),
+        }),
+    ),
+});
+
 /** The fleet's outputs: present together on a stack with Azure regions, absent on a contracts-only stack (dev). */
 const fleetOutputs = {
     regions: z.record(z.string(), regionOutputs),
     admin: adminOutputs,
     rollout: z.object({ waves: z.array(z.array(z.string())), deployWaves: count, deployedRegions: z.array(z.string()) }),
     besu: besuOutputs,
+    rpc: rpcOutputs,
     /** Kubeconfig YAML per cluster (validator regions and admin). A Pulumi secret: never print. */
     kubeconfigs: z.record(z.string(), z.string().min(1)),
 };

@@ -78,6 +78,7 @@ export function fixtureStackOutputs(regions: readonly FixtureRegion[], options: 
             enodes,
             genesisJson: "{}",
         },
+        rpc: { regions: Object.fromEntries(regions.map((region, i) => [region.name, { private: `http://10.${i + 1}.16.4:8545` }])) },
         kubeconfigs:
             options.kubeconfigs ??
             Object.fromEntries([...regions.map((region) => region.name), ADMIN_REGION].map((name) => [name, `apiVersion: v1\n# ${name}\n`])),
