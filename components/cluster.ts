@@ -10,6 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_DNS_SERVICE_IP, CLUSTER_POD_CIDR, CLUSTER_SERVICE_CIDR, PoolPlan, PoolRole, RegionPlan } from "../config/fleet-config";
 import { MAINTENANCE_CONFIG_NAMES } from "../regions/maintenance";
+import { POOL_ROLE_LABEL } from "../stack/names";
 import { kubeconfigForLogin, KubeloginMode } from "./kubeconfig";
 import { azureName } from "../stack/names";
 
@@ -17,7 +18,7 @@ import { azureName } from "../stack/names";
 export const AKS_TIMEOUTS: pulumi.CustomTimeouts = { create: "45m", update: "45m", delete: "45m" };
 
 /** Label (and taint key) that pins Besu workloads to their pool. */
-export const ROLE_LABEL = "chain138.io/role";
+export const ROLE_LABEL = POOL_ROLE_LABEL;
 
 /** Settings every cluster of the fleet shares; component args extend this. */
 export interface ClusterSettings {

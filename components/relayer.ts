@@ -122,51 +122,62 @@ export class CcipRelayer extends pulumi.ComponentResource {
                     replicas: 1,
                     strategy: { type: "Recreate" },
                     selector: { matchLabels: labels },
-                    template: {
-                        metadata: {
-                            labels,
-                            // A new config or new keys roll the pod.
-                            annotations: {
-                                "chain138/config-version": config.metadata.resourceVersion,
-                                "chain138/keys-version": secret.metadata.resourceVersion,
-                            },
-                        },
-                        spec: {
-                            automountServiceAccountToken: false,
-                            // The admin pool (the system pool is tainted for critical add-ons only).
-                            nodeSelector: { [ROLE_LABEL]: "admin" },
-                            // uid 1000 is the image's `node` user (relayer/Dockerfile).
-                            securityContext: {
-                                runAsNonRoot: true,
-                                runAsUser: 1000,
-                                runAsGroup: 1000,
-                                fsGroup: 1000,
-                                seccompProfile: { type: "RuntimeDefault" },
-                            },
-                            containers: [
-                                {
-                                    name: "relayer",
-                                    image: args.plan.image,
-                                    args: ["--config", `${CONFIG_DIR}/relayer.json`],
-                                    envFrom: [{ secretRef: { name: secret.metadata.name } }],
-                                    volumeMounts: [
-                                        { name: "config", mountPath: CONFIG_DIR, readOnly: true },
-                                        { name: "state", mountPath: STATE_DIR },
-                                    ],
-                                    resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-                                    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                                },
-                            ],
-                            volumes: [
-                                { name: "config", configMap: { name: config.metadata.name } },
-                                { name: "state", persistentVolumeClaim: { claimName: state.metadata.name } },
-                            ],
-                        },
-                    },
+                    template: relayerPodTemplate(labels, args.plan.image, config, secret, state),
                 },
             },
             k8sOpts,
         );
         this.registerOutputs({ deployment: this.deployment.metadata.name });
     }
+}
+
+/** The relayer's pod: the admin pool, non-root, read-only root filesystem, config and keys mounted, state on its volume. */
+function relayerPodTemplate(
+    labels: Record<string, string>,
+    image: pulumi.Input<string>,
+    config: k8s.core.v1.ConfigMap,
+    secret: k8s.core.v1.Secret,
+    state: k8s.core.v1.PersistentVolumeClaim,
+): k8s.types.input.core.v1.PodTemplateSpec {
+    return {
+        metadata: {
+            labels,
+            // A new config or new keys roll the pod.
+            annotations: {
+                "chain138/config-version": config.metadata.resourceVersion,
+                "chain138/keys-version": secret.metadata.resourceVersion,
+            },
+        },
+        spec: {
+            automountServiceAccountToken: false,
+            // The admin pool (the system pool is tainted for critical add-ons only).
+            nodeSelector: { [ROLE_LABEL]: "admin" },
+            // uid 1000 is the image's `node` user (relayer/Dockerfile).
+            securityContext: {
+                runAsNonRoot: true,
+                runAsUser: 1000,
+                runAsGroup: 1000,
+                fsGroup: 1000,
+                seccompProfile: { type: "RuntimeDefault" },
+            },
+            containers: [
+                {
+                    name: "relayer",
+                    image,
+                    args: ["--config", `${CONFIG_DIR}/relayer.json`],
+                    envFrom: [{ secretRef: { name: secret.metadata.name } }],
+                    volumeMounts: [
+                        { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+                        { name: "state", mountPath: STATE_DIR },
+                    ],
+                    resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+                    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                },
+            ],
+            volumes: [
+                { name: "config", configMap: { name: config.metadata.name } },
+                { name: "state", persistentVolumeClaim: { claimName: state.metadata.name } },
+            ],
+        },
+    };
 }

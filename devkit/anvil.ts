@@ -90,11 +90,8 @@ async function rpcAnswers(url: string): Promise<boolean> {
     }
 }
 
-async function launch(opts: AnvilOptions): Promise<AnvilNode> {
-    const chainId = opts.chainId ?? 31337;
-    const port = opts.port ?? (await freePort());
-    const dir = mkdtempSync(path.join(tmpdir(), "anvil-"));
-    const configOut = path.join(dir, "config.json");
+/** anvil's command line for `opts`: loopback only, on `port`, writing its accounts and keys to `configOut`. */
+function anvilArgs(opts: AnvilOptions, chainId: number, port: number, configOut: string): string[] {
     const args = [
         "--host",
         "127.0.0.1",
@@ -111,9 +108,15 @@ async function launch(opts: AnvilOptions): Promise<AnvilNode> {
     ];
     if (opts.blockTime !== undefined) args.push("--block-time", String(opts.blockTime));
     if (opts.hardfork !== undefined) args.push("--hardfork", opts.hardfork);
-    args.push(...(opts.extraArgs ?? []));
+    return [...args, ...(opts.extraArgs ?? [])];
+}
 
-    const child = spawn(anvilBinary(), args, { stdio: ["ignore", "ignore", "pipe"] });
+async function launch(opts: AnvilOptions): Promise<AnvilNode> {
+    const chainId = opts.chainId ?? 31337;
+    const port = opts.port ?? (await freePort());
+    const dir = mkdtempSync(path.join(tmpdir(), "anvil-"));
+    const configOut = path.join(dir, "config.json");
+    const child = spawn(anvilBinary(), anvilArgs(opts, chainId, port, configOut), { stdio: ["ignore", "ignore", "pipe"] });
     running.add(child);
     let stderr = "";
     child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));

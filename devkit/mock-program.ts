@@ -264,6 +264,55 @@ export async function runFailingProgram(options: RunOptions): Promise<{ error: E
     return attempt;
 }
 
+/** What the mocked invokes answer: a fixed client config, an exec-plugin kubeconfig per cluster, else the inputs. */
+function mockInvoke(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    if (token === "azure-native:authorization:getClientConfig") {
+        return {
+            subscriptionId: "00000000-0000-0000-0000-000000000000",
+            tenantId: "11111111-2222-3333-4444-555555555555",
+            objectId: "99999999-8888-7777-6666-555555555555",
+            clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+        };
+    }
+    if (token === "azure-native:containerservice:listManagedClusterUserCredentials") {
+        const cluster = String(inputs["resourceName"]);
+        return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(aksExecKubeconfig(cluster)).toString("base64") }] };
+    }
+    return inputs;
+}
+
+/**
+ * Completes each mocked registration in `pending` into `resources` from the monitor request: the mock API hides
+ * parents, dependencies, providers and resource options, the request carries them.
+ */
+function recordRegistrations(pending: Map<string, Omit<RecordedResource, "urn" | "state">>, resources: RecordedResource[]): void {
+    const monitor = pulumi.runtime.getMonitor() as unknown as WrappableMonitor;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) =>
+        register(req, (err, response) => {
+            if (!err && response) {
+                const key = `${req.getType()}::${req.getName()}`;
+                const base = pending.get(key);
+                const timeouts = req.getCustomtimeouts();
+                if (base) {
+                    resources.push({
+                        ...base,
+                        urn: response.getUrn(),
+                        state: response.getObject().toJavaScript(),
+                        parent: req.getParent(),
+                        dependencies: req.getDependenciesList(),
+                        provider: req.getProvider(),
+                        customTimeouts: timeouts ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() } : undefined,
+                        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                        protect: req.getProtect(),
+                        secretInputs: secretKeysOf(req.getObject()?.toJavaScript() ?? {}),
+                    });
+                }
+            }
+            callback(err, response);
+        });
+}
+
 async function executeProgram(options: RunOptions): Promise<ProgramRun | { error: Error; resources: RecordedResource[] }> {
     const resources: RecordedResource[] = [];
     const invokes: RecordedInvoke[] = [];
@@ -292,19 +341,7 @@ async function executeProgram(options: RunOptions): Promise<ProgramRun | { error
             },
             call: (args) => {
                 invokes.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
-                if (args.token === "azure-native:authorization:getClientConfig") {
-                    return {
-                        subscriptionId: "00000000-0000-0000-0000-000000000000",
-                        tenantId: "11111111-2222-3333-4444-555555555555",
-                        objectId: "99999999-8888-7777-6666-555555555555",
-                        clientId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
-                    };
-                }
-                if (args.token === "azure-native:containerservice:listManagedClusterUserCredentials") {
-                    const cluster = String((args.inputs as Record<string, unknown>)["resourceName"]);
-                    return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(aksExecKubeconfig(cluster)).toString("base64") }] };
-                }
-                return args.inputs as Record<string, unknown>;
+                return mockInvoke(args.token, args.inputs as Record<string, unknown>);
             },
         },
         PROJECT,
@@ -312,32 +349,7 @@ async function executeProgram(options: RunOptions): Promise<ProgramRun | { error
         false,
     );
 
-    // The mock API hides parents and dependencies; the monitor request carries them.
-    const monitor = pulumi.runtime.getMonitor() as unknown as WrappableMonitor;
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, callback) =>
-        register(req, (err, response) => {
-            if (!err && response) {
-                const key = `${req.getType()}::${req.getName()}`;
-                const base = pending.get(key);
-                const timeouts = req.getCustomtimeouts();
-                if (base) {
-                    resources.push({
-                        ...base,
-                        urn: response.getUrn(),
-                        state: response.getObject().toJavaScript(),
-                        parent: req.getParent(),
-                        dependencies: req.getDependenciesList(),
-                        provider: req.getProvider(),
-                        customTimeouts: timeouts ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() } : undefined,
-                        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-                        protect: req.getProtect(),
-                        secretInputs: secretKeysOf(req.getObject()?.toJavaScript() ?? {}),
-                    });
-                }
-            }
-            callback(err, response);
-        });
+    recordRegistrations(pending, resources);
 
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const program = require(path.join(REPO_ROOT, "index.ts")) as () => Promise<Record<string, unknown>>;

@@ -1,8 +1,9 @@
 // The dev stack's public anvil keys and the one user journey both `npm run dev` and the e2e tests walk:
 // wrap ether into WETH9 on one chain, bridge it over CCIP, and wait until the relayer delivers it.
 import { Contract, HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, parseEther } from "ethers";
-import { loadArtifact } from "../contracts/artifacts";
-import type { Relayer } from "../relayer";
+import { loadArtifact, type ContractName } from "../contracts/artifacts";
+import type { Relayer, RelayerChain } from "../relayer";
+import type { ContractOutputs } from "../stack/outputs";
 
 /** anvil's default mnemonic: every key derived from it is a public test key. */
 const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
@@ -32,15 +33,33 @@ export interface BridgeResult {
     destinationBalance: bigint;
 }
 
+/** `contract`'s address on `chain` in the stack's `contracts` output; the error names both. */
+export function contractAddress(contracts: ContractOutputs, chain: string, contract: ContractName): string {
+    const address = contracts[chain]?.[contract];
+    if (address === undefined) throw new Error(`the stack output has no ${contract} on ${chain}`);
+    return address;
+}
+
+/** The dev chains as the relayer serves them: each chain's CCIPRouter from `contracts`, no confirmations (anvil). */
+export function devRelayerChains(chains: readonly BridgeChain[], contracts: ContractOutputs): RelayerChain[] {
+    return chains.map((c) => ({
+        name: c.name,
+        rpcUrl: c.rpcUrl,
+        routerAddress: contractAddress(contracts, c.name, "CCIPRouter"),
+        chainSelector: BigInt(c.chainSelector),
+        confirmations: 0,
+    }));
+}
+
 /**
  * Wraps `amountWei` into WETH9 on `source`, bridges it to the same user on `destination` through
  * CCIPWETH9Bridge (fee quoted by the bridge), and waits for `relayer` to deliver the message.
- * `contracts` is the stack output `{ <chain>: { <Contract>: address } }`.
+ * `contracts` is the stack output `{ <chain>: { <Contract>: address } }` (stack/outputs.ts).
  */
 export async function bridgeWeth9(options: {
     source: BridgeChain;
     destination: BridgeChain;
-    contracts: Record<string, Record<string, string>>;
+    contracts: ContractOutputs;
     relayer: Relayer;
     userKey: string;
     amountWei?: bigint;
@@ -48,11 +67,7 @@ export async function bridgeWeth9(options: {
 }): Promise<BridgeResult> {
     const { source, destination, contracts } = options;
     const amount = options.amountWei ?? parseEther("1");
-    const addressOf = (chain: string, contract: string): string => {
-        const address = contracts[chain]?.[contract];
-        if (address === undefined) throw new Error(`the stack output has no ${contract} on ${chain}`);
-        return address;
-    };
+    const addressOf = (chain: string, contract: ContractName): string => contractAddress(contracts, chain, contract);
     // cacheTimeout -1: ethers otherwise answers the next nonce query from a 250 ms cache, and on an
     // instant-mining chain the second transaction would reuse the first one's nonce.
     const sourceProvider = new JsonRpcProvider(source.rpcUrl, source.chainId, { staticNetwork: true, cacheTimeout: -1 });

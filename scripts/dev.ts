@@ -19,7 +19,8 @@ import { parse } from "yaml";
 import { anvilBinary } from "../devkit/anvil";
 import { startRelayer, type Relayer } from "../relayer";
 import { fileBackendUrl, pulumiBinDir } from "../ops/shared/pulumi-workspace";
-import { DEV_KEYS, bridgeWeth9, type BridgeChain } from "./dev-bridge";
+import { parseStackOutputs, type ContractOutputs } from "../stack/outputs";
+import { DEV_KEYS, bridgeWeth9, devRelayerChains, type BridgeChain } from "./dev-bridge";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -146,7 +147,7 @@ function pulumiStreaming(env: NodeJS.ProcessEnv, args: string[]): Promise<void> 
     });
 }
 
-async function bridgeOneWeth(chains: BridgeChain[], contracts: Record<string, Record<string, string>>): Promise<void> {
+async function bridgeOneWeth(chains: BridgeChain[], contracts: ContractOutputs): Promise<void> {
     const source = chains.find((c) => c.chainId === 1);
     const destination = chains.find((c) => c.chainId === 138);
     if (source === undefined || destination === undefined || relayer === undefined) throw new Error("Pulumi.dev.yaml needs chains with ids 1 and 138");
@@ -176,7 +177,9 @@ async function main(): Promise<void> {
     pulumi(env, ["config", "set", "--secret", "-s", "dev", "--config-file", configFile, "chain138:deployerKey"], DEV_KEYS.deployer);
     // --refresh: the chains are fresh each run, so state from a previous run is reconciled first.
     await pulumiStreaming(env, ["up", "-s", "dev", "--config-file", configFile, "--yes", "--parallel", "128", "--refresh"]);
-    const contracts = JSON.parse(pulumi(env, ["stack", "output", "-s", "dev", "--json", "contracts"])) as Record<string, Record<string, string>>;
+    // Through the one outputs contract every tool reads (stack/outputs.ts); stdout is never printed.
+    const { contracts } = parseStackOutputs(JSON.parse(pulumi(env, ["stack", "output", "-s", "dev", "--json", "--show-secrets"])), "outputs of stack dev");
+    if (contracts === undefined) throw new Error("outputs of stack dev: no `contracts` output; is chain138:chains set in Pulumi.dev.yaml?");
     for (const [chain, addresses] of Object.entries(contracts))
         log(
             `${chain}: ${Object.entries(addresses)
@@ -187,13 +190,7 @@ async function main(): Promise<void> {
     const stateDir = mkdtempSync(path.join(tmpdir(), "chain138-relayer-"));
     cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
     relayer = await startRelayer({
-        chains: chains.map((c) => ({
-            name: c.name,
-            rpcUrl: c.rpcUrl,
-            routerAddress: contracts[c.name]["CCIPRouter"],
-            chainSelector: BigInt(c.chainSelector),
-            confirmations: 0,
-        })),
+        chains: devRelayerChains(chains, contracts),
         attesterKeys: [...DEV_KEYS.attesters],
         relayerKey: DEV_KEYS.relayer,
         stateFile: path.join(stateDir, "relayer-state.json"),

@@ -9,6 +9,13 @@ export const BESU_NAMESPACE = "besu";
 /** AKS node pool names (the inline profile's `name`, an AgentPool's `agentPoolName`) per role in a validator region. */
 export const POOL_NAMES = { system: "system", validator: "validators", sentry: "sentries" } as const;
 
+/**
+ * Node label and taint key that pin each role's pods to its pool: the program puts `<key>=<role>` on every pool
+ * (components/cluster.ts), the chart selects and tolerates it (charts/besu-node/values.yaml `scheduling`), and the
+ * policy pack reads it off the pools.
+ */
+export const POOL_ROLE_LABEL = "chain138.io/role";
+
 /** Ports of every Besu node (charts/besu-node/values.yaml `p2p.port`, `rpc.httpPort`, `metrics.port`). */
 export const BESU_P2P_PORT = 30303;
 export const BESU_RPC_PORT = 8545;

@@ -52,7 +52,7 @@ export interface QbftTiming {
 export interface QbftGenesisParams {
     /** EIP-155 chain id. Required (Chain 138: 138). */
     chainId: number;
-    /** Initial validator addresses (>= 4, distinct, 20-byte hex). Order does not matter: they are sorted. */
+    /** Initial validator addresses (at least one, distinct, 20-byte hex; config validation requires 4). Order does not matter: they are sorted. */
     validators: readonly string[];
     /** Deployer account funded at genesis. Required. */
     deployerAddress: string;

@@ -102,18 +102,7 @@ export function runExecPlugin(exec: ExecConfig, cluster: ExecClusterInfo, who: s
             ),
         );
     }
-    const spec: Record<string, unknown> = { interactive: false };
-    if (exec.provideClusterInfo) {
-        spec.cluster = {
-            server: cluster.server,
-            ...(cluster.caPem ? { "certificate-authority-data": cluster.caPem.toString("base64") } : {}),
-            ...(cluster.tlsServerName ? { "tls-server-name": cluster.tlsServerName } : {}),
-        };
-    }
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const { name, value } of exec.env) env[name] = value;
-    env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: exec.apiVersion, kind: "ExecCredential", spec });
-
+    const env = pluginEnv(exec, cluster);
     return new Promise((resolve, reject) => {
         // Its own process group (detached: setsid), so that on timeout the plugin and whatever it started
         // (kubelogin → az) go together; the deadline rejects at once, whether or not they heed SIGTERM or keep
@@ -173,6 +162,22 @@ export function runExecPlugin(exec: ExecConfig, cluster: ExecClusterInfo, who: s
             }
         });
     });
+}
+
+/** The plugin's environment: ours, the kubeconfig's `env`, and KUBERNETES_EXEC_INFO (never interactive). */
+function pluginEnv(exec: ExecConfig, cluster: ExecClusterInfo): NodeJS.ProcessEnv {
+    const spec: Record<string, unknown> = { interactive: false };
+    if (exec.provideClusterInfo) {
+        spec.cluster = {
+            server: cluster.server,
+            ...(cluster.caPem ? { "certificate-authority-data": cluster.caPem.toString("base64") } : {}),
+            ...(cluster.tlsServerName ? { "tls-server-name": cluster.tlsServerName } : {}),
+        };
+    }
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const { name, value } of exec.env) env[name] = value;
+    env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: exec.apiVersion, kind: "ExecCredential", spec });
+    return env;
 }
 
 function parseCredential(stdout: string, apiVersion: string, who: string): ExecCredential {

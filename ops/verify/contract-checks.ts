@@ -62,6 +62,16 @@ export async function routerSelectors(suites: readonly ChainSuite[], timeoutMs: 
     return out;
 }
 
+/** What every check of one chain works with. */
+interface ChainContext {
+    suite: ChainSuite;
+    endpoint: RpcEndpoint;
+    /** The other chains' suites (lanes and remote bridges point at them). */
+    others: readonly ChainSuite[];
+    selectors: Map<string, bigint | Error>;
+    timeoutMs: number;
+}
+
 /** Every check of `suite`, in a fixed order: code, ownership, lanes, bridges. */
 export async function checkChain(
     suite: ChainSuite,
@@ -73,23 +83,27 @@ export async function checkChain(
     if (endpoint === undefined) {
         return [{ name: "rpc", status: "fail", detail: `no RPC URL for chain ${suite.chain}: give --chain-rpc ${suite.chain}=<url>` }];
     }
-    const entries = Object.entries(suite.addresses);
-    const multisig = suite.addresses.MultiSig;
-    const router = suite.addresses.CCIPRouter;
-    const others = all.filter((s) => s.chain !== suite.chain);
-    const checks: Promise<CheckResult>[] = [];
+    const context: ChainContext = { suite, endpoint, others: all.filter((s) => s.chain !== suite.chain), selectors, timeoutMs };
+    return Promise.all([...codeChecks(context), ...ownershipChecks(context), ...laneChecks(context), ...bridgeChecks(context)]);
+}
 
-    for (const [name, address] of entries) {
-        checks.push(
-            run(`${name} code`, async () => {
-                const code = await endpoint.call("eth_getCode", [address, "latest"], timeoutMs);
-                return code === "0x" || code === ""
-                    ? { name: `${name} code`, status: "fail", detail: `no code at ${address}` }
-                    : { name: `${name} code`, status: "pass", detail: `${(String(code).length - 2) / 2} bytes at ${address}` };
-            }),
-        );
-    }
-    for (const [name, address] of entries) {
+/** Code at every address the outputs name. */
+function codeChecks({ suite, endpoint, timeoutMs }: ChainContext): Promise<CheckResult>[] {
+    return Object.entries(suite.addresses).map(([name, address]) =>
+        run(`${name} code`, async () => {
+            const code = await endpoint.call("eth_getCode", [address, "latest"], timeoutMs);
+            return code === "0x" || code === ""
+                ? { name: `${name} code`, status: "fail", detail: `no code at ${address}` }
+                : { name: `${name} code`, status: "pass", detail: `${(String(code).length - 2) / 2} bytes at ${address}` };
+        }),
+    );
+}
+
+/** Every ownable suite contract but the MultiSig is owned by the chain's MultiSig. */
+function ownershipChecks({ suite, endpoint, timeoutMs }: ChainContext): Promise<CheckResult>[] {
+    const multisig = suite.addresses.MultiSig;
+    const checks: Promise<CheckResult>[] = [];
+    for (const [name, address] of Object.entries(suite.addresses)) {
         if (!isSuiteName(name) || name === "MultiSig" || !hasFunction(name, "owner")) continue;
         const check = `${name} owner`;
         checks.push(
@@ -105,36 +119,49 @@ export async function checkChain(
             }),
         );
     }
-    if (router !== undefined) {
-        for (const other of others) {
-            const remoteRouter = other.addresses.CCIPRouter;
-            if (remoteRouter === undefined) continue;
-            const check = `CCIPRouter lane to ${other.chain}`;
-            checks.push(
-                run(check, async () => {
-                    const selector = selectors.get(other.chain);
-                    if (!(typeof selector === "bigint")) throw new Error(`cannot read ${other.chain}'s router selector: ${selector?.message ?? "no RPC URL"}`);
-                    const lane = (await view(endpoint, "CCIPRouter", router, "getLane", [selector], timeoutMs)) as {
-                        enabled: boolean;
-                        remoteRouter: string;
-                        threshold: bigint;
-                    };
-                    if (!lane.enabled) return { name: check, status: "fail", detail: `lane to selector ${selector} is not enabled` };
-                    if (!same(lane.remoteRouter, remoteRouter))
-                        return {
-                            name: check,
-                            status: "fail",
-                            detail: `lane points at ${lane.remoteRouter}, ${other.chain}'s router is ${getAddress(remoteRouter)}`,
-                        };
+    return checks;
+}
+
+/** The router has an enabled lane to every other chain's router. */
+function laneChecks({ suite, endpoint, others, selectors, timeoutMs }: ChainContext): Promise<CheckResult>[] {
+    const router = suite.addresses.CCIPRouter;
+    if (router === undefined) return [];
+    const checks: Promise<CheckResult>[] = [];
+    for (const other of others) {
+        const remoteRouter = other.addresses.CCIPRouter;
+        if (remoteRouter === undefined) continue;
+        const check = `CCIPRouter lane to ${other.chain}`;
+        checks.push(
+            run(check, async () => {
+                const selector = selectors.get(other.chain);
+                if (!(typeof selector === "bigint")) throw new Error(`cannot read ${other.chain}'s router selector: ${selector?.message ?? "no RPC URL"}`);
+                const lane = (await view(endpoint, "CCIPRouter", router, "getLane", [selector], timeoutMs)) as {
+                    enabled: boolean;
+                    remoteRouter: string;
+                    threshold: bigint;
+                };
+                if (!lane.enabled) return { name: check, status: "fail", detail: `lane to selector ${selector} is not enabled` };
+                if (!same(lane.remoteRouter, remoteRouter))
                     return {
                         name: check,
-                        status: "pass",
-                        detail: `enabled, selector ${selector}, remote router ${lane.remoteRouter}, threshold ${lane.threshold}`,
+                        status: "fail",
+                        detail: `lane points at ${lane.remoteRouter}, ${other.chain}'s router is ${getAddress(remoteRouter)}`,
                     };
-                }),
-            );
-        }
+                return {
+                    name: check,
+                    status: "pass",
+                    detail: `enabled, selector ${selector}, remote router ${lane.remoteRouter}, threshold ${lane.threshold}`,
+                };
+            }),
+        );
     }
+    return checks;
+}
+
+/** Each bridge uses the chain's router and knows the other chains' bridges as its remotes. */
+function bridgeChecks({ suite, endpoint, others, selectors, timeoutMs }: ChainContext): Promise<CheckResult>[] {
+    const router = suite.addresses.CCIPRouter;
+    const checks: Promise<CheckResult>[] = [];
     for (const bridge of BRIDGES) {
         const address = suite.addresses[bridge];
         if (address === undefined) continue;
@@ -164,5 +191,5 @@ export async function checkChain(
             );
         }
     }
-    return Promise.all(checks);
+    return checks;
 }

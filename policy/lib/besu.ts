@@ -3,7 +3,7 @@
 // rendered chart; tests/policy/validator-p2p-only.test.ts and besu-pdb.test.ts render it and check that these
 // find its validator P2P Service and its Besu StatefulSets.
 
-import { BESU_LABELS, BESU_P2P_PORT, BESU_ROLE_LABEL } from "../../stack/names";
+import { BESU_LABELS, BESU_P2P_PORT, BESU_ROLE_LABEL, POOL_ROLE_LABEL } from "../../stack/names";
 
 /** `app.kubernetes.io/name` of every Besu object. */
 export const BESU_NAME_LABEL = "app.kubernetes.io/name";
@@ -19,8 +19,8 @@ export const DEFAULT_RPC_PORTS: readonly number[] = [8545, 8546, 8547];
 /** The chart's container port names of JSON-RPC (a Service may target them by name). */
 export const RPC_PORT_NAMES: readonly string[] = ["rpc-http", "rpc-ws", "graphql"];
 
-/** Node-pool label (and taint key) that pins Besu pods to their pool (components/cluster.ts ROLE_LABEL). */
-export const POOL_ROLE_LABEL = "chain138.io/role";
+/** Node-pool label (and taint key) that pins Besu pods to their pool. */
+export { POOL_ROLE_LABEL };
 
 /** Whether an object's labels mark it as a Besu validator or sentry. */
 export function isBesuWorkload(labels: Record<string, string>): boolean {

@@ -9,10 +9,11 @@ import { qbftQuorum } from "../../stack/qbft";
 import { HOURS_PER_WEEK, MAINTENANCE_CONFIG_NAMES, MAINTENANCE_WINDOW_HOURS, WEEKDAYS, describeHour, openHours, type Weekday } from "../../regions/maintenance";
 import { clusterIndex, clusterOf, clusterPools, readPool, upgradeNodes, type PoolView } from "../lib/pools";
 import { asNumber, asRecord, asString, at } from "../lib/read";
+import { POOL_ROLE_LABEL } from "../lib/besu";
 import { AGENT_POOL } from "../lib/types";
 
 export const MAINTENANCE_CONFIGURATION = "azure-native:containerservice:MaintenanceConfiguration";
-const VALIDATOR_ROLE = { key: "chain138.io/role", value: "validator" };
+const VALIDATOR_ROLE = { key: POOL_ROLE_LABEL, value: "validator" };
 
 interface ClusterView {
     readonly resource: PolicyResource;

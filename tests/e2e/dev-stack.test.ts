@@ -12,7 +12,7 @@ import { chainOfUrn } from "../../ops/targets/regions";
 import { runVerify } from "../../ops/verify/main";
 import type { VerifyReport } from "../../ops/verify/report";
 import { startRelayer, type Relayer } from "../../relayer";
-import { DEV_KEYS, bridgeWeth9, type BridgeChain } from "../../scripts/dev-bridge";
+import { DEV_KEYS, bridgeWeth9, devRelayerChains, type BridgeChain } from "../../scripts/dev-bridge";
 import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { createDevStack, devStackChains, expectedContracts, onChain, tail, type DevStack } from "../support/e2e-stack";
 import { REPO_ROOT } from "../../ops/shared/pulumi-workspace";
@@ -85,13 +85,7 @@ describe("dev stack: pulumi up, re-preview, policy, secrets, destroy", { concurr
         const destination = stack.chains.find((c) => c.chainId === 138)!;
         relayerDir = mkdtempSync(path.join(tmpdir(), "chain138-e2e-relayer-"));
         relayer = await startRelayer({
-            chains: stack.chains.map((c) => ({
-                name: c.name,
-                rpcUrl: c.rpcUrl,
-                routerAddress: contracts[c.name]["CCIPRouter"],
-                chainSelector: BigInt(c.chainSelector),
-                confirmations: 0,
-            })),
+            chains: devRelayerChains(stack.chains, contracts),
             attesterKeys: [...DEV_KEYS.attesters],
             relayerKey: DEV_KEYS.relayer,
             stateFile: path.join(relayerDir, "state.json"),

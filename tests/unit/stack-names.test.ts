@@ -22,6 +22,7 @@ import {
     BESU_SELECTOR,
     besuPodName,
     besuStatefulSetName,
+    POOL_ROLE_LABEL,
 } from "../../stack/names";
 import { installBesuMocks, valueOf } from "../support/besu-mocks";
 import { multicall3RuntimeCode } from "../support/besu-fixtures";
@@ -94,8 +95,17 @@ describe("names shared by the program and its tools", () => {
         for (const [role, nodes] of Object.entries(NODES)) {
             for (const node of nodes) {
                 const set = sets.find((s) => s.metadata.name === besuStatefulSetName(node))!;
-                const template = set.spec!["template"] as { metadata: { labels: Record<string, string> } };
+                const template = set.spec!["template"] as {
+                    metadata: { labels: Record<string, string> };
+                    spec: { nodeSelector?: Record<string, string>; tolerations?: { key?: string; value?: string }[] };
+                };
                 assert.equal(template.metadata.labels[BESU_ROLE_LABEL], role, node);
+                // The pods select, and tolerate, the pool label the program puts on their role's pool.
+                assert.equal(template.spec.nodeSelector?.[POOL_ROLE_LABEL], role, `${node}: nodeSelector`);
+                assert.ok(
+                    (template.spec.tolerations ?? []).some((t) => t.key === POOL_ROLE_LABEL && t.value === role),
+                    `${node}: tolerates ${POOL_ROLE_LABEL}=${role}`,
+                );
                 assert.equal(template.metadata.labels[BESU_NODE_LABEL], node);
                 assert.equal(set.metadata.labels?.[BESU_NODE_LABEL], node);
                 assert.ok(selects(BESU_SELECTOR, template.metadata.labels), `${node}: pods carry the selector's labels`);
