@@ -8,6 +8,7 @@ import { deployerKeySecret } from "./policies/deployer-key-secret";
 import { maintenanceWindows } from "./policies/maintenance-windows";
 import { nsgP2pSource } from "./policies/nsg-p2p-source";
 import { requiredTags } from "./policies/required-tags";
+import { rpcEndpointsRestricted } from "./policies/rpc-endpoints-restricted";
 import { stackConfigKeyEncrypted } from "./policies/stack-config-key-encrypted";
 import { validatorP2pOnly } from "./policies/validator-p2p-only";
 import { validatorRpcPrivate } from "./policies/validator-rpc-private";
@@ -25,6 +26,7 @@ export const POLICIES: Policies = [
     validatorP2pOnly,
     nsgP2pSource,
     validatorRpcPrivate,
+    rpcEndpointsRestricted,
     requiredTags,
     deployerKeySecret,
     stackConfigKeyEncrypted,

@@ -3,6 +3,7 @@ import { knownRegions } from "../regions/catalog";
 import { latencyOf, LatencyRow } from "./latencies";
 import type { RecordedResource } from "../devkit/mock-program";
 import type { SimTask } from "./schedule";
+import { qbftQuorum } from "../stack/qbft";
 
 // Longest names first, so "southeastasia" wins over "eastasia".
 const REGIONS_LONGEST_FIRST = [...knownRegions()].sort((a, b) => b.length - a.length);
@@ -26,6 +27,7 @@ function providerUrn(reference: string): string {
  */
 export function tasksFrom(resources: readonly RecordedResource[], durationOf: (row: LatencyRow) => number): SimTask[] {
     const known = new Set(resources.map((resource) => resource.urn));
+    const quorum = validatorQuorum(resources);
     return resources.map((resource) => {
         const rule = latencyOf(resource.type, resource.name, resource.inputs);
         const deps = new Set(resource.dependencies.filter((dep) => known.has(dep)));
@@ -38,6 +40,20 @@ export function tasksFrom(resources: readonly RecordedResource[], durationOf: (r
             duration: durationOf(rule.row),
             deps: [...deps],
             armWrite: resource.type.startsWith("azure-native:"),
+            ...("advanceBlocks" in resource.inputs && quorum !== undefined ? { quorum } : {}),
         };
     });
+}
+
+/**
+ * What the fleet chain's readiness gate really waits for: blocks, which need ⌈2n/3⌉ of the genesis validators running
+ * (stack/qbft.ts), wherever they are. Each region's Besu chart weighs its validators; n counts every configured
+ * validator (one NodeKey each), deployed or not.
+ */
+function validatorQuorum(resources: readonly RecordedResource[]): SimTask["quorum"] {
+    const charts = resources.filter((r) => r.type === "kubernetes:helm.sh/v4:Chart" && r.name.endsWith("-besu-chart"));
+    const validators = resources.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource" && /-validator-\d+$/.test(String(r.inputs["label"] ?? ""))).length;
+    if (charts.length === 0 || validators === 0) return undefined;
+    const weights = charts.map((chart) => ((chart.inputs["values"] as { validators?: unknown[] } | undefined)?.validators ?? []).length);
+    return { deps: charts.map((chart) => chart.urn), weights, needed: qbftQuorum(validators).quorum };
 }

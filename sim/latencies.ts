@@ -50,6 +50,12 @@ export const LATENCY_TABLE = {
     localKey: { min: 0, typical: 0, tail: 0, source: "in-process key generation" },
     mainnetTx: { min: 12, typical: 12, tail: 36, source: "one mainnet block (~12 s), tail 3 blocks" },
     chain138Tx: { min: 2, typical: 2, tail: 6, source: "one Chain 138 block (2 s), tail 3 blocks" },
+    chainStart: {
+        min: 9,
+        typical: 20,
+        tail: 74,
+        source: "derived: QBFT's first block once a quorum connects ~5–30 s (besu-docs qbft.md; besu #10917), round timeouts doubling 10, 20, 40 s at the tail, plus the gate's 2 more blocks of 2 s",
+    },
 } as const satisfies Record<string, LatencyRow>;
 
 /** Latency and phase of one resource, from its type, name and inputs. */
@@ -80,6 +86,8 @@ export function latencyOf(type: string, name: string, inputs: Record<string, unk
         case "kubernetes:helm.sh/v4:Chart":
             return { phase: "besu", row: inputs["chart"] === "kube-prometheus-stack" ? t.monitoringChart : t.besuChart };
         case "pulumi-nodejs:dynamic:Resource":
+            // The readiness gate of the fleet's chain (contracts/providers/chain-ready.ts); sim/graph.ts adds its quorum.
+            if ("advanceBlocks" in inputs) return { phase: "contracts", row: t.chainStart };
             if ("chainId" in inputs) return { phase: "contracts", row: Number(inputs["chainId"]) === 1 ? t.mainnetTx : t.chain138Tx };
             // A CCIP lane sends on both of its chains; the slower one (mainnet, when a side is mainnet) bounds it.
             if (Array.isArray(inputs["sides"])) {

@@ -17,6 +17,11 @@ export interface SimTask {
     readonly deps: readonly string[];
     /** Whether starting it is an ARM write (subject to throttling). */
     readonly armWrite: boolean;
+    /**
+     * Besides `deps`, wait until enough of these have finished: the weights of the finished ones reach `needed` (a
+     * QBFT chain makes blocks once ⌈2n/3⌉ validators run, whichever regions they are in).
+     */
+    readonly quorum?: { readonly deps: readonly string[]; readonly weights: readonly number[]; readonly needed: number };
 }
 
 export interface ScheduledTask {
@@ -81,7 +86,7 @@ export function topologicalOrder(tasks: readonly SimTask[]): string[] {
         const task = byId.get(id);
         if (!task) throw new Error(`${path[path.length - 1]} depends on unknown ${id}`);
         state.set(id, "visiting");
-        for (const dep of task.deps) visit(dep, [...path, id]);
+        for (const dep of [...task.deps, ...(task.quorum?.deps ?? [])]) visit(dep, [...path, id]);
         state.set(id, "done");
         order.push(id);
     };
@@ -101,9 +106,24 @@ export function scheduleDag(
     alreadyDone: ReadonlySet<string> = new Set(),
 ): Schedule {
     if (parallel < 1) throw new Error(`parallel must be at least 1, got ${parallel}`);
-    topologicalOrder(tasks.filter((task) => !alreadyDone.has(task.id)).map((task) => ({ ...task, deps: task.deps.filter((dep) => !alreadyDone.has(dep)) })));
+    const pending = (ids: readonly string[]) => ids.filter((dep) => !alreadyDone.has(dep));
+    topologicalOrder(
+        tasks
+            .filter((task) => !alreadyDone.has(task.id))
+            .map((task) => ({ ...task, deps: pending(task.deps), quorum: task.quorum && { ...task.quorum, deps: pending(task.quorum.deps) } })),
+    );
     const bucket = new TokenBucket(throttle);
-    const remaining = new Map(tasks.map((task) => [task.id, task.deps.filter((dep) => !alreadyDone.has(dep)).length]));
+    // A quorum counts as one more dependency, met once the finished weight reaches `needed`.
+    const quorums = new Map<string, { have: number; needed: number; met: boolean; weightOf: Map<string, number> }>();
+    const quorumDependents = new Map<string, string[]>();
+    for (const task of tasks) {
+        if (task.quorum === undefined) continue;
+        const weightOf = new Map(task.quorum.deps.map((dep, i) => [dep, task.quorum!.weights[i]]));
+        const have = task.quorum.deps.filter((dep) => alreadyDone.has(dep)).reduce((sum, dep) => sum + weightOf.get(dep)!, 0);
+        quorums.set(task.id, { have, needed: task.quorum.needed, met: have >= task.quorum.needed, weightOf });
+        for (const dep of pending(task.quorum.deps)) quorumDependents.set(dep, [...(quorumDependents.get(dep) ?? []), task.id]);
+    }
+    const remaining = new Map(tasks.map((task) => [task.id, pending(task.deps).length + (quorums.get(task.id)?.met === false ? 1 : 0)]));
     const dependents = new Map<string, string[]>();
     for (const task of tasks) for (const dep of task.deps) dependents.set(dep, [...(dependents.get(dep) ?? []), task.id]);
     const index = new Map(tasks.map((task, i) => [task.id, i]));
@@ -135,7 +155,17 @@ export function scheduleDag(
         running.sort((a, b) => a.end - b.end);
         const next = running.shift()!;
         now = Math.max(now, next.end);
-        for (const dependent of dependents.get(next.id) ?? []) {
+        const released = [...(dependents.get(next.id) ?? [])];
+        for (const waiting of quorumDependents.get(next.id) ?? []) {
+            const quorum = quorums.get(waiting)!;
+            if (quorum.met) continue;
+            quorum.have += quorum.weightOf.get(next.id)!;
+            if (quorum.have >= quorum.needed) {
+                quorum.met = true;
+                released.push(waiting);
+            }
+        }
+        for (const dependent of released) {
             const left = remaining.get(dependent)! - 1;
             remaining.set(dependent, left);
             if (left === 0) ready.push(dependent);
@@ -197,6 +227,15 @@ export function criticalPath(tasks: readonly SimTask[]): { length: number; path:
         const task = byId.get(id)!;
         let best: string | undefined;
         for (const dep of task.deps) if (best === undefined || finish.get(dep)! > finish.get(best)!) best = dep;
+        if (task.quorum !== undefined) {
+            // The dependency that completes the quorum: finished weights in finish order until they reach `needed`.
+            const byFinish = task.quorum.deps
+                .map((dep, i) => ({ dep, weight: task.quorum!.weights[i] }))
+                .sort((a, b) => finish.get(a.dep)! - finish.get(b.dep)!);
+            let have = 0;
+            const completing = byFinish.find((entry) => (have += entry.weight) >= task.quorum!.needed)?.dep;
+            if (completing !== undefined && (best === undefined || finish.get(completing)! > finish.get(best)!)) best = completing;
+        }
         finish.set(id, task.duration + (best === undefined ? 0 : finish.get(best)!));
         via.set(id, best);
     }

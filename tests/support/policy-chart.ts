@@ -17,10 +17,10 @@ export function k8sTypeToken(apiVersion: string, kind: string): string {
 }
 
 /** Renders the chart for `region` (2 validators, 1 sentry) into resource specs. */
-export function renderBesuChart(region = "japaneast", namespace = "besu"): ResourceSpec[] {
+export function renderBesuChart(region = "japaneast", namespace = "besu", overrides: Record<string, unknown> = {}): ResourceSpec[] {
     const dir = mkdtempSync(join(tmpdir(), "policy-chart-"));
     try {
-        const values = besuChartValues(buildPlainFleet(2, 1).region(region), "besu-node-keys");
+        const values = besuChartValues(buildPlainFleet(2, 1).region(region), "besu-node-keys", overrides);
         const file = join(dir, "values.json");
         writeFileSync(file, JSON.stringify(values));
         const res = runHelm(["template", "besu", BESU_CHART_PATH, "--namespace", namespace, "-f", file]);

@@ -5,20 +5,12 @@
 // admits from the hub exactly JSON-RPC and from the Internet exactly HTTPS from the allowlist.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { Wallet, id } from "ethers";
 import { parseCidr } from "../../regions/cidr";
-import { runFailingProgram, runProgram, TEST_DEPLOYER_KEY, type ProgramRun, type RecordedResource } from "../../devkit/mock-program";
+import { runFailingProgram, runProgram, type ProgramRun, type RecordedResource } from "../../devkit/mock-program";
+import { mainnetOnlyScenario, SCENARIO_ALLOWED_CIDRS } from "../../devkit/mainnet-scenario";
 
-const attesterKeys = ["attester-a", "attester-b", "attester-c"].map((label) => id(label));
-const ALLOWED = ["145.100.7.0/24", "52.174.10.9/32"];
-const mainnetOnly = { mainnet: { rpcUrl: "https://eth.example.org/v2/S3CRETPATH", chainId: 1, chainSelector: "5009297550715157269", confirmations: 12 } };
-const ccip = { attesters: attesterKeys.map((key) => new Wallet(key).address), threshold: 2, fee: { baseFee: "10000", feePerByte: "10", feePerGas: "1" } };
-const relayer = { image: "chain138acr.azurecr.io/chain138-relayer:1.0.0", relayerKey: id("relayer"), attesterKeys: attesterKeys.slice(0, 2) };
-const prodWithMainnet = (overrides: Record<string, unknown> = {}) => ({
-    stack: "prod",
-    overrides: { ccip, rpcAllowedCidrs: ALLOWED, ...overrides },
-    secrets: { deployerKey: TEST_DEPLOYER_KEY, relayer: JSON.stringify(relayer), chains: JSON.stringify(mainnetOnly) },
-});
+const ALLOWED = SCENARIO_ALLOWED_CIDRS;
+const prodWithMainnet = (overrides: Record<string, unknown> = {}) => mainnetOnlyScenario(overrides);
 
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
 const plain = (value: unknown): unknown =>
