@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type * as azureInputs from "@pulumi/azure-native/types/input";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as storage from "@pulumi/azure-native/storage";
 import * as k8s from "@pulumi/kubernetes";
@@ -17,6 +18,14 @@ export const BACKUP_CONTAINER = "besu-backups";
 export interface AdminRegionArgs extends ClusterSettings {
     /** The admin region's plan: one system pool, no Besu pools. */
     plan: AdminPlan;
+    /**
+     * The validator regions' VNet ranges (the spokes peered with this hub). Azure's default AllowVnetInBound admits
+     * every peered address on every port, so the hub denies them explicitly: nothing a region runs may open a
+     * connection into the admin cluster unless a rule above (`spokeAllowRules`) admits it. Default none.
+     */
+    spokeCidrs?: string[];
+    /** Inbound rules admitting spokes to what must cross (e.g. the metrics receiver), below priority 3900. Default none. */
+    spokeAllowRules?: azureInputs.network.SecurityRuleArgs[];
 }
 
 /**
@@ -43,7 +52,33 @@ export class AdminRegion extends pulumi.ComponentResource {
         if (args.plan.pools.some((pool) => pool.role !== "admin")) {
             throw new pulumi.ResourceError(`admin region ${args.plan.name} takes only its admin pool`, this);
         }
-        const built = createRegionalCluster(name, { ...clusterSettings(args), plan: args.plan }, this);
+        const spokes = args.spokeCidrs ?? [];
+        const built = createRegionalCluster(
+            name,
+            {
+                ...clusterSettings(args),
+                plan: args.plan,
+                securityRules: [
+                    ...(args.spokeAllowRules ?? []),
+                    ...(spokes.length === 0
+                        ? []
+                        : [
+                              {
+                                  name: "deny-from-spokes",
+                                  priority: 3900,
+                                  direction: "Inbound",
+                                  access: "Deny",
+                                  protocol: "*",
+                                  sourceAddressPrefixes: spokes,
+                                  sourcePortRange: "*",
+                                  destinationAddressPrefix: "*",
+                                  destinationPortRange: "*",
+                              },
+                          ]),
+                ],
+            },
+            this,
+        );
         const resourceGroupName = built.resourceGroup.name;
 
         const workspace = new operationalinsights.Workspace(

@@ -49,6 +49,7 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
         ...shared,
         plan: adminPlan,
         tags: regionTags(baseTags, adminPlan.name),
+        spokeCidrs: config.validatorRegions.map((plan) => plan.vnetCidr),
     });
 
     const besu = new BesuNetwork(BESU_NETWORK_NAME, {

@@ -2,7 +2,7 @@
 import { knownRegions } from "../regions/catalog";
 import { latencyOf, LatencyRow } from "./latencies";
 import type { RecordedResource } from "../devkit/mock-program";
-import type { SimTask } from "./schedule";
+import { PHASE_ORDER, topologicalOrder, type SimTask } from "./schedule";
 import { qbftQuorum } from "../stack/qbft";
 
 // Longest names first, so "southeastasia" wins over "eastasia".
@@ -28,7 +28,7 @@ function providerUrn(reference: string): string {
 export function tasksFrom(resources: readonly RecordedResource[], durationOf: (row: LatencyRow) => number): SimTask[] {
     const known = new Set(resources.map((resource) => resource.urn));
     const quorum = validatorQuorum(resources);
-    return resources.map((resource) => {
+    const tasks = resources.map((resource) => {
         const rule = latencyOf(resource.type, resource.name, resource.inputs);
         const deps = new Set(resource.dependencies.filter((dep) => known.has(dep)));
         if (resource.provider && known.has(providerUrn(resource.provider))) deps.add(providerUrn(resource.provider));
@@ -43,6 +43,24 @@ export function tasksFrom(resources: readonly RecordedResource[], durationOf: (r
             ...("advanceBlocks" in resource.inputs && quorum !== undefined ? { quorum } : {}),
         };
     });
+    return inLatestPhase(tasks);
+}
+
+/**
+ * A resource belongs to no earlier phase than what it waits for: the relayer's Kubernetes objects take the routers'
+ * addresses, so in the seeds' phase schedule they run with the contracts, not before them.
+ */
+function inLatestPhase(tasks: SimTask[]): SimTask[] {
+    const byId = new Map(tasks.map((task) => [task.id, task]));
+    const phaseOf = new Map<string, SimTask["phase"]>();
+    const rank = (phase: SimTask["phase"]) => (phase === "local" ? 0 : PHASE_ORDER.indexOf(phase));
+    for (const id of topologicalOrder(tasks)) {
+        const task = byId.get(id)!;
+        let phase = task.phase;
+        for (const dep of [...task.deps, ...(task.quorum?.deps ?? [])]) if (rank(phaseOf.get(dep)!) > rank(phase)) phase = phaseOf.get(dep)!;
+        phaseOf.set(id, phase);
+    }
+    return tasks.map((task) => ({ ...task, phase: phaseOf.get(task.id)! }));
 }
 
 /**

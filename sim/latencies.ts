@@ -97,6 +97,8 @@ export function latencyOf(type: string, name: string, inputs: Record<string, unk
             return { phase: "local", row: t.localKey };
     }
     if (type.startsWith("pulumi:providers:") || type.startsWith("kubernetes:")) return { phase: "kubernetes", row: t.kubernetesObject };
+    // Keys and certificates of the RPC endpoints: computed by the tls provider in its own process.
+    if (type.startsWith("tls:")) return { phase: "local", row: t.localKey };
     if (type.startsWith("azure-native:")) return { phase: "infra", row: t.smallArm };
     if (!type.includes(":index:")) throw new Error(`no latency for ${type} (${name}); add a row to sim/latencies.ts`);
     // Component resources do no work of their own.

@@ -186,6 +186,20 @@ describe("prod with only mainnet configured (issue 13)", () => {
         }
     });
 
+    it("the hub's NSG admits nothing a spoke opens (peering is for the hub's own connections), its own VNet still", () => {
+        const rules = byName("admin-westeurope-nsg").inputs["securityRules"] as NsgRule[];
+        const hub = (byName("admin-westeurope-vnet").inputs["addressSpace"] as { addressPrefixes: string[] }).addressPrefixes;
+        const spokes = ["northeurope", "koreasouth"].map(
+            (r) => (byName(`region-${r}-vnet`).inputs["addressSpace"] as { addressPrefixes: string[] }).addressPrefixes[0],
+        );
+        const peered = [...hub, ...spokes];
+        const spokeNode = "10.1.0.9";
+        assert.ok(inCidr(spokeNode, spokes[0]));
+        for (const port of [22, 443, 3000, 9090, 10250])
+            assert.equal(nsgAdmits(rules, { source: spokeNode, port, protocol: "Tcp" }, peered), false, `spoke → hub ${port}`);
+        assert.equal(nsgAdmits(rules, { source: "10.0.0.9", port: 10250, protocol: "Tcp" }, peered), true, "the hub's own nodes");
+    });
+
     it("the charts get the endpoints: internal LB on a free address of its subnet for the hub, gateway for the allowlist", () => {
         const chart = byName("region-northeurope-besu-chart");
         const rpc = (
