@@ -15,6 +15,7 @@ export const DEFAULT_REQUIRED_TAGS: readonly string[] = ["environment", "region"
 export const UNTAGGABLE_TYPES: readonly string[] = [
     "azure-native:network:Subnet",
     "azure-native:network:SecurityRule",
+    "azure-native:network:VirtualNetworkPeering",
     "azure-native:authorization:RoleAssignment",
     "azure-native:monitor:DiagnosticSetting",
     "azure-native:storage:BlobServiceProperties",

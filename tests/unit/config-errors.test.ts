@@ -83,8 +83,13 @@ describe("bad stack config is rejected before any resource is registered", () =>
     });
 
     it("a VNet overlapping the clusters' pod range", async () => {
-        const message = await rejected({ overrides: { vnetCidrs: { japaneast: "192.168.10.0/24" } } });
-        assert.match(message, /region japaneast \(192.168.10.0\/24\) overlaps the clusters' pod range/);
+        const message = await rejected({ overrides: { vnetCidrs: { japaneast: "192.168.32.0/19" } } });
+        assert.match(message, /region japaneast \(192.168.32.0\/19\) overlaps the clusters' pod range/);
+    });
+
+    it("a VNet with no room after the nodes' /20 for the RPC load balancer's subnet", async () => {
+        const message = await rejected({ overrides: { vnetCidrs: { japaneast: "10.99.0.0/20" } } });
+        assert.match(message, /vnetCidrs\.japaneast: "10\.99\.0\.0\/20" is too small: a region needs a \/20 for its nodes and a \/28 after it/);
     });
 
     it("a misspelt key", async () => {
