@@ -94,7 +94,16 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
                 besu: besu.regionInputs(plan.name),
                 besuStorageClass: config.besuStorageClass,
                 hub: admin.hub,
-                rpc: { allowedCidrs: config.rpcAllowedCidrs, corsOrigins: config.rpcCorsOrigins, tls: rpcCertificates?.servers.get(plan.name) },
+                rpc: {
+                    allowedCidrs: config.rpcAllowedCidrs,
+                    corsOrigins: config.rpcCorsOrigins,
+                    tls: rpcCertificates?.servers.get(plan.name),
+                    publicTls: config.rpcPublicTls && {
+                        hostname: config.rpcPublicTls.hostname.replace("{region}", plan.name),
+                        certificatePem: config.rpcPublicTls.certificate,
+                        privateKeyPem: config.rpcPublicTls.privateKey,
+                    },
+                },
             }),
     );
     return { admin, besu, regions, rpcCertificates };
@@ -163,6 +172,7 @@ export function fleetOutputs(config: LoadedFleetConfig, fleet: Fleet): ExportsOf
                     {
                         ...(region.privateRpcUrl === undefined ? {} : { private: region.privateRpcUrl }),
                         ...(region.publicRpcUrl === undefined ? {} : { public: region.publicRpcUrl }),
+                        ...(region.publicRpcHostname === undefined ? {} : { publicHostname: region.publicRpcHostname }),
                     },
                 ]),
             ),

@@ -1,4 +1,5 @@
 import type * as azureInputs from "@pulumi/azure-native/types/input";
+import { createHash } from "node:crypto";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as network from "@pulumi/azure-native/network";
 import * as k8s from "@pulumi/kubernetes";
@@ -7,7 +8,7 @@ import { PoolPlan, RegionPlan } from "../config/fleet-config";
 import { installBesu, type BesuRelease } from "./besu/release";
 import type { RegionBesuInputs } from "./besu/types";
 import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics, type RegionalCluster } from "./cluster";
-import { BESU_NAMESPACE, BESU_P2P_PORT, BESU_RPC_PORT, BESU_RPC_TLS_SECRET, RPC_LB_SUBNET, RPC_PUBLIC_PORT } from "../stack/names";
+import { BESU_NAMESPACE, BESU_P2P_PORT, BESU_RPC_PORT, BESU_RPC_PUBLIC_TLS_SECRET, BESU_RPC_TLS_SECRET, RPC_LB_SUBNET, RPC_PUBLIC_PORT } from "../stack/names";
 import type { RpcServerCertificate } from "./rpc-tls";
 
 /** The admin region's network, the hub every validator region peers with. */
@@ -30,6 +31,8 @@ export interface RegionRpcArgs {
     corsOrigins: string[];
     /** The public endpoint's certificate; required when allowedCidrs is not empty. */
     tls?: RpcServerCertificate;
+    /** The operator's publicly trusted certificate for the region's host name (browser dApps). Default none. */
+    publicTls?: { hostname: string; certificatePem: pulumi.Output<string>; privateKeyPem: pulumi.Output<string> };
 }
 
 export interface RegionDeploymentArgs extends ClusterSettings {
@@ -79,6 +82,8 @@ export class RegionDeployment extends pulumi.ComponentResource {
     public readonly privateRpcUrl?: string;
     /** The public JSON-RPC endpoint (TLS, allowlisted sources), when configured. */
     public readonly publicRpcUrl?: pulumi.Output<string>;
+    /** The host name the operator's certificate serves (point its DNS at the public endpoint's IP), when configured. */
+    public readonly publicRpcHostname?: string;
     /** The VNet peerings with the hub (spoke → hub, hub → spoke). */
     public readonly hubPeerings: network.VirtualNetworkPeering[] = [];
 
@@ -144,10 +149,29 @@ export class RegionDeployment extends pulumi.ComponentResource {
                 args.besuStorageClass !== undefined
                     ? { name: args.besuStorageClass, resource: undefined }
                     : besuStorageClass(`${name}-besu-storage`, args.plan, { parent: this, provider: built.provider });
+            const k8sOpts = { parent: this, provider: built.provider };
             const tlsSecret = publicRpc
-                ? rpcTlsSecret(`${name}-rpc-tls`, args.rpc!.tls!, this.besuNamespace, { parent: this, provider: built.provider })
+                ? rpcTlsSecret(`${name}-rpc-tls`, BESU_RPC_TLS_SECRET, args.rpc!.tls!.certificatePem, args.rpc!.tls!.privateKeyPem, this.besuNamespace, k8sOpts)
                 : undefined;
-            const rpcValues = pulumi.all([besu.rpcPublicIp?.address, besu.rpcPublicIp?.name, args.rpc?.tls?.checksum]).apply(([ip, ipName, checksum]) =>
+            const publicTls = publicRpc ? args.rpc?.publicTls : undefined;
+            const publicTlsSecret =
+                publicTls === undefined
+                    ? undefined
+                    : rpcTlsSecret(
+                          `${name}-rpc-public-tls`,
+                          BESU_RPC_PUBLIC_TLS_SECRET,
+                          publicTls.certificatePem,
+                          publicTls.privateKeyPem,
+                          this.besuNamespace,
+                          k8sOpts,
+                      );
+            // Either certificate renewed rolls the gateway (nginx reads them only when it starts).
+            const checksum = pulumi
+                .all([args.rpc?.tls?.checksum, publicTls?.certificatePem])
+                .apply(([stackCert, publicCert]) =>
+                    publicCert === undefined ? stackCert : `${stackCert}/${createHash("sha256").update(publicCert).digest("hex")}`,
+                );
+            const rpcValues = pulumi.all([besu.rpcPublicIp?.address, besu.rpcPublicIp?.name, checksum]).apply(([ip, ipName, tlsChecksum]) =>
                 rpcChartValues({
                     privateIp: privateRpc ? args.plan.rpcPrivateIp : undefined,
                     hubCidr: args.hub?.sourceCidr,
@@ -155,7 +179,8 @@ export class RegionDeployment extends pulumi.ComponentResource {
                     publicIpName: ipName,
                     allowedCidrs: args.rpc?.allowedCidrs ?? [],
                     corsOrigins: args.rpc?.corsOrigins ?? [],
-                    tlsChecksum: checksum,
+                    tlsChecksum,
+                    publicHostname: publicTls?.hostname,
                 }),
             );
             const chartValues = pulumi.output(rpcValues).apply((rpc) => ({
@@ -170,11 +195,17 @@ export class RegionDeployment extends pulumi.ComponentResource {
                 {
                     parent: this,
                     provider: built.provider,
-                    dependsOn: [...built.agentPools, ...(storageClass.resource ? [storageClass.resource] : []), ...(tlsSecret ? [tlsSecret] : [])],
+                    dependsOn: [
+                        ...built.agentPools,
+                        ...(storageClass.resource ? [storageClass.resource] : []),
+                        ...(tlsSecret ? [tlsSecret] : []),
+                        ...(publicTlsSecret ? [publicTlsSecret] : []),
+                    ],
                 },
             );
             if (privateRpc) this.privateRpcUrl = `http://${args.plan.rpcPrivateIp}:${BESU_RPC_PORT}`;
             if (publicRpc) this.publicRpcUrl = pulumi.interpolate`https://${besu.rpcPublicIp!.address}`;
+            this.publicRpcHostname = publicTls?.hostname;
         }
 
         this.region = args.plan.name;
@@ -346,14 +377,21 @@ function peerWithHub(name: string, region: string, hub: HubNetwork, built: Regio
     return [toHub, fromHub];
 }
 
-/** The gateway's kubernetes.io/tls Secret (certificate and key; the key, and so the whole input, secret). */
-function rpcTlsSecret(name: string, tls: RpcServerCertificate, namespace: k8s.core.v1.Namespace, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
+/** A gateway kubernetes.io/tls Secret (certificate and key; the key, and so the whole input, secret). */
+function rpcTlsSecret(
+    name: string,
+    secretName: string,
+    certificatePem: pulumi.Input<string>,
+    privateKeyPem: pulumi.Input<string>,
+    namespace: k8s.core.v1.Namespace,
+    opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Secret {
     return new k8s.core.v1.Secret(
         name,
         {
-            metadata: { name: BESU_RPC_TLS_SECRET, namespace: namespace.metadata.name },
+            metadata: { name: secretName, namespace: namespace.metadata.name },
             type: "kubernetes.io/tls",
-            stringData: pulumi.secret(pulumi.all([tls.certificatePem, tls.privateKeyPem]).apply(([crt, key]) => ({ "tls.crt": crt, "tls.key": key }))),
+            stringData: pulumi.secret(pulumi.all([certificatePem, privateKeyPem]).apply(([crt, key]) => ({ "tls.crt": crt, "tls.key": key }))),
         },
         { ...opts, additionalSecretOutputs: ["data", "stringData"] },
     );
@@ -368,6 +406,8 @@ export function rpcChartValues(rpc: {
     allowedCidrs: string[];
     corsOrigins: string[];
     tlsChecksum?: string;
+    /** The operator certificate's host name (served by SNI beside the stack CA's certificate for the IP). */
+    publicHostname?: string;
 }): Record<string, unknown> {
     const values: Record<string, unknown> = { corsOrigins: rpc.corsOrigins };
     if (rpc.privateIp !== undefined && rpc.hubCidr !== undefined) {
@@ -381,6 +421,8 @@ export function rpcChartValues(rpc: {
             sourceRanges: rpc.allowedCidrs,
             tlsSecretName: BESU_RPC_TLS_SECRET,
             tlsChecksum: rpc.tlsChecksum ?? "",
+            serverNames: rpc.publicHostname === undefined ? [] : [rpc.publicHostname],
+            publicTlsSecretName: rpc.publicHostname === undefined ? "" : BESU_RPC_PUBLIC_TLS_SECRET,
         };
     }
     return values;

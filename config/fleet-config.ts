@@ -91,6 +91,8 @@ export interface FleetConfig {
     readonly rpcAllowedCidrs: string[];
     /** CORS origins of JSON-RPC (Besu rpc-http-cors-origins). */
     readonly rpcCorsOrigins: string[];
+    /** The operator's publicly trusted certificate for the public endpoints (plain here; the loaded config makes it secret). */
+    readonly rpcPublicTls?: { readonly hostname: string; readonly certificate: string; readonly privateKey: string };
     readonly tags: { readonly owner: string; readonly costCentre: string };
     readonly aksAdminGroupObjectIds: string[];
     /** Principals granted AKS RBAC Cluster Admin on every cluster (the deploying identity is added at run time). */
@@ -203,6 +205,9 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
         ...chainProblems(config, ns),
         ...rpcAllowedCidrProblems(config.rpcAllowedCidrs, `${ns}:rpcAllowedCidrs`),
         ...rpcCorsOriginProblems(config.rpcCorsOrigins, `${ns}:rpcCorsOrigins`),
+        ...(config.rpcPublicTls !== undefined && config.rpcAllowedCidrs.length === 0
+            ? [`${ns}:rpcPublicTls is set but ${ns}:rpcAllowedCidrs is empty: there is no public endpoint to serve it`]
+            : []),
     ];
     if (problems.length > 0) throw new FleetConfigError(problems);
 
@@ -236,6 +241,7 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
         deployerAddress: config.deployerKey === undefined ? undefined : computeAddress(config.deployerKey),
         rpcAllowedCidrs: config.rpcAllowedCidrs,
         rpcCorsOrigins: config.rpcCorsOrigins,
+        rpcPublicTls: config.rpcPublicTls,
         // By name: the CLI may hand objects over with keys in any order, and resource names follow this order.
         chains: Object.entries(withFleetChain(config))
             .sort(([a], [b]) => a.localeCompare(b))

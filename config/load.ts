@@ -15,8 +15,10 @@ export interface LoadedRelayerPlan extends Omit<RelayerPlan, "relayerKey" | "att
 }
 
 /** The validated fleet plus the deployer key, RPC URLs and relayer keys, which only ever travel as secret Outputs. */
-export interface LoadedFleetConfig extends Omit<FleetConfig, "chains" | "relayer"> {
+export interface LoadedFleetConfig extends Omit<FleetConfig, "chains" | "relayer" | "rpcPublicTls"> {
     readonly deployerKey?: pulumi.Output<string>;
+    /** The operator's certificate for the public RPC endpoints; the key a secret Output. */
+    readonly rpcPublicTls?: { readonly hostname: string; readonly certificate: pulumi.Output<string>; readonly privateKey: pulumi.Output<string> };
     readonly chains: LoadedChainPlan[];
     readonly relayer?: LoadedRelayerPlan;
 }
@@ -63,6 +65,13 @@ export function loadFleetConfig(): LoadedFleetConfig {
                 `set them with \`pulumi config set --secret --path '${"relayer.relayerKey"}' …\` (and \`relayer.attesterKeys[0]\`, …)`,
         );
     }
+    const publicTlsKey = `${namespace}:rpcPublicTls`;
+    if (raw["rpcPublicTls"] !== undefined && !isEmptyObject(raw["rpcPublicTls"]) && !isConfigSecret(publicTlsKey)) {
+        throw new pulumi.RunError(
+            `invalid stack configuration:\n  - ${publicTlsKey} holds a TLS private key but is stored in plain text; ` +
+                `set it with \`pulumi config set --secret --path '${"rpcPublicTls.privateKey"}' …\``,
+        );
+    }
     try {
         const fleet = validateFleetConfig(raw, { namespace, environment: pulumi.getStack() });
         for (const warning of fleet.warnings) pulumi.log.warn(warning);
@@ -73,7 +82,15 @@ export function loadFleetConfig(): LoadedFleetConfig {
             fleet.relayer === undefined
                 ? undefined
                 : { ...fleet.relayer, relayerKey: pulumi.secret(fleet.relayer.relayerKey), attesterKeys: pulumi.secret(fleet.relayer.attesterKeys) };
-        return { ...fleet, chains, relayer, deployerKey: typeof key === "string" ? pulumi.secret(key) : undefined };
+        const rpcPublicTls =
+            fleet.rpcPublicTls === undefined
+                ? undefined
+                : {
+                      ...fleet.rpcPublicTls,
+                      certificate: pulumi.output(fleet.rpcPublicTls.certificate),
+                      privateKey: pulumi.secret(fleet.rpcPublicTls.privateKey),
+                  };
+        return { ...fleet, chains, relayer, rpcPublicTls, deployerKey: typeof key === "string" ? pulumi.secret(key) : undefined };
     } catch (error) {
         // RunError ends the program with just the message: no stack trace to read past.
         if (error instanceof FleetConfigError) throw new pulumi.RunError(error.message);

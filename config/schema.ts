@@ -105,6 +105,22 @@ export const relayerSchema = z.strictObject({
 });
 
 /**
+ * An operator's publicly trusted certificate for the public RPC endpoints (browser dApps cannot trust the stack's own
+ * CA): one certificate (a wildcard, typically) covering every region's name. Holds a private key: set it with
+ * `pulumi config set --secret --path 'chain138:rpcPublicTls.privateKey' …` (the whole key is then secret).
+ */
+export const rpcPublicTlsSchema = z.strictObject({
+    /** Each region's host name, `{region}` replaced by the region, e.g. `{region}.rpc.example.org`. */
+    hostname: z.string().regex(/^([a-z0-9-]+\.)*\{region\}(\.[a-z0-9-]+)+$/, "must be a DNS name containing {region}, e.g. {region}.rpc.example.org"),
+    /** PEM certificate chain (leaf first). */
+    certificate: z.string().regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/, "must be a PEM certificate chain"),
+    /** PEM private key of the leaf. */
+    privateKey: z
+        .string()
+        .regex(/^-----BEGIN ([A-Z]+ )?PRIVATE KEY-----[\s\S]+-----END ([A-Z]+ )?PRIVATE KEY-----\s*$/, "must be a PEM private key (the value is not shown)"),
+});
+
+/**
  * A block explorer that verifies contract sources for one chain (read by `npm run verify:contracts`,
  * not by the program; validated here so a typo fails `pulumi up` too, not just the later verification).
  */
@@ -172,6 +188,7 @@ export const fleetConfigSchema = z.strictObject({
     /** CCIP settings; required when two or more chains are configured. */
     ccip: unsetWhenEmpty(ccipSchema),
     relayer: unsetWhenEmpty(relayerSchema),
+    rpcPublicTls: unsetWhenEmpty(rpcPublicTlsSchema),
     /** Block explorers per chain name, for source verification after a deployment. */
     explorers: z.record(z.string().min(1), explorerSchema).optional(),
 });

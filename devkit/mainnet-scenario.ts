@@ -21,11 +21,18 @@ export const SCENARIO_RELAYER = {
     attesterKeys: SCENARIO_ATTESTER_KEYS.slice(0, 2),
 };
 
-/** `stack` (prod by default) with only mainnet configured; `overrides` replace config keys. */
-export function mainnetOnlyScenario(overrides: Record<string, unknown> = {}, stack = "prod"): RunOptions {
+/** `stack` (prod by default) with only mainnet configured; `overrides` replace config keys, `secrets` add secret ones. */
+export function mainnetOnlyScenario(overrides: Record<string, unknown> = {}, stack = "prod", secrets: Record<string, string> = {}): RunOptions {
     return {
         stack,
         overrides: { ccip: SCENARIO_CCIP, rpcAllowedCidrs: SCENARIO_ALLOWED_CIDRS, ...overrides },
-        secrets: { deployerKey: TEST_DEPLOYER_KEY, relayer: JSON.stringify(SCENARIO_RELAYER), chains: JSON.stringify(SCENARIO_CHAINS) },
+        secrets: { deployerKey: TEST_DEPLOYER_KEY, relayer: JSON.stringify(SCENARIO_RELAYER), chains: JSON.stringify(SCENARIO_CHAINS), ...secrets },
     };
 }
+
+/** An operator certificate for the public endpoints (PEM framing only: nothing parses it under mocks). */
+export const SCENARIO_PUBLIC_TLS = {
+    hostname: "{region}.rpc.example.org",
+    certificate: "-----BEGIN CERTIFICATE-----\nMIIBpublic\n-----END CERTIFICATE-----\n",
+    privateKey: "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIoperatorkey\n-----END EC PRIVATE KEY-----\n",
+};

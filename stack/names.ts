@@ -53,6 +53,8 @@ export const RPC_LB_SUBNET = "rpc-ilb";
 export const BESU_RPC_GATEWAY = `${BESU_RELEASE}-rpc-gateway`;
 /** The gateway's TLS Secret (kubernetes.io/tls, created by Pulumi). */
 export const BESU_RPC_TLS_SECRET = `${BESU_RELEASE}-rpc-tls`;
+/** The operator's publicly trusted certificate for the gateway's host name (kubernetes.io/tls, created by Pulumi). */
+export const BESU_RPC_PUBLIC_TLS_SECRET = `${BESU_RELEASE}-rpc-public-tls`;
 /** The public endpoint's port (HTTPS). */
 export const RPC_PUBLIC_PORT = 443;
 

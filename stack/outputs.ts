@@ -67,6 +67,8 @@ const rpcOutputs = z.object({
             private: z.url({ protocol: /^http$/ }).optional(),
             /** `https://<public IP>`, for sources in chain138:rpcAllowedCidrs. */
             public: z.url({ protocol: /^https$/ }).optional(),
+            /** The name chain138:rpcPublicTls's certificate serves there (its DNS record is the operator's). */
+            publicHostname: z.string().min(1).optional(),
         }),
     ),
 });

@@ -10,7 +10,7 @@ import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { deploymentInputs } from "../../devkit/provider-inputs";
 import { waitForChainReady } from "../../contracts/providers/chain-ready";
 import { deployContract } from "../../contracts/providers/contract-deployment";
-import { makePki, startGateway, type RunningGateway, type TestPki } from "../support/rpc-gateway";
+import { makePki, renderedGatewayConf, startGateway, type RunningGateway, type TestPki } from "../support/rpc-gateway";
 
 let node: AnvilNode;
 let pki: TestPki;
@@ -109,4 +109,39 @@ it("only POST / for the endpoint's own address passes; other hosts, methods, pat
     assert.equal((await call({ path: "/liveness" })).status, 404, "Besu's other HTTP paths");
     const big = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: ["x".repeat(1_100_000)] });
     assert.equal((await call({ body: big })).status, 413, "a body over the 1m cap");
+});
+
+it("with an operator's certificate for a host name, clients asking for that name by SNI get it; the IP keeps the stack CA's", async () => {
+    const name = "northeurope.rpc.example.test";
+    const publicPki = makePki(name);
+    const conf = renderedGatewayConf("127.0.0.1", { serverNames: [name], publicTlsSecretName: "besu-rpc-public-tls" });
+    const both = await startGateway(`127.0.0.1:${node.port}`, pki, conf, publicPki);
+    try {
+        const byName = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+            const req = request(
+                {
+                    host: "127.0.0.1",
+                    port: both.port,
+                    servername: name,
+                    method: "POST",
+                    path: "/",
+                    ca: publicPki.caPem,
+                    headers: { host: name, "content-type": "application/json" },
+                },
+                (res) => {
+                    let body = "";
+                    res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+                    res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+                },
+            );
+            req.on("error", reject);
+            req.end(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }));
+        });
+        assert.equal(byName.status, 200, "the name's certificate verifies against its CA, and the name is an allowed Host");
+        assert.equal(JSON.parse(byName.body).result, "0x8a");
+        // The program's own path (the IP, the stack CA) is unchanged.
+        assert.ok((await ready(both.url, pki.caPem)).readyAtBlock >= 0);
+    } finally {
+        await both.stop();
+    }
 });

@@ -37,8 +37,12 @@ export interface TestPki {
     keyFile: string;
 }
 
-/** Makes a CA and a server certificate whose only subject is the IP SAN `ip` (as components/rpc-tls.ts does). */
+/**
+ * Makes a CA and a server certificate whose only subject is the IP SAN `ip` (as components/rpc-tls.ts does), or, for a
+ * host name, a DNS SAN (as a public CA issues for an operator's domain).
+ */
 export function makePki(ip: string): TestPki {
+    const san = /^[0-9.]+$/.test(ip) ? `IP:${ip}` : `DNS:${ip}`;
     const dir = mkdtempSync(path.join(tmpdir(), "rpc-pki-"));
     const run = (args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
     const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
@@ -60,7 +64,7 @@ export function makePki(ip: string): TestPki {
         "keyUsage=critical,keyCertSign,cRLSign",
     ]);
     run(["req", ...ec, "-keyout", "tls.key", "-out", "tls.csr", "-subj", `/CN=${ip}`]);
-    writeFileSync(path.join(dir, "ext.cnf"), `subjectAltName=IP:${ip}\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n`);
+    writeFileSync(path.join(dir, "ext.cnf"), `subjectAltName=${san}\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n`);
     run(["x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "tls.crt", "-days", "2", "-extfile", "ext.cnf"]);
     return { dir, caPem: readFileSync(path.join(dir, "ca.crt"), "utf8"), certFile: path.join(dir, "tls.crt"), keyFile: path.join(dir, "tls.key") };
 }
@@ -95,12 +99,18 @@ export interface RunningGateway {
 }
 
 /** Rewrites the rendered file's deployment-specific paths and addresses for a local run. */
-export function localGatewayConf(conf: string, opts: { port: number; pki: TestPki; upstream: string; runDir: string }): string {
+export function localGatewayConf(conf: string, opts: { port: number; pki: TestPki; publicPki?: TestPki; upstream: string; runDir: string }): string {
     const swaps: [RegExp, string][] = [
         [/\/tmp\//g, `${opts.runDir}/`],
-        [/listen 8443 ssl;/, `listen 127.0.0.1:${opts.port} ssl;`],
+        [/listen 8443 ssl/g, `listen 127.0.0.1:${opts.port} ssl`],
         [/ssl_certificate \/etc\/rpc-gateway\/tls\/tls\.crt;/, `ssl_certificate ${opts.pki.certFile};`],
         [/ssl_certificate_key \/etc\/rpc-gateway\/tls\/tls\.key;/, `ssl_certificate_key ${opts.pki.keyFile};`],
+        ...(opts.publicPki === undefined
+            ? []
+            : ([
+                  [/ssl_certificate \/etc\/rpc-gateway\/public-tls\/tls\.crt;/, `ssl_certificate ${opts.publicPki.certFile};`],
+                  [/ssl_certificate_key \/etc\/rpc-gateway\/public-tls\/tls\.key;/, `ssl_certificate_key ${opts.publicPki.keyFile};`],
+              ] as [RegExp, string][])),
         [/server \S+\.svc\.cluster\.local:\d+;/, `server ${opts.upstream};`],
         // Node gives a child's stdio as sockets, which open("/dev/stderr") cannot reopen (ENXIO); a container's is a pipe.
         [/error_log \/dev\/stderr/, `error_log ${opts.runDir}/error.log`],
@@ -120,12 +130,12 @@ export function checkNginxConf(file: string, prefix: string): string {
 }
 
 /** Starts the chart's gateway on a free port in front of `upstream` (host:port), serving the certificate of `pki`. */
-export async function startGateway(upstream: string, pki: TestPki, conf = renderedGatewayConf("127.0.0.1")): Promise<RunningGateway> {
+export async function startGateway(upstream: string, pki: TestPki, conf = renderedGatewayConf("127.0.0.1"), publicPki?: TestPki): Promise<RunningGateway> {
     const port = await freePort();
     const runDir = mkdtempSync(path.join(tmpdir(), "rpc-gw-"));
     mkdirSync(path.join(runDir, "logs"), { recursive: true });
     const file = path.join(runDir, "nginx.conf");
-    writeFileSync(file, localGatewayConf(conf, { port, pki, upstream, runDir }));
+    writeFileSync(file, localGatewayConf(conf, { port, pki, publicPki, upstream, runDir }));
     checkNginxConf(file, runDir);
     const child: ChildProcess = spawn("nginx", ["-p", runDir, "-c", file, "-g", "daemon off;"], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { parseCidr } from "../../regions/cidr";
 import { runFailingProgram, runProgram, type ProgramRun, type RecordedResource } from "../../devkit/mock-program";
-import { mainnetOnlyScenario, SCENARIO_ALLOWED_CIDRS } from "../../devkit/mainnet-scenario";
+import { mainnetOnlyScenario, SCENARIO_ALLOWED_CIDRS, SCENARIO_PUBLIC_TLS } from "../../devkit/mainnet-scenario";
 
 const ALLOWED = SCENARIO_ALLOWED_CIDRS;
 const prodWithMainnet = (overrides: Record<string, unknown> = {}) => mainnetOnlyScenario(overrides);
@@ -82,7 +82,7 @@ describe("prod with only mainnet configured (issue 13)", () => {
         return found;
     };
     before(async () => {
-        run = await runProgram(prodWithMainnet());
+        run = await runProgram(mainnetOnlyScenario({}, "prod", { rpcPublicTls: JSON.stringify(SCENARIO_PUBLIC_TLS) }));
     });
 
     it("deploys both suites, the lane, both governances and the relayer; the contracts output has both chains", async () => {
@@ -221,6 +221,22 @@ describe("prod with only mainnet configured (issue 13)", () => {
         assert.ok(byName("region-northeurope-aks").dependencies.includes(grant.urn));
     });
 
+    it("an operator certificate is served by SNI for each region's name, its key only in a secret", () => {
+        const secret = byName("region-koreasouth-rpc-public-tls");
+        assert.ok(secret.secretInputs.includes("stringData"));
+        assert.equal(secret.inputs["type"], "kubernetes.io/tls");
+        const gateway = (
+            byName("region-koreasouth-besu-chart").inputs["values"] as { rpc: { gateway: { serverNames: string[]; publicTlsSecretName: string } } }
+        ).rpc.gateway;
+        assert.deepEqual(gateway.serverNames, ["koreasouth.rpc.example.org"]);
+        assert.equal(gateway.publicTlsSecretName, (secret.inputs["metadata"] as { name: string }).name);
+        assert.equal(
+            (run.resolved["rpc"] as { regions: Record<string, { publicHostname: string }> }).regions["koreasouth"].publicHostname,
+            "koreasouth.rpc.example.org",
+        );
+        assert.doesNotMatch(JSON.stringify(run.resolved), /operatorkey/, "the key is in no output");
+    });
+
     it("the stack outputs say where each region serves RPC, and the CA to trust", () => {
         const rpc = run.resolved["rpc"] as { caCertificate: string; regions: Record<string, { private: string; public: string }> };
         assert.match(rpc.caCertificate, /^-----BEGIN CERTIFICATE-----/);
@@ -253,6 +269,11 @@ describe("RPC access config is checked before any resource", () => {
             /chains\.chain138\.rpcUrl is not set and chain138:rpcAllowedCidrs is empty/,
         ],
         ["no sentries to serve RPC", { sentriesPerRegion: 0 }, /chains\.chain138\.rpcUrl is not set, but chain138:sentriesPerRegion is 0/],
+        [
+            "an operator certificate stored in plain text",
+            { rpcPublicTls: SCENARIO_PUBLIC_TLS },
+            /chain138:rpcPublicTls holds a TLS private key but is stored in plain text/,
+        ],
     ];
     for (const [what, overrides, message] of cases) {
         it(`refuses ${what}, naming it`, async () => {

@@ -153,9 +153,11 @@ chain138.io/node: {{ .node.name }}
 {{- end -}}
 
 {{/*
-nginx.conf of the public JSON-RPC gateway: ctx = dict root hosts upstream upstreamHost tlsDir listen.
+nginx.conf of the public JSON-RPC gateway: ctx = dict root hosts upstream upstreamHost tlsDir publicTlsDir listen.
 Only `POST /` (JSON-RPC) and `OPTIONS /` (CORS preflight, answered by Besu's rpc-http-cors-origins) pass, for the
 listed Host names only; per-client rate limit and body cap; Besu sees the Service name as Host (in its allowlist).
+The first server answers every TLS client with the stack CA's certificate for the public IP; with `publicTlsDir`, a
+second one answers clients that ask for one of `serverNames` by SNI with the operator's publicly trusted certificate.
 */}}
 {{- define "besu-node.gatewayConf" -}}
 {{- $gw := .root.Values.rpc.gateway -}}
@@ -186,32 +188,47 @@ http {
     keepalive 16;
   }
   server {
-    listen {{ .listen }} ssl;
+    listen {{ .listen }} ssl default_server;
     ssl_certificate {{ .tlsDir }}/tls.crt;
     ssl_certificate_key {{ .tlsDir }}/tls.key;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    client_max_body_size {{ $gw.maxBodySize }};
-    location = /healthz {
-      return 200 "ok\n";
-    }
-    location = / {
-      if ($rpc_host_allowed = 0) {
-        return 421;
-      }
-      limit_except POST OPTIONS {
-        deny all;
-      }
-      limit_req zone=rpc burst={{ $gw.rateLimitBurst }} nodelay;
-      proxy_pass http://besu;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host {{ .upstreamHost }};
-      proxy_set_header X-Forwarded-For $remote_addr;
-      proxy_read_timeout 60s;
-    }
-    location / {
-      return 404;
-    }
+    {{- include "besu-node.gatewayServer" . | nindent 4 }}
   }
+  {{- if .publicTlsDir }}
+  server {
+    listen {{ .listen }} ssl;
+    server_name {{ join " " $gw.serverNames }};
+    ssl_certificate {{ .publicTlsDir }}/tls.crt;
+    ssl_certificate_key {{ .publicTlsDir }}/tls.key;
+    {{- include "besu-node.gatewayServer" . | nindent 4 }}
+  }
+  {{- end }}
+}
+{{- end -}}
+
+{{/* The locations of a gateway server block (both certificates serve the same API). */}}
+{{- define "besu-node.gatewayServer" -}}
+{{- $gw := .root.Values.rpc.gateway -}}
+ssl_protocols TLSv1.2 TLSv1.3;
+client_max_body_size {{ $gw.maxBodySize }};
+location = /healthz {
+  return 200 "ok\n";
+}
+location = / {
+  if ($rpc_host_allowed = 0) {
+    return 421;
+  }
+  limit_except POST OPTIONS {
+    deny all;
+  }
+  limit_req zone=rpc burst={{ $gw.rateLimitBurst }} nodelay;
+  proxy_pass http://besu;
+  proxy_http_version 1.1;
+  proxy_set_header Connection "";
+  proxy_set_header Host {{ .upstreamHost }};
+  proxy_set_header X-Forwarded-For $remote_addr;
+  proxy_read_timeout 60s;
+}
+location / {
+  return 404;
 }
 {{- end -}}
