@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ChainPlan, FleetConfig, FleetConfigError, RelayerPlan, validateFleetConfig } from "./fleet-config";
-import { isEmptyObject, STRING_KEYS } from "./schema";
+import { decodeConfigValues, splitConfigKey } from "./decode";
+import { isEmptyObject } from "./schema";
 
 /** A configured chain whose RPC URL (it may carry an API key) only ever travels as a secret Output. */
 export interface LoadedChainPlan extends Omit<ChainPlan, "rpcUrl"> {
@@ -125,31 +126,20 @@ function credentialedChains(chains: unknown): string[] {
 
 /**
  * The CLI hands every value over as a string, structured ones as JSON. Decode the keys of one
- * namespace into plain values; a key that should be JSON but is not is reported by name.
+ * namespace into plain values; a key that should be JSON but is not is reported by name (config/decode.ts).
  */
 export function decodeNamespace(all: Record<string, string>, namespace: string): Record<string, unknown> {
-    const raw: Record<string, unknown> = {};
-    const undecodable: string[] = [];
+    const values: Record<string, string> = {};
+    const secret = new Set<string>();
     for (const [fullKey, value] of Object.entries(all)) {
-        const [keyNamespace, key] = splitKey(fullKey);
+        const [keyNamespace, key] = splitConfigKey(fullKey);
         if (keyNamespace !== namespace || key === undefined) continue;
-        if (STRING_KEYS.has(key)) {
-            raw[key] = value;
-            continue;
-        }
-        try {
-            raw[key] = JSON.parse(value);
-        } catch {
-            undecodable.push(`${namespace}:${key}: "${value}" is not a number, list or object`);
-        }
+        values[key] = value;
+        if (isConfigSecret(fullKey)) secret.add(key);
     }
+    const { raw, undecodable } = decodeConfigValues(values, namespace, secret);
     if (undecodable.length > 0) throw new pulumi.RunError(new FleetConfigError(undecodable).message);
     return raw;
-}
-
-function splitKey(fullKey: string): [string, string | undefined] {
-    const index = fullKey.indexOf(":");
-    return index < 0 ? [fullKey, undefined] : [fullKey.slice(0, index), fullKey.slice(index + 1)];
 }
 
 /**

@@ -11,7 +11,7 @@ import { Wallet, isHexString, keccak256 } from "ethers";
 import { CREATE2_PROXY, initCodeOf, predictAddress, proxyCalldata, type AbiArg } from "./create2";
 import { sendTransaction, settleSender } from "./nonce";
 import { waitForReceipt } from "./receipt";
-import { assertChainId, providerLog, redactRpcUrl, rpcCall, type ChainTarget } from "./rpc";
+import { assertChainId, providerLog, redactRpcUrl, rpcCall, type ChainTarget, chainTargetOf } from "./rpc";
 
 /** Inputs as the provider sees them (plain values). */
 export interface ContractDeploymentInputs {
@@ -115,16 +115,6 @@ export function checkDeploymentInputs(all: Record<string, unknown>): Failure[] {
     return failures;
 }
 
-function targetOf(inputs: Pick<ContractDeploymentInputs, "chainName" | "rpcUrl" | "rpcCaCertificate" | "chainId" | "minGasPriceWei">): ChainTarget {
-    return {
-        name: inputs.chainName,
-        rpcUrl: inputs.rpcUrl,
-        chainId: inputs.chainId,
-        minGasPriceWei: inputs.minGasPriceWei,
-        caCertificate: inputs.rpcCaCertificate,
-    };
-}
-
 function publicOutputs(inputs: ContractDeploymentInputs): Omit<ContractDeploymentInputs, "deployerKey"> {
     // Destructuring drops the key: it must never reach state outputs.
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
@@ -141,7 +131,7 @@ export async function deployContract(raw: ContractDeploymentInputs): Promise<pul
     const failures = checkDeploymentInputs(raw as unknown as Record<string, unknown>);
     if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
     const inputs = raw;
-    const target = targetOf(inputs);
+    const target = chainTargetOf(inputs);
     const what = `${inputs.contractName} on ${inputs.chainName}`;
     await assertChainId(target);
     const initCode = initCodeOf(inputs.bytecode, inputs.constructorTypes, inputs.constructorArgs);
@@ -228,7 +218,7 @@ export const contractDeploymentProvider: pulumi.dynamic.ResourceProvider<Contrac
 
     async read(id, props) {
         if (props === undefined) return { id: "", props: {} as ContractDeploymentOutputs };
-        const target = targetOf(props);
+        const target = chainTargetOf(props);
         const code = await codeAt(target, props.address);
         // An empty id tells the engine the resource is gone (e.g. a dev chain was restarted).
         if (code === "0x") return { id: "", props: {} as ContractDeploymentOutputs };

@@ -24,6 +24,26 @@ export interface ChainTarget {
     readonly caCertificate?: string;
 }
 
+/** The chain fields every single-chain provider's inputs carry (ContractDeployment, SuiteGovernance). */
+export interface ChainInputs {
+    chainName: string;
+    rpcUrl: string;
+    rpcCaCertificate?: string;
+    chainId: number;
+    minGasPriceWei?: string;
+}
+
+/** The {@link ChainTarget} of a provider's chain inputs. */
+export function chainTargetOf(inputs: ChainInputs): ChainTarget {
+    return {
+        name: inputs.chainName,
+        rpcUrl: inputs.rpcUrl,
+        chainId: inputs.chainId,
+        minGasPriceWei: inputs.minGasPriceWei,
+        caCertificate: inputs.rpcCaCertificate,
+    };
+}
+
 /** Tuning of RPC access (defaults suit both a public endpoint and a local chain). */
 export const RPC_DEFAULTS = {
     /** In-flight JSON-RPC calls per chain. */

@@ -13,7 +13,7 @@ import { planHandover, type HandoverPlan, type OwnedContract } from "./handover-
 import { deployerOf } from "./lane-plan";
 import { settleSender } from "./nonce";
 import { sendCalls } from "./owner-calls";
-import { assertChainId, providerLog, rpcCall, type ChainTarget } from "./rpc";
+import { assertChainId, chainTargetOf, providerLog, rpcCall } from "./rpc";
 
 export type { OwnedContract } from "./handover-plan";
 
@@ -94,16 +94,6 @@ export function checkGovernanceInputs(all: Record<string, unknown>): Failure[] {
     return failures;
 }
 
-function targetOf(inputs: Pick<SuiteGovernanceInputs, "chainName" | "rpcUrl" | "rpcCaCertificate" | "chainId" | "minGasPriceWei">): ChainTarget {
-    return {
-        name: inputs.chainName,
-        rpcUrl: inputs.rpcUrl,
-        chainId: inputs.chainId,
-        minGasPriceWei: inputs.minGasPriceWei,
-        caCertificate: inputs.rpcCaCertificate,
-    };
-}
-
 function publicInputs(inputs: SuiteGovernanceInputs): Omit<SuiteGovernanceInputs, "deployerKey"> {
     // Destructuring drops the key: it must never reach state outputs.
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
@@ -113,14 +103,14 @@ function publicInputs(inputs: SuiteGovernanceInputs): Omit<SuiteGovernanceInputs
 
 /** Plans from on-chain state (read-only). */
 export function planGovernance(inputs: Omit<SuiteGovernanceInputs, "deployerKey">): Promise<HandoverPlan> {
-    return planHandover(targetOf(inputs), inputs.multisig, inputs.owned, inputs.deployerAddress);
+    return planHandover(chainTargetOf(inputs), inputs.multisig, inputs.owned, inputs.deployerAddress);
 }
 
 /** Hands every owned contract still owned by the deployer to the MultiSig and checks nothing is left; the body of create and update. */
 export async function handOver(inputs: SuiteGovernanceInputs): Promise<SuiteGovernanceOutputs> {
     const failures = checkGovernanceInputs(inputs as unknown as Record<string, unknown>);
     if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
-    const target = targetOf(inputs);
+    const target = chainTargetOf(inputs);
     const timeoutMs = inputs.receiptTimeoutSeconds * 1000;
     await assertChainId(target);
     // A crashed earlier run may have a transfer or a MultiSig submit in flight: let it land before reading
@@ -195,7 +185,7 @@ export const suiteGovernanceProvider: pulumi.dynamic.ResourceProvider<SuiteGover
     async read(id, props) {
         if (props === undefined) return { id, props: {} as SuiteGovernanceOutputs };
         // The MultiSig gone (a dev chain restarted): the hand-over is gone with it.
-        const code = await rpcCall(targetOf(props), `eth_getCode(${props.multisig})`, (p) => p.getCode(props.multisig));
+        const code = await rpcCall(chainTargetOf(props), `eth_getCode(${props.multisig})`, (p) => p.getCode(props.multisig));
         if (code === "0x") return { id: "", props: {} as SuiteGovernanceOutputs };
         const drift = (await planGovernance(props)).drift;
         return { id, props: { ...props, drift } };

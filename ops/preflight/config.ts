@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { FleetConfigError, validateFleetConfig, type FleetConfig } from "../../config/fleet-config";
-import { STRING_KEYS } from "../../config/schema";
+import { decodeConfigValues } from "../../config/decode";
 import { pulumiJson } from "../shared/pulumi-cli";
 
 /** The project's config namespace (Pulumi.yaml `name`). */
@@ -68,18 +68,10 @@ export function preflightConfigFrom(json: unknown, stack: string): PreflightConf
         }
         values[key] = entry.value;
     }
-    const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(values)) {
-        if (STRING_KEYS.has(key)) {
-            raw[key] = value;
-            continue;
-        }
-        try {
-            raw[key] = JSON.parse(value);
-        } catch {
-            undecodable.push(`${NAMESPACE}:${key}: not a number, list or object`);
-        }
-    }
+    const secret = new Set(Object.entries(entries).flatMap(([fullKey, entry]) => (entry?.secret ? [fullKey.slice(NAMESPACE.length + 1)] : [])));
+    const decoded = decodeConfigValues(values, NAMESPACE, secret);
+    const raw = decoded.raw;
+    undecodable.push(...decoded.undecodable);
     if (undecodable.length > 0) throw new FleetConfigError(undecodable);
     const fleet = validateFleetConfig(raw, { namespace: NAMESPACE, environment: stack });
     if (fleet.admin === undefined) throw new Error(`${NAMESPACE}:regions is empty: the stack deploys no Azure fleet, nothing to check`);
