@@ -37,3 +37,20 @@ export function besuStatefulSetName(nodeName: string): string {
 export function besuPodName(nodeName: string): string {
     return `${besuStatefulSetName(nodeName)}-0`;
 }
+
+/** Namespace of the regional metrics agent in every validator region. */
+export const AGENT_NAMESPACE = "chain138-monitoring";
+
+/**
+ * Scrape job names of the regional agent; the admin region's alert rules and dashboards select series by them
+ * (monitoring/rules/chain138.rules.yaml, monitoring/dashboards/*.json).
+ */
+export const MONITORING_JOBS = { besu: "chain138-besu", kubelet: "kubelet", cadvisor: "cadvisor", kubeletResource: "kubelet-resource" } as const;
+
+/** Labels the agent adds to every series: which region, which Besu role and node (monitoring/rules use them). */
+export const MONITORING_LABELS = { region: "region", role: "role", node: "node", podReady: "pod_ready", kubernetesNode: "kubernetes_node" } as const;
+
+/** TCP port of the admin region's remote-write receiver (the authenticating proxy in front of Prometheus). */
+export const REMOTE_WRITE_PORT = 9091;
+/** Path of Prometheus's remote-write receiver (`--web.enable-remote-write-receiver`). */
+export const REMOTE_WRITE_PATH = "/api/v1/write";
