@@ -112,12 +112,16 @@ describe("monitoring rules under promtool", () => {
     });
 
     it("reads only metrics that exist, under jobs the regional agent scrapes", () => {
-        const groups = [...loadRuleFiles(), fleetExpectationRules(TEST_FLEET)];
-        const recorded = new Set(groups.flatMap((g) => g.rules.flatMap((r) => ("record" in r ? [r.record] : []))));
+        const rules = [
+            ...loadRuleFiles().flatMap((g) =>
+                g.rules.map((r) => ({ name: "alert" in r ? r.alert : r.record, expr: r.expr, record: "record" in r ? r.record : undefined })),
+            ),
+            ...fleetExpectationRules(TEST_FLEET).rules.map((r) => ({ name: r.record, expr: r.expr, record: r.record })),
+        ];
+        const recorded = new Set(rules.flatMap((r) => (r.record === undefined ? [] : [r.record])));
         const jobs = new Set<string>(Object.values(MONITORING_JOBS));
-        for (const rule of groups.flatMap((g) => g.rules)) {
-            const name = "alert" in rule ? rule.alert : rule.record;
-            const selection = promqlSelection(rule.expr);
+        for (const { name, expr } of rules) {
+            const selection = promqlSelection(expr);
             assert.equal(selection.hasError, false, `${name}: PromQL syntax error`);
             for (const metric of selection.metrics) {
                 assert.ok(metric in KNOWN_METRICS || recorded.has(metric), `${name} reads ${metric}, which no exporter or recording rule defines`);
