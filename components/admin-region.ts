@@ -3,11 +3,28 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as storage from "@pulumi/azure-native/storage";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AdminPlan } from "../config/fleet-config";
+import { AdminPlan, AlertReceiverPlan } from "../config/fleet-config";
 import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics } from "./cluster";
+import { deployAdminObservability, type AdminObservability, type ReceiverPlacement } from "./monitoring/admin-observability";
+import { alertmanagerConfig } from "./monitoring/alertmanager";
+import { DASHBOARD_LABEL } from "./monitoring/dashboards";
+import type { FleetExpectationsArgs } from "./monitoring/expectations";
 
 export const MONITORING_NAMESPACE = "monitoring";
 export const BACKUP_CONTAINER = "besu-backups";
+/** kube-prometheus-stack's release name; its Prometheus Service is `<release>-prometheus` on port 9090. */
+export const MONITORING_RELEASE = "kube-prometheus-stack";
+export const ADMIN_PROMETHEUS_URL = `http://${MONITORING_RELEASE}-prometheus.${MONITORING_NAMESPACE}:9090`;
+
+/** Fleet observability in the admin region (optional: without it the stack has only the chart's defaults). */
+export interface AdminObservabilityOptions {
+    /** The fleet's expected shape, for the alert rules. */
+    expectations: FleetExpectationsArgs;
+    /** Alertmanager's receivers and routes by severity. Default: the chart's default (no receivers). */
+    alerting?: { receivers: pulumi.Input<AlertReceiverPlan[]>; route: { critical: string; warning: string } };
+    /** The remote-write receiver for the regional agents. Default: none. */
+    receiver?: ReceiverPlacement;
+}
 
 /**
  * Arguments of the admin region. Deliberately nothing about validators or sentries: the admin
@@ -16,6 +33,8 @@ export const BACKUP_CONTAINER = "besu-backups";
 export interface AdminRegionArgs extends ClusterSettings {
     /** The admin region's plan: one system pool, no Besu pools. */
     plan: AdminPlan;
+    /** Alert rules, dashboards, Alertmanager receivers and the remote-write receiver. Default: none. */
+    observability?: AdminObservabilityOptions;
 }
 
 /**
@@ -34,6 +53,8 @@ export class AdminRegion extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
     public readonly monitoring: k8s.helm.v4.Chart;
+    /** Rules, dashboards and receiver, when `observability` was given. */
+    public readonly observability?: AdminObservability;
 
     constructor(name: string, args: AdminRegionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chain138:index:AdminRegion", name, {}, opts);
@@ -100,15 +121,27 @@ export class AdminRegion extends pulumi.ComponentResource {
         this.monitoring = new k8s.helm.v4.Chart(
             `${name}-monitoring`,
             {
-                name: "kube-prometheus-stack",
+                name: MONITORING_RELEASE,
                 chart: "kube-prometheus-stack",
                 version: args.plan.monitoringChartVersion,
                 repositoryOpts: { repo: "https://prometheus-community.github.io/helm-charts" },
                 namespace: namespace.metadata.name,
-                values: monitoringValues(),
+                values: monitoringValues(args.observability?.alerting),
             },
             { parent: this, provider: built.provider },
         );
+        if (args.observability !== undefined) {
+            this.observability = deployAdminObservability(
+                `${name}-observability`,
+                {
+                    namespace: namespace.metadata.name,
+                    expectations: args.observability.expectations,
+                    prometheusUrl: ADMIN_PROMETHEUS_URL,
+                    receiver: args.observability.receiver,
+                },
+                { parent: this, provider: built.provider, dependsOn: [this.monitoring] },
+            );
+        }
 
         this.region = args.plan.name;
         this.clusterName = built.cluster.name;
@@ -146,7 +179,7 @@ export function backupAccountName(project: string, environment: string): string 
  * mounts it while `prometheusOperator.tls.enabled` is on (#6586). Grafana's test framework and the CRD
  * upgrade Job are hooks too.
  */
-export function monitoringValues(): Record<string, unknown> {
+export function monitoringValues(alerting?: AdminObservabilityOptions["alerting"]): Record<string, unknown> {
     return {
         prometheusOperator: {
             admissionWebhooks: { enabled: false, patch: { enabled: false }, certManager: { enabled: false } },
@@ -157,6 +190,9 @@ export function monitoringValues(): Record<string, unknown> {
             testFramework: { enabled: false },
             persistence: { enabled: true, storageClassName: "managed-csi-premium", size: "10Gi" },
             service: { type: "ClusterIP" },
+            // Dashboards come from ConfigMaps with this label (components/monitoring/dashboards.ts); set here so the
+            // contract does not hang on a chart default.
+            sidecar: { dashboards: { enabled: true, label: DASHBOARD_LABEL.key, labelValue: DASHBOARD_LABEL.value } },
         },
         prometheus: {
             service: { type: "ClusterIP" },
@@ -165,7 +201,9 @@ export function monitoringValues(): Record<string, unknown> {
                 // Besu ServiceMonitors are not labelled for this release; select them all.
                 serviceMonitorSelectorNilUsesHelmValues: false,
                 podMonitorSelectorNilUsesHelmValues: false,
-                // Regional Prometheus agents push here.
+                // Our PrometheusRule carries no `release` label: select every rule.
+                ruleSelectorNilUsesHelmValues: false,
+                // Regional Prometheus agents push here, through the authenticating receiver (components/monitoring).
                 enableRemoteWriteReceiver: true,
                 storageSpec: {
                     volumeClaimTemplate: {
@@ -178,6 +216,12 @@ export function monitoringValues(): Record<string, unknown> {
                 },
             },
         },
-        alertmanager: { service: { type: "ClusterIP" } },
+        alertmanager: {
+            service: { type: "ClusterIP" },
+            // alertmanager.yml holds the receivers' credentials: an Output made secret by the loaded config.
+            ...(alerting === undefined
+                ? {}
+                : { config: pulumi.output(alerting.receivers).apply((receivers) => alertmanagerConfig(receivers, alerting.route)) }),
+        },
     };
 }

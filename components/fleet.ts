@@ -4,6 +4,8 @@ import type { LoadedFleetConfig } from "../config/load";
 import { AdminRegion } from "./admin-region";
 import { BesuNetwork } from "./besu/network";
 import { RegionDeployment } from "./region-deployment";
+import { DEFAULT_BLOCK_PERIOD_SECONDS } from "./besu/genesis";
+import { regionRemoteWritePassword } from "./monitoring/credentials";
 import { BESU_NETWORK_NAME, regionComponentName } from "../regions/targets";
 import { regionTags } from "./tags";
 import { qbftQuorum } from "../stack/qbft";
@@ -42,11 +44,31 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
         kubeloginMode: config.kubeloginMode,
     };
 
+    const deployedNames = new Set(config.deployedRegions.map((plan) => plan.name));
+    const monitoring = config.monitoring;
     const admin = new AdminRegion(`admin-${adminPlan.name}`, {
         ...shared,
         plan: adminPlan,
         tags: regionTags(baseTags, adminPlan.name),
+        observability: {
+            expectations: {
+                regions: config.validatorRegions.map((plan) => ({ region: plan.name, deployed: deployedNames.has(plan.name) })),
+                validatorsPerRegion: config.validatorsPerRegion,
+                sentriesPerRegion: config.sentriesPerRegion,
+                blockPeriodSeconds: DEFAULT_BLOCK_PERIOD_SECONDS,
+            },
+            alerting: monitoring && { receivers: monitoring.receivers, route: monitoring.route },
+            // Issue 13's hub networking owns the address: until it lands, monitoring.receiver (or its default in the
+            // admin node subnet) places the internal load balancer.
+            receiver: monitoring && {
+                staticIp: monitoring.receiver.ip,
+                subnetName: monitoring.receiver.subnetName,
+                regions: config.deployedRegions.map((plan) => plan.name),
+                remoteWriteSecret: monitoring.remoteWriteSecret,
+            },
+        },
     });
+    const remoteWriteUrl = admin.observability?.receiver?.url;
 
     const besu = new BesuNetwork(BESU_NETWORK_NAME, {
         chainId: config.chainId,
@@ -82,6 +104,10 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
                 diagnosticsWorkspaceId: admin.logAnalyticsWorkspaceId,
                 besu: besu.regionInputs(plan.name),
                 besuStorageClass: config.besuStorageClass,
+                metricsAgent:
+                    monitoring && remoteWriteUrl
+                        ? { remoteWriteUrl, remoteWritePassword: regionRemoteWritePassword(monitoring.remoteWriteSecret, plan.name) }
+                        : undefined,
             }),
     );
     return { admin, besu, regions };

@@ -7,6 +7,7 @@ import { installBesu, type BesuRelease } from "./besu/release";
 import type { RegionBesuInputs } from "./besu/types";
 import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics } from "./cluster";
 import { BESU_NAMESPACE, BESU_P2P_PORT } from "../stack/names";
+import { deployRegionalAgent, type RegionalAgent } from "./monitoring/regional-agent";
 
 export interface RegionDeploymentArgs extends ClusterSettings {
     /** The region's resolved plan (location, zones, CIDRs, pools within quota). */
@@ -24,6 +25,11 @@ export interface RegionDeploymentArgs extends ClusterSettings {
     besuChartValues?: Record<string, unknown>;
     /** Storage class of the data disks. Default: per region (see besuStorageClass). */
     besuStorageClass?: string;
+    /**
+     * The region's metrics agent: the admin receiver's URL on the private path and this region's password
+     * (components/monitoring/credentials.ts). Default: no agent.
+     */
+    metricsAgent?: { remoteWriteUrl: pulumi.Input<string>; remoteWritePassword: pulumi.Input<string> };
 }
 
 /**
@@ -47,6 +53,8 @@ export class RegionDeployment extends pulumi.ComponentResource {
     public readonly besuNamespace: k8s.core.v1.Namespace;
     /** The Besu node-key Secret and chart, when the region runs Besu. */
     public readonly besu?: BesuRelease;
+    /** The Prometheus agent writing this region's metrics to the admin region, when configured. */
+    public readonly metricsAgent?: RegionalAgent;
 
     constructor(name: string, args: RegionDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chain138:index:RegionDeployment", name, {}, opts);
@@ -106,6 +114,13 @@ export class RegionDeployment extends pulumi.ComponentResource {
                 { namespace: this.besuNamespace.metadata.name, besu, chartValues, tags: args.tags },
                 // Validators and sentries are scheduled only on their own pools: wait for those to exist.
                 { parent: this, provider: built.provider, dependsOn: [...built.agentPools, ...(storageClass.resource ? [storageClass.resource] : [])] },
+            );
+        }
+        if (args.metricsAgent !== undefined) {
+            this.metricsAgent = deployRegionalAgent(
+                `${name}-metrics-agent`,
+                { region: args.plan.name, ...args.metricsAgent },
+                { parent: this, provider: built.provider },
             );
         }
 

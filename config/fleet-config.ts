@@ -88,8 +88,27 @@ export interface FleetConfig {
     readonly ccip?: CcipPlan;
     /** The CCIP relayer in the admin region; undefined when not configured. */
     readonly relayer?: RelayerPlan;
+    /** Fleet observability (agents, receiver, Alertmanager receivers); undefined when not configured. */
+    readonly monitoring?: MonitoringPlan;
     /** Accepted, but worth an operator's attention (e.g. a Kubernetes minor near its end of life). */
     readonly warnings: string[];
+}
+
+/** One Alertmanager receiver, validated (credentials plain here; the loaded config makes them secret). */
+export interface AlertReceiverPlan {
+    readonly name: string;
+    readonly webhookUrl?: string;
+    readonly slack?: { readonly apiUrl: string; readonly channel: string };
+    readonly pagerDutyRoutingKey?: string;
+}
+
+/** Fleet observability, validated. */
+export interface MonitoringPlan {
+    readonly remoteWriteSecret: string;
+    readonly receivers: AlertReceiverPlan[];
+    readonly route: { readonly critical: string; readonly warning: string };
+    /** The admin receiver's internal load-balancer address and subnet. */
+    readonly receiver: { readonly ip: string; readonly subnetName: string };
 }
 
 /** The relayer Deployment's settings, validated (keys plain here; the loaded config makes them secret). */
@@ -178,6 +197,7 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
         ...regionProblems(config, ns),
         ...sizingProblems(config, ns),
         ...chainProblems(config, ns),
+        ...monitoringProblems(config, ns),
     ];
     if (problems.length > 0) throw new FleetConfigError(problems);
 
@@ -189,6 +209,7 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
     const { validatorRegions, admin } = planRegions(config, waves, problems);
     const plans = [...validatorRegions, ...(admin ? [admin] : [])];
     problems.push(...quotaProblems(plans, ns), ...cidrOverlaps(plans, ns));
+    const monitoring = config.monitoring === undefined || admin === undefined ? undefined : monitoringPlan(config.monitoring, admin, ns, problems);
     if (problems.length > 0) throw new FleetConfigError(problems);
 
     const deployed = new Set(waves.slice(0, deployWaves).flat());
@@ -215,9 +236,47 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
             .map(([name, chain]) => ({ name, ...chain })),
         ccip: config.ccip,
         relayer: config.relayer,
+        monitoring,
         warnings,
     };
 }
+
+/** Receivers named once, routes naming receivers that exist, and a fleet to observe. */
+function monitoringProblems(config: RawFleetConfig, ns: string): string[] {
+    const monitoring = config.monitoring;
+    if (monitoring === undefined) return [];
+    const problems: string[] = [];
+    if (config.regions.length === 0) problems.push(`${ns}:monitoring is set but ${ns}:regions is empty: there is no fleet to observe`);
+    const names = monitoring.receivers.map((r) => r.name);
+    for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`${ns}:monitoring.receivers: "${name}" is listed twice`);
+    for (const severity of ["critical", "warning"] as const) {
+        const target = monitoring.route[severity];
+        if (!names.includes(target)) problems.push(`${ns}:monitoring.route.${severity}: no receiver named "${target}" in ${ns}:monitoring.receivers`);
+    }
+    return problems;
+}
+
+/**
+ * The receiver's address: the configured one, which must lie in the admin VNet, or else the last usable address of
+ * the admin node subnet (Azure reserves a subnet's first four and its last address: "Are there any restrictions on
+ * using IP addresses within these subnets?", Azure Virtual Network FAQ), far from the addresses nodes take first.
+ */
+function monitoringPlan(raw: NonNullable<RawFleetConfig["monitoring"]>, admin: AdminPlan, ns: string, problems: string[]): MonitoringPlan {
+    const toAddress = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+    const subnet = parseCidr(admin.subnetCidr)!;
+    let receiver = raw.receiver;
+    if (receiver === undefined) {
+        receiver = { ip: toAddress(subnet.last - 1), subnetName: ADMIN_NODE_SUBNET };
+    } else {
+        const vnet = parseCidr(admin.vnetCidr)!;
+        const ip = parseCidr(`${receiver.ip}/32`);
+        if (ip === undefined || !overlaps(ip, vnet)) problems.push(`${ns}:monitoring.receiver.ip: ${receiver.ip} is not in the admin VNet ${admin.vnetCidr}`);
+    }
+    return { remoteWriteSecret: raw.remoteWriteSecret, receivers: raw.receivers, route: raw.route, receiver };
+}
+
+/** The node subnet every cluster's VNet has (components/cluster.ts). */
+export const ADMIN_NODE_SUBNET = "nodes";
 
 /** The Kubernetes version against the AKS calendar: refusals as problems, the approaching end of life in `warnings`. */
 function kubernetesVersionProblems(config: RawFleetConfig, ns: string, today: Date, warnings: string[]): string[] {
