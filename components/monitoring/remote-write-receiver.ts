@@ -40,8 +40,14 @@ export interface RemoteWriteReceiver {
     url: pulumi.Output<string>;
 }
 
+/** Where the proxy listens and finds its htpasswd (tests run the same file on loopback). */
+export interface ReceiverNginxOptions {
+    listen?: string;
+    htpasswdPath?: string;
+}
+
 /** nginx.conf of the proxy: basic auth on the write path, 404 for everything else. */
-export function receiverNginxConfig(prometheusUrl: string): string {
+export function receiverNginxConfig(prometheusUrl: string, options: ReceiverNginxOptions = {}): string {
     const upstream = new URL(prometheusUrl);
     if (upstream.protocol !== "http:" || upstream.pathname !== "/") throw new Error(`receiver: prometheusUrl must be http://host:port; got ${prometheusUrl}`);
     return [
@@ -53,13 +59,13 @@ export function receiverNginxConfig(prometheusUrl: string): string {
         "  proxy_temp_path /tmp/proxy_temp;",
         "  access_log off;",
         "  server {",
-        `    listen ${REMOTE_WRITE_PORT};`,
+        `    listen ${options.listen ?? String(REMOTE_WRITE_PORT)};`,
         // A remote-write request is a snappy-compressed batch (Prometheus remote_write queue_config max 2000 samples).
         "    client_max_body_size 16m;",
         `    location = ${REMOTE_WRITE_PATH} {`,
         "      limit_except POST { deny all; }",
         '      auth_basic "chain138 remote write";',
-        "      auth_basic_user_file /etc/nginx/auth/htpasswd;",
+        `      auth_basic_user_file ${options.htpasswdPath ?? "/etc/nginx/auth/htpasswd"};`,
         `      proxy_pass ${upstream.origin}${REMOTE_WRITE_PATH};`,
         '      proxy_set_header Authorization "";',
         "    }",
