@@ -71,7 +71,6 @@ export function agentPrometheusConfig(args: AgentConfigArgs): Record<string, unk
     return {
         global: {
             scrape_interval: args.scrapeInterval ?? "30s",
-            scrape_timeout: "10s",
             // Attached to every sample this agent remote-writes (Prometheus docs, global.external_labels).
             external_labels: { [MONITORING_LABELS.region]: args.region },
         },
