@@ -5,7 +5,11 @@
 // Besu (hyperledger/besu, read at the stored versions of these files; the names below are unchanged across the
 // 25.x line as far as those versions show). Besu names a metric `<prefix><category>_<name>`: categories of
 // BesuMetricCategory (metrics/core/src/main/java/org/hyperledger/besu/metrics/BesuMetricCategory.java) carry the
-// prefix `besu_`, except ETHEREUM("ethereum", false), which has none (EIP-2159's common names).
+// prefix `besu_`, except ETHEREUM("ethereum", false), which has none (EIP-2159's common names). The chart sets no
+// --metrics-category, so Besu exports its default categories: every BesuMetricCategory but the two RocksDB ones
+// (DEFAULT_METRIC_CATEGORIES in the same file), which covers blockchain, ethereum and transaction_pool.
+// Files read at the stored versions of hyperledger/besu (DefaultBlockchain 012ad6c4, EthPeers 000f08d1,
+// TransactionPoolMetrics ea3ae24f); that these commits are the 25.8 tag is not established.
 
 /** Where a metric comes from. */
 export interface MetricSource {

@@ -10,6 +10,8 @@ import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 import { REPO_ROOT, type ProgramRun, type RecordedResource, runFailingProgram, runProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
+import { metricsNotPublic } from "../../policy/policies/metrics-not-public";
+import { validateResource } from "../support/policy-harness";
 import { tempDir } from "../support/promtool";
 
 const prodFile = parse(readFileSync(path.join(REPO_ROOT, "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
@@ -104,7 +106,7 @@ describe("fleet observability in prod", () => {
         }
     });
 
-    it("exposes nothing publicly: the agents have no Service, the receiver only an internal load balancer", () => {
+    it("exposes nothing publicly: the agents have no Service, the receiver only an internal load balancer", async () => {
         const agentNamespaces = new Set(
             ofKind("core/v1:Namespace")
                 .filter((n) => metadata(n).name === "chain138-monitoring")
@@ -118,6 +120,8 @@ describe("fleet observability in prod", () => {
                 assert.equal(spec.type, "LoadBalancer");
                 assert.equal(metadata(service).annotations?.["service.beta.kubernetes.io/azure-load-balancer-internal"], "true");
             }
+            // The policy pack's rule over the same Service, as CrossGuard would run it on this program.
+            assert.deepEqual(await validateResource(metricsNotPublic, { type: service.type, name: service.name, props: service.inputs }), [], service.name);
         }
     });
 
