@@ -39,10 +39,12 @@ export interface AdminObservability {
 export function deployAdminObservability(
     name: string,
     args: AdminObservabilityArgs,
+    /** dependsOn: the kube-prometheus-stack chart (the PrometheusRule CRD). */
     opts: { parent: pulumi.Resource; provider: k8s.Provider; dependsOn: pulumi.Input<pulumi.Resource>[] },
 ): AdminObservability {
-    const child = { parent: opts.parent, provider: opts.provider, dependsOn: opts.dependsOn };
-    // The PrometheusRule CRD comes with the chart, hence dependsOn.
+    const child = { parent: opts.parent, provider: opts.provider };
+    // The PrometheusRule CRD comes with the chart, hence dependsOn (only here: ConfigMaps and the receiver need
+    // just the namespace, and the sidecar picks dashboards up whenever Grafana starts).
     const rules = new k8s.apiextensions.CustomResource(
         `${name}-rules`,
         {
@@ -51,7 +53,7 @@ export function deployAdminObservability(
             metadata: { name: "chain138-fleet", namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "chain138" } },
             spec: { groups: [...loadRuleFiles(), fleetExpectationRules(args.expectations)] },
         },
-        child,
+        { ...child, dependsOn: opts.dependsOn },
     );
     const dashboards = loadDashboards().map(
         (d) =>
