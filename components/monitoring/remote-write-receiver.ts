@@ -53,10 +53,16 @@ export function receiverNginxConfig(prometheusUrl: string, options: ReceiverNgin
     return [
         "worker_processes 1;",
         "pid /tmp/nginx.pid;",
+        "error_log stderr warn;",
         "events { worker_connections 1024; }",
         "http {",
         "  client_body_temp_path /tmp/client_temp;",
         "  proxy_temp_path /tmp/proxy_temp;",
+        // nginx creates every temp directory at start-up, used or not: all under the writable /tmp (the root
+        // filesystem is read-only).
+        "  fastcgi_temp_path /tmp/fastcgi_temp;",
+        "  uwsgi_temp_path /tmp/uwsgi_temp;",
+        "  scgi_temp_path /tmp/scgi_temp;",
         "  access_log off;",
         "  server {",
         `    listen ${options.listen ?? String(REMOTE_WRITE_PORT)};`,
