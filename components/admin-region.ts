@@ -4,12 +4,30 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as storage from "@pulumi/azure-native/storage";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AdminPlan } from "../config/fleet-config";
+import { AdminPlan, AlertReceiverPlan } from "../config/fleet-config";
 import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics } from "./cluster";
 import type { HubNetwork } from "./region-deployment";
+import { LB_SUBNET } from "../stack/names";
+import { deployAdminObservability, type AdminObservability, type ReceiverPlacement } from "./monitoring/admin-observability";
+import { alertmanagerConfig } from "./monitoring/alertmanager";
+import { DASHBOARD_LABEL } from "./monitoring/dashboards";
+import type { FleetExpectationsArgs } from "./monitoring/expectations";
 
 export const MONITORING_NAMESPACE = "monitoring";
 export const BACKUP_CONTAINER = "besu-backups";
+/** kube-prometheus-stack's release name; its Prometheus Service is `<release>-prometheus` on port 9090. */
+export const MONITORING_RELEASE = "kube-prometheus-stack";
+export const ADMIN_PROMETHEUS_URL = `http://${MONITORING_RELEASE}-prometheus.${MONITORING_NAMESPACE}:9090`;
+
+/** Fleet observability in the admin region (optional: without it the stack has only the chart's defaults). */
+export interface AdminObservabilityOptions {
+    /** The fleet's expected shape, for the alert rules. */
+    expectations: FleetExpectationsArgs;
+    /** Alertmanager's receivers and routes by severity. Default: the chart's default (no receivers). */
+    alerting?: { receivers: pulumi.Input<AlertReceiverPlan[]>; route: { critical: string; warning: string } };
+    /** The remote-write receiver for the regional agents. Default: none. */
+    receiver?: ReceiverPlacement;
+}
 
 /**
  * Arguments of the admin region. Deliberately nothing about validators or sentries: the admin
@@ -26,6 +44,8 @@ export interface AdminRegionArgs extends ClusterSettings {
     spokeCidrs?: string[];
     /** Inbound rules admitting spokes to what must cross (e.g. the metrics receiver), below priority 3900. Default none. */
     spokeAllowRules?: azureInputs.network.SecurityRuleArgs[];
+    /** Alert rules, dashboards, Alertmanager receivers and the remote-write receiver. Default: none. */
+    observability?: AdminObservabilityOptions;
 }
 
 /**
@@ -46,6 +66,8 @@ export class AdminRegion extends pulumi.ComponentResource {
     public readonly monitoring: k8s.helm.v4.Chart;
     /** The admin VNet as the hub every validator region peers with (hub and spoke). */
     public readonly hub: HubNetwork;
+    /** Rules, dashboards and receiver, when `observability` was given. */
+    public readonly observability?: AdminObservability;
 
     constructor(name: string, args: AdminRegionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chain138:index:AdminRegion", name, {}, opts);
@@ -58,6 +80,8 @@ export class AdminRegion extends pulumi.ComponentResource {
             {
                 ...clusterSettings(args),
                 plan: args.plan,
+                // The hub's internal load balancers (the metrics receiver) get a subnet of their own, as in the regions.
+                loadBalancerSubnet: { name: LB_SUBNET, cidr: args.plan.rpcSubnetCidr },
                 securityRules: [
                     ...(args.spokeAllowRules ?? []),
                     ...(spokes.length === 0
@@ -138,15 +162,27 @@ export class AdminRegion extends pulumi.ComponentResource {
         this.monitoring = new k8s.helm.v4.Chart(
             `${name}-monitoring`,
             {
-                name: "kube-prometheus-stack",
+                name: MONITORING_RELEASE,
                 chart: "kube-prometheus-stack",
                 version: args.plan.monitoringChartVersion,
                 repositoryOpts: { repo: "https://prometheus-community.github.io/helm-charts" },
                 namespace: namespace.metadata.name,
-                values: monitoringValues(),
+                values: monitoringValues(args.observability?.alerting),
             },
             { parent: this, provider: built.provider },
         );
+        if (args.observability !== undefined) {
+            this.observability = deployAdminObservability(
+                `${name}-observability`,
+                {
+                    namespace: namespace.metadata.name,
+                    expectations: args.observability.expectations,
+                    prometheusUrl: ADMIN_PROMETHEUS_URL,
+                    receiver: args.observability.receiver,
+                },
+                { parent: this, provider: built.provider, dependsOn: [this.monitoring] },
+            );
+        }
 
         this.hub = {
             region: args.plan.name,
@@ -154,7 +190,7 @@ export class AdminRegion extends pulumi.ComponentResource {
             virtualNetworkName: built.virtualNetwork.name,
             resourceGroupName: built.resourceGroup.name,
             sourceCidr: args.plan.subnetCidr,
-            subnets: [built.nodeSubnet],
+            subnets: [built.nodeSubnet, ...(built.loadBalancerSubnet ? [built.loadBalancerSubnet] : [])],
         };
         this.region = args.plan.name;
         this.clusterName = built.cluster.name;
@@ -192,7 +228,7 @@ export function backupAccountName(project: string, environment: string): string 
  * mounts it while `prometheusOperator.tls.enabled` is on (#6586). Grafana's test framework and the CRD
  * upgrade Job are hooks too.
  */
-export function monitoringValues(): Record<string, unknown> {
+export function monitoringValues(alerting?: AdminObservabilityOptions["alerting"]): Record<string, unknown> {
     return {
         prometheusOperator: {
             admissionWebhooks: { enabled: false, patch: { enabled: false }, certManager: { enabled: false } },
@@ -203,6 +239,9 @@ export function monitoringValues(): Record<string, unknown> {
             testFramework: { enabled: false },
             persistence: { enabled: true, storageClassName: "managed-csi-premium", size: "10Gi" },
             service: { type: "ClusterIP" },
+            // Dashboards come from ConfigMaps with this label (components/monitoring/dashboards.ts); set here so the
+            // contract does not hang on a chart default.
+            sidecar: { dashboards: { enabled: true, label: DASHBOARD_LABEL.key, labelValue: DASHBOARD_LABEL.value } },
         },
         prometheus: {
             service: { type: "ClusterIP" },
@@ -211,7 +250,9 @@ export function monitoringValues(): Record<string, unknown> {
                 // Besu ServiceMonitors are not labelled for this release; select them all.
                 serviceMonitorSelectorNilUsesHelmValues: false,
                 podMonitorSelectorNilUsesHelmValues: false,
-                // Regional Prometheus agents push here.
+                // Our PrometheusRule carries no `release` label: select every rule.
+                ruleSelectorNilUsesHelmValues: false,
+                // Regional Prometheus agents push here, through the authenticating receiver (components/monitoring).
                 enableRemoteWriteReceiver: true,
                 storageSpec: {
                     volumeClaimTemplate: {
@@ -224,6 +265,12 @@ export function monitoringValues(): Record<string, unknown> {
                 },
             },
         },
-        alertmanager: { service: { type: "ClusterIP" } },
+        alertmanager: {
+            service: { type: "ClusterIP" },
+            // alertmanager.yml holds the receivers' credentials: an Output made secret by the loaded config.
+            ...(alerting === undefined
+                ? {}
+                : { config: pulumi.output(alerting.receivers).apply((receivers) => alertmanagerConfig(receivers, alerting.route)) }),
+        },
     };
 }

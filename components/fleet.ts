@@ -5,6 +5,9 @@ import { AdminRegion } from "./admin-region";
 import { BesuNetwork } from "./besu/network";
 import { RegionDeployment } from "./region-deployment";
 import { RpcCertificates } from "./rpc-tls";
+import { DEFAULT_BLOCK_PERIOD_SECONDS } from "./besu/genesis";
+import { regionRemoteWritePassword } from "./monitoring/credentials";
+import { LB_SUBNET, REMOTE_WRITE_PORT } from "../stack/names";
 import { BESU_NETWORK_NAME, regionComponentName } from "../regions/targets";
 import { regionTags } from "./tags";
 import { qbftQuorum } from "../stack/qbft";
@@ -45,12 +48,47 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
         kubeloginMode: config.kubeloginMode,
     };
 
+    const deployedNames = new Set(config.deployedRegions.map((plan) => plan.name));
+    const monitoring = config.monitoring;
     const admin = new AdminRegion(`admin-${adminPlan.name}`, {
         ...shared,
         plan: adminPlan,
         tags: regionTags(baseTags, adminPlan.name),
         spokeCidrs: config.validatorRegions.map((plan) => plan.vnetCidr),
+        // What crosses from the spokes: their metrics agents' remote-write, from their node subnets (overlay pods leave
+        // SNATed to the node's IP) to the receiver's frontend (the load balancer's floating IP keeps its address and port).
+        spokeAllowRules: config.monitoring && [
+            {
+                name: "allow-remote-write-from-spokes",
+                priority: 110,
+                direction: "Inbound",
+                access: "Allow",
+                protocol: "Tcp",
+                sourceAddressPrefixes: config.validatorRegions.map((plan) => plan.subnetCidr),
+                sourcePortRange: "*",
+                destinationAddressPrefix: adminPlan.rpcPrivateIp,
+                destinationPortRange: String(REMOTE_WRITE_PORT),
+            },
+        ],
+        observability: {
+            expectations: {
+                regions: config.validatorRegions.map((plan) => ({ region: plan.name, deployed: deployedNames.has(plan.name) })),
+                validatorsPerRegion: config.validatorsPerRegion,
+                sentriesPerRegion: config.sentriesPerRegion,
+                blockPeriodSeconds: DEFAULT_BLOCK_PERIOD_SECONDS,
+            },
+            alerting: monitoring && { receivers: monitoring.receivers, route: monitoring.route },
+            // The hub's internal load balancer (its own /28, like every region's RPC endpoint), reached over the peerings.
+            receiver: monitoring && {
+                staticIp: adminPlan.rpcPrivateIp,
+                subnetName: LB_SUBNET,
+                regions: config.deployedRegions.map((plan) => plan.name),
+                remoteWriteSecret: monitoring.remoteWriteSecret,
+                sourceRanges: config.validatorRegions.map((plan) => plan.subnetCidr),
+            },
+        },
     });
+    const remoteWriteUrl = admin.observability?.receiver?.url;
 
     const besu = new BesuNetwork(BESU_NETWORK_NAME, {
         chainId: config.chainId,
@@ -104,6 +142,10 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
                         privateKeyPem: config.rpcPublicTls.privateKey,
                     },
                 },
+                metricsAgent:
+                    monitoring && remoteWriteUrl
+                        ? { remoteWriteUrl, remoteWritePassword: regionRemoteWritePassword(monitoring.remoteWriteSecret, plan.name) }
+                        : undefined,
             }),
     );
     return { admin, besu, regions, rpcCertificates };

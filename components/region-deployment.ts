@@ -8,7 +8,7 @@ import { PoolPlan, RegionPlan } from "../config/fleet-config";
 import { installBesu, type BesuRelease } from "./besu/release";
 import type { RegionBesuInputs } from "./besu/types";
 import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics, type RegionalCluster } from "./cluster";
-import { BESU_NAMESPACE, BESU_P2P_PORT, BESU_RPC_PORT, BESU_RPC_PUBLIC_TLS_SECRET, BESU_RPC_TLS_SECRET, RPC_LB_SUBNET, RPC_PUBLIC_PORT } from "../stack/names";
+import { BESU_NAMESPACE, BESU_P2P_PORT, BESU_RPC_PORT, BESU_RPC_PUBLIC_TLS_SECRET, BESU_RPC_TLS_SECRET, LB_SUBNET, RPC_PUBLIC_PORT } from "../stack/names";
 import type { RpcServerCertificate } from "./rpc-tls";
 
 /** The admin region's network, the hub every validator region peers with. */
@@ -34,6 +34,7 @@ export interface RegionRpcArgs {
     /** The operator's publicly trusted certificate for the region's host name (browser dApps). Default none. */
     publicTls?: { hostname: string; certificatePem: pulumi.Output<string>; privateKeyPem: pulumi.Output<string> };
 }
+import { deployRegionalAgent, type RegionalAgent } from "./monitoring/regional-agent";
 
 export interface RegionDeploymentArgs extends ClusterSettings {
     /** The region's resolved plan (location, zones, CIDRs, pools within quota). */
@@ -55,6 +56,11 @@ export interface RegionDeploymentArgs extends ClusterSettings {
     hub?: HubNetwork;
     /** The JSON-RPC endpoints on the region's sentries. Default: in-cluster only. */
     rpc?: RegionRpcArgs;
+    /**
+     * The region's metrics agent: the admin receiver's URL on the private path and this region's password
+     * (components/monitoring/credentials.ts). Default: no agent.
+     */
+    metricsAgent?: { remoteWriteUrl: pulumi.Input<string>; remoteWritePassword: pulumi.Input<string> };
 }
 
 /**
@@ -86,6 +92,8 @@ export class RegionDeployment extends pulumi.ComponentResource {
     public readonly publicRpcHostname?: string;
     /** The VNet peerings with the hub (spoke → hub, hub → spoke). */
     public readonly hubPeerings: network.VirtualNetworkPeering[] = [];
+    /** The Prometheus agent writing this region's metrics to the admin region, when configured. */
+    public readonly metricsAgent?: RegionalAgent;
 
     constructor(name: string, args: RegionDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chain138:index:RegionDeployment", name, {}, opts);
@@ -109,7 +117,7 @@ export class RegionDeployment extends pulumi.ComponentResource {
                     ...p2pSecurityRules(args.p2pAllowedCidrs),
                     ...rpcSecurityRules({ hubCidr: privateRpc ? args.hub?.sourceCidr : undefined, publicCidrs: publicRpc ? args.rpc!.allowedCidrs : [] }),
                 ],
-                loadBalancerSubnet: privateRpc ? { name: RPC_LB_SUBNET, cidr: args.plan.rpcSubnetCidr } : undefined,
+                loadBalancerSubnet: privateRpc ? { name: LB_SUBNET, cidr: args.plan.rpcSubnetCidr } : undefined,
                 // The static P2P and egress IPs live in BesuNetwork's resource group: AKS's load balancer
                 // attaches them with the control-plane identity, so it needs Network Contributor there too.
                 networkScopes: besu && [
@@ -206,6 +214,13 @@ export class RegionDeployment extends pulumi.ComponentResource {
             if (privateRpc) this.privateRpcUrl = `http://${args.plan.rpcPrivateIp}:${BESU_RPC_PORT}`;
             if (publicRpc) this.publicRpcUrl = pulumi.interpolate`https://${besu.rpcPublicIp!.address}`;
             this.publicRpcHostname = publicTls?.hostname;
+        }
+        if (args.metricsAgent !== undefined) {
+            this.metricsAgent = deployRegionalAgent(
+                `${name}-metrics-agent`,
+                { region: args.plan.name, ...args.metricsAgent },
+                { parent: this, provider: built.provider },
+            );
         }
 
         this.region = args.plan.name;
@@ -411,7 +426,7 @@ export function rpcChartValues(rpc: {
 }): Record<string, unknown> {
     const values: Record<string, unknown> = { corsOrigins: rpc.corsOrigins };
     if (rpc.privateIp !== undefined && rpc.hubCidr !== undefined) {
-        values["internalLoadBalancer"] = { enabled: true, ip: rpc.privateIp, subnet: RPC_LB_SUBNET, sourceRanges: [rpc.hubCidr] };
+        values["internalLoadBalancer"] = { enabled: true, ip: rpc.privateIp, subnet: LB_SUBNET, sourceRanges: [rpc.hubCidr] };
     }
     if (rpc.publicIp !== undefined && rpc.publicIpName !== undefined) {
         values["gateway"] = {

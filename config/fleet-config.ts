@@ -108,8 +108,25 @@ export interface FleetConfig {
     readonly ccip?: CcipPlan;
     /** The CCIP relayer in the admin region; undefined when not configured. */
     readonly relayer?: RelayerPlan;
+    /** Fleet observability (agents, receiver, Alertmanager receivers); undefined when not configured. */
+    readonly monitoring?: MonitoringPlan;
     /** Accepted, but worth an operator's attention (e.g. a Kubernetes minor near its end of life). */
     readonly warnings: string[];
+}
+
+/** One Alertmanager receiver, validated (credentials plain here; the loaded config makes them secret). */
+export interface AlertReceiverPlan {
+    readonly name: string;
+    readonly webhookUrl?: string;
+    readonly slack?: { readonly apiUrl: string; readonly channel: string };
+    readonly pagerDutyRoutingKey?: string;
+}
+
+/** Fleet observability, validated. */
+export interface MonitoringPlan {
+    readonly remoteWriteSecret: string;
+    readonly receivers: AlertReceiverPlan[];
+    readonly route: { readonly critical: string; readonly warning: string };
 }
 
 /** The relayer Deployment's settings, validated (keys plain here; the loaded config makes them secret). */
@@ -208,6 +225,7 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
         ...(config.rpcPublicTls !== undefined && config.rpcAllowedCidrs.length === 0
             ? [`${ns}:rpcPublicTls is set but ${ns}:rpcAllowedCidrs is empty: there is no public endpoint to serve it`]
             : []),
+        ...monitoringProblems(config, ns),
     ];
     if (problems.length > 0) throw new FleetConfigError(problems);
 
@@ -219,6 +237,7 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
     const { validatorRegions, admin } = planRegions(config, waves, problems);
     const plans = [...validatorRegions, ...(admin ? [admin] : [])];
     problems.push(...quotaProblems(plans, ns), ...cidrOverlaps(plans, ns));
+    const monitoring = config.monitoring === undefined || admin === undefined ? undefined : monitoringPlan(config.monitoring);
     if (problems.length > 0) throw new FleetConfigError(problems);
 
     const deployed = new Set(waves.slice(0, deployWaves).flat());
@@ -248,8 +267,29 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
             .map(([name, chain]) => ({ name, ...chain, rpcFromFleet: chain.rpcUrl === undefined })),
         ccip: config.ccip,
         relayer: config.relayer,
+        monitoring,
         warnings,
     };
+}
+
+/** Receivers named once, routes naming receivers that exist, and a fleet to observe. */
+function monitoringProblems(config: RawFleetConfig, ns: string): string[] {
+    const monitoring = config.monitoring;
+    if (monitoring === undefined) return [];
+    const problems: string[] = [];
+    if (config.regions.length === 0) problems.push(`${ns}:monitoring is set but ${ns}:regions is empty: there is no fleet to observe`);
+    const names = monitoring.receivers.map((r) => r.name);
+    for (const name of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`${ns}:monitoring.receivers: "${name}" is listed twice`);
+    for (const severity of ["critical", "warning"] as const) {
+        const target = monitoring.route[severity];
+        if (!names.includes(target)) problems.push(`${ns}:monitoring.route.${severity}: no receiver named "${target}" in ${ns}:monitoring.receivers`);
+    }
+    return problems;
+}
+
+/** The validated observability settings (the receiver's address is the admin region's internal LB: components/fleet.ts). */
+function monitoringPlan(raw: NonNullable<RawFleetConfig["monitoring"]>): MonitoringPlan {
+    return { remoteWriteSecret: raw.remoteWriteSecret, receivers: raw.receivers, route: raw.route };
 }
 
 /** The Kubernetes version against the AKS calendar: refusals as problems, the approaching end of life in `warnings`. */

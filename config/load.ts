@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ChainPlan, FleetConfig, FleetConfigError, RelayerPlan, validateFleetConfig } from "./fleet-config";
 import { decodeConfigValues, splitConfigKey } from "./decode";
+import { AlertReceiverPlan, ChainPlan, FleetConfig, FleetConfigError, MonitoringPlan, RelayerPlan, validateFleetConfig } from "./fleet-config";
 import { isEmptyObject } from "./schema";
 
 /** A configured chain whose RPC URL (it may carry an API key) only ever travels as a secret Output. */
@@ -15,13 +15,22 @@ export interface LoadedRelayerPlan extends Omit<RelayerPlan, "relayerKey" | "att
     readonly attesterKeys: pulumi.Output<string[]>;
 }
 
+/** Observability settings with the remote-write secret and the receivers' credentials as secret Outputs. */
+export interface LoadedMonitoringPlan extends Omit<MonitoringPlan, "remoteWriteSecret" | "receivers"> {
+    readonly remoteWriteSecret: pulumi.Output<string>;
+    readonly receivers: pulumi.Output<AlertReceiverPlan[]>;
+    /** Receiver names (not secret): routes and tests refer to them. */
+    readonly receiverNames: string[];
+}
+
 /** The validated fleet plus the deployer key, RPC URLs and relayer keys, which only ever travel as secret Outputs. */
-export interface LoadedFleetConfig extends Omit<FleetConfig, "chains" | "relayer" | "rpcPublicTls"> {
+export interface LoadedFleetConfig extends Omit<FleetConfig, "chains" | "relayer" | "rpcPublicTls" | "monitoring"> {
     readonly deployerKey?: pulumi.Output<string>;
     /** The operator's certificate for the public RPC endpoints; the key a secret Output. */
     readonly rpcPublicTls?: { readonly hostname: string; readonly certificate: pulumi.Output<string>; readonly privateKey: pulumi.Output<string> };
     readonly chains: LoadedChainPlan[];
     readonly relayer?: LoadedRelayerPlan;
+    readonly monitoring?: LoadedMonitoringPlan;
 }
 
 /**
@@ -73,6 +82,13 @@ export function loadFleetConfig(): LoadedFleetConfig {
                 `set it with \`pulumi config set --secret --path '${"rpcPublicTls.privateKey"}' …\``,
         );
     }
+    const monitoringKey = `${namespace}:monitoring`;
+    if (raw["monitoring"] !== undefined && !isEmptyObject(raw["monitoring"]) && !isConfigSecret(monitoringKey)) {
+        throw new pulumi.RunError(
+            `invalid stack configuration:\n  - ${monitoringKey} holds the remote-write secret and the alert receivers' credentials but is stored in plain text; ` +
+                `set it with \`pulumi config set --secret --path '${"monitoring.remoteWriteSecret"}' …\` (and the receivers the same way)`,
+        );
+    }
     try {
         const fleet = validateFleetConfig(raw, { namespace, environment: pulumi.getStack() });
         for (const warning of fleet.warnings) pulumi.log.warn(warning);
@@ -91,7 +107,16 @@ export function loadFleetConfig(): LoadedFleetConfig {
                       certificate: pulumi.output(fleet.rpcPublicTls.certificate),
                       privateKey: pulumi.secret(fleet.rpcPublicTls.privateKey),
                   };
-        return { ...fleet, chains, relayer, rpcPublicTls, deployerKey: typeof key === "string" ? pulumi.secret(key) : undefined };
+        const monitoring =
+            fleet.monitoring === undefined
+                ? undefined
+                : {
+                      ...fleet.monitoring,
+                      remoteWriteSecret: pulumi.secret(fleet.monitoring.remoteWriteSecret),
+                      receivers: pulumi.secret(fleet.monitoring.receivers),
+                      receiverNames: fleet.monitoring.receivers.map((r) => r.name),
+                  };
+        return { ...fleet, chains, relayer, rpcPublicTls, monitoring, deployerKey: typeof key === "string" ? pulumi.secret(key) : undefined };
     } catch (error) {
         // RunError ends the program with just the message: no stack trace to read past.
         if (error instanceof FleetConfigError) throw new pulumi.RunError(error.message);

@@ -133,6 +133,39 @@ export const explorerSchema = z.strictObject({
     concurrency: z.number().int().min(1).max(16).optional(),
 });
 
+/**
+ * One Alertmanager receiver (a subset of Alertmanager's receiver config: webhook, Slack, PagerDuty). Their URLs and
+ * keys are credentials: the whole `monitoring` key is set with `--secret --path`.
+ */
+export const alertReceiverSchema = z
+    .strictObject({
+        name: z.string().regex(/^[a-z][a-z0-9-]*$/, "receiver names are lowercase words, e.g. oncall"),
+        webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+        slack: z
+            .strictObject({ apiUrl: z.url({ protocol: /^https$/ }), channel: z.string().regex(/^#[a-z0-9._-]+$/, "a channel like #chain138-alerts") })
+            .optional(),
+        /** PagerDuty Events API v2 integration (routing) key. */
+        pagerDutyRoutingKey: z
+            .string()
+            .regex(/^[A-Za-z0-9]{32}$/, "must be a 32-character PagerDuty routing key (the value is not shown)")
+            .optional(),
+    })
+    .refine((r) => r.webhookUrl !== undefined || r.slack !== undefined || r.pagerDutyRoutingKey !== undefined, {
+        message: "a receiver needs webhookUrl, slack or pagerDutyRoutingKey",
+    });
+
+/**
+ * Fleet observability (the regional agents, the admin receiver, Alertmanager). Holds the remote-write secret and the
+ * receivers' credentials: set it with `pulumi config set --secret --path 'chain138:monitoring.…'`.
+ */
+export const monitoringSchema = z.strictObject({
+    /** Every region's remote-write password derives from it (HMAC per region); at least 32 characters. */
+    remoteWriteSecret: z.string().min(32, "must be at least 32 characters (the value is not shown)"),
+    receivers: z.array(alertReceiverSchema).min(1),
+    /** Receiver (by name) of each alert severity the rules use. */
+    route: z.strictObject({ critical: z.string().min(1), warning: z.string().min(1) }),
+});
+
 /** `{}`: how a Pulumi.yaml object default of "not set" arrives. */
 export function isEmptyObject(value: unknown): boolean {
     return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
@@ -189,6 +222,7 @@ export const fleetConfigSchema = z.strictObject({
     ccip: unsetWhenEmpty(ccipSchema),
     relayer: unsetWhenEmpty(relayerSchema),
     rpcPublicTls: unsetWhenEmpty(rpcPublicTlsSchema),
+    monitoring: unsetWhenEmpty(monitoringSchema),
     /** Block explorers per chain name, for source verification after a deployment. */
     explorers: z.record(z.string().min(1), explorerSchema).optional(),
 });

@@ -6,6 +6,7 @@ import { aksUpgradeSettings } from "./policies/aks-upgrade-settings";
 import { besuPdb } from "./policies/besu-pdb";
 import { deployerKeySecret } from "./policies/deployer-key-secret";
 import { maintenanceWindows } from "./policies/maintenance-windows";
+import { metricsNotPublic } from "./policies/metrics-not-public";
 import { nsgP2pSource } from "./policies/nsg-p2p-source";
 import { requiredTags } from "./policies/required-tags";
 import { rpcEndpointsRestricted } from "./policies/rpc-endpoints-restricted";
@@ -32,4 +33,5 @@ export const POLICIES: Policies = [
     stackConfigKeyEncrypted,
     zonesUsed,
     besuPdb,
+    metricsNotPublic,
 ];

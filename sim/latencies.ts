@@ -83,6 +83,9 @@ export function latencyOf(type: string, name: string, inputs: Record<string, unk
         case "command:local:Command":
             // The only local command: the wait for the deployer's AKS RBAC role (components/cluster.ts).
             return { phase: "kubernetes", row: t.rbacPropagation };
+        case "kubernetes:monitoring.coreos.com/v1:PrometheusRule":
+            // Needs the CRD that kube-prometheus-stack's chart installs: it follows the charts.
+            return { phase: "besu", row: t.kubernetesObject };
         case "kubernetes:helm.sh/v4:Chart":
             return { phase: "besu", row: inputs["chart"] === "kube-prometheus-stack" ? t.monitoringChart : t.besuChart };
         case "pulumi-nodejs:dynamic:Resource":

@@ -47,8 +47,8 @@ export function besuPodName(nodeName: string): string {
 
 /** The internal load balancer in front of the sentries' JSON-RPC (chart template service-rpc-internal.yaml). */
 export const BESU_RPC_INTERNAL_SERVICE = `${BESU_RPC_SERVICE}-internal`;
-/** The subnet of a validator region's VNet that holds that load balancer's static IP. */
-export const RPC_LB_SUBNET = "rpc-ilb";
+/** The subnet of every VNet that holds its internal load balancers' static IPs (RPC in the regions, remote-write in the hub). */
+export const LB_SUBNET = "internal-lb";
 /** The public JSON-RPC gateway (chart template rpc-gateway.yaml): Deployment, Service, ConfigMap, NetworkPolicy. */
 export const BESU_RPC_GATEWAY = `${BESU_RELEASE}-rpc-gateway`;
 /** The gateway's TLS Secret (kubernetes.io/tls, created by Pulumi). */
@@ -70,3 +70,19 @@ export const P2P_RESOURCE_GROUP_PREFIX = "chain138-p2p";
 export function p2pResourceGroupName(region: string, prefix: string = P2P_RESOURCE_GROUP_PREFIX): string {
     return `${prefix}-${region}`;
 }
+/** Namespace of the regional metrics agent in every validator region. */
+export const AGENT_NAMESPACE = "chain138-monitoring";
+
+/**
+ * Scrape job names of the regional agent; the admin region's alert rules and dashboards select series by them
+ * (monitoring/rules/chain138.rules.yaml, monitoring/dashboards/*.json).
+ */
+export const MONITORING_JOBS = { besu: "chain138-besu", kubelet: "kubelet", cadvisor: "cadvisor", kubeletResource: "kubelet-resource" } as const;
+
+/** Labels the agent adds to every series: which region, which Besu role and node (monitoring/rules use them). */
+export const MONITORING_LABELS = { region: "region", role: "role", node: "node", podReady: "pod_ready", kubernetesNode: "kubernetes_node" } as const;
+
+/** TCP port of the admin region's remote-write receiver (the authenticating proxy in front of Prometheus). */
+export const REMOTE_WRITE_PORT = 9091;
+/** Path of Prometheus's remote-write receiver (`--web.enable-remote-write-receiver`). */
+export const REMOTE_WRITE_PATH = "/api/v1/write";

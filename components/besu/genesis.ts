@@ -16,6 +16,9 @@
 import { decodeRlp, encodeRlp, getAddress, isHexString } from "ethers";
 
 /** QBFT's magic mixHash ("ctical byzantine fault tolerance"), required in every QBFT/IBFT2 header. */
+/** QBFT `blockperiodseconds` when the genesis options set none (the monitoring rules read it too). */
+export const DEFAULT_BLOCK_PERIOD_SECONDS = 2;
+
 export const QBFT_MIX_HASH = "0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365";
 
 /** Arachnid's deterministic-deployment (CREATE2) proxy address, the one anvil and most chains carry. */
@@ -229,7 +232,7 @@ export function buildQbftGenesis(params: QbftGenesisParams): QbftGenesis {
             londonBlock: 0,
             shanghaiTime: 0,
             qbft: {
-                blockperiodseconds: checkPositiveInt(timing.blockPeriodSeconds ?? 2, "qbft.blockPeriodSeconds"),
+                blockperiodseconds: checkPositiveInt(timing.blockPeriodSeconds ?? DEFAULT_BLOCK_PERIOD_SECONDS, "qbft.blockPeriodSeconds"),
                 epochlength: checkPositiveInt(timing.epochLength ?? 30_000, "qbft.epochLength"),
                 requesttimeoutseconds: checkPositiveInt(timing.requestTimeoutSeconds ?? 10, "qbft.requestTimeoutSeconds"),
                 ...qbftMessageLimits(validators.length),

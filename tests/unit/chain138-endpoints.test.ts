@@ -133,7 +133,7 @@ describe("prod with only mainnet configured (issue 13)", () => {
         const urls = plain(secret.inputs["stringData"]) as Record<string, string>;
         const privateUrl = new URL(urls["RPC_URL_CHAIN138"]);
         assert.equal(privateUrl.protocol, "http:");
-        const lbSubnet = run.resources.find((r) => r.type === "azure-native:network:Subnet" && r.name === "region-northeurope-rpc-ilb")!;
+        const lbSubnet = run.resources.find((r) => r.type === "azure-native:network:Subnet" && r.name === "region-northeurope-internal-lb")!;
         assert.ok(
             inCidr(privateUrl.hostname, lbSubnet.inputs["addressPrefix"] as string),
             `${privateUrl.hostname} in ${String(lbSubnet.inputs["addressPrefix"])}`,
@@ -205,7 +205,7 @@ describe("prod with only mainnet configured (issue 13)", () => {
         const rpc = (
             chart.inputs["values"] as { rpc: Record<string, { enabled: boolean; ip: string; subnet: string; sourceRanges: string[]; publicIp: string }> }
         ).rpc;
-        const subnet = byName("region-northeurope-rpc-ilb");
+        const subnet = byName("region-northeurope-internal-lb");
         assert.equal(rpc["internalLoadBalancer"].subnet, subnet.inputs["subnetName"]);
         // Azure reserves a subnet's first four addresses and its last (Virtual Network FAQ).
         const block = parseCidr(subnet.inputs["addressPrefix"] as string)!;

@@ -1,0 +1,53 @@
+// Every metric name the alert rules and dashboards may use, each with where it is defined. The monitoring tests parse
+// every rule and dashboard query with Prometheus's own PromQL grammar (@prometheus-io/lezer-promql) and refuse a
+// metric name not listed here (or not a recording rule of ours), so a typo or a name Besu does not export fails CI.
+//
+// Besu (hyperledger/besu, read at the stored versions of these files; the names below are unchanged across the
+// 25.x line as far as those versions show). Besu names a metric `<prefix><category>_<name>`: categories of
+// BesuMetricCategory (metrics/core/src/main/java/org/hyperledger/besu/metrics/BesuMetricCategory.java) carry the
+// prefix `besu_`, except ETHEREUM("ethereum", false), which has none (EIP-2159's common names). The chart sets no
+// --metrics-category, so Besu exports its default categories: every BesuMetricCategory but the two RocksDB ones
+// (DEFAULT_METRIC_CATEGORIES in the same file), which covers blockchain, ethereum and transaction_pool.
+// Files read at the stored versions of hyperledger/besu (DefaultBlockchain 012ad6c4, EthPeers 000f08d1,
+// TransactionPoolMetrics ea3ae24f); that these commits are the 25.8 tag is not established.
+
+/** Where a metric comes from. */
+export interface MetricSource {
+    /** Which scrape job exports it (monitoring/rules use the same job names: stack/names.ts MONITORING_JOBS). */
+    readonly exporter: "besu" | "kubelet" | "cadvisor" | "kubelet-resource" | "prometheus";
+    /** The source file or documentation page that defines the name. */
+    readonly source: string;
+}
+
+const DEFAULT_BLOCKCHAIN = "ethereum/core/src/main/java/org/hyperledger/besu/ethereum/chain/DefaultBlockchain.java (createGauges)";
+const TX_POOL_METRICS = "ethereum/eth/src/main/java/org/hyperledger/besu/ethereum/eth/transactions/TransactionPoolMetrics.java";
+const KUBELET_VOLUME = "kubernetes pkg/kubelet/metrics/collectors/volume_stats.go (labels namespace, persistentvolumeclaim)";
+const RESOURCE_METRICS = "kubernetes pkg/kubelet/metrics/collectors/resource_metrics.go (kubelet /metrics/resource)";
+
+export const KNOWN_METRICS: Readonly<Record<string, MetricSource>> = {
+    // ETHEREUM category (no prefix): BesuMetricCategory ETHEREUM("ethereum", false).
+    ethereum_blockchain_height: { exporter: "besu", source: `${DEFAULT_BLOCKCHAIN}: ETHEREUM "blockchain_height"` },
+    ethereum_peer_count: {
+        exporter: "besu",
+        source: 'ethereum/eth/src/main/java/org/hyperledger/besu/ethereum/eth/manager/EthPeers.java (constructor): ETHEREUM "peer_count"',
+    },
+    // BLOCKCHAIN category: besu_blockchain_*.
+    besu_blockchain_chain_head_timestamp: { exporter: "besu", source: `${DEFAULT_BLOCKCHAIN}: BLOCKCHAIN "chain_head_timestamp"` },
+    besu_blockchain_chain_head_transaction_count: { exporter: "besu", source: `${DEFAULT_BLOCKCHAIN}: BLOCKCHAIN "chain_head_transaction_count"` },
+    besu_blockchain_chain_head_gas_used: { exporter: "besu", source: `${DEFAULT_BLOCKCHAIN}: BLOCKCHAIN "chain_head_gas_used"` },
+    besu_blockchain_chain_head_gas_limit: { exporter: "besu", source: `${DEFAULT_BLOCKCHAIN}: BLOCKCHAIN "chain_head_gas_limit"` },
+    // TRANSACTION_POOL category (layered pool, Besu's default): besu_transaction_pool_*, labelled by layer.
+    besu_transaction_pool_number_of_transactions: { exporter: "besu", source: `${TX_POOL_METRICS}: TRANSACTION_POOL "number_of_transactions" (label layer)` },
+    besu_transaction_pool_added_total: { exporter: "besu", source: `${TX_POOL_METRICS}: TRANSACTION_POOL ADDED_COUNTER_NAME "added_total"` },
+    // Prometheus itself: every scrape target's synthetic series.
+    up: { exporter: "prometheus", source: "Prometheus docs 'Jobs and instances', section 'Automatically generated labels and time series'" },
+    // Kubelet volume statistics (PVCs), /metrics.
+    kubelet_volume_stats_available_bytes: { exporter: "kubelet", source: KUBELET_VOLUME },
+    kubelet_volume_stats_capacity_bytes: { exporter: "kubelet", source: KUBELET_VOLUME },
+    kubelet_volume_stats_used_bytes: { exporter: "kubelet", source: KUBELET_VOLUME },
+    // Kubelet resource metrics, /metrics/resource (node and container usage).
+    node_cpu_usage_seconds_total: { exporter: "kubelet-resource", source: RESOURCE_METRICS },
+    node_memory_working_set_bytes: { exporter: "kubelet-resource", source: RESOURCE_METRICS },
+    container_cpu_usage_seconds_total: { exporter: "kubelet-resource", source: RESOURCE_METRICS },
+    container_memory_working_set_bytes: { exporter: "kubelet-resource", source: RESOURCE_METRICS },
+};
