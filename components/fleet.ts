@@ -4,7 +4,8 @@ import type { LoadedFleetConfig } from "../config/load";
 import { AdminRegion } from "./admin-region";
 import { BesuNetwork } from "./besu/network";
 import { RegionDeployment } from "./region-deployment";
-import { RpcCertificates } from "./rpc-tls";
+import { renewalPeriod, RpcCertificates } from "./rpc-tls";
+import { peerSpokesWithHub } from "./hub-peering";
 import { DEFAULT_BLOCK_PERIOD_SECONDS } from "./besu/genesis";
 import { regionRemoteWritePassword } from "./monitoring/credentials";
 import { LB_SUBNET, REMOTE_WRITE_PORT } from "../stack/names";
@@ -106,6 +107,7 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
     const rpcCertificates = hasPublicRpc(config)
         ? new RpcCertificates("rpc-tls", {
               environment: config.environment,
+              renewalPeriod: renewalPeriod(new Date()),
               endpoints: config.deployedRegions.map((plan) => ({ region: plan.name, publicIp: besu.regionInputs(plan.name).rpcPublicIp!.address })),
           })
         : undefined;
@@ -147,6 +149,11 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
                         ? { remoteWriteUrl, remoteWritePassword: regionRemoteWritePassword(monitoring.remoteWriteSecret, plan.name) }
                         : undefined,
             }),
+    );
+    peerSpokesWithHub(
+        admin.hub,
+        regions.map((region) => region.spoke),
+        admin,
     );
     return { admin, besu, regions, rpcCertificates };
 }

@@ -1,13 +1,12 @@
 import type * as azureInputs from "@pulumi/azure-native/types/input";
 import { createHash } from "node:crypto";
 import * as containerservice from "@pulumi/azure-native/containerservice";
-import * as network from "@pulumi/azure-native/network";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PoolPlan, RegionPlan } from "../config/fleet-config";
 import { installBesu, type BesuRelease } from "./besu/release";
 import type { RegionBesuInputs } from "./besu/types";
-import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics, type RegionalCluster } from "./cluster";
+import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics } from "./cluster";
 import { BESU_NAMESPACE, BESU_P2P_PORT, BESU_RPC_PORT, BESU_RPC_PUBLIC_TLS_SECRET, BESU_RPC_TLS_SECRET, LB_SUBNET, RPC_PUBLIC_PORT } from "../stack/names";
 import type { RpcServerCertificate } from "./rpc-tls";
 
@@ -20,6 +19,16 @@ export interface HubNetwork {
     /** The hub's node subnet: where its pods' connections come from (overlay pods leave SNATed to the node IP). */
     sourceCidr: string;
     /** The hub's subnets: a peering referencing the hub VNet must wait for them (see cluster.ts createNetwork). */
+    subnets: pulumi.Resource[];
+}
+
+/** A validator region's VNet, peered with the hub. */
+export interface SpokeNetwork {
+    region: string;
+    resourceGroupName: pulumi.Input<string>;
+    virtualNetworkName: pulumi.Input<string>;
+    virtualNetworkId: pulumi.Input<string>;
+    /** Its subnets: a peering referencing the VNet waits for them. */
     subnets: pulumi.Resource[];
 }
 
@@ -52,7 +61,7 @@ export interface RegionDeploymentArgs extends ClusterSettings {
     besuChartValues?: Record<string, unknown>;
     /** Storage class of the data disks. Default: per region (see besuStorageClass). */
     besuStorageClass?: string;
-    /** The hub to peer with (both directions) and admit JSON-RPC from. Default: no peering, no private endpoint. */
+    /** The hub whose nodes may reach the private JSON-RPC endpoint (the peering itself: components/hub-peering.ts). Default: no private endpoint. */
     hub?: HubNetwork;
     /** The JSON-RPC endpoints on the region's sentries. Default: in-cluster only. */
     rpc?: RegionRpcArgs;
@@ -90,8 +99,8 @@ export class RegionDeployment extends pulumi.ComponentResource {
     public readonly publicRpcUrl?: pulumi.Output<string>;
     /** The host name the operator's certificate serves (point its DNS at the public endpoint's IP), when configured. */
     public readonly publicRpcHostname?: string;
-    /** The VNet peerings with the hub (spoke → hub, hub → spoke). */
-    public readonly hubPeerings: network.VirtualNetworkPeering[] = [];
+    /** The region's VNet (a spoke): what the hub peers with (components/hub-peering.ts). */
+    public readonly spoke: SpokeNetwork;
     /** The Prometheus agent writing this region's metrics to the admin region, when configured. */
     public readonly metricsAgent?: RegionalAgent;
 
@@ -134,9 +143,13 @@ export class RegionDeployment extends pulumi.ComponentResource {
         if (args.diagnosticsWorkspaceId !== undefined) {
             sendDiagnostics(name, built.cluster, args.diagnosticsWorkspaceId, this);
         }
-        if (args.hub !== undefined) {
-            this.hubPeerings = peerWithHub(name, args.plan.name, args.hub, built, this);
-        }
+        this.spoke = {
+            region: args.plan.name,
+            resourceGroupName: built.resourceGroup.name,
+            virtualNetworkName: built.virtualNetwork.name,
+            virtualNetworkId: built.virtualNetwork.id,
+            subnets: [built.nodeSubnet, ...(built.loadBalancerSubnet ? [built.loadBalancerSubnet] : [])],
+        };
         this.besuNamespace = new k8s.core.v1.Namespace(
             `${name}-besu-ns`,
             {
@@ -356,40 +369,6 @@ export function rpcSecurityRules(sources: { hubCidr?: string; publicCidrs: strin
         });
     }
     return rules;
-}
-
-/**
- * Global VNet peering with the hub, both directions (a peering is one-way; traffic flows once both exist: Azure
- * "Virtual network peering"). No forwarded traffic and no gateway transit: peering is not transitive, so spokes
- * never reach each other through the hub. Each waits for the subnets of both VNets (ReferencedResourceNotProvisioned
- * otherwise), and the hub's side for the spoke's.
- */
-function peerWithHub(name: string, region: string, hub: HubNetwork, built: RegionalCluster, parent: pulumi.Resource): network.VirtualNetworkPeering[] {
-    const settings = { allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false };
-    const subnets = [built.nodeSubnet, ...(built.loadBalancerSubnet ? [built.loadBalancerSubnet] : []), ...hub.subnets];
-    const toHub = new network.VirtualNetworkPeering(
-        `${name}-peering-to-hub`,
-        {
-            resourceGroupName: built.resourceGroup.name,
-            virtualNetworkName: built.virtualNetwork.name,
-            virtualNetworkPeeringName: `to-${hub.region}`,
-            remoteVirtualNetwork: { id: hub.virtualNetworkId },
-            ...settings,
-        },
-        { parent, dependsOn: subnets },
-    );
-    const fromHub = new network.VirtualNetworkPeering(
-        `${name}-peering-from-hub`,
-        {
-            resourceGroupName: hub.resourceGroupName,
-            virtualNetworkName: hub.virtualNetworkName,
-            virtualNetworkPeeringName: `to-${region}`,
-            remoteVirtualNetwork: { id: built.virtualNetwork.id },
-            ...settings,
-        },
-        { parent, dependsOn: [...subnets, toHub] },
-    );
-    return [toHub, fromHub];
 }
 
 /** A gateway kubernetes.io/tls Secret (certificate and key; the key, and so the whole input, secret). */

@@ -16,6 +16,10 @@ export interface RpcEndpointSubject {
 export interface RpcCertificatesArgs {
     /** Stack name, in the CA's common name. Required. */
     environment: string;
+    /**
+     * The renewal period the server certificates belong to ({@link renewalPeriod}); a new period re-issues them. Required.
+     */
+    renewalPeriod: string;
     /** The endpoints. Required. */
     endpoints: RpcEndpointSubject[];
 }
@@ -29,12 +33,17 @@ export interface RpcServerCertificate {
 }
 
 /**
- * Validity. The CA lives ten years; server certificates two, replaced by the first `pulumi up` within 30 days of the
- * end (the tls provider's early renewal: the resource reports itself as needing replacement, `ready_for_renewal`).
+ * Validity. The CA lives ten years; server certificates two, and are re-issued by the first `pulumi up` of every
+ * half-year ({@link renewalPeriod} is in their subject). Not the tls provider's `earlyRenewalHours`: a plain
+ * `pulumi up` does not act on it (pulumi/pulumi-tls #39, expired certificates after repeated updates).
  */
 const CA_VALIDITY_HOURS = 10 * 365 * 24;
 const SERVER_VALIDITY_HOURS = 2 * 365 * 24;
-const EARLY_RENEWAL_HOURS = 30 * 24;
+
+/** The half-year a date falls in, e.g. `2026-H2`: the server certificates' renewal period. */
+export function renewalPeriod(date: Date): string {
+    return `${date.getUTCFullYear()}-H${date.getUTCMonth() < 6 ? 1 : 2}`;
+}
 
 /**
  * The stack's RPC CA and one server certificate per endpoint (`chain138:index:RpcCertificates`). Keys are ECDSA P-256
@@ -70,7 +79,12 @@ export class RpcCertificates extends pulumi.ComponentResource {
                 {
                     privateKeyPem: key.privateKeyPem,
                     ipAddresses: [endpoint.publicIp],
-                    subject: { commonName: pulumi.interpolate`${endpoint.publicIp}`, organization: "Chain 138" },
+                    // A new renewal period changes the request, which replaces the certificate signed from it.
+                    subject: {
+                        commonName: pulumi.interpolate`${endpoint.publicIp}`,
+                        organization: "Chain 138",
+                        organizationalUnit: `rpc ${args.renewalPeriod}`,
+                    },
                 },
                 parent,
             );
@@ -81,7 +95,6 @@ export class RpcCertificates extends pulumi.ComponentResource {
                     caPrivateKeyPem: caKey.privateKeyPem,
                     caCertPem: ca.certPem,
                     validityPeriodHours: SERVER_VALIDITY_HOURS,
-                    earlyRenewalHours: EARLY_RENEWAL_HOURS,
                     allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
                 },
                 parent,

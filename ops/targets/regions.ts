@@ -1,6 +1,7 @@
 // Region names: validation against the catalog, and which region a failed URN belongs to.
 import { DEFAULT_ADMIN_REGION, findRegion, knownRegions } from "../../regions/catalog";
 import { CHAIN_NAME } from "../../config/schema";
+import { HUB_PEERING_PREFIX } from "../../components/hub-peering-names";
 import { BESU_NETWORK_NAME, contractSuiteName, regionComponentName, suiteChildSuffixes, suiteGovernanceName } from "../../regions/targets";
 
 /** Throws naming every unknown (or admin) region; returns the regions de-duplicated, in the given order. */
@@ -24,8 +25,9 @@ export function urnName(urn: string): string {
 
 /**
  * The validator region a URN belongs to, or undefined: RegionDeployment `region-<r>` and its children
- * `region-<r>-…`, and BesuNetwork's per-region `besu-p2p-<r>` and `besu-<r>-…`. Names are anchored, so
- * `eastasia` never claims `besu-southeastasia-…`.
+ * `region-<r>-…`, BesuNetwork's per-region `besu-p2p-<r>` and `besu-<r>-…`, and the region's hub peerings
+ * `hub-peering-<r>-…` (components/hub-peering.ts; the retry's --target-dependents reaches them). Names are anchored,
+ * so `eastasia` never claims `besu-southeastasia-…`.
  */
 export function regionOfUrn(urn: string): string | undefined {
     const name = urnName(urn);
@@ -34,6 +36,7 @@ export function regionOfUrn(urn: string): string | undefined {
         const component = regionComponentName(region);
         if (name === component || name.startsWith(`${component}-`)) return region;
         if (name === `${BESU_NETWORK_NAME}-p2p-${region}` || name.startsWith(`${BESU_NETWORK_NAME}-${region}-`)) return region;
+        if (name.startsWith(`${HUB_PEERING_PREFIX}-${region}-`)) return region;
     }
     return undefined;
 }

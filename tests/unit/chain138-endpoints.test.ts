@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { parseCidr } from "../../regions/cidr";
+import { renewalPeriod } from "../../components/rpc-tls";
+import { regionOfUrn } from "../../ops/targets/regions";
 import { runFailingProgram, runProgram, type ProgramRun, type RecordedResource } from "../../devkit/mock-program";
 import { mainnetOnlyScenario, SCENARIO_ALLOWED_CIDRS, SCENARIO_PUBLIC_TLS } from "../../devkit/mainnet-scenario";
 
@@ -138,18 +140,39 @@ describe("prod with only mainnet configured (issue 13)", () => {
             inCidr(privateUrl.hostname, lbSubnet.inputs["addressPrefix"] as string),
             `${privateUrl.hostname} in ${String(lbSubnet.inputs["addressPrefix"])}`,
         );
-        assert.ok(byName("region-northeurope-peering-from-hub"));
+        assert.ok(byName("hub-peering-northeurope-from-hub"));
     });
 
-    it("every deployed region peers with the hub both ways, after the subnets of both VNets", () => {
+    it("every deployed region peers with the hub both ways, after the subnets of both VNets, one write after another", () => {
         const hubVnet = run.resources.find((r) => r.type === "azure-native:network:VirtualNetwork" && r.name === "admin-westeurope-vnet")!;
         const hubSubnet = byName("admin-westeurope-nodes");
         const regions = (run.resolved["rollout"] as { deployedRegions: string[] }).deployedRegions;
         assert.equal(regions.length, 24);
+        // ARM runs one write at a time per VNet (AnotherOperationInProgress otherwise, pulumi-azure-native #903): the
+        // 48 peerings form one chain, each after the one before, so no two ever touch the hub VNet at once.
+        const peerings = run.resources.filter((r) => r.type === "azure-native:network:VirtualNetworkPeering");
+        assert.equal(peerings.length, 48);
+        const transitive = (resource: RecordedResource, seen = new Set<string>()): Set<string> => {
+            for (const dep of resource.dependencies) {
+                if (seen.has(dep)) continue;
+                seen.add(dep);
+                const next = run.resources.find((r) => r.urn === dep);
+                if (next) transitive(next, seen);
+            }
+            return seen;
+        };
+        // `npm run targets -- --failed` maps a failed peering to its region.
+        for (const peering of peerings) assert.equal(regionOfUrn(peering.urn), peering.name.replace(/^hub-peering-(.*)-(to|from)-hub$/, "$1"));
+        for (let i = 0; i < peerings.length; i++) {
+            for (let j = 0; j < i; j++) {
+                const ordered = transitive(peerings[i]).has(peerings[j].urn) || transitive(peerings[j]).has(peerings[i].urn);
+                assert.ok(ordered, `${peerings[i].name} and ${peerings[j].name} could run at once`);
+            }
+        }
         for (const region of regions) {
             const vnet = byName(`region-${region}-vnet`);
-            const toHub = byName(`region-${region}-peering-to-hub`);
-            const fromHub = byName(`region-${region}-peering-from-hub`);
+            const toHub = byName(`hub-peering-${region}-to-hub`);
+            const fromHub = byName(`hub-peering-${region}-from-hub`);
             assert.equal(
                 (toHub.inputs["remoteVirtualNetwork"] as { id: string }).id,
                 hubVnet.state["id"] ?? (toHub.inputs["remoteVirtualNetwork"] as { id: string }).id,
@@ -243,6 +266,14 @@ describe("prod with only mainnet configured (issue 13)", () => {
         assert.equal(Object.keys(rpc.regions).length, 24);
         assert.match(rpc.regions["northeurope"].public, /^https:\/\/20\./);
         assert.match(rpc.regions["northeurope"].private, /^http:\/\/10\.1\.16\.4:8545$/);
+    });
+});
+
+describe("server certificates renew every half-year", () => {
+    it("the renewal period turns at midnight UTC on 1 January and 1 July", () => {
+        assert.equal(renewalPeriod(new Date("2026-06-30T23:59:59Z")), "2026-H1");
+        assert.equal(renewalPeriod(new Date("2026-07-01T00:00:00Z")), "2026-H2");
+        assert.equal(renewalPeriod(new Date("2027-01-01T00:00:00Z")), "2027-H1");
     });
 });
 

@@ -65,7 +65,8 @@ IP; "$(POD_IP)" is expanded by the kubelet), the RPC Service names, then extras.
 {{- $svc := include "besu-node.rpcServiceName" . -}}
 {{- $ns := .Release.Namespace -}}
 {{- $hosts := list "localhost" "127.0.0.1" "$(POD_IP)" $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns) -}}
-{{- /* Clients of the internal load balancer send its IP as Host (HTTP Host is the URL's host). */ -}}
+{{- /* Clients of the internal load balancer send its IP as Host ("10.x.16.4:8545"); Besu drops the port before
+matching (HostAllowListHandler.getAndValidateHostHeader: authority → HostAndPort::host). */ -}}
 {{- $ilb := .Values.rpc.internalLoadBalancer -}}
 {{- $private := ternary (list $ilb.ip) (list) (and $ilb.enabled (ne $ilb.ip "")) -}}
 {{- join "," (concat $hosts $private .Values.rpc.extraHostAllowlist) -}}
