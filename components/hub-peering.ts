@@ -12,7 +12,7 @@
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import type { HubNetwork, SpokeNetwork } from "./region-deployment";
-import { HUB_PEERING_PREFIX } from "./hub-peering-names";
+import { HUB_PEERING_PREFIX } from "../stack/names";
 
 const SETTINGS = { allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false };
 

@@ -86,3 +86,6 @@ export const MONITORING_LABELS = { region: "region", role: "role", node: "node",
 export const REMOTE_WRITE_PORT = 9091;
 /** Path of Prometheus's remote-write receiver (`--web.enable-remote-write-receiver`). */
 export const REMOTE_WRITE_PATH = "/api/v1/write";
+
+/** The hub peerings (components/hub-peering.ts): `hub-peering-<region>-to-hub` and `hub-peering-<region>-from-hub`. */
+export const HUB_PEERING_PREFIX = "hub-peering";

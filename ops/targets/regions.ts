@@ -1,7 +1,7 @@
 // Region names: validation against the catalog, and which region a failed URN belongs to.
 import { DEFAULT_ADMIN_REGION, findRegion, knownRegions } from "../../regions/catalog";
 import { CHAIN_NAME } from "../../config/schema";
-import { HUB_PEERING_PREFIX } from "../../components/hub-peering-names";
+import { HUB_PEERING_PREFIX } from "../../stack/names";
 import { BESU_NETWORK_NAME, contractSuiteName, regionComponentName, suiteChildSuffixes, suiteGovernanceName } from "../../regions/targets";
 
 /** Throws naming every unknown (or admin) region; returns the regions de-duplicated, in the given order. */

@@ -4,21 +4,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { rpcEndpointsRestricted } from "../../policy/policies/rpc-endpoints-restricted";
-import { rpcChartValues } from "../../components/region-deployment";
+import { ENDPOINT_VALUES } from "../support/rpc-gateway";
 import { renderBesuChart } from "../support/policy-chart";
 import { validateResource, type ResourceSpec } from "../support/policy-harness";
-
-const endpoints = {
-    rpc: rpcChartValues({
-        privateIp: "10.14.16.4",
-        hubCidr: "10.0.0.0/20",
-        publicIp: "20.1.2.3",
-        publicIpName: "japaneast-rpc",
-        allowedCidrs: ["145.100.7.0/24"],
-        corsOrigins: [],
-        tlsChecksum: "x",
-    }),
-};
 
 const service = (spec: Record<string, unknown>, annotations: Record<string, string> = {}): ResourceSpec => ({
     type: "kubernetes:core/v1:Service",
@@ -28,7 +16,7 @@ const service = (spec: Record<string, unknown>, annotations: Record<string, stri
 const INTERNAL = { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" };
 
 test("the chart's Services with both endpoints on pass, and it renders both", async () => {
-    const services = renderBesuChart("japaneast", "besu", endpoints).filter((r) => r.type === "kubernetes:core/v1:Service");
+    const services = renderBesuChart("japaneast", "besu", ENDPOINT_VALUES).filter((r) => r.type === "kubernetes:core/v1:Service");
     assert.ok(
         services.some((s) => s.name.endsWith(":besu-rpc-internal")),
         "internal endpoint rendered",

@@ -16,25 +16,30 @@ export function k8sTypeToken(apiVersion: string, kind: string): string {
     return `kubernetes:${group}/${version}:${kind}`;
 }
 
-/** Renders the chart for `region` (2 validators, 1 sentry) into resource specs. */
-export function renderBesuChart(region = "japaneast", namespace = "besu", overrides: Record<string, unknown> = {}): ResourceSpec[] {
-    const dir = mkdtempSync(join(tmpdir(), "policy-chart-"));
+/** The chart rendered by helm for `region` of a plain fleet (2 validators, 1 sentry) with value `overrides`, as YAML. */
+export function renderBesuChartYaml(region = "japaneast", namespace = "besu", overrides: Record<string, unknown> = {}): string {
+    const dir = mkdtempSync(join(tmpdir(), "besu-chart-"));
     try {
         const values = besuChartValues(buildPlainFleet(2, 1).region(region), "besu-node-keys", overrides);
         const file = join(dir, "values.json");
         writeFileSync(file, JSON.stringify(values));
         const res = runHelm(["template", "besu", BESU_CHART_PATH, "--namespace", namespace, "-f", file]);
         if (res.status !== 0) throw new Error(`helm template failed: ${res.stderr}`);
-        return parseAllDocuments(res.stdout)
-            .map((doc) => doc.toJS() as Record<string, unknown> | null)
-            .filter((o): o is Record<string, unknown> => o !== null)
-            .map((o) => {
-                const metadata = (o["metadata"] ?? {}) as Record<string, unknown>;
-                // helm template omits the namespace on namespaced objects; the Chart resource sets it.
-                const props = { ...o, metadata: { namespace, ...metadata } };
-                return { type: k8sTypeToken(String(o["apiVersion"]), String(o["kind"])), name: `besu-${region}:${String(metadata["name"])}`, props };
-            });
+        return res.stdout;
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }
+}
+
+/** Renders the chart for `region` (2 validators, 1 sentry) into resource specs. */
+export function renderBesuChart(region = "japaneast", namespace = "besu", overrides: Record<string, unknown> = {}): ResourceSpec[] {
+    return parseAllDocuments(renderBesuChartYaml(region, namespace, overrides))
+        .map((doc) => doc.toJS() as Record<string, unknown> | null)
+        .filter((o): o is Record<string, unknown> => o !== null)
+        .map((o) => {
+            const metadata = (o["metadata"] ?? {}) as Record<string, unknown>;
+            // helm template omits the namespace on namespaced objects; the Chart resource sets it.
+            const props = { ...o, metadata: { namespace, ...metadata } };
+            return { type: k8sTypeToken(String(o["apiVersion"]), String(o["kind"])), name: `besu-${region}:${String(metadata["name"])}`, props };
+        });
 }

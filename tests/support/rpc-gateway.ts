@@ -9,25 +9,22 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { freePort } from "../../devkit/anvil";
-import { besuChartValues } from "../../components/besu/chart-values";
-import { BESU_CHART_PATH } from "../../components/besu/release";
-import { buildPlainFleet } from "./besu-fleet";
-import { runHelm } from "./helm";
+import { rpcChartValues } from "../../components/region-deployment";
+import { renderBesuChartYaml } from "./policy-chart";
 
-/** The besu-node chart rendered by helm for one region of a plain fleet, with `rpc` values; the manifests as YAML. */
-export function renderChart(overrides: Record<string, unknown>, region = "japaneast"): string {
-    const dir = mkdtempSync(path.join(tmpdir(), "besu-render-"));
-    try {
-        const values = besuChartValues(buildPlainFleet(2, 1).region(region), "besu-node-keys", overrides);
-        const file = path.join(dir, "values.yaml");
-        writeFileSync(file, JSON.stringify(values));
-        const res = runHelm(["template", "besu", BESU_CHART_PATH, "--namespace", "besu", "-f", file]);
-        if (res.status !== 0) throw new Error(`helm template failed: ${res.stderr}`);
-        return res.stdout;
-    } finally {
-        rmSync(dir, { recursive: true, force: true });
-    }
-}
+/** Both endpoints on, as components/region-deployment.ts sets them for a peered region with public RPC. */
+export const ENDPOINT_VALUES = {
+    rpc: rpcChartValues({
+        privateIp: "10.14.16.4",
+        hubCidr: "10.0.0.0/20",
+        publicIp: "20.1.2.3",
+        publicIpName: "japaneast-rpc",
+        allowedCidrs: ["145.100.7.0/24"],
+        corsOrigins: [],
+        tlsChecksum: "x",
+        publicHostname: "japaneast.rpc.example.org",
+    }),
+};
 
 /** A CA and a server certificate for `ip` (PEM files in `dir`). */
 export interface TestPki {
@@ -71,7 +68,7 @@ export function makePki(ip: string): TestPki {
 
 /** The gateway's nginx.conf as the chart renders it for a region whose public IP is `publicIp`. */
 export function renderedGatewayConf(publicIp: string, overrides: Record<string, unknown> = {}): string {
-    const manifests = renderChart({
+    const manifests = renderBesuChartYaml("japaneast", "besu", {
         rpc: {
             gateway: {
                 enabled: true,

@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseAllDocuments } from "yaml";
-import { rpcChartValues } from "../../components/region-deployment";
-import { renderChart } from "../support/rpc-gateway";
+import { renderBesuChartYaml } from "../support/policy-chart";
+import { ENDPOINT_VALUES } from "../support/rpc-gateway";
 
 interface PodSpec {
     securityContext?: { runAsUser?: number; runAsGroup?: number; fsGroup?: number };
@@ -24,21 +24,9 @@ function mayRead(uid: number, gids: number[], group: number, mode: number): bool
 }
 
 test("every container can read every Secret it mounts (Besu node keys, the gateway's TLS keys)", () => {
-    const values = {
-        rpc: rpcChartValues({
-            privateIp: "10.14.16.4",
-            hubCidr: "10.0.0.0/20",
-            publicIp: "20.1.2.3",
-            publicIpName: "japaneast-rpc",
-            allowedCidrs: ["145.100.7.0/24"],
-            corsOrigins: [],
-            tlsChecksum: "x",
-            publicHostname: "japaneast.rpc.example.org",
-        }),
-    };
     // YAML 1.1, as the Kubernetes API machinery reads manifests (sigs.k8s.io/yaml on go-yaml v2): `0440` is octal there,
     // while YAML 1.2 (this parser's default) would read it as decimal 440.
-    const pods = parseAllDocuments(renderChart(values), { version: "1.1" })
+    const pods = parseAllDocuments(renderBesuChartYaml("japaneast", "besu", ENDPOINT_VALUES), { version: "1.1" })
         .map((doc) => doc.toJS() as { kind?: string; metadata?: { name: string }; spec?: { template?: { spec: PodSpec } } } | null)
         .filter((o) => o?.kind === "StatefulSet" || o?.kind === "Deployment")
         .map((o) => ({ name: `${o!.kind}/${o!.metadata!.name}`, spec: o!.spec!.template!.spec }));
