@@ -3,7 +3,7 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import { resolveChainEndpoints } from "./components/chain-endpoints";
 import { deployContracts } from "./components/contracts";
-import { deployFleet, fleetOutputs } from "./components/fleet";
+import { deployFleet, deployOwnClusters, fleetOutputs, ownClusterFleetOutputs } from "./components/fleet";
 import { CcipRelayer } from "./components/relayer";
 import { loadFleetConfig } from "./config/load";
 import type { ExportsOf, FleetStackOutputs } from "./stack/outputs";
@@ -14,6 +14,8 @@ export = async (): Promise<Partial<ExportsOf<FleetStackOutputs>>> => {
     // names the role definitions. Asked once, and only for a stack with a fleet: dev has no Azure provider to ask.
     const deployer = config.admin === undefined ? { objectId: "", subscriptionId: "" } : await authorization.getClientConfig();
     const fleet = deployFleet(config, deployer);
+    // A stack of the operator's own clusters instead (config validation allows one or the other).
+    const ownFleet = deployOwnClusters(config);
     // The contract suites start at once; only the fleet's own chain waits for the fleet (its readiness gate).
     const contracts = deployContracts(config, resolveChainEndpoints(config, fleet));
     // Config validation guarantees a fleet (the admin cluster) and ≥ 2 chains with our routers here.
@@ -33,6 +35,7 @@ export = async (): Promise<Partial<ExportsOf<FleetStackOutputs>>> => {
     }
     return {
         ...(fleet === undefined ? {} : fleetOutputs(config, fleet)),
+        ...(ownFleet === undefined ? {} : ownClusterFleetOutputs(config, ownFleet)),
         ...(contracts === undefined ? {} : { contracts: contracts.outputs }),
     };
 };

@@ -4,6 +4,7 @@ import type { LoadedFleetConfig } from "../config/load";
 import { AdminRegion } from "./admin-region";
 import { BesuNetwork } from "./besu/network";
 import { RegionDeployment } from "./region-deployment";
+import { OwnClusterRegion } from "./own-cluster-region";
 import { renewalPeriod, RpcCertificates } from "./rpc-tls";
 import { peerSpokesWithHub } from "./hub-peering";
 import { DEFAULT_BLOCK_PERIOD_SECONDS } from "./besu/genesis";
@@ -227,5 +228,70 @@ export function fleetOutputs(config: LoadedFleetConfig, fleet: Fleet): ExportsOf
             ),
         },
         kubeconfigs: pulumi.secret(kubeconfigs),
+    };
+}
+
+/** A stack of the operator's own clusters (`chain138:clusters`): the Besu network and one OwnClusterRegion each. */
+export interface OwnClusterFleet {
+    besu: BesuNetwork;
+    regions: OwnClusterRegion[];
+}
+
+/**
+ * Builds Chain 138 on the operator's own clusters: the same keys, genesis and peer lists as an AKS fleet (BesuNetwork),
+ * with the operator's P2P addresses instead of Azure static IPs; nothing in Azure. Every configured cluster is deployed
+ * (one wave): there is no quota to stage a rollout against.
+ */
+export function deployOwnClusters(config: LoadedFleetConfig): OwnClusterFleet | undefined {
+    if (config.ownClusters.length === 0 || config.deployerAddress === undefined) return undefined;
+    const besu = new BesuNetwork(BESU_NETWORK_NAME, {
+        chainId: config.chainId,
+        deployerAddress: config.deployerAddress,
+        multicall3RuntimeCode: loadArtifact("Multicall3").deployedBytecode,
+        regions: config.ownClusters.map((plan) => ({
+            region: plan.name,
+            validatorCount: config.validatorsPerRegion,
+            sentryCount: config.sentriesPerRegion,
+            zones: [],
+            ownCluster: { publishing: plan.service, nodes: plan.nodes, egressAddress: plan.egressAddress },
+        })),
+    });
+    const regions = config.ownClusters.map(
+        (plan) =>
+            new OwnClusterRegion(regionComponentName(plan.name), {
+                region: plan.name,
+                kubeconfig: plan.kubeconfig,
+                besu: besu.regionInputs(plan.name),
+                storageClass: plan.storageClass,
+            }),
+    );
+    return { besu, regions };
+}
+
+/** Stack outputs of an own-cluster fleet: the same keys the ops tools read from an AKS fleet, minus Azure's. */
+export function ownClusterFleetOutputs(config: LoadedFleetConfig, fleet: OwnClusterFleet): ExportsOf<Omit<FleetStackOutputs, "contracts" | "admin">> {
+    const names = config.ownClusters.map((plan) => plan.name);
+    return {
+        regions: Object.fromEntries(
+            config.ownClusters.map((plan) => [
+                plan.name,
+                {
+                    clusterName: plan.name,
+                    wave: 1,
+                    ownCluster: { p2pPublishing: plan.service, validators: config.validatorsPerRegion, sentries: config.sentriesPerRegion },
+                },
+            ]),
+        ),
+        rollout: { waves: [names], deployWaves: 1, deployedRegions: names },
+        besu: {
+            chainId: config.chainId,
+            validatorAddresses: fleet.besu.validatorAddresses,
+            validatorChanges: fleet.besu.validatorChanges,
+            validatorNodes: fleet.besu.validatorNodes,
+            enodes: fleet.besu.enodeUrls,
+            genesisJson: fleet.besu.genesisJson,
+        },
+        rpc: { regions: {} },
+        kubeconfigs: pulumi.secret(pulumi.all(Object.fromEntries(fleet.regions.map((region) => [region.region, region.kubeconfig])))),
     };
 }

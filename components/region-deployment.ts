@@ -111,6 +111,9 @@ export class RegionDeployment extends pulumi.ComponentResource {
         if (besu !== undefined && besu.region !== args.plan.name) {
             throw new pulumi.ResourceError(`region ${args.plan.name} was given Besu inputs of ${besu.region}`, this);
         }
+        if (besu !== undefined && (besu.p2pResourceGroupId === undefined || besu.egressPublicIpId === undefined)) {
+            throw new pulumi.ResourceError(`region ${args.plan.name}: its Besu inputs are an own cluster's (no Azure P2P IPs), not an AKS region's`, this);
+        }
         const sentries = besu !== undefined && besu.sentries.length > 0;
         const privateRpc = args.hub !== undefined && sentries;
         const publicRpc = (args.rpc?.allowedCidrs.length ?? 0) > 0 && sentries;
@@ -132,11 +135,11 @@ export class RegionDeployment extends pulumi.ComponentResource {
                 networkScopes: besu && [
                     {
                         name: "p2p-ip-access",
-                        scope: besu.p2pResourceGroupId,
+                        scope: besu.p2pResourceGroupId!,
                     },
                 ],
                 // Connections a node opens leave through this one address, which every peer admits.
-                outboundIpIds: besu && [besu.egressPublicIpId],
+                outboundIpIds: besu && [besu.egressPublicIpId!],
             },
             this,
         );

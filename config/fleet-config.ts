@@ -5,7 +5,8 @@ import { addressAt, firstSubnet, Ipv4Block, nthSubnet, overlaps, parseCidr } fro
 import { rpcAllowedCidrProblems, rpcCorsOriginProblems } from "./rpc-access";
 import { kubernetesVersionVerdict } from "../regions/kubernetes-versions";
 import { qbftQuorum } from "../stack/qbft";
-import { POOL_NAMES } from "../stack/names";
+import { BESU_P2P_PORT, POOL_NAMES } from "../stack/names";
+import { ownClusterPlans, type OwnClusterPlan } from "./own-clusters";
 import { describeHour, MaintenanceWindow, planMaintenance } from "../regions/maintenance";
 import { knownVmSizes, vcpusOf } from "../regions/vm-sizes";
 import { fleetConfigSchema, RawFleetConfig } from "./schema";
@@ -87,6 +88,8 @@ export interface FleetConfig {
     readonly deployWaves: number;
     /** Undefined when the stack runs no Azure fleet (`regions: []`). */
     readonly admin?: AdminPlan;
+    /** The operator's own clusters (`clusters`), each a region of the chain; [] on an Azure stack. */
+    readonly ownClusters: OwnClusterPlan[];
     /** Sources admitted to every region's public JSON-RPC endpoint; empty: no public endpoint. */
     readonly rpcAllowedCidrs: string[];
     /** CORS origins of JSON-RPC (Besu rpc-http-cors-origins). */
@@ -227,6 +230,7 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
             : []),
         ...monitoringProblems(config, ns),
     ];
+    const ownClusters = ownClustersOf(config, ns, problems);
     if (problems.length > 0) throw new FleetConfigError(problems);
 
     const waves = resolveWaves(config, ns, problems);
@@ -252,6 +256,7 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
         waves,
         deployWaves,
         admin,
+        ownClusters,
         tags: config.tags,
         aksAdminGroupObjectIds: config.aksAdminGroupObjectIds,
         clusterAdminObjectIds: config.clusterAdminObjectIds,
@@ -270,6 +275,48 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
         monitoring,
         warnings,
     };
+}
+
+/**
+ * The operator's own clusters: a stack runs either AKS regions or its own clusters (the own clusters have no VNet to
+ * peer with the admin hub, and the hub's monitoring and relayer reach regions only over that peering), enough
+ * validators, and a deployer to fund in the genesis.
+ */
+function ownClustersOf(config: RawFleetConfig, ns: string, problems: string[]): OwnClusterPlan[] {
+    if (config.clusters === undefined) return [];
+    if (config.regions.length > 0) {
+        problems.push(
+            `${ns}:clusters and ${ns}:regions are both set: a stack runs either AKS regions or the operator's own clusters; ` +
+                `put the own clusters in a stack of their own`,
+        );
+        return [];
+    }
+    const plans = ownClusterPlans(
+        config.clusters,
+        { validatorsPerRegion: config.validatorsPerRegion, sentriesPerRegion: config.sentriesPerRegion, p2pPort: BESU_P2P_PORT },
+        ns,
+        problems,
+    );
+    const total = Object.keys(config.clusters).length * config.validatorsPerRegion;
+    if (total < MIN_VALIDATORS) {
+        problems.push(
+            `${ns}:clusters × ${ns}:validatorsPerRegion gives ${total} validator(s) ` +
+                `(${Object.keys(config.clusters).length} × ${config.validatorsPerRegion}); QBFT needs at least ${MIN_VALIDATORS} (3f+1 with f ≥ 1)`,
+        );
+    }
+    if (config.deployerKey === undefined) {
+        problems.push(
+            `${ns}:deployerKey is not set: the Chain 138 genesis funds the contract deployer; ` +
+                `set it with \`pulumi config set --secret ${ns}:deployerKey 0x…\``,
+        );
+    }
+    for (const key of ["relayer", "monitoring", "rpcPublicTls"] as const) {
+        if (config[key] !== undefined) problems.push(`${ns}:${key} is set but this stack runs own clusters: it needs the AKS admin region (${ns}:regions)`);
+    }
+    if (config.rpcAllowedCidrs.length > 0) {
+        problems.push(`${ns}:rpcAllowedCidrs is set but this stack runs own clusters: their public JSON-RPC endpoints are the operator's to publish`);
+    }
+    return plans;
 }
 
 /** Receivers named once, routes naming receivers that exist, and a fleet to observe. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { decodeConfigValues, splitConfigKey } from "./decode";
 import { AlertReceiverPlan, ChainPlan, FleetConfig, FleetConfigError, MonitoringPlan, RelayerPlan, validateFleetConfig } from "./fleet-config";
+import type { OwnClusterPlan } from "./own-clusters";
 import { isEmptyObject } from "./schema";
 
 /** A configured chain whose RPC URL (it may carry an API key) only ever travels as a secret Output. */
@@ -24,7 +25,13 @@ export interface LoadedMonitoringPlan extends Omit<MonitoringPlan, "remoteWriteS
 }
 
 /** The validated fleet plus the deployer key, RPC URLs and relayer keys, which only ever travel as secret Outputs. */
-export interface LoadedFleetConfig extends Omit<FleetConfig, "chains" | "relayer" | "rpcPublicTls" | "monitoring"> {
+/** An own cluster with its kubeconfig a secret Output. */
+export interface LoadedOwnClusterPlan extends Omit<OwnClusterPlan, "kubeconfig"> {
+    readonly kubeconfig: pulumi.Output<string>;
+}
+
+export interface LoadedFleetConfig extends Omit<FleetConfig, "chains" | "relayer" | "rpcPublicTls" | "monitoring" | "ownClusters"> {
+    readonly ownClusters: LoadedOwnClusterPlan[];
     readonly deployerKey?: pulumi.Output<string>;
     /** The operator's certificate for the public RPC endpoints; the key a secret Output. */
     readonly rpcPublicTls?: { readonly hostname: string; readonly certificate: pulumi.Output<string>; readonly privateKey: pulumi.Output<string> };
@@ -89,6 +96,13 @@ export function loadFleetConfig(): LoadedFleetConfig {
                 `set it with \`pulumi config set --secret --path '${"monitoring.remoteWriteSecret"}' …\` (and the receivers the same way)`,
         );
     }
+    const clustersKey = `${namespace}:clusters`;
+    if (raw["clusters"] !== undefined && !isEmptyObject(raw["clusters"]) && !isConfigSecret(clustersKey)) {
+        throw new pulumi.RunError(
+            `invalid stack configuration:\n  - ${clustersKey} holds kubeconfigs (cluster credentials) but is stored in plain text; ` +
+                `set them with \`pulumi config set --secret --path '${"clusters.<name>.kubeconfig"}' …\``,
+        );
+    }
     try {
         const fleet = validateFleetConfig(raw, { namespace, environment: pulumi.getStack() });
         for (const warning of fleet.warnings) pulumi.log.warn(warning);
@@ -116,7 +130,8 @@ export function loadFleetConfig(): LoadedFleetConfig {
                       receivers: pulumi.secret(fleet.monitoring.receivers),
                       receiverNames: fleet.monitoring.receivers.map((r) => r.name),
                   };
-        return { ...fleet, chains, relayer, rpcPublicTls, monitoring, deployerKey: typeof key === "string" ? pulumi.secret(key) : undefined };
+        const ownClusters = fleet.ownClusters.map((plan) => ({ ...plan, kubeconfig: pulumi.secret(plan.kubeconfig) }));
+        return { ...fleet, chains, relayer, rpcPublicTls, monitoring, ownClusters, deployerKey: typeof key === "string" ? pulumi.secret(key) : undefined };
     } catch (error) {
         // RunError ends the program with just the message: no stack trace to read past.
         if (error instanceof FleetConfigError) throw new pulumi.RunError(error.message);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ownClusterSchema } from "./own-clusters";
 
 /**
  * The stack configuration contract (the `chain138:` namespace). Defaults live in Pulumi.yaml,
@@ -223,6 +224,11 @@ export const fleetConfigSchema = z.strictObject({
     relayer: unsetWhenEmpty(relayerSchema),
     rpcPublicTls: unsetWhenEmpty(rpcPublicTlsSchema),
     monitoring: unsetWhenEmpty(monitoringSchema),
+    /**
+     * Kubernetes clusters the operator already has, each a region of the chain instead of an AKS cluster (config/own-clusters.ts).
+     * Holds kubeconfigs: set it with `pulumi config set --secret --path 'chain138:clusters.<name>.kubeconfig' …`.
+     */
+    clusters: unsetWhenEmpty(z.record(z.string(), ownClusterSchema)),
     /** Block explorers per chain name, for source verification after a deployment. */
     explorers: z.record(z.string().min(1), explorerSchema).optional(),
 });

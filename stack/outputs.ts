@@ -19,7 +19,7 @@ const nodePool = z.object({
     vcpus: count,
 });
 
-const regionOutputs = z.object({
+const azureRegionOutputs = z.object({
     clusterName: z.string().min(1),
     resourceGroup: z.string().min(1),
     /** Rollout wave, 1-based. */
@@ -31,6 +31,16 @@ const regionOutputs = z.object({
     vcpuQuota: count,
     maintenanceWindow: z.object({ dayOfWeek: z.enum(WEEKDAYS), startHour: z.number().int().min(0).max(23), durationHours: z.number().int().positive() }),
 });
+
+/** A region on a cluster the operator already has (`chain138:clusters`, components/own-cluster-region.ts). */
+const ownClusterRegionOutputs = z.strictObject({
+    /** The region name (an own cluster has no cloud name the program knows). */
+    clusterName: z.string().min(1),
+    wave: z.number().int().positive(),
+    ownCluster: z.strictObject({ p2pPublishing: z.enum(["NodePort", "LoadBalancer"]), validators: count, sentries: count }),
+});
+
+const regionOutputs = z.union([azureRegionOutputs, ownClusterRegionOutputs]);
 
 const adminOutputs = z.object({
     region: z.string().min(1),
@@ -76,7 +86,8 @@ const rpcOutputs = z.object({
 /** The fleet's outputs: present together on a stack with Azure regions, absent on a contracts-only stack (dev). */
 const fleetOutputs = {
     regions: z.record(z.string(), regionOutputs),
-    admin: adminOutputs,
+    /** Absent on a stack of own clusters (no AKS admin region). */
+    admin: adminOutputs.optional(),
     rollout: z.object({ waves: z.array(z.array(z.string())), deployWaves: count, deployedRegions: z.array(z.string()) }),
     besu: besuOutputs,
     rpc: rpcOutputs,

@@ -6,8 +6,10 @@ export interface ChartNode {
     name: string;
     /** Static public IPv4 address. */
     publicIp: string;
-    /** Azure name of the public IP resource. */
-    publicIpName: string;
+    /** Azure name of the public IP resource (AKS regions only). */
+    publicIpName?: string;
+    /** The node's own P2P port when it differs from the fleet's (own clusters' NodePorts). */
+    p2pPort?: number;
     /** Static peers (enode URLs). */
     staticNodes: string[];
 }
@@ -26,10 +28,12 @@ export interface ChartFleetInputs {
     inClusterHosts: string[];
     /** Every fleet IP as /32. */
     fleetCidrs: string[];
-    /** Resource group of the public IPs. */
-    p2pResourceGroupName: string;
+    /** Resource group of the public IPs (AKS regions only). */
+    p2pResourceGroupName?: string;
     /** devp2p port. */
     p2pPort: number;
+    /** How the P2P Services are published (the chart's p2p.publishing). Default AzureLoadBalancer (AKS). */
+    p2pPublishing?: "AzureLoadBalancer" | "LoadBalancer" | "NodePort";
 }
 
 /** Value paths that only the fleet inputs may set; overrides touching them are rejected. */
@@ -43,6 +47,7 @@ export const FLEET_OWNED_VALUES: readonly string[] = [
     "p2p.sourceRanges",
     "p2p.publicIpResourceGroup",
     "p2p.inClusterHosts",
+    "p2p.publishing",
 ];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -82,13 +87,20 @@ function checkOverrides(overrides: Record<string, unknown>): void {
  */
 export function besuChartValues(fleet: ChartFleetInputs, secretName: string, overrides: Record<string, unknown> = {}): Record<string, Json> {
     checkOverrides(overrides);
-    const node = (n: ChartNode) => ({ name: n.name, publicIp: n.publicIp, publicIpName: n.publicIpName, staticNodes: [...n.staticNodes] });
+    const node = (n: ChartNode) => ({
+        name: n.name,
+        publicIp: n.publicIp,
+        ...(n.publicIpName === undefined ? {} : { publicIpName: n.publicIpName }),
+        ...(n.p2pPort === undefined || n.p2pPort === fleet.p2pPort ? {} : { p2pPort: n.p2pPort }),
+        staticNodes: [...n.staticNodes],
+    });
     const base: Record<string, unknown> = {
         genesis: { json: fleet.genesisJson },
         nodeKeys: { secretName },
         p2p: {
             port: fleet.p2pPort,
-            publicIpResourceGroup: fleet.p2pResourceGroupName,
+            publishing: fleet.p2pPublishing ?? "AzureLoadBalancer",
+            publicIpResourceGroup: fleet.p2pResourceGroupName ?? "",
             sourceRanges: [...fleet.fleetCidrs],
             inClusterHosts: [...fleet.inClusterHosts],
         },

@@ -34,6 +34,20 @@ export interface BesuRegionSpec {
     sentryCount: number;
     /** Availability zones of the region; empty for a region without zones. Required. */
     zones: string[];
+    /**
+     * An own cluster's addressing (`chain138:clusters`): the operator's addresses instead of Azure static IPs, and no
+     * Azure resource for the region. Default: AKS (a static public IP per node and an egress IP).
+     */
+    ownCluster?: OwnClusterAddressing;
+}
+
+/** Where an own cluster's nodes are reached (config/own-clusters.ts). */
+export interface OwnClusterAddressing {
+    publishing: "LoadBalancer" | "NodePort";
+    /** Per node of the region, in node order (validators, then sentries): its P2P address and port. */
+    nodes: readonly { readonly address: string; readonly port: number }[];
+    /** The address the cluster's outbound connections leave from. */
+    egressAddress: string;
 }
 
 /** Genesis knobs beyond the required ones. */
@@ -106,7 +120,11 @@ export function planFleet(args: Pick<BesuNetworkArgs, "chainId" | "regions" | "p
         if (!Array.isArray(r.zones) || !r.zones.every((z) => typeof z === "string" && /^[1-9]$/.test(z)) || new Set(r.zones).size !== r.zones.length) {
             throw new Error(`regions[${i}] (${r.region}).zones must be distinct zone numbers like ["1","2","3"] (or []); got ${JSON.stringify(r.zones)}`);
         }
-        for (const n of regionNodeNames(r)) nodes.push({ ...n, region: r.region, zones: r.zones });
+        const names = regionNodeNames(r);
+        if (r.ownCluster !== undefined && r.ownCluster.nodes.length !== names.length) {
+            throw new Error(`regions[${i}] (${r.region}): the own cluster gives ${r.ownCluster.nodes.length} P2P addresses for ${names.length} nodes`);
+        }
+        for (const n of names) nodes.push({ ...n, region: r.region, zones: r.zones });
     }
     // At least 4 validators (one fault tolerated) is checked with the rest of the stack config (config/fleet-config.ts).
     return nodes;
@@ -135,8 +153,10 @@ export interface BesuNetworkOutputs {
 /** A planned node with its key, public IP and enode. */
 interface BuiltNode extends PlannedNode {
     key: NodeKey;
-    ip: azure.network.PublicIPAddress;
+    /** The node's Azure static IP; undefined on an own cluster. */
+    ip?: azure.network.PublicIPAddress;
     publicIp: pulumi.Output<string>;
+    p2pPort: number;
     enode: pulumi.Output<string>;
 }
 
@@ -158,35 +178,49 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
         throw new pulumi.ResourceError(`BesuNetwork ${name}: ${(e as Error).message}`, parent);
     }
     const port = args.p2pPort ?? BESU_P2P_PORT;
-    const { groups, staticIp } = p2pAddressing(name, args, parent);
+    const azureRegions = args.regions.filter((r) => r.ownCluster === undefined);
+    const { groups, staticIp } = p2pAddressing(name, { ...args, regions: azureRegions }, parent);
     // Exactly the IPs of besuPublicIps (preflight checks the quota against the same list): per node its P2P
     // address, per region one egress IP, the AKS outbound IP, so peers can admit connections this region opens, and,
     // with public RPC, the endpoint's IP: its address is the endpoint's URL (and the certificate's IP SAN), known before
     // any cluster exists, so the contract suites can be wired to it up front.
-    const ipsOf = new Map(args.regions.map((r) => [r.region, besuPublicIps({ ...r, publicRpc: args.publicRpc })]));
+    const ipsOf = new Map(azureRegions.map((r) => [r.region, besuPublicIps({ ...r, publicRpc: args.publicRpc })]));
     const rpcIps = new Map(
-        args.regions.flatMap((r) => {
+        azureRegions.flatMap((r) => {
             const rpc = ipsOf.get(r.region)!.find((ip) => ip.role === "rpc");
             return rpc === undefined
                 ? []
                 : [[r.region, staticIp(`${name}-${r.region}-rpc-ip`, r.region, rpc.ipName, r.zones, { "chain138-role": "rpc" })] as const];
         }),
     );
-    const egress = new Map(
+    const egress = new Map<string, { ip?: azure.network.PublicIPAddress; address: pulumi.Output<string> }>(
         args.regions.map((r) => {
+            if (r.ownCluster !== undefined) return [r.region, { address: pulumi.output(r.ownCluster.egressAddress) }];
             const ipName = ipsOf.get(r.region)!.find((ip) => ip.role === "egress")!.ipName;
             return [r.region, staticIp(`${name}-${r.region}-egress-ip`, r.region, ipName, r.zones, { "chain138-role": "egress" })];
         }),
     );
-    const built: BuiltNode[] = plan.map((n) => {
+    const specOf = new Map(args.regions.map((r) => [r.region, r]));
+    const built: BuiltNode[] = plan.map((n, fleetIndex) => {
         const key = new NodeKey(`${name}-${n.name}-key`, { label: n.name, rotation: args.keyRotation ?? "1" }, { parent });
-        const ipName = ipsOf.get(n.region)!.find((ip) => ip.node === n.name)!.ipName;
-        const { ip, address: publicIp } = staticIp(`${name}-${n.name}-ip`, n.region, ipName, n.zones, {
-            "chain138-node": n.name,
-            "chain138-role": n.role,
-        });
-        const enode = pulumi.all([key.publicKey, publicIp]).apply(([pub, addr]) => enodeUrl(pub, addr, port));
-        return { ...n, key, ip, publicIp, enode };
+        const own = specOf.get(n.region)!.ownCluster;
+        let ip: azure.network.PublicIPAddress | undefined;
+        let publicIp: pulumi.Output<string>;
+        let nodePort = port;
+        if (own !== undefined) {
+            // Node order within the region is planFleet's (validators, then sentries), the order of the config's addresses.
+            const regionIndex = plan.slice(0, fleetIndex).filter((other) => other.region === n.region).length;
+            publicIp = pulumi.output(own.nodes[regionIndex].address);
+            nodePort = own.nodes[regionIndex].port;
+        } else {
+            const ipName = ipsOf.get(n.region)!.find((candidate) => candidate.node === n.name)!.ipName;
+            ({ ip, address: publicIp } = staticIp(`${name}-${n.name}-ip`, n.region, ipName, n.zones, {
+                "chain138-node": n.name,
+                "chain138-role": n.role,
+            }));
+        }
+        const enode = pulumi.all([key.publicKey, publicIp]).apply(([pub, addr]) => enodeUrl(pub, addr, nodePort));
+        return { ...n, key, ip, publicIp, p2pPort: nodePort, enode };
     });
 
     // The fleet topology as one plain value; every peer list is derived from it.
@@ -204,19 +238,28 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
     const egressIps = pulumi
         .all(egressRegions.map((r) => egress.get(r)!.address))
         .apply((ips) => Object.fromEntries(egressRegions.map((r, i) => [r, ips[i]])) as Record<string, string>);
-    const cidrs = pulumi.all([...built.map((b) => b.publicIp), ...egressRegions.map((r) => egress.get(r)!.address)]).apply((ips) => {
-        const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
-        if (dup !== undefined) throw new Error(`public IP ${dup} is assigned twice in the fleet`);
-        return fleetCidrs(ips);
-    });
+    // Azure allocates each of its static IPs once: the same address twice is a broken state. An own cluster's nodes
+    // share their address (NodePorts: one address, a port each), and their egress address is often that address too.
+    const azureAddresses = [
+        ...built.filter((b) => b.ip !== undefined).map((b) => b.publicIp),
+        ...egressRegions.filter((r) => egress.get(r)!.ip !== undefined).map((r) => egress.get(r)!.address),
+    ];
+    const cidrs = pulumi
+        .all([pulumi.all(azureAddresses), pulumi.all([...built.map((b) => b.publicIp), ...egressRegions.map((r) => egress.get(r)!.address)])])
+        .apply(([azureIps, ips]) => {
+            const dup = azureIps.find((ip, i) => azureIps.indexOf(ip) !== i);
+            if (dup !== undefined) throw new Error(`public IP ${dup} is assigned twice in the fleet`);
+            return fleetCidrs([...new Set(ips)]);
+        });
     const regions: Record<string, RegionBesuInputs> = {};
     for (const r of args.regions) {
-        const inputsOf = (b: BuiltNode) => nodeInputs(b, fleet, groups.get(b.region)!);
+        const inputsOf = (b: BuiltNode) => nodeInputs(b, fleet, groups.get(b.region));
         const mine = built.filter((b) => b.region === r.region);
         regions[r.region] = {
             region: r.region,
             chainId: args.chainId,
             p2pPort: port,
+            p2pPublishing: r.ownCluster?.publishing ?? "AzureLoadBalancer",
             zones: [...r.zones],
             genesisJson: lock.lockedGenesisJson,
             validators: mine.filter((b) => b.role === "validator").map(inputsOf),
@@ -224,9 +267,9 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
             nodesAllowlist: pulumi.all([fleet, egressIps]).apply(([peers, ips]) => regionAllowlist(peers, ips, r.region)),
             inClusterHosts: regionInClusterHosts(plan, r.region),
             fleetCidrs: cidrs,
-            p2pResourceGroupName: groups.get(r.region)!.name,
-            p2pResourceGroupId: groups.get(r.region)!.id,
-            egressPublicIpId: egress.get(r.region)!.ip.id,
+            p2pResourceGroupName: groups.get(r.region)?.name,
+            p2pResourceGroupId: groups.get(r.region)?.id,
+            egressPublicIpId: egress.get(r.region)!.ip?.id,
             egressPublicIp: egress.get(r.region)!.address,
             rpcPublicIp: rpcIps.get(r.region) && { address: rpcIps.get(r.region)!.address, name: rpcIps.get(r.region)!.ip.name },
         };
@@ -306,7 +349,7 @@ function genesisFor(args: BesuNetworkArgs, validatorAddresses: pulumi.Output<str
 }
 
 /** What a region's chart needs of one of its nodes; the key only as a secret. */
-function nodeInputs(b: BuiltNode, fleet: pulumi.Output<FleetPeer[]>, group: azure.resources.ResourceGroup): BesuNodeInputs {
+function nodeInputs(b: BuiltNode, fleet: pulumi.Output<FleetPeer[]>, group: azure.resources.ResourceGroup | undefined): BesuNodeInputs {
     return {
         name: b.name,
         role: b.role,
@@ -314,8 +357,9 @@ function nodeInputs(b: BuiltNode, fleet: pulumi.Output<FleetPeer[]>, group: azur
         address: b.key.address,
         enodeUrl: b.enode,
         publicIp: b.publicIp,
-        publicIpName: b.ip.name,
-        publicIpResourceGroup: group.name,
+        p2pPort: b.p2pPort,
+        publicIpName: b.ip?.name,
+        publicIpResourceGroup: group?.name,
         privateKey: pulumi.secret(b.key.privateKey),
         staticNodes: fleet.apply((peers) => (b.role === "validator" ? validatorStaticNodes(peers, b.name) : sentryStaticNodes(peers, b.region))),
     };

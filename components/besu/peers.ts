@@ -122,7 +122,10 @@ export function nodesAllowlist(peers: readonly FleetPeer[], egressIps: Readonly<
         const egress = egressIps[p.region];
         if (egress === undefined) continue;
         if (!isIpv4(egress)) throw new Error(`egress IP of ${p.region} is not an IPv4 address: ${JSON.stringify(egress)}`);
-        const { id, port } = parseEnodeUrl(p.enode);
+        const { id, ip, port } = parseEnodeUrl(p.enode);
+        // An own cluster's connections may leave from its nodes' own address (NodePort on the host): its enode admits
+        // them already. (On AKS the egress and node IPs are distinct Azure IPs: BesuNetwork refuses an address twice.)
+        if (egress === ip) continue;
         out.push(`enode://${id}@${egress}:${port}`);
     }
     const dup = out.find((e, i) => out.indexOf(e) !== i);

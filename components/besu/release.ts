@@ -61,7 +61,7 @@ export interface InstallBesuOptions {
 function resolveNode(n: BesuNodeInputs): pulumi.Output<ChartNode> {
     return pulumi
         .all([n.publicIp, n.publicIpName, n.staticNodes])
-        .apply(([publicIp, publicIpName, staticNodes]) => ({ name: n.name, publicIp, publicIpName, staticNodes }));
+        .apply(([publicIp, publicIpName, staticNodes]) => ({ name: n.name, publicIp, publicIpName, p2pPort: n.p2pPort, staticNodes }));
 }
 
 /**
@@ -124,6 +124,7 @@ export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBe
                     fleetCidrs,
                     p2pResourceGroupName,
                     p2pPort: args.besu.p2pPort,
+                    p2pPublishing: args.besu.p2pPublishing,
                 },
                 nodeKeySecretName,
                 overrides,

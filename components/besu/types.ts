@@ -13,12 +13,14 @@ export interface BesuNodeInputs {
     address: pulumi.Output<string>;
     /** `enode://<id>@<public ip>:<p2p port>`. */
     enodeUrl: pulumi.Output<string>;
-    /** The node's static public IPv4 address (the P2P LoadBalancer frontend). */
+    /** The node's P2P address: its static public IPv4 (the P2P LoadBalancer frontend), or an own cluster's address. */
     publicIp: pulumi.Output<string>;
-    /** Azure name of the public IP resource (for `service.beta.kubernetes.io/azure-pip-name`). */
-    publicIpName: pulumi.Output<string>;
-    /** Resource group holding the public IP (for `service.beta.kubernetes.io/azure-load-balancer-resource-group`). */
-    publicIpResourceGroup: pulumi.Output<string>;
+    /** The node's P2P port (the fleet's on AKS; on an own cluster with NodePorts, its own NodePort). */
+    p2pPort: number;
+    /** Azure name of the public IP resource (for `service.beta.kubernetes.io/azure-pip-name`); AKS regions only. */
+    publicIpName?: pulumi.Output<string>;
+    /** Resource group holding the public IP (for `service.beta.kubernetes.io/azure-load-balancer-resource-group`); AKS regions only. */
+    publicIpResourceGroup?: pulumi.Output<string>;
     /** `0x` + 64 hex node private key. Always a secret Output. */
     privateKey: pulumi.Output<string>;
     /** Static peers: all other validators (validators) or the region's validators (sentries). */
@@ -31,8 +33,10 @@ export interface RegionBesuInputs {
     region: string;
     /** EIP-155 chain id. */
     chainId: number;
-    /** devp2p TCP/UDP port of every node. */
+    /** devp2p TCP/UDP port of the fleet (a node on an own cluster's NodePort has its own: BesuNodeInputs.p2pPort). */
     p2pPort: number;
+    /** How the region's P2P Services are published (the chart's p2p.publishing). */
+    p2pPublishing: "AzureLoadBalancer" | "LoadBalancer" | "NodePort";
     /** Availability zones of the region (may be empty). */
     zones: string[];
     /** The fleet's genesis JSON: identical bytes in every region. */
@@ -55,13 +59,13 @@ export interface RegionBesuInputs {
      * IP (`networkProfile.loadBalancerProfile.outboundIPs.publicIPs: [{ id }]`): peers admit this region's
      * nodes by it (allowlist and `loadBalancerSourceRanges`).
      */
-    egressPublicIpId: pulumi.Output<string>;
-    /** The region's egress IPv4 address. */
+    egressPublicIpId?: pulumi.Output<string>;
+    /** The region's egress IPv4 address (AKS: its outbound IP; own cluster: its configured egress address). */
     egressPublicIp: pulumi.Output<string>;
     /** The public JSON-RPC endpoint's static IP (in the P2P resource group), when the fleet has one. */
     rpcPublicIp?: { address: pulumi.Output<string>; name: pulumi.Output<string> };
-    /** Resource group holding the region's P2P public IPs. */
-    p2pResourceGroupName: pulumi.Output<string>;
-    /** Its ARM id (the scope of the cluster identity's grant on those IPs). */
-    p2pResourceGroupId: pulumi.Output<string>;
+    /** Resource group holding the region's P2P public IPs (AKS regions only). */
+    p2pResourceGroupName?: pulumi.Output<string>;
+    /** Its ARM id (the scope of the cluster identity's grant on those IPs; AKS regions only). */
+    p2pResourceGroupId?: pulumi.Output<string>;
 }

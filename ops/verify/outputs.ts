@@ -32,7 +32,12 @@ function verifyView(o: StackOutputs): VerifyOutputs {
     const regions = o.rollout.deployedRegions;
     const nodeCounts: VerifyOutputs["nodeCounts"] = {};
     for (const region of regions) {
-        const pools = o.regions[region]?.nodePools ?? [];
+        const outputs = o.regions[region];
+        if (outputs !== undefined && "ownCluster" in outputs) {
+            nodeCounts[region] = { validators: outputs.ownCluster.validators, sentries: outputs.ownCluster.sentries };
+            continue;
+        }
+        const pools = outputs?.nodePools ?? [];
         const count = (role: string) => pools.filter((p) => p.role === role).reduce((n, p) => n + p.count, 0);
         nodeCounts[region] = { validators: count("validator"), sentries: count("sentry") };
     }

@@ -135,7 +135,7 @@ test("allowlist holds every fleet enode (and each id at its region egress IP); C
     const egress: Record<string, string> = {};
     for (const region of FLEET_REGIONS) {
         egress[region] = await valueOf(net.regionInputs(region).egressPublicIp);
-        assert.match(await valueOf(net.regionInputs(region).egressPublicIpId), /egress-ip/);
+        assert.match(await valueOf(net.regionInputs(region).egressPublicIpId!), /egress-ip/);
     }
     assert.equal(new Set(Object.values(egress)).size, 24, "one distinct egress IP per region");
     const viaEgress = nodes.map((n) => `enode://${parseEnodeUrl(n.enode).id}@${egress[n.region]}:30303`);
@@ -172,7 +172,7 @@ test("private keys are secret and appear in no plain output or resource input", 
         const r = net.regionInputs(region);
         for (const n of [...r.validators, ...r.sentries]) {
             assert.equal(await pulumi.isSecret(n.enodeUrl), false);
-            plain.push(await valueOf(n.publicIpName), await valueOf(n.publicIpResourceGroup));
+            plain.push(await valueOf(n.publicIpName!), await valueOf(n.publicIpResourceGroup!));
         }
     }
     const haystack = JSON.stringify(plain).toLowerCase();

@@ -42,6 +42,12 @@ chain138.io/node: {{ .node.name }}
 {{- end -}}
 
 {{/* Mount points inside the container. */}}
+{{- /* A node's P2P port: its own (own clusters' NodePorts: node i on firstPort + i) or the fleet's. Besu advertises
+--p2p-port and peers' allowlists match on it, so the node listens on the port it is reached on. */}}
+{{- define "besu-node.p2pPort" -}}
+{{- .node.p2pPort | default .root.Values.p2p.port -}}
+{{- end -}}
+
 {{- define "besu-node.paths" -}}
 data: /data
 genesis: /etc/besu/genesis/genesis.json
@@ -88,7 +94,7 @@ logging={{ $v.besu.logging | quote }}
 p2p-enabled=true
 p2p-host={{ .node.publicIp | quote }}
 p2p-interface="0.0.0.0"
-p2p-port={{ $v.p2p.port }}
+p2p-port={{ .node.p2pPort | default $v.p2p.port }}
 nat-method="NONE"
 discovery-enabled=false
 static-nodes-file={{ $p.staticNodes | quote }}
@@ -144,7 +150,7 @@ chain138.io/node: {{ .node.name }}
 {{- fail "besu-node: validators and sentries are both empty; nothing to deploy" -}}
 {{- end -}}
 {{- range $n := concat .Values.validators .Values.sentries -}}
-{{- $self := printf "@%s:%v" $n.publicIp $.Values.p2p.port -}}
+{{- $self := printf "@%s:%v" $n.publicIp ($n.p2pPort | default $.Values.p2p.port) -}}
 {{- range $e := $n.staticNodes -}}
 {{- if hasSuffix $self $e -}}
 {{- fail (printf "besu-node: %s lists its own endpoint %s in staticNodes" $n.name $self) -}}
