@@ -8,6 +8,10 @@
 // - Besu's node allowlist matches an inbound peer on (id, source IP, advertised P2P port) (components/besu/peers.ts),
 //   and a node advertises its own --p2p-port: so with NodePorts every node listens on the very port it is reached on
 //   (node i of the region on firstPort + i), and the enode URL says that port.
+// - A NodePort Service with externalTrafficPolicy Local (which keeps the peer's source IP for that allowlist) answers
+//   only on the Kubernetes nodes that run one of its pods (kubernetes.io/docs/tutorials/services/source-ip/, "Source IP
+//   for Services with Type=NodePort"). So each Besu node is pinned to the Kubernetes node whose address peers dial.
+// - A Service's nodePort is allocated cluster-wide: two Services cannot share one, hence a port per Besu node.
 import { z } from "zod";
 import { isIpv4 } from "../components/besu/keys";
 
@@ -25,10 +29,13 @@ const ipv4 = z.string().refine(isIpv4, "must be an IPv4 address like 203.0.113.1
  */
 export const ownClusterP2pSchema = z.discriminatedUnion("service", [
     z.strictObject({
-        /** One NodePort Service per node, node i of the region on `firstPort + i` of `address` (validators, then sentries). */
+        /** One NodePort Service per Besu node: node i of the region (validators, then sentries) on `firstPort + i`. */
         service: z.literal("NodePort"),
-        /** An address of the cluster's nodes that every other region can reach (kind/k3d: the host's address). */
-        address: ipv4,
+        /**
+         * Per Besu node, in order: the Kubernetes node it runs on (`host`, its kubernetes.io/hostname label) and that node's
+         * address every other region can reach (kind: the node container's IP on the shared docker network).
+         */
+        nodes: z.array(z.strictObject({ host: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a Kubernetes node name"), address: ipv4 })).min(1),
         firstPort: z.number().int().min(1).max(65535).default(30303),
     }),
     z.strictObject({
@@ -46,9 +53,10 @@ export const ownClusterSchema = z.strictObject({
     kubeconfig: z.string().min(1),
     p2p: ownClusterP2pSchema,
     /**
-     * The address the cluster's outbound P2P connections leave from (its NAT address). Peers admit this region's nodes
-     * arriving from it. Default with NodePort: `p2p.address`; required with LoadBalancer (a load balancer's frontends
-     * are not where a cluster's own connections leave from).
+     * The one address the cluster's outbound P2P connections leave from (a NAT gateway). Peers admit this region's nodes
+     * arriving from it. Not needed with NodePort when pods leave from their own node's address (the CNI's usual
+     * masquerade): each node's enode admits it. Required with LoadBalancer (a load balancer's frontends are not where a
+     * cluster's own connections leave from).
      */
     egressAddress: ipv4.optional(),
     /** Storage class of Besu's data volumes. Default: the cluster's default storage class. */
@@ -66,9 +74,9 @@ export interface OwnClusterPlan {
     /** Kubeconfig YAML (plain here; the loaded config makes it a secret Output). */
     readonly kubeconfig: string;
     readonly service: "NodePort" | "LoadBalancer";
-    /** Per node of the region (validators, then sentries): its P2P address and port. */
-    readonly nodes: readonly { readonly address: string; readonly port: number }[];
-    /** The addresses peers see this region's outbound connections from. */
+    /** Per node of the region (validators, then sentries): its P2P address and port, and with NodePort its Kubernetes node. */
+    readonly nodes: readonly { readonly address: string; readonly port: number; readonly host?: string }[];
+    /** The address peers see this region's outbound connections from (NodePort default: the first node's address). */
     readonly egressAddress: string;
     readonly storageClass?: string;
 }
@@ -93,10 +101,16 @@ export function ownClusterPlans(
             problems.push(`${ns}:clusters: "${name}" is not a region name (lowercase letters and digits, 2-40, starting with a letter)`);
             continue;
         }
-        let nodes: { address: string; port: number }[];
+        let nodes: { address: string; port: number; host?: string }[];
         if (cluster.p2p.service === "NodePort") {
-            const { address, firstPort } = cluster.p2p;
-            nodes = Array.from({ length: nodeCount }, (_, i) => ({ address, port: firstPort + i }));
+            const { firstPort } = cluster.p2p;
+            if (cluster.p2p.nodes.length !== nodeCount) {
+                problems.push(
+                    `${key}.p2p.nodes: lists ${cluster.p2p.nodes.length} nodes but the region has ${nodeCount} ` +
+                        `(${shape.validatorsPerRegion} validators + ${shape.sentriesPerRegion} sentries), one {host, address} each`,
+                );
+            }
+            nodes = cluster.p2p.nodes.map((node, i) => ({ address: node.address, port: firstPort + i, host: node.host }));
             const last = firstPort + nodeCount - 1;
             if (firstPort < DEFAULT_NODE_PORT_RANGE.min || last > DEFAULT_NODE_PORT_RANGE.max) {
                 problems.push(
@@ -128,7 +142,7 @@ export function ownClusterPlans(
             kubeconfig: cluster.kubeconfig,
             service: cluster.p2p.service,
             nodes,
-            egressAddress: cluster.egressAddress ?? (cluster.p2p.service === "NodePort" ? cluster.p2p.address : ""),
+            egressAddress: cluster.egressAddress ?? (cluster.p2p.service === "NodePort" ? (cluster.p2p.nodes[0]?.address ?? "") : ""),
             storageClass: cluster.storageClass,
         });
     }

@@ -10,6 +10,8 @@ export interface ChartNode {
     publicIpName?: string;
     /** The node's own P2P port when it differs from the fleet's (own clusters' NodePorts). */
     p2pPort?: number;
+    /** The Kubernetes node it is pinned to (kubernetes.io/hostname), own clusters' NodePorts only. */
+    host?: string;
     /** Static peers (enode URLs). */
     staticNodes: string[];
 }
@@ -92,6 +94,7 @@ export function besuChartValues(fleet: ChartFleetInputs, secretName: string, ove
         publicIp: n.publicIp,
         ...(n.publicIpName === undefined ? {} : { publicIpName: n.publicIpName }),
         ...(n.p2pPort === undefined || n.p2pPort === fleet.p2pPort ? {} : { p2pPort: n.p2pPort }),
+        ...(n.host === undefined ? {} : { host: n.host }),
         staticNodes: [...n.staticNodes],
     });
     const base: Record<string, unknown> = {

@@ -44,8 +44,8 @@ export interface BesuRegionSpec {
 /** Where an own cluster's nodes are reached (config/own-clusters.ts). */
 export interface OwnClusterAddressing {
     publishing: "LoadBalancer" | "NodePort";
-    /** Per node of the region, in node order (validators, then sentries): its P2P address and port. */
-    nodes: readonly { readonly address: string; readonly port: number }[];
+    /** Per node of the region, in node order (validators, then sentries): its P2P address and port, and the Kubernetes node it is pinned to. */
+    nodes: readonly { readonly address: string; readonly port: number; readonly host?: string }[];
     /** The address the cluster's outbound connections leave from. */
     egressAddress: string;
 }
@@ -157,6 +157,8 @@ interface BuiltNode extends PlannedNode {
     ip?: azure.network.PublicIPAddress;
     publicIp: pulumi.Output<string>;
     p2pPort: number;
+    /** The Kubernetes node an own cluster's node is pinned to (NodePort publishing). */
+    host?: string;
     enode: pulumi.Output<string>;
 }
 
@@ -207,11 +209,13 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
         let ip: azure.network.PublicIPAddress | undefined;
         let publicIp: pulumi.Output<string>;
         let nodePort = port;
+        let host: string | undefined;
         if (own !== undefined) {
             // Node order within the region is planFleet's (validators, then sentries), the order of the config's addresses.
             const regionIndex = plan.slice(0, fleetIndex).filter((other) => other.region === n.region).length;
             publicIp = pulumi.output(own.nodes[regionIndex].address);
             nodePort = own.nodes[regionIndex].port;
+            host = own.nodes[regionIndex].host;
         } else {
             const ipName = ipsOf.get(n.region)!.find((candidate) => candidate.node === n.name)!.ipName;
             ({ ip, address: publicIp } = staticIp(`${name}-${n.name}-ip`, n.region, ipName, n.zones, {
@@ -220,7 +224,7 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
             }));
         }
         const enode = pulumi.all([key.publicKey, publicIp]).apply(([pub, addr]) => enodeUrl(pub, addr, nodePort));
-        return { ...n, key, ip, publicIp, p2pPort: nodePort, enode };
+        return { ...n, key, ip, publicIp, p2pPort: nodePort, host, enode };
     });
 
     // The fleet topology as one plain value; every peer list is derived from it.
@@ -358,6 +362,7 @@ function nodeInputs(b: BuiltNode, fleet: pulumi.Output<FleetPeer[]>, group: azur
         enodeUrl: b.enode,
         publicIp: b.publicIp,
         p2pPort: b.p2pPort,
+        host: b.host,
         publicIpName: b.ip?.name,
         publicIpResourceGroup: group?.name,
         privateKey: pulumi.secret(b.key.privateKey),

@@ -61,7 +61,7 @@ export interface InstallBesuOptions {
 function resolveNode(n: BesuNodeInputs): pulumi.Output<ChartNode> {
     return pulumi
         .all([n.publicIp, n.publicIpName, n.staticNodes])
-        .apply(([publicIp, publicIpName, staticNodes]) => ({ name: n.name, publicIp, publicIpName, p2pPort: n.p2pPort, staticNodes }));
+        .apply(([publicIp, publicIpName, staticNodes]) => ({ name: n.name, publicIp, publicIpName, p2pPort: n.p2pPort, host: n.host, staticNodes }));
 }
 
 /**

@@ -17,6 +17,8 @@ export interface BesuNodeInputs {
     publicIp: pulumi.Output<string>;
     /** The node's P2P port (the fleet's on AKS; on an own cluster with NodePorts, its own NodePort). */
     p2pPort: number;
+    /** The Kubernetes node it must run on (own clusters' NodePorts answer only where the pod runs). Default: any. */
+    host?: string;
     /** Azure name of the public IP resource (for `service.beta.kubernetes.io/azure-pip-name`); AKS regions only. */
     publicIpName?: pulumi.Output<string>;
     /** Resource group holding the public IP (for `service.beta.kubernetes.io/azure-load-balancer-resource-group`); AKS regions only. */

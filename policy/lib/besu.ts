@@ -16,6 +16,8 @@ export const BESU_ROLES: readonly string[] = ["validator", "sentry"];
 export const P2P_PORT = BESU_P2P_PORT;
 /** Besu's default JSON-RPC ports: HTTP, WebSocket, GraphQL. */
 export const DEFAULT_RPC_PORTS: readonly number[] = [8545, 8546, 8547];
+/** The chart's container port names of P2P (each node's own P2P port; own clusters' NodePorts differ per node). */
+export const P2P_PORT_NAMES: readonly string[] = ["p2p-tcp", "p2p-udp"];
 /** The chart's container port names of JSON-RPC (a Service may target them by name). */
 export const RPC_PORT_NAMES: readonly string[] = ["rpc-http", "rpc-ws", "graphql"];
 

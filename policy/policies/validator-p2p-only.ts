@@ -1,8 +1,12 @@
-// Mandatory: a validator is reachable from outside only on P2P 30303 and only from the fleet's addresses.
-// Any LoadBalancer/NodePort Service that can select validator pods must publish nothing but 30303 TCP/UDP
-// and restrict its sources with a non-empty loadBalancerSourceRanges that does not admit the world.
+// Mandatory: a validator is reachable from outside only on P2P and only from the fleet's addresses.
+// Any LoadBalancer/NodePort Service that can select validator pods must publish nothing but P2P over TCP/UDP — 30303, or
+// the chart's named P2P container ports (`p2p-tcp`/`p2p-udp`: an own cluster's node listens on its own NodePort) — and
+// restrict its sources with a non-empty loadBalancerSourceRanges that does not admit the world. A NodePort is refused
+// without them too, although Kubernetes applies loadBalancerSourceRanges only to cloud load balancers (core/v1
+// ServiceSpec): node ports are the operator's firewall to restrict, which this pack cannot see (README "Own clusters").
+// A named targetPort other than the P2P names (e.g. `rpc-http` behind port 30303) is not P2P.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { P2P_PORT, selectsValidators } from "../lib/besu";
+import { P2P_PORT, P2P_PORT_NAMES, selectsValidators } from "../lib/besu";
 import { isPublicType, OPEN_CIDRS, readService } from "../lib/services";
 import { K8S_SERVICE } from "../lib/types";
 
@@ -16,9 +20,12 @@ export const validatorP2pOnly: ResourceValidationPolicy = {
         if (!isPublicType(svc.type) || !selectsValidators(svc.selector)) return;
         const what = `${args.name}: ${svc.type} Service selecting validator pods`;
         for (const p of svc.ports) {
-            const targetOk = p.targetPort === P2P_PORT || typeof p.targetPort === "string";
-            if (p.port !== P2P_PORT || !targetOk || (p.protocol !== "TCP" && p.protocol !== "UDP")) {
-                report(`${what} exposes port ${p.port ?? "?"}→${p.targetPort ?? "?"}/${p.protocol}; only ${P2P_PORT} TCP/UDP may be public`);
+            const named = typeof p.targetPort === "string" && P2P_PORT_NAMES.includes(p.targetPort);
+            const numeric = p.port === P2P_PORT && p.targetPort === P2P_PORT;
+            if (!(named || numeric) || (p.protocol !== "TCP" && p.protocol !== "UDP")) {
+                report(
+                    `${what} exposes port ${p.port ?? "?"}→${p.targetPort ?? "?"}/${p.protocol}; only P2P (${P2P_PORT}, or the ${P2P_PORT_NAMES.join("/")} container ports) TCP/UDP may be public`,
+                );
             }
         }
         if (svc.sourceRanges.length === 0) {

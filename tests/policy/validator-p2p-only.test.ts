@@ -53,3 +53,27 @@ test("a NodePort selecting every Besu pod (validators included) without ranges i
         ["besu-all: NodePort Service selecting validator pods has no loadBalancerSourceRanges; P2P must be limited to the fleet's addresses"],
     );
 });
+
+test("only the chart's P2P port names count as P2P: a named RPC port behind 30303 is a violation, an own cluster's NodePort P2P is not", async () => {
+    const service = (targetPort: string, port: number): ResourceSpec => ({
+        type: "kubernetes:core/v1:Service",
+        name: `besu-${targetPort}`,
+        props: {
+            spec: {
+                type: "LoadBalancer",
+                selector: { "app.kubernetes.io/name": "besu-node", "app.kubernetes.io/component": "validator" },
+                loadBalancerSourceRanges: ["192.0.2.10/32"],
+                ports: [{ port, targetPort, protocol: "TCP" }],
+            },
+        },
+    });
+    const rpc = await validateResource(validatorP2pOnly, service("rpc-http", 30303));
+    assert.deepEqual(
+        rpc.map((v) => v.message),
+        [
+            "besu-rpc-http: LoadBalancer Service selecting validator pods exposes port 30303→rpc-http/TCP; only P2P (30303, or the p2p-tcp/p2p-udp container ports) TCP/UDP may be public",
+        ],
+    );
+    // Node 2 of an own cluster listens on, and is reached on, 30305 (config/own-clusters.ts).
+    assert.deepEqual(await validateResource(validatorP2pOnly, service("p2p-tcp", 30305)), []);
+});

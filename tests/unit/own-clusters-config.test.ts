@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { RunOptions, runFailingProgram, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
-import { OWN_CLUSTERS_KUBECONFIG, ownClustersStack } from "../support/own-clusters";
+import { OWN_CLUSTERS_KUBECONFIG, ownClustersStack, pinnedNodes } from "../support/own-clusters";
 
 async function rejected(options: RunOptions): Promise<string> {
     const { error, resources } = await runFailingProgram(options);
@@ -30,7 +30,7 @@ describe("own clusters: bad config is refused before any resource", () => {
     });
 
     it("fewer than 4 validators (QBFT tolerates no fault below 3f+1 = 4)", async () => {
-        const message = await rejected(ownClustersStack({ clusters: { alpha: cluster({ service: "NodePort", address: "192.0.2.10" }) } }));
+        const message = await rejected(ownClustersStack({ clusters: { alpha: cluster({ service: "NodePort", nodes: pinnedNodes("alpha", "192.0.2") }) } }));
         assert.match(message, /chain138:clusters × chain138:validatorsPerRegion gives 2 validator\(s\)/);
     });
 
@@ -39,8 +39,8 @@ describe("own clusters: bad config is refused before any resource", () => {
         const message = await rejected(
             ownClustersStack({
                 clusters: {
-                    alpha: cluster({ service: "NodePort", address: "192.0.2.10", firstPort: 32766 }),
-                    beta: cluster({ service: "NodePort", address: "192.0.2.11" }),
+                    alpha: cluster({ service: "NodePort", nodes: pinnedNodes("alpha", "192.0.2"), firstPort: 32766 }),
+                    beta: cluster({ service: "NodePort", nodes: pinnedNodes("beta", "192.0.2") }),
                 },
             }),
         );
@@ -51,12 +51,17 @@ describe("own clusters: bad config is refused before any resource", () => {
         const message = await rejected(
             ownClustersStack({
                 clusters: {
-                    alpha: cluster({ service: "NodePort", address: "192.0.2.10", firstPort: 30303 }),
-                    beta: cluster({ service: "NodePort", address: "192.0.2.10", firstPort: 30304 }),
+                    alpha: cluster({ service: "NodePort", nodes: pinnedNodes("alpha", "192.0.2"), firstPort: 30303 }),
+                    // beta's second node on alpha's third node's address and port (30305 = 30303 + 2 = 30304 + 1).
+                    beta: cluster({
+                        service: "NodePort",
+                        nodes: pinnedNodes("alpha", "192.0.2").map((n) => ({ ...n, address: "192.0.2.12" })),
+                        firstPort: 30304,
+                    }),
                 },
             }),
         );
-        assert.match(message, /chain138:clusters.beta.p2p: P2P endpoint 192.0.2.10:30304 is also used by chain138:clusters.alpha/);
+        assert.match(message, /chain138:clusters.beta.p2p: P2P endpoint 192.0.2.12:30305 is also used by chain138:clusters.alpha/);
     });
 
     it("a LoadBalancer cluster with an address per node missing, and no egress address", async () => {
@@ -64,7 +69,7 @@ describe("own clusters: bad config is refused before any resource", () => {
             ownClustersStack({
                 clusters: {
                     alpha: cluster({ service: "LoadBalancer", addresses: ["198.51.100.1", "198.51.100.2"] }),
-                    beta: cluster({ service: "NodePort", address: "192.0.2.11" }),
+                    beta: cluster({ service: "NodePort", nodes: pinnedNodes("beta", "192.0.2") }),
                 },
             }),
         );
@@ -72,12 +77,24 @@ describe("own clusters: bad config is refused before any resource", () => {
         assert.match(message, /chain138:clusters.alpha.egressAddress: required with p2p.service LoadBalancer/);
     });
 
+    it("a NodePort cluster without one pinned node per Besu node", async () => {
+        const message = await rejected(
+            ownClustersStack({
+                clusters: {
+                    alpha: cluster({ service: "NodePort", nodes: pinnedNodes("alpha", "192.0.2").slice(0, 2) }),
+                    beta: cluster({ service: "NodePort", nodes: pinnedNodes("beta", "198.51.100") }),
+                },
+            }),
+        );
+        assert.match(message, /chain138:clusters.alpha.p2p.nodes: lists 2 nodes but the region has 3/);
+    });
+
     it("a region name that cannot name nodes", async () => {
         const message = await rejected(
             ownClustersStack({
                 clusters: {
-                    "Kind-A": cluster({ service: "NodePort", address: "192.0.2.10" }),
-                    beta: cluster({ service: "NodePort", address: "192.0.2.11" }),
+                    "Kind-A": cluster({ service: "NodePort", nodes: pinnedNodes("alpha", "192.0.2") }),
+                    beta: cluster({ service: "NodePort", nodes: pinnedNodes("beta", "192.0.2") }),
                 },
             }),
         );

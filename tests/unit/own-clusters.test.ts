@@ -13,7 +13,7 @@ import { parseEnodeUrl } from "../../components/besu/keys";
 import { parseStackOutputs } from "../../stack/outputs";
 import { fleetView } from "../../ops/fleet/stack-outputs";
 import { runHelm } from "../support/helm";
-import { OWN_CLUSTERS_KUBECONFIG, ownClustersStack } from "../support/own-clusters";
+import { OWN_CLUSTERS_KUBECONFIG, ownClustersStack, TWO_NODEPORT_CLUSTERS as clusters } from "../support/own-clusters";
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string }; spec: Record<string, unknown>; data?: Record<string, string> };
 
@@ -110,6 +110,12 @@ describe("own clusters under mocks", () => {
                 assert.match(toml, new RegExp(`^p2p-port=${port}$`, "m"), `${node}: advertises another port`);
                 assert.match(toml, new RegExp(`^p2p-host="${ip.replace(/\./g, "\\.")}"$`, "m"));
                 assert.ok(!JSON.stringify(service.metadata).includes("azure"), `${node}: Azure annotations on an own cluster`);
+                // With Local, a NodePort answers only on the Kubernetes nodes running its pod: the pod is pinned to the
+                // node whose address the enode names.
+                const selector = (statefulSet.spec["template"] as { spec: { nodeSelector: Record<string, string> } }).spec.nodeSelector;
+                const region = node.split("-")[0];
+                const pinned = (clusters[region] as { p2p: { nodes: { host: string; address: string }[] } }).p2p.nodes.find((n) => n.address === ip)!;
+                assert.equal(selector["kubernetes.io/hostname"], pinned.host, `${node}: not pinned to the node at ${ip}`);
                 seen.push(node);
             }
         }

@@ -39,7 +39,7 @@ function typeOf(value: unknown): string {
 
 describe("stack files pass the CLI's config validation", () => {
     it("finds the committed stacks", () => {
-        assert.deepEqual(stackFiles.sort(), ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
+        assert.deepEqual(stackFiles.sort(), ["Pulumi.dev.yaml", "Pulumi.local.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
     });
 
     for (const file of stackFiles) {
