@@ -51,6 +51,32 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
 
     const deployedNames = new Set(config.deployedRegions.map((plan) => plan.name));
     const monitoring = config.monitoring;
+    const besu = new BesuNetwork(BESU_NETWORK_NAME, {
+        chainId: config.chainId,
+        deployerAddress: config.deployerAddress,
+        multicall3RuntimeCode: loadArtifact("Multicall3").deployedBytecode,
+        regions: config.validatorRegions.map((plan) => ({
+            region: plan.name,
+            validatorCount: config.validatorsPerRegion,
+            sentryCount: config.sentriesPerRegion,
+            zones: plan.zones,
+        })),
+        tags: regionTags(baseTags, "global"),
+        publicRpc: hasPublicRpc(config),
+    });
+    // The stack CA signs the public endpoints' certificates and the metrics receiver's (its private IP on the hub).
+    const rpcCertificates =
+        hasPublicRpc(config) || monitoring !== undefined
+            ? new RpcCertificates("rpc-tls", {
+                  environment: config.environment,
+                  renewalPeriod: renewalPeriod(new Date()),
+                  endpoints: hasPublicRpc(config)
+                      ? config.deployedRegions.map((plan) => ({ region: plan.name, publicIp: besu.regionInputs(plan.name).rpcPublicIp!.address }))
+                      : [],
+                  ...(monitoring === undefined ? {} : { metricsReceiverIp: adminPlan.rpcPrivateIp }),
+              })
+            : undefined;
+
     const admin = new AdminRegion(`admin-${adminPlan.name}`, {
         ...shared,
         plan: adminPlan,
@@ -86,31 +112,11 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
                 regions: config.deployedRegions.map((plan) => plan.name),
                 remoteWriteSecret: monitoring.remoteWriteSecret,
                 sourceRanges: config.validatorRegions.map((plan) => plan.subnetCidr),
+                tls: rpcCertificates!.metricsReceiver!,
             },
         },
     });
     const remoteWriteUrl = admin.observability?.receiver?.url;
-
-    const besu = new BesuNetwork(BESU_NETWORK_NAME, {
-        chainId: config.chainId,
-        deployerAddress: config.deployerAddress,
-        multicall3RuntimeCode: loadArtifact("Multicall3").deployedBytecode,
-        regions: config.validatorRegions.map((plan) => ({
-            region: plan.name,
-            validatorCount: config.validatorsPerRegion,
-            sentryCount: config.sentriesPerRegion,
-            zones: plan.zones,
-        })),
-        tags: regionTags(baseTags, "global"),
-        publicRpc: hasPublicRpc(config),
-    });
-    const rpcCertificates = hasPublicRpc(config)
-        ? new RpcCertificates("rpc-tls", {
-              environment: config.environment,
-              renewalPeriod: renewalPeriod(new Date()),
-              endpoints: config.deployedRegions.map((plan) => ({ region: plan.name, publicIp: besu.regionInputs(plan.name).rpcPublicIp!.address })),
-          })
-        : undefined;
 
     // A partial rollout is fine for the infrastructure, but the chain makes blocks only once a quorum runs.
     const total = config.validatorRegions.length * config.validatorsPerRegion;
@@ -146,7 +152,11 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
                 },
                 metricsAgent:
                     monitoring && remoteWriteUrl
-                        ? { remoteWriteUrl, remoteWritePassword: regionRemoteWritePassword(monitoring.remoteWriteSecret, plan.name) }
+                        ? {
+                              remoteWriteUrl,
+                              remoteWritePassword: regionRemoteWritePassword(monitoring.remoteWriteSecret, plan.name),
+                              remoteWriteCa: rpcCertificates!.caCertificate,
+                          }
                         : undefined,
             }),
     );

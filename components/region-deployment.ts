@@ -69,7 +69,7 @@ export interface RegionDeploymentArgs extends ClusterSettings {
      * The region's metrics agent: the admin receiver's URL on the private path and this region's password
      * (components/monitoring/credentials.ts). Default: no agent.
      */
-    metricsAgent?: { remoteWriteUrl: pulumi.Input<string>; remoteWritePassword: pulumi.Input<string> };
+    metricsAgent?: { remoteWriteUrl: pulumi.Input<string>; remoteWritePassword: pulumi.Input<string>; remoteWriteCa: pulumi.Input<string> };
 }
 
 /**

@@ -11,19 +11,22 @@ export interface AgentFiles {
     readonly serviceAccountCa: string;
     /** The remote-write password, from the agent's Secret. */
     readonly remoteWritePassword: string;
+    /** The stack CA (PEM) the receiver's certificate must chain to, from the agent's ConfigMap. */
+    readonly remoteWriteCa: string;
 }
 
 export const AGENT_FILES: AgentFiles = {
     serviceAccountToken: "/var/run/secrets/kubernetes.io/serviceaccount/token",
     serviceAccountCa: "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
     remoteWritePassword: "/etc/prometheus/secrets/remote-write-password",
+    remoteWriteCa: "/etc/prometheus/remote-write-ca/ca.crt",
 };
 
 /** Inputs of {@link agentPrometheusConfig}. */
 export interface AgentConfigArgs {
     /** Azure region of this cluster: the `region` label of every series it sends. */
     readonly region: string;
-    /** The admin receiver, e.g. `http://10.0.16.5:9091/api/v1/write` (private path, VNet peering). */
+    /** The admin receiver, e.g. `https://10.0.16.4:9091/api/v1/write` (private path, VNet peering; TLS required). */
     readonly remoteWriteUrl: string;
     /** Basic-auth user of this region at the receiver. */
     readonly remoteWriteUsername: string;
@@ -67,6 +70,8 @@ export function agentPrometheusConfig(args: AgentConfigArgs): Record<string, unk
     }
     if (url.username !== "" || url.password !== "")
         throw new Error(`metrics agent ${args.region}: remoteWriteUrl must not carry credentials (basic auth is separate)`);
+    // The password crosses the peered VNets: never in clear.
+    if (url.protocol !== "https:") throw new Error(`metrics agent ${args.region}: remoteWriteUrl must be https; got ${url.protocol}//`);
     const files = args.files ?? AGENT_FILES;
     return {
         global: {
@@ -110,6 +115,9 @@ export function agentPrometheusConfig(args: AgentConfigArgs): Record<string, unk
             {
                 url: args.remoteWriteUrl,
                 basic_auth: { username: args.remoteWriteUsername, password_file: files.remoteWritePassword },
+                // Only the stack CA: the receiver's certificate (IP SAN of the URL's host) must chain to it, not to a
+                // public CA (Prometheus docs, tls_config ca_file replaces the system roots).
+                tls_config: { ca_file: files.remoteWriteCa, min_version: "TLS12" },
                 // Hold samples through a short admin outage rather than drop them (the WAL keeps ~2 h).
                 queue_config: { max_backoff: "30s" },
             },

@@ -26,11 +26,12 @@ describe("regional agent config", () => {
                 serviceAccountToken: join(work.dir, "token"),
                 serviceAccountCa: join(work.dir, "ca.crt"),
                 remoteWritePassword: join(work.dir, "password"),
+                remoteWriteCa: join(work.dir, "remote-write-ca.crt"),
             };
             for (const file of Object.values(files)) writeFileSync(file, "x\n");
             const config = agentPrometheusConfig({
                 region: "uksouth",
-                remoteWriteUrl: "http://10.0.31.254:9091/api/v1/write",
+                remoteWriteUrl: "https://10.0.31.254:9091/api/v1/write",
                 remoteWriteUsername: "uksouth",
                 files,
             });
@@ -53,10 +54,14 @@ describe("regional agent config", () => {
     });
 
     it("scrapes Besu pods of the chart by port name and labels them region, role and node", () => {
-        const config = agentPrometheusConfig({ region: "uksouth", remoteWriteUrl: "http://10.0.31.254:9091/api/v1/write", remoteWriteUsername: "uksouth" }) as {
+        const config = agentPrometheusConfig({
+            region: "uksouth",
+            remoteWriteUrl: "https://10.0.31.254:9091/api/v1/write",
+            remoteWriteUsername: "uksouth",
+        }) as {
             global: { external_labels: Record<string, string> };
             scrape_configs: Job[];
-            remote_write: { url: string; basic_auth: { username: string; password_file: string } }[];
+            remote_write: { url: string; basic_auth: { username: string; password_file: string }; tls_config: { ca_file: string } }[];
         };
         assert.deepEqual(config.global.external_labels, { region: "uksouth" });
         const besu = config.scrape_configs.find((j) => j.job_name === "chain138-besu")!;
@@ -76,12 +81,19 @@ describe("regional agent config", () => {
         }
         assert.equal(config.remote_write.length, 1);
         assert.equal(config.remote_write[0].basic_auth.username, "uksouth");
+        // The receiver's certificate is checked against the stack CA the pod mounts, not the system roots.
+        assert.equal(config.remote_write[0].tls_config.ca_file, "/etc/prometheus/remote-write-ca/ca.crt");
     });
 
-    it("refuses credentials in the URL and a region that is not a location, naming them", () => {
+    it("refuses credentials in the URL, plain http and a region that is not a location, naming them", () => {
         assert.throws(
-            () => agentPrometheusConfig({ region: "uksouth", remoteWriteUrl: "http://u:p@10.0.0.1:9091/api/v1/write", remoteWriteUsername: "uksouth" }),
+            () => agentPrometheusConfig({ region: "uksouth", remoteWriteUrl: "https://u:p@10.0.0.1:9091/api/v1/write", remoteWriteUsername: "uksouth" }),
             /uksouth: remoteWriteUrl must not carry credentials/,
+        );
+        // The basic-auth password would cross the peered VNets in clear.
+        assert.throws(
+            () => agentPrometheusConfig({ region: "uksouth", remoteWriteUrl: "http://10.0.0.1:9091/api/v1/write", remoteWriteUsername: "uksouth" }),
+            /uksouth: remoteWriteUrl must be https/,
         );
         assert.throws(() => agentPrometheusConfig({ region: "UK South", remoteWriteUrl: "http://10.0.0.1/", remoteWriteUsername: "x" }), /region must be/);
     });
