@@ -8,6 +8,7 @@ import { renewalPeriod, RpcCertificates } from "./rpc-tls";
 import { peerSpokesWithHub } from "./hub-peering";
 import { DEFAULT_BLOCK_PERIOD_SECONDS } from "./besu/genesis";
 import { regionRemoteWritePassword } from "./monitoring/credentials";
+import { signerWindowBlocks } from "./monitoring/signer-exporter";
 import { LB_SUBNET, REMOTE_WRITE_PORT } from "../stack/names";
 import { BESU_NETWORK_NAME, regionComponentName } from "../regions/targets";
 import { regionTags } from "./tags";
@@ -158,6 +159,14 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
                               remoteWriteCa: rpcCertificates!.caCertificate,
                           }
                         : undefined,
+                signerExporter:
+                    monitoring?.signerExporterImage === undefined
+                        ? undefined
+                        : {
+                              image: monitoring.signerExporterImage,
+                              validatorAddresses: besu.validatorNodes,
+                              windowBlocks: signerWindowBlocks(config.validatorRegions.length * config.validatorsPerRegion),
+                          },
             }),
     );
     peerSpokesWithHub(

@@ -1,7 +1,7 @@
 // The regional agent's Prometheus configuration (prometheus.yml), built as data so a test can hand the exact file to
 // `promtool check config`. Relabelling follows Prometheus's configuration docs (kubernetes_sd_config, relabel_config,
 // remote_write); the labels it sets are the ones the admin rules and dashboards select (stack/names.ts).
-import { BESU_LABELS, BESU_NAMESPACE, BESU_NODE_LABEL, BESU_ROLE_LABEL, MONITORING_JOBS, MONITORING_LABELS } from "../../stack/names";
+import { BESU_LABELS, BESU_NAMESPACE, BESU_NODE_LABEL, BESU_ROLE_LABEL, MONITORING_JOBS, MONITORING_LABELS, SIGNER_EXPORTER_LABELS } from "../../stack/names";
 
 /** Files the agent pod mounts. */
 export interface AgentFiles {
@@ -101,6 +101,22 @@ export function agentPrometheusConfig(args: AgentConfigArgs): Record<string, unk
                 // generates itself (Prometheus docs, metric_relabel_configs), so readiness flips do not churn every
                 // Besu series.
                 metric_relabel_configs: [{ regex: MONITORING_LABELS.podReady, action: "labeldrop" }],
+            },
+            {
+                // The signer exporter next to the validators (ops/signer-exporter): per-validator proposals from
+                // qbft_getSignerMetrics. Its series label the validator they describe with `node`, so this job sets no
+                // node or role of its own (a target label would rename the exported one to exported_node).
+                job_name: MONITORING_JOBS.signers,
+                metrics_path: "/metrics",
+                scheme: "http",
+                kubernetes_sd_configs: [{ role: "pod", namespaces: { names: [BESU_NAMESPACE] } }],
+                relabel_configs: [
+                    ...Object.entries(SIGNER_EXPORTER_LABELS).map(([label, value]) => ({ source_labels: [podLabel(label)], regex: value, action: "keep" })),
+                    { source_labels: ["__meta_kubernetes_pod_container_port_name"], regex: "metrics", action: "keep" },
+                    { source_labels: ["__meta_kubernetes_pod_ip"], regex: ".+", action: "keep" },
+                    // One exporter per region: its series keep one identity across pod restarts.
+                    { target_label: "instance", replacement: "signer-exporter" },
+                ],
             },
             kubeletJob(MONITORING_JOBS.kubelet, "/metrics", "kubelet_volume_stats_(available|capacity|used)_bytes", files),
             kubeletJob(MONITORING_JOBS.kubeletResource, "/metrics/resource", "(node|container)_(cpu_usage_seconds_total|memory_working_set_bytes)", files),

@@ -14,7 +14,7 @@
 /** Where a metric comes from. */
 export interface MetricSource {
     /** Which scrape job exports it (monitoring/rules use the same job names: stack/names.ts MONITORING_JOBS). */
-    readonly exporter: "besu" | "kubelet" | "cadvisor" | "kubelet-resource" | "prometheus";
+    readonly exporter: "besu" | "kubelet" | "cadvisor" | "kubelet-resource" | "prometheus" | "signer-exporter";
     /** The source file or documentation page that defines the name. */
     readonly source: string;
 }
@@ -22,6 +22,7 @@ export interface MetricSource {
 const DEFAULT_BLOCKCHAIN = "ethereum/core/src/main/java/org/hyperledger/besu/ethereum/chain/DefaultBlockchain.java (createGauges)";
 const TX_POOL_METRICS = "ethereum/eth/src/main/java/org/hyperledger/besu/ethereum/eth/transactions/TransactionPoolMetrics.java";
 const KUBELET_VOLUME = "kubernetes pkg/kubelet/metrics/collectors/volume_stats.go (labels namespace, persistentvolumeclaim)";
+const SIGNER_EXPORTER = "this repository's ops/signer-exporter/exporter.ts (SIGNER_METRICS), job chain138-signers";
 const RESOURCE_METRICS = "kubernetes pkg/kubelet/metrics/collectors/resource_metrics.go (kubelet /metrics/resource)";
 
 export const KNOWN_METRICS: Readonly<Record<string, MetricSource>> = {
@@ -39,6 +40,13 @@ export const KNOWN_METRICS: Readonly<Record<string, MetricSource>> = {
     // TRANSACTION_POOL category (layered pool, Besu's default): besu_transaction_pool_*, labelled by layer.
     besu_transaction_pool_number_of_transactions: { exporter: "besu", source: `${TX_POOL_METRICS}: TRANSACTION_POOL "number_of_transactions" (label layer)` },
     besu_transaction_pool_added_total: { exporter: "besu", source: `${TX_POOL_METRICS}: TRANSACTION_POOL ADDED_COUNTER_NAME "added_total"` },
+    // The signer exporter (ours): Besu's qbft_getSignerMetrics and eth_blockNumber as gauges.
+    chain138_signer_exporter_up: { exporter: "signer-exporter", source: SIGNER_EXPORTER },
+    chain138_signer_exporter_last_success_timestamp_seconds: { exporter: "signer-exporter", source: SIGNER_EXPORTER },
+    chain138_qbft_head_block_number: { exporter: "signer-exporter", source: SIGNER_EXPORTER },
+    chain138_qbft_signer_window_blocks: { exporter: "signer-exporter", source: SIGNER_EXPORTER },
+    chain138_qbft_validator_proposed_blocks: { exporter: "signer-exporter", source: `${SIGNER_EXPORTER} (labels validator, node)` },
+    chain138_qbft_validator_last_proposed_block: { exporter: "signer-exporter", source: `${SIGNER_EXPORTER} (labels validator, node)` },
     // Prometheus itself: every scrape target's synthetic series.
     up: { exporter: "prometheus", source: "Prometheus docs 'Jobs and instances', section 'Automatically generated labels and time series'" },
     // Kubelet volume statistics (PVCs), /metrics.

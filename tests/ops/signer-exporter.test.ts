@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { KNOWN_METRICS } from "../../components/monitoring/metric-names";
 import { startAnvil, type AnvilNode } from "../../devkit/anvil";
 import { SIGNER_METRICS, startSignerExporter, type SignerExporter } from "../../ops/signer-exporter/exporter";
 import { startSignerMetricsStub, type SignerMetricsStub } from "../support/besu-signer-metrics-stub";
@@ -107,6 +108,13 @@ describe("signer exporter against anvil with Besu's qbft_getSignerMetrics", () =
         const run = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8", timeout: 60_000 });
         assert.equal(run.error, undefined, "promtool must be installed (apt-get install prometheus)");
         assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    });
+
+    it("serves only names the alert rules' metric list attributes to it", async () => {
+        const { samples } = await scrape(exporters[0] ?? (await exporter([stub.url])));
+        const served = new Set(samples.map((s) => s.name));
+        assert.ok(served.size >= 6, `only ${[...served].join(", ")}`);
+        for (const name of served) assert.equal(KNOWN_METRICS[name]?.exporter, "signer-exporter", `${name} is not in metric-names.ts as the signer exporter's`);
     });
 
     it("leaves out the genesis block's zero-address proposer when the window reaches block 0", async () => {

@@ -26,6 +26,7 @@ const monitoring = {
         { name: "team", slack: { apiUrl: "https://slack.example.invalid/services/X", channel: "#chain138" } },
     ],
     route: { critical: "oncall", warning: "team" },
+    signerExporterImage: "registry.example.invalid/chain138-signer-exporter:1.0.0",
 };
 
 let run: ProgramRun;
@@ -156,6 +157,38 @@ describe("fleet observability in prod", () => {
         const caConfigs = ofKind("core/v1:ConfigMap").filter((c) => metadata(c).name === "metrics-agent-remote-write-ca");
         assert.deepEqual(caConfigs.map(regionOf).sort(), [...PROD_REGIONS].sort(), "every agent pins the CA");
         for (const config of caConfigs) assert.match((config.inputs["data"] as Record<string, string>)["ca.crt"], new RegExp(`mock ${cas[0].name}\\b`));
+    });
+
+    it("runs one signer exporter per region next to its validators, asking them over the namespace-private RPC", () => {
+        const exporters = ofKind("apps/v1:Deployment").filter((d) => metadata(d).name === "signer-exporter");
+        assert.deepEqual(exporters.map(regionOf).sort(), [...PROD_REGIONS].sort(), "one exporter per region");
+        const chart = parse(readFileSync(path.join(REPO_ROOT, "charts", "besu-node", "values.yaml"), "utf8")) as {
+            rpc: { validatorApis: string[]; sentryApis: string[] };
+        };
+        // qbft_getSignerMetrics is in Besu's QBFT API group: on the validators, never on the public sentries.
+        assert.ok(chart.rpc.validatorApis.includes("QBFT"));
+        assert.ok(!chart.rpc.sentryApis.includes("QBFT"), "the sentries' RPC is public: no QBFT there");
+        const validatorsPerRegion = prodFile.config["chain138:validatorsPerRegion"] as number;
+        for (const deployment of exporters) {
+            const region = regionOf(deployment);
+            // The Besu namespace: the chart's NetworkPolicy admits RPC from its own namespace's pods only.
+            assert.equal(metadata(deployment).namespace, "besu");
+            const spec = (deployment.inputs["spec"] as { template: { spec: { containers: { args: string[]; ports: { name: string }[] }[] } } }).template.spec;
+            const args = spec.containers[0].args;
+            const rpc = args.flatMap((a, i) => (args[i - 1] === "--rpc" ? [a] : []));
+            assert.equal(rpc.length, validatorsPerRegion, `${region}: one URL per validator of the region`);
+            for (const url of rpc)
+                assert.match(url, new RegExp(`^http://besu-${region}-validator-\\d+-0\\.besu-headless\\.besu\\.svc\\.cluster\\.local:8545$`));
+            // Four turns of every genesis validator.
+            const total = (prodFile.config["chain138:regions"] as string[]).length * validatorsPerRegion;
+            assert.equal(args[args.indexOf("--window-blocks") + 1], String(4 * total));
+            assert.deepEqual(
+                spec.containers[0].ports.map((p) => p.name),
+                ["metrics"],
+                "the port the agent's job keeps",
+            );
+        }
+        assert.ok(!ofKind("core/v1:Service").some((s) => metadata(s).name.includes("signer-exporter")), "no Service for the exporter");
     });
 
     it("exposes nothing publicly: the agents have no Service, the receiver only an internal load balancer", async () => {

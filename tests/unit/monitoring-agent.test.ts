@@ -75,7 +75,18 @@ describe("regional agent config", () => {
         assert.deepEqual(target("node"), ["__meta_kubernetes_pod_label_chain138_io_node"]);
         assert.deepEqual(target("pod_ready"), ["__meta_kubernetes_pod_ready"]);
         assert.deepEqual(besu.metric_relabel_configs, [{ regex: "pod_ready", action: "labeldrop" }]);
-        for (const job of config.scrape_configs.filter((j) => j.job_name !== "chain138-besu")) {
+        // The signer exporter's pods in the Besu namespace, by their labels and port; no node/role target label (its
+        // series carry the validator's node themselves; Prometheus would rename a clashing one to exported_node).
+        const signers = config.scrape_configs.find((j) => j.job_name === "chain138-signers")!;
+        assert.deepEqual(signers.kubernetes_sd_configs, [{ role: "pod", namespaces: { names: ["besu"] } }]);
+        const signerKeeps = signers.relabel_configs.filter((r) => r.action === "keep").map((r) => `${r.source_labels?.join(",")}=${r.regex}`);
+        assert.ok(signerKeeps.includes("__meta_kubernetes_pod_label_app_kubernetes_io_name=signer-exporter"));
+        assert.ok(signerKeeps.includes("__meta_kubernetes_pod_container_port_name=metrics"));
+        assert.deepEqual(
+            signers.relabel_configs.flatMap((r) => (r.target_label === undefined ? [] : [r.target_label])),
+            ["instance"],
+        );
+        for (const job of config.scrape_configs.filter((j) => j.job_name !== "chain138-besu" && j.job_name !== "chain138-signers")) {
             assert.deepEqual(job.kubernetes_sd_configs, [{ role: "node" }]);
             assert.equal(job.authorization?.credentials_file, "/var/run/secrets/kubernetes.io/serviceaccount/token");
         }
