@@ -13,7 +13,7 @@
 //   and at besu-eth/besu 220c12bb (the project's later home), EthPeers at hyperledger/besu 000f08d1 and at
 //   besu-eth/besu 05b0b233; TransactionPoolMetrics only at hyperledger/besu ea3ae24f (besu-eth/besu has no copy).
 // - The 25.8.0 section of the release notes (CHANGELOG.md at besu-eth/besu 00fe97c9, which runs to 26.9.0) removes or
-//   renames no metric; it adds one (eth_call gas usage, #9019). The 25.7.0–25.10.0 sections read there do not either.
+//   renames no metric; it adds one (eth_call gas usage, #9019). Nor do the neighbouring sections read there (25.9.0, 25.10.0-RC1/RC2).
 // The signer metrics are this repository's own exporter (ops/signer-exporter), which reads Besu's
 // qbft_getSignerMetrics JSON-RPC: Besu registers no per-validator QBFT metric.
 
