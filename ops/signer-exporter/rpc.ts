@@ -77,6 +77,10 @@ export function rpcClient(url: string, timeoutMs: number): RpcClient {
                 headers: { "content-type": "application/json" },
                 body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params }),
                 signal: AbortSignal.timeout(timeoutMs),
+            }).catch((e: unknown) => {
+                // undici says only "fetch failed"; the cause (ECONNREFUSED, timeout…) is what an operator needs.
+                const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+                throw new Error(`${method} at ${parsed.host}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
             });
             if (!response.ok) throw new Error(`${method} at ${parsed.host}: HTTP ${response.status}`);
             const body = (await response.json()) as Record<string, unknown>;
