@@ -9,6 +9,7 @@ import { renewalPeriod, RpcCertificates } from "./rpc-tls";
 import { peerSpokesWithHub } from "./hub-peering";
 import { DEFAULT_BLOCK_PERIOD_SECONDS } from "./besu/genesis";
 import { regionRemoteWritePassword } from "./monitoring/credentials";
+import { signerWindowBlocks } from "./monitoring/signer-exporter";
 import { LB_SUBNET, REMOTE_WRITE_PORT } from "../stack/names";
 import { BESU_NETWORK_NAME, regionComponentName } from "../regions/targets";
 import { regionTags } from "./tags";
@@ -52,6 +53,32 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
 
     const deployedNames = new Set(config.deployedRegions.map((plan) => plan.name));
     const monitoring = config.monitoring;
+    const besu = new BesuNetwork(BESU_NETWORK_NAME, {
+        chainId: config.chainId,
+        deployerAddress: config.deployerAddress,
+        multicall3RuntimeCode: loadArtifact("Multicall3").deployedBytecode,
+        regions: config.validatorRegions.map((plan) => ({
+            region: plan.name,
+            validatorCount: config.validatorsPerRegion,
+            sentryCount: config.sentriesPerRegion,
+            zones: plan.zones,
+        })),
+        tags: regionTags(baseTags, "global"),
+        publicRpc: hasPublicRpc(config),
+    });
+    // The stack CA signs the public endpoints' certificates and the metrics receiver's (its private IP on the hub).
+    const rpcCertificates =
+        hasPublicRpc(config) || monitoring !== undefined
+            ? new RpcCertificates("rpc-tls", {
+                  environment: config.environment,
+                  renewalPeriod: renewalPeriod(new Date()),
+                  endpoints: hasPublicRpc(config)
+                      ? config.deployedRegions.map((plan) => ({ region: plan.name, publicIp: besu.regionInputs(plan.name).rpcPublicIp!.address }))
+                      : [],
+                  ...(monitoring === undefined ? {} : { metricsReceiverIp: adminPlan.rpcPrivateIp }),
+              })
+            : undefined;
+
     const admin = new AdminRegion(`admin-${adminPlan.name}`, {
         ...shared,
         plan: adminPlan,
@@ -87,31 +114,11 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
                 regions: config.deployedRegions.map((plan) => plan.name),
                 remoteWriteSecret: monitoring.remoteWriteSecret,
                 sourceRanges: config.validatorRegions.map((plan) => plan.subnetCidr),
+                tls: rpcCertificates!.metricsReceiver!,
             },
         },
     });
     const remoteWriteUrl = admin.observability?.receiver?.url;
-
-    const besu = new BesuNetwork(BESU_NETWORK_NAME, {
-        chainId: config.chainId,
-        deployerAddress: config.deployerAddress,
-        multicall3RuntimeCode: loadArtifact("Multicall3").deployedBytecode,
-        regions: config.validatorRegions.map((plan) => ({
-            region: plan.name,
-            validatorCount: config.validatorsPerRegion,
-            sentryCount: config.sentriesPerRegion,
-            zones: plan.zones,
-        })),
-        tags: regionTags(baseTags, "global"),
-        publicRpc: hasPublicRpc(config),
-    });
-    const rpcCertificates = hasPublicRpc(config)
-        ? new RpcCertificates("rpc-tls", {
-              environment: config.environment,
-              renewalPeriod: renewalPeriod(new Date()),
-              endpoints: config.deployedRegions.map((plan) => ({ region: plan.name, publicIp: besu.regionInputs(plan.name).rpcPublicIp!.address })),
-          })
-        : undefined;
 
     // A partial rollout is fine for the infrastructure, but the chain makes blocks only once a quorum runs.
     const total = config.validatorRegions.length * config.validatorsPerRegion;
@@ -147,8 +154,20 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
                 },
                 metricsAgent:
                     monitoring && remoteWriteUrl
-                        ? { remoteWriteUrl, remoteWritePassword: regionRemoteWritePassword(monitoring.remoteWriteSecret, plan.name) }
+                        ? {
+                              remoteWriteUrl,
+                              remoteWritePassword: regionRemoteWritePassword(monitoring.remoteWriteSecret, plan.name),
+                              remoteWriteCa: rpcCertificates!.caCertificate,
+                          }
                         : undefined,
+                signerExporter:
+                    monitoring?.signerExporterImage === undefined
+                        ? undefined
+                        : {
+                              image: monitoring.signerExporterImage,
+                              validatorAddresses: besu.validatorNodes,
+                              windowBlocks: signerWindowBlocks(config.validatorRegions.length * config.validatorsPerRegion),
+                          },
             }),
     );
     peerSpokesWithHub(

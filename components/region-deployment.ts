@@ -44,6 +44,7 @@ export interface RegionRpcArgs {
     publicTls?: { hostname: string; certificatePem: pulumi.Output<string>; privateKeyPem: pulumi.Output<string> };
 }
 import { deployRegionalAgent, type RegionalAgent } from "./monitoring/regional-agent";
+import { deploySignerExporter } from "./monitoring/signer-exporter";
 
 export interface RegionDeploymentArgs extends ClusterSettings {
     /** The region's resolved plan (location, zones, CIDRs, pools within quota). */
@@ -69,7 +70,12 @@ export interface RegionDeploymentArgs extends ClusterSettings {
      * The region's metrics agent: the admin receiver's URL on the private path and this region's password
      * (components/monitoring/credentials.ts). Default: no agent.
      */
-    metricsAgent?: { remoteWriteUrl: pulumi.Input<string>; remoteWritePassword: pulumi.Input<string> };
+    metricsAgent?: { remoteWriteUrl: pulumi.Input<string>; remoteWritePassword: pulumi.Input<string>; remoteWriteCa: pulumi.Input<string> };
+    /**
+     * The signer exporter next to the region's validators (components/monitoring/signer-exporter.ts): its image, every
+     * genesis validator's address by node name, and the block window. Default: none (needs Besu with validators).
+     */
+    signerExporter?: { image: string; validatorAddresses: pulumi.Input<Record<string, string>>; windowBlocks: number };
 }
 
 /**
@@ -103,6 +109,8 @@ export class RegionDeployment extends pulumi.ComponentResource {
     public readonly spoke: SpokeNetwork;
     /** The Prometheus agent writing this region's metrics to the admin region, when configured. */
     public readonly metricsAgent?: RegionalAgent;
+    /** The signer exporter's Deployment, when configured. */
+    public readonly signerExporter?: k8s.apps.v1.Deployment;
 
     constructor(name: string, args: RegionDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chain138:index:RegionDeployment", name, {}, opts);
@@ -230,6 +238,20 @@ export class RegionDeployment extends pulumi.ComponentResource {
             if (privateRpc) this.privateRpcUrl = `http://${args.plan.rpcPrivateIp}:${BESU_RPC_PORT}`;
             if (publicRpc) this.publicRpcUrl = pulumi.interpolate`https://${besu.rpcPublicIp!.address}`;
             this.publicRpcHostname = publicTls?.hostname;
+        }
+        if (args.signerExporter !== undefined && besu !== undefined && besu.validators.length > 0) {
+            this.signerExporter = deploySignerExporter(
+                `${name}-signer-exporter`,
+                {
+                    region: args.plan.name,
+                    namespace: this.besuNamespace.metadata.name,
+                    image: args.signerExporter.image,
+                    validatorNodes: besu.validators.map((v) => v.name),
+                    validatorAddresses: args.signerExporter.validatorAddresses,
+                    windowBlocks: args.signerExporter.windowBlocks,
+                },
+                { parent: this, provider: built.provider },
+            ).deployment;
         }
         if (args.metricsAgent !== undefined) {
             this.metricsAgent = deployRegionalAgent(

@@ -1,6 +1,7 @@
-// The public JSON-RPC endpoints' TLS: a private CA of the stack and, per region, a server certificate for the
-// endpoint's static IP. Clients pin the CA (the `rpc.caCertificate` stack output; the program's own providers do,
-// contracts/providers/rpc.ts), so the endpoint works before anyone owns a DNS name for it.
+// The stack's private CA and the server certificates it signs: per region, the public JSON-RPC endpoint's static IP,
+// and the admin region's metrics receiver on its private IP (the regional agents' remote-write hop). Clients pin the CA
+// (the `rpc.caCertificate` stack output; the program's own providers do, contracts/providers/rpc.ts; the agents'
+// remote_write tls_config), so the endpoints work before anyone owns a DNS name for them.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
@@ -20,8 +21,10 @@ export interface RpcCertificatesArgs {
      * The renewal period the server certificates belong to ({@link renewalPeriod}); a new period re-issues them. Required.
      */
     renewalPeriod: string;
-    /** The endpoints. Required. */
+    /** The endpoints. Required (may be empty). */
     endpoints: RpcEndpointSubject[];
+    /** The metrics receiver's private IPv4 address (components/monitoring/remote-write-receiver.ts). Default: none. */
+    metricsReceiverIp?: pulumi.Input<string>;
 }
 
 /** A region's server certificate: PEM chain and key (the key a secret). */
@@ -55,6 +58,8 @@ export class RpcCertificates extends pulumi.ComponentResource {
     public readonly caCertificate: pulumi.Output<string>;
     /** Per region. */
     public readonly servers: ReadonlyMap<string, RpcServerCertificate>;
+    /** The metrics receiver's certificate, when `metricsReceiverIp` was given. */
+    public readonly metricsReceiver?: RpcServerCertificate;
 
     constructor(name: string, args: RpcCertificatesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("chain138:index:RpcCertificates", name, {}, opts);
@@ -71,25 +76,21 @@ export class RpcCertificates extends pulumi.ComponentResource {
             },
             parent,
         );
-        const servers = new Map<string, RpcServerCertificate>();
-        for (const endpoint of args.endpoints) {
-            const key = new tls.PrivateKey(`${name}-${endpoint.region}-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, parent);
+        // One key, request and CA-signed certificate per IP; `unit` (with the renewal period) is the subject's OU.
+        const issue = (id: string, ip: pulumi.Input<string>, unit: string): RpcServerCertificate => {
+            const key = new tls.PrivateKey(`${name}-${id}-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, parent);
             const request = new tls.CertRequest(
-                `${name}-${endpoint.region}-csr`,
+                `${name}-${id}-csr`,
                 {
                     privateKeyPem: key.privateKeyPem,
-                    ipAddresses: [endpoint.publicIp],
+                    ipAddresses: [ip],
                     // A new renewal period changes the request, which replaces the certificate signed from it.
-                    subject: {
-                        commonName: pulumi.interpolate`${endpoint.publicIp}`,
-                        organization: "Chain 138",
-                        organizationalUnit: `rpc ${args.renewalPeriod}`,
-                    },
+                    subject: { commonName: pulumi.interpolate`${ip}`, organization: "Chain 138", organizationalUnit: `${unit} ${args.renewalPeriod}` },
                 },
                 parent,
             );
             const cert = new tls.LocallySignedCert(
-                `${name}-${endpoint.region}-cert`,
+                `${name}-${id}-cert`,
                 {
                     certRequestPem: request.certRequestPem,
                     caPrivateKeyPem: caKey.privateKeyPem,
@@ -99,12 +100,15 @@ export class RpcCertificates extends pulumi.ComponentResource {
                 },
                 parent,
             );
-            servers.set(endpoint.region, {
+            return {
                 certificatePem: cert.certPem,
                 privateKeyPem: pulumi.secret(key.privateKeyPem),
                 checksum: cert.certPem.apply((pem) => createHash("sha256").update(pem).digest("hex")),
-            });
-        }
+            };
+        };
+        const servers = new Map<string, RpcServerCertificate>();
+        for (const endpoint of args.endpoints) servers.set(endpoint.region, issue(endpoint.region, endpoint.publicIp, "rpc"));
+        if (args.metricsReceiverIp !== undefined) this.metricsReceiver = issue("metrics-receiver", args.metricsReceiverIp, "metrics");
         this.caCertificate = ca.certPem;
         this.servers = servers;
         this.registerOutputs({ caCertificate: this.caCertificate });

@@ -130,6 +130,8 @@ export interface MonitoringPlan {
     readonly remoteWriteSecret: string;
     readonly receivers: AlertReceiverPlan[];
     readonly route: { readonly critical: string; readonly warning: string };
+    /** The signer exporter's image (ops/signer-exporter), when each region should run one. */
+    readonly signerExporterImage?: string;
 }
 
 /** The relayer Deployment's settings, validated (keys plain here; the loaded config makes them secret). */
@@ -336,7 +338,12 @@ function monitoringProblems(config: RawFleetConfig, ns: string): string[] {
 
 /** The validated observability settings (the receiver's address is the admin region's internal LB: components/fleet.ts). */
 function monitoringPlan(raw: NonNullable<RawFleetConfig["monitoring"]>): MonitoringPlan {
-    return { remoteWriteSecret: raw.remoteWriteSecret, receivers: raw.receivers, route: raw.route };
+    return {
+        remoteWriteSecret: raw.remoteWriteSecret,
+        receivers: raw.receivers,
+        route: raw.route,
+        ...(raw.signerExporterImage === undefined ? {} : { signerExporterImage: raw.signerExporterImage }),
+    };
 }
 
 /** The Kubernetes version against the AKS calendar: refusals as problems, the approaching end of life in `warnings`. */

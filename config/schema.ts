@@ -165,6 +165,11 @@ export const monitoringSchema = z.strictObject({
     receivers: z.array(alertReceiverSchema).min(1),
     /** Receiver (by name) of each alert severity the rules use. */
     route: z.strictObject({ critical: z.string().min(1), warning: z.string().min(1) }),
+    /** Image built from ops/signer-exporter/Dockerfile; each region then runs one (per-validator proposals). Default: none. */
+    signerExporterImage: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9._/:@-]*$/, "must be an image reference, e.g. myacr.azurecr.io/chain138-signer-exporter:1.0.0")
+        .optional(),
 });
 
 /** `{}`: how a Pulumi.yaml object default of "not set" arrives. */

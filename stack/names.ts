@@ -77,7 +77,17 @@ export const AGENT_NAMESPACE = "chain138-monitoring";
  * Scrape job names of the regional agent; the admin region's alert rules and dashboards select series by them
  * (monitoring/rules/chain138.rules.yaml, monitoring/dashboards/*.json).
  */
-export const MONITORING_JOBS = { besu: "chain138-besu", kubelet: "kubelet", cadvisor: "cadvisor", kubeletResource: "kubelet-resource" } as const;
+export const MONITORING_JOBS = {
+    besu: "chain138-besu",
+    kubelet: "kubelet",
+    cadvisor: "cadvisor",
+    kubeletResource: "kubelet-resource",
+    /** The signer exporter (ops/signer-exporter): qbft_getSignerMetrics per validator. */
+    signers: "chain138-signers",
+} as const;
+
+/** Pod labels of the signer exporter (components/monitoring/signer-exporter.ts), which the agent's job keeps. */
+export const SIGNER_EXPORTER_LABELS = { "app.kubernetes.io/name": "signer-exporter", "app.kubernetes.io/part-of": "chain138" } as const;
 
 /** Labels the agent adds to every series: which region, which Besu role and node (monitoring/rules use them). */
 export const MONITORING_LABELS = { region: "region", role: "role", node: "node", podReady: "pod_ready", kubernetesNode: "kubernetes_node" } as const;

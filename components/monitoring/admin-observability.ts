@@ -5,6 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DASHBOARD_LABEL, loadDashboards } from "./dashboards";
 import { fleetExpectationRules, type FleetExpectationsArgs } from "./expectations";
+import type { RpcServerCertificate } from "../rpc-tls";
 import { deployRemoteWriteReceiver, type RemoteWriteReceiver } from "./remote-write-receiver";
 import { loadRuleFiles } from "./rule-files";
 
@@ -17,6 +18,8 @@ export interface ReceiverPlacement {
     remoteWriteSecret: pulumi.Input<string>;
     /** Sources the load balancer admits (loadBalancerSourceRanges): the spokes' node subnets. Default: no restriction. */
     sourceRanges?: string[];
+    /** The receiver's server certificate for `staticIp`, from the stack CA (components/rpc-tls.ts). */
+    tls: RpcServerCertificate;
 }
 
 /** Arguments of {@link deployAdminObservability}. */
@@ -81,6 +84,7 @@ export function deployAdminObservability(
                       regions: args.receiver.regions,
                       remoteWriteSecret: args.receiver.remoteWriteSecret,
                       prometheusUrl: args.prometheusUrl,
+                      tls: args.receiver.tls,
                   },
                   child,
               );

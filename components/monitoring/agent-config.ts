@@ -1,7 +1,7 @@
 // The regional agent's Prometheus configuration (prometheus.yml), built as data so a test can hand the exact file to
 // `promtool check config`. Relabelling follows Prometheus's configuration docs (kubernetes_sd_config, relabel_config,
 // remote_write); the labels it sets are the ones the admin rules and dashboards select (stack/names.ts).
-import { BESU_LABELS, BESU_NAMESPACE, BESU_NODE_LABEL, BESU_ROLE_LABEL, MONITORING_JOBS, MONITORING_LABELS } from "../../stack/names";
+import { BESU_LABELS, BESU_NAMESPACE, BESU_NODE_LABEL, BESU_ROLE_LABEL, MONITORING_JOBS, MONITORING_LABELS, SIGNER_EXPORTER_LABELS } from "../../stack/names";
 
 /** Files the agent pod mounts. */
 export interface AgentFiles {
@@ -11,19 +11,22 @@ export interface AgentFiles {
     readonly serviceAccountCa: string;
     /** The remote-write password, from the agent's Secret. */
     readonly remoteWritePassword: string;
+    /** The stack CA (PEM) the receiver's certificate must chain to, from the agent's ConfigMap. */
+    readonly remoteWriteCa: string;
 }
 
 export const AGENT_FILES: AgentFiles = {
     serviceAccountToken: "/var/run/secrets/kubernetes.io/serviceaccount/token",
     serviceAccountCa: "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
     remoteWritePassword: "/etc/prometheus/secrets/remote-write-password",
+    remoteWriteCa: "/etc/prometheus/remote-write-ca/ca.crt",
 };
 
 /** Inputs of {@link agentPrometheusConfig}. */
 export interface AgentConfigArgs {
     /** Azure region of this cluster: the `region` label of every series it sends. */
     readonly region: string;
-    /** The admin receiver, e.g. `http://10.0.16.5:9091/api/v1/write` (private path, VNet peering). */
+    /** The admin receiver, e.g. `https://10.0.16.4:9091/api/v1/write` (private path, VNet peering; TLS required). */
     readonly remoteWriteUrl: string;
     /** Basic-auth user of this region at the receiver. */
     readonly remoteWriteUsername: string;
@@ -67,6 +70,8 @@ export function agentPrometheusConfig(args: AgentConfigArgs): Record<string, unk
     }
     if (url.username !== "" || url.password !== "")
         throw new Error(`metrics agent ${args.region}: remoteWriteUrl must not carry credentials (basic auth is separate)`);
+    // The password crosses the peered VNets: never in clear.
+    if (url.protocol !== "https:") throw new Error(`metrics agent ${args.region}: remoteWriteUrl must be https; got ${url.protocol}//`);
     const files = args.files ?? AGENT_FILES;
     return {
         global: {
@@ -97,6 +102,22 @@ export function agentPrometheusConfig(args: AgentConfigArgs): Record<string, unk
                 // Besu series.
                 metric_relabel_configs: [{ regex: MONITORING_LABELS.podReady, action: "labeldrop" }],
             },
+            {
+                // The signer exporter next to the validators (ops/signer-exporter): per-validator proposals from
+                // qbft_getSignerMetrics. Its series label the validator they describe with `node`, so this job sets no
+                // node or role of its own (a target label would rename the exported one to exported_node).
+                job_name: MONITORING_JOBS.signers,
+                metrics_path: "/metrics",
+                scheme: "http",
+                kubernetes_sd_configs: [{ role: "pod", namespaces: { names: [BESU_NAMESPACE] } }],
+                relabel_configs: [
+                    ...Object.entries(SIGNER_EXPORTER_LABELS).map(([label, value]) => ({ source_labels: [podLabel(label)], regex: value, action: "keep" })),
+                    { source_labels: ["__meta_kubernetes_pod_container_port_name"], regex: "metrics", action: "keep" },
+                    { source_labels: ["__meta_kubernetes_pod_ip"], regex: ".+", action: "keep" },
+                    // One exporter per region: its series keep one identity across pod restarts.
+                    { target_label: "instance", replacement: "signer-exporter" },
+                ],
+            },
             kubeletJob(MONITORING_JOBS.kubelet, "/metrics", "kubelet_volume_stats_(available|capacity|used)_bytes", files),
             kubeletJob(MONITORING_JOBS.kubeletResource, "/metrics/resource", "(node|container)_(cpu_usage_seconds_total|memory_working_set_bytes)", files),
             kubeletJob(
@@ -110,6 +131,9 @@ export function agentPrometheusConfig(args: AgentConfigArgs): Record<string, unk
             {
                 url: args.remoteWriteUrl,
                 basic_auth: { username: args.remoteWriteUsername, password_file: files.remoteWritePassword },
+                // Only the stack CA: the receiver's certificate (IP SAN of the URL's host) must chain to it, not to a
+                // public CA (Prometheus docs, tls_config ca_file replaces the system roots).
+                tls_config: { ca_file: files.remoteWriteCa, min_version: "TLS12" },
                 // Hold samples through a short admin outage rather than drop them (the WAL keeps ~2 h).
                 queue_config: { max_backoff: "30s" },
             },

@@ -22,8 +22,10 @@ export const AGENT_IMAGE = "quay.io/prometheus/prometheus:v3.5.0";
 export interface RegionalAgentArgs {
     /** Azure location of the cluster; the region label of every series. */
     region: string;
-    /** The admin receiver's URL on the private path, e.g. `http://10.0.16.5:9091/api/v1/write`. */
+    /** The admin receiver's URL on the private path, e.g. `https://10.0.16.4:9091/api/v1/write`. */
     remoteWriteUrl: pulumi.Input<string>;
+    /** The stack CA (PEM) the receiver's certificate chains to (components/rpc-tls.ts): the only root the agent trusts there. */
+    remoteWriteCa: pulumi.Input<string>;
     /** This region's receiver password (a secret; components/monitoring/credentials.ts). */
     remoteWritePassword: pulumi.Input<string>;
     /** Container image. Default {@link AGENT_IMAGE}. */
@@ -94,6 +96,13 @@ export function deployRegionalAgent(
         },
         { ...child, additionalSecretOutputs: ["data", "stringData"] },
     );
+    const caDir = AGENT_FILES.remoteWriteCa.slice(0, AGENT_FILES.remoteWriteCa.lastIndexOf("/"));
+    const caFile = AGENT_FILES.remoteWriteCa.slice(caDir.length + 1);
+    const ca = new k8s.core.v1.ConfigMap(
+        `${name}-remote-write-ca`,
+        { metadata: { name: `${AGENT_NAME}-remote-write-ca`, namespace: ns, labels }, data: { [caFile]: args.remoteWriteCa } },
+        child,
+    );
     const configText = pulumi
         .output(args.remoteWriteUrl)
         .apply((url) => stringify(agentPrometheusConfig({ region: args.region, remoteWriteUrl: url, remoteWriteUsername: args.region })));
@@ -114,7 +123,14 @@ export function deployRegionalAgent(
                 selector: { matchLabels: labels },
                 template: {
                     // A changed prometheus.yml rolls the pod (a subPath mount is never refreshed in place).
-                    metadata: { labels, annotations: { "chain138.io/config-sha256": configText.apply((t) => createHash("sha256").update(t).digest("hex")) } },
+                    // A new CA rolls it too (the receiver's certificate may then come from it only).
+                    metadata: {
+                        labels,
+                        annotations: {
+                            "chain138.io/config-sha256": configText.apply((t) => createHash("sha256").update(t).digest("hex")),
+                            "chain138.io/remote-write-ca-sha256": pulumi.output(args.remoteWriteCa).apply((t) => createHash("sha256").update(t).digest("hex")),
+                        },
+                    },
                     spec: {
                         serviceAccountName: serviceAccount.metadata.name,
                         // Validator and sentry pools are tainted for Besu alone; the system pool takes critical add-ons.
@@ -145,6 +161,7 @@ export function deployRegionalAgent(
                                 volumeMounts: [
                                     { name: "config", mountPath: "/etc/prometheus/prometheus.yml", subPath: "prometheus.yml", readOnly: true },
                                     { name: "remote-write", mountPath: secretsDir, readOnly: true },
+                                    { name: "remote-write-ca", mountPath: caDir, readOnly: true },
                                     { name: "wal", mountPath: "/prometheus" },
                                 ],
                             },
@@ -152,6 +169,7 @@ export function deployRegionalAgent(
                         volumes: [
                             { name: "config", configMap: { name: config.metadata.name } },
                             { name: "remote-write", secret: { secretName: secret.metadata.name } },
+                            { name: "remote-write-ca", configMap: { name: ca.metadata.name } },
                             // The WAL only buffers until the admin side acknowledges: node-local scratch is enough.
                             { name: "wal", emptyDir: { sizeLimit: "2Gi" } },
                         ],

@@ -1,6 +1,7 @@
 // The admin region's remote-write endpoint for the regional agents: an internal load balancer (private path over the
-// hub's VNet peerings) in front of an nginx that checks each region's basic-auth credentials and forwards only
-// POST /api/v1/write to the admin Prometheus.
+// hub's VNet peerings) in front of an nginx that terminates TLS (a certificate for the load balancer's IP from the
+// stack CA, components/rpc-tls.ts, which the agents pin), checks each region's basic-auth credentials and forwards
+// only POST /api/v1/write to the admin Prometheus.
 //
 // Why a proxy: Prometheus's own authentication is web.config.file basic_auth_users for every endpoint, and
 // prometheus-operator's PrometheusSpec `web` field renders only TLS and HTTP-header settings into that file (no
@@ -10,6 +11,7 @@ import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { REMOTE_WRITE_PATH, REMOTE_WRITE_PORT } from "../../stack/names";
+import type { RpcServerCertificate } from "../rpc-tls";
 import { regionRemoteWritePassword, sshaHtpasswdLine } from "./credentials";
 
 /** nginx, unprivileged build (listens on a high port, runs as uid 101): fits Pod Security "restricted". */
@@ -31,6 +33,8 @@ export interface RemoteWriteReceiverArgs {
     remoteWriteSecret: pulumi.Input<string>;
     /** In-cluster URL of the admin Prometheus (kube-prometheus-stack's Service, port 9090). */
     prometheusUrl: string;
+    /** The server certificate for `staticIp` (an IP SAN), signed by the stack CA the agents pin. */
+    tls: RpcServerCertificate;
     image?: string;
 }
 
@@ -38,15 +42,20 @@ export interface RemoteWriteReceiverArgs {
 export interface RemoteWriteReceiver {
     service: k8s.core.v1.Service;
     deployment: k8s.apps.v1.Deployment;
-    /** The URL agents write to: `http://<staticIp>:<port>/api/v1/write`. */
+    /** The URL agents write to: `https://<staticIp>:<port>/api/v1/write`. */
     url: pulumi.Output<string>;
 }
 
-/** Where the proxy listens and finds its htpasswd (tests run the same file on loopback). */
+/** Where the proxy listens and finds its htpasswd and TLS files (tests run the same file on loopback). */
 export interface ReceiverNginxOptions {
     listen?: string;
     htpasswdPath?: string;
+    certificatePath?: string;
+    privateKeyPath?: string;
 }
+
+/** Where the pod mounts the receiver's TLS Secret (kubernetes.io/tls keys tls.crt, tls.key). */
+const TLS_DIR = "/etc/nginx/tls";
 
 /** nginx.conf of the proxy: basic auth on the write path, 404 for everything else. */
 export function receiverNginxConfig(prometheusUrl: string, options: ReceiverNginxOptions = {}): string {
@@ -67,7 +76,11 @@ export function receiverNginxConfig(prometheusUrl: string, options: ReceiverNgin
         "  scgi_temp_path /tmp/scgi_temp;",
         "  access_log off;",
         "  server {",
-        `    listen ${options.listen ?? String(REMOTE_WRITE_PORT)};`,
+        `    listen ${options.listen ?? String(REMOTE_WRITE_PORT)} ssl;`,
+        // TLS 1.2 and 1.3 only: what Prometheus's remote-write client offers (Go crypto/tls defaults to ≥ 1.2).
+        `    ssl_certificate ${options.certificatePath ?? `${TLS_DIR}/tls.crt`};`,
+        `    ssl_certificate_key ${options.privateKeyPath ?? `${TLS_DIR}/tls.key`};`,
+        "    ssl_protocols TLSv1.2 TLSv1.3;",
         // A remote-write request is a snappy-compressed batch (Prometheus remote_write queue_config max 2000 samples).
         "    client_max_body_size 16m;",
         `    location = ${REMOTE_WRITE_PATH} {`,
@@ -108,6 +121,15 @@ export function deployRemoteWriteReceiver(
         { metadata: { name: "remote-write-htpasswd", namespace: args.namespace, labels }, type: "Opaque", stringData: { htpasswd } },
         { ...child, additionalSecretOutputs: ["data", "stringData"] },
     );
+    const tlsSecret = new k8s.core.v1.Secret(
+        `${name}-tls`,
+        {
+            metadata: { name: "remote-write-receiver-tls", namespace: args.namespace, labels },
+            type: "kubernetes.io/tls",
+            stringData: { "tls.crt": args.tls.certificatePem, "tls.key": args.tls.privateKeyPem },
+        },
+        { ...child, additionalSecretOutputs: ["data", "stringData"] },
+    );
     const nginxConf = receiverNginxConfig(args.prometheusUrl);
     const config = new k8s.core.v1.ConfigMap(
         `${name}-config`,
@@ -127,21 +149,25 @@ export function deployRemoteWriteReceiver(
                         annotations: {
                             "chain138.io/config-sha256": createHash("sha256").update(nginxConf).digest("hex"),
                             "chain138.io/htpasswd-sha256": htpasswd.apply((h) => createHash("sha256").update(h).digest("hex")),
+                            // nginx reads its certificate at start: a renewed one rolls the pods.
+                            "chain138.io/tls-sha256": args.tls.checksum,
                         },
                     },
                     spec: {
-                        securityContext: { runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, seccompProfile: { type: "RuntimeDefault" } },
+                        // fsGroup 101: the TLS key is mounted 0440 root:fsGroup, readable by nginx (uid 101) alone.
+                        securityContext: { runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, fsGroup: 101, seccompProfile: { type: "RuntimeDefault" } },
                         containers: [
                             {
                                 name: "nginx",
                                 image: args.image ?? RECEIVER_IMAGE,
                                 ports: [{ name: "remote-write", containerPort: REMOTE_WRITE_PORT }],
-                                readinessProbe: { httpGet: { path: "/healthz", port: "remote-write" }, periodSeconds: 10 },
+                                readinessProbe: { httpGet: { path: "/healthz", port: "remote-write", scheme: "HTTPS" }, periodSeconds: 10 },
                                 resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
                                 securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                                 volumeMounts: [
                                     { name: "config", mountPath: "/etc/nginx/nginx.conf", subPath: "nginx.conf", readOnly: true },
                                     { name: "auth", mountPath: "/etc/nginx/auth", readOnly: true },
+                                    { name: "tls", mountPath: TLS_DIR, readOnly: true },
                                     { name: "tmp", mountPath: "/tmp" },
                                 ],
                             },
@@ -149,6 +175,7 @@ export function deployRemoteWriteReceiver(
                         volumes: [
                             { name: "config", configMap: { name: config.metadata.name } },
                             { name: "auth", secret: { secretName: auth.metadata.name } },
+                            { name: "tls", secret: { secretName: tlsSecret.metadata.name, defaultMode: 0o440 } },
                             { name: "tmp", emptyDir: {} },
                         ],
                     },
@@ -179,6 +206,8 @@ export function deployRemoteWriteReceiver(
         },
         child,
     );
-    const url = pulumi.interpolate`http://${args.staticIp}:${REMOTE_WRITE_PORT}${REMOTE_WRITE_PATH}`;
+    // The certificate's only name is this IP (an IP SAN): the agents dial the IP and Go's crypto/tls checks IP SANs
+    // for an IP host (RFC 6125 §6.2.1; crypto/x509 Certificate.VerifyHostname).
+    const url = pulumi.interpolate`https://${args.staticIp}:${REMOTE_WRITE_PORT}${REMOTE_WRITE_PATH}`;
     return { service, deployment, url };
 }

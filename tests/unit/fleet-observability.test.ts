@@ -26,6 +26,7 @@ const monitoring = {
         { name: "team", slack: { apiUrl: "https://slack.example.invalid/services/X", channel: "#chain138" } },
     ],
     route: { critical: "oncall", warning: "team" },
+    signerExporterImage: "registry.example.invalid/chain138-signer-exporter:1.0.0",
 };
 
 let run: ProgramRun;
@@ -120,7 +121,7 @@ describe("fleet observability in prod", () => {
                 scrape_configs: Record<string, unknown>[];
             };
             assert.equal(prom.remote_write.length, 1);
-            assert.equal(prom.remote_write[0].url, `http://${ip}:${port}/api/v1/write`, `${region}: agent writes elsewhere`);
+            assert.equal(prom.remote_write[0].url, `https://${ip}:${port}/api/v1/write`, `${region}: agent writes elsewhere`);
             assert.equal(prom.remote_write[0].basic_auth.username, region);
             assert.equal(prom.global.external_labels["region"], region);
             // Targets come only from the cluster's own API (pods, nodes): no static target, so nothing on the internet.
@@ -132,6 +133,62 @@ describe("fleet observability in prod", () => {
                 );
             }
         }
+    });
+
+    it("the remote-write hop is TLS: the receiver's certificate names its IP and comes from the CA every agent pins", () => {
+        const ip = metadata(ofKind("core/v1:Service").find((s) => metadata(s).name === "remote-write-receiver")!).annotations![
+            "service.beta.kubernetes.io/azure-load-balancer-ipv4"
+        ];
+        // The stack has one CA (tls SelfSignedCert): the receiver's certificate request is for the IP the agents dial.
+        const cas = run.resources.filter((r) => r.type === "tls:index/selfSignedCert:SelfSignedCert");
+        assert.equal(cas.length, 1, "one stack CA");
+        const requests = run.resources.filter((r) => r.type === "tls:index/certRequest:CertRequest" && r.name.includes("metrics-receiver"));
+        assert.equal(requests.length, 1);
+        assert.deepEqual(requests[0].inputs["ipAddresses"], [ip]);
+        const signed = run.resources.find((r) => r.type === "tls:index/locallySignedCert:LocallySignedCert" && r.name.includes("metrics-receiver"))!;
+        assert.deepEqual(reveal<string[]>(signed.inputs["allowedUses"]), ["digital_signature", "key_encipherment", "server_auth"]);
+        // The mock runtime's certPem names the resource that made it (devkit/mock-program.ts).
+        const tlsSecret = ofKind("core/v1:Secret").find((s) => metadata(s).name === "remote-write-receiver-tls")!;
+        assert.equal(regionOf(tlsSecret), "admin");
+        assert.equal(tlsSecret.inputs["type"], "kubernetes.io/tls");
+        const tlsData = reveal<Record<string, unknown>>(tlsSecret.inputs["stringData"]);
+        assert.match(reveal<string>(tlsData["tls.crt"]), new RegExp(`mock ${signed.name}\\b`));
+        assert.ok(isSecretWrapped(tlsSecret.inputs["stringData"]) || isSecretWrapped(tlsData["tls.key"]), "the receiver's key is a secret");
+        const caConfigs = ofKind("core/v1:ConfigMap").filter((c) => metadata(c).name === "metrics-agent-remote-write-ca");
+        assert.deepEqual(caConfigs.map(regionOf).sort(), [...PROD_REGIONS].sort(), "every agent pins the CA");
+        for (const config of caConfigs) assert.match((config.inputs["data"] as Record<string, string>)["ca.crt"], new RegExp(`mock ${cas[0].name}\\b`));
+    });
+
+    it("runs one signer exporter per region next to its validators, asking them over the namespace-private RPC", () => {
+        const exporters = ofKind("apps/v1:Deployment").filter((d) => metadata(d).name === "signer-exporter");
+        assert.deepEqual(exporters.map(regionOf).sort(), [...PROD_REGIONS].sort(), "one exporter per region");
+        const chart = parse(readFileSync(path.join(REPO_ROOT, "charts", "besu-node", "values.yaml"), "utf8")) as {
+            rpc: { validatorApis: string[]; sentryApis: string[] };
+        };
+        // qbft_getSignerMetrics is in Besu's QBFT API group: on the validators, never on the public sentries.
+        assert.ok(chart.rpc.validatorApis.includes("QBFT"));
+        assert.ok(!chart.rpc.sentryApis.includes("QBFT"), "the sentries' RPC is public: no QBFT there");
+        const validatorsPerRegion = prodFile.config["chain138:validatorsPerRegion"] as number;
+        for (const deployment of exporters) {
+            const region = regionOf(deployment);
+            // The Besu namespace: the chart's NetworkPolicy admits RPC from its own namespace's pods only.
+            assert.equal(metadata(deployment).namespace, "besu");
+            const spec = (deployment.inputs["spec"] as { template: { spec: { containers: { args: string[]; ports: { name: string }[] }[] } } }).template.spec;
+            const args = spec.containers[0].args;
+            const rpc = args.flatMap((a, i) => (args[i - 1] === "--rpc" ? [a] : []));
+            assert.equal(rpc.length, validatorsPerRegion, `${region}: one URL per validator of the region`);
+            for (const url of rpc)
+                assert.match(url, new RegExp(`^http://besu-${region}-validator-\\d+-0\\.besu-headless\\.besu\\.svc\\.cluster\\.local:8545$`));
+            // Four turns of every genesis validator.
+            const total = (prodFile.config["chain138:regions"] as string[]).length * validatorsPerRegion;
+            assert.equal(args[args.indexOf("--window-blocks") + 1], String(4 * total));
+            assert.deepEqual(
+                spec.containers[0].ports.map((p) => p.name),
+                ["metrics"],
+                "the port the agent's job keeps",
+            );
+        }
+        assert.ok(!ofKind("core/v1:Service").some((s) => metadata(s).name.includes("signer-exporter")), "no Service for the exporter");
     });
 
     it("exposes nothing publicly: the agents have no Service, the receiver only an internal load balancer", async () => {

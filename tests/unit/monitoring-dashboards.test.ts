@@ -79,6 +79,8 @@ describe("Grafana dashboards", () => {
             ["peers per node", "ethereum_peer_count"],
             ["expected mesh", "chain138:node_expected_peers"],
             ["quorum", "chain138:qbft_quorum"],
+            ["validators proposing (signer exporter)", "chain138:validator_proposed_blocks"],
+            ["last block each validator proposed", "chain138_qbft_validator_last_proposed_block"],
             ["round changes (estimate)", "chain138:fleet_missed_block_slots_5m"],
             ["txpool", "besu_transaction_pool_number_of_transactions"],
             ["lag behind the fleet head", "chain138:fleet_head_height"],

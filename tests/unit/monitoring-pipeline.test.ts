@@ -1,15 +1,22 @@
 // The metrics path end to end with real binaries on loopback: a Prometheus in agent mode with the regional agent's
-// configuration scrapes a stand-in Besu /metrics, remote-writes through the receiver's nginx (basic auth against the
-// htpasswd the program generates) into a Prometheus with the remote-write receiver and our rules; the series arrive
-// labelled region/role/node, readiness only on `up`, and the recording rules compute on them.
+// configuration scrapes a stand-in Besu /metrics, remote-writes over TLS through the receiver's nginx (a server
+// certificate for the IP it is dialled on, from a CA the agent pins; basic auth against the htpasswd the program
+// generates) into a Prometheus with the remote-write receiver and our rules; the series arrive labelled
+// region/role/node, readiness only on `up`, and the recording rules compute on them. A second agent pinning another CA
+// is refused at the handshake.
+//
+// Certificates: openssl makes them in the shape components/rpc-tls.ts gives the receiver (ECDSA P-256 CA; server
+// certificate with the IP as its only SAN, serverAuth), so the real Go TLS client of Prometheus and nginx's OpenSSL
+// judge the same kind of chain as in the cluster.
 //
 // Stand-ins: Debian's Prometheus has no Kubernetes discovery, so the pod targets come from file_sd carrying the meta
 // labels Kubernetes discovery gives a pod (Prometheus docs, kubernetes_sd_config, role `pod`); Besu is a small HTTP
 // server serving the metric names Besu registers (components/monitoring/metric-names.ts).
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { type AddressInfo, createServer as createTcpServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -61,11 +68,62 @@ async function query(port: number, promql: string): Promise<Sample[]> {
     return body.data.result;
 }
 
+/** A CA (ECDSA P-256) and, when `serverIp` is given, a server certificate for that IP signed by it, made by openssl. */
+function makeCa(dir: string, name: string, serverIp?: string): { ca: string; cert: string; key: string } {
+    const path = (file: string) => join(dir, `${name}-${file}`);
+    const openssl = (...args: string[]) => execFileSync("openssl", args, { stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
+    openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path("ca.key"));
+    openssl(
+        "req", "-x509", "-new", "-key", path("ca.key"), "-subj", `/CN=${name} CA`, "-days", "2", "-out", path("ca.crt"),
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+    ); // prettier-ignore
+    if (serverIp !== undefined) {
+        openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path("server.key"));
+        openssl("req", "-new", "-key", path("server.key"), "-subj", `/CN=${serverIp}`, "-out", path("server.csr"));
+        writeFileSync(
+            path("server.ext"),
+            `subjectAltName=IP:${serverIp}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n`,
+        );
+        openssl(
+            "x509", "-req", "-in", path("server.csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"), "-set_serial", "2",
+            "-days", "2", "-extfile", path("server.ext"), "-out", path("server.crt"),
+        ); // prettier-ignore
+    }
+    return { ca: path("ca.crt"), cert: path("server.crt"), key: path("server.key") };
+}
+
+/** A request to the receiver over TLS trusting only `ca` (PEM file); resolves to the HTTP status. */
+function receiverRequest(port: number, ca: string, path: string, init: { method?: string; authorization?: string; body?: string } = {}): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const req = httpsRequest(
+            {
+                host: "127.0.0.1",
+                port,
+                path,
+                method: init.method ?? "GET",
+                ca: readFileSync(ca),
+                headers: init.authorization === undefined ? {} : { authorization: init.authorization },
+                timeout: 5000,
+            },
+            (res) => {
+                res.resume();
+                resolve(res.statusCode ?? 0);
+            },
+        );
+        req.on("timeout", () => req.destroy(new Error("timed out")));
+        req.on("error", reject);
+        req.end(init.body);
+    });
+}
+
 let work: { dir: string; cleanup: () => void };
+let pki: { ca: string; cert: string; key: string };
+let wrongCa: string;
 let besu: Server;
 let adminPort: number;
 let proxyPort: number;
 const log: string[] = [];
+const wrongAgentLog: string[] = [];
 
 describe("metrics pipeline on loopback (real Prometheus agent, nginx receiver, Prometheus)", () => {
     before(async () => {
@@ -108,20 +166,32 @@ describe("metrics pipeline on loopback (real Prometheus agent, nginx receiver, P
         // The receiver proxy with the program's nginx.conf and htpasswd (only this region's entry).
         const htpasswd = join(work.dir, "htpasswd");
         writeFileSync(htpasswd, sshaHtpasswdLine(REGION, derivePassword(SECRET, REGION)) + "\n");
+        pki = makeCa(work.dir, "stack", "127.0.0.1");
+        wrongCa = makeCa(work.dir, "other").ca;
         const nginxConf = join(work.dir, "nginx.conf");
-        writeFileSync(nginxConf, receiverNginxConfig(`http://127.0.0.1:${adminPort}`, { listen: `127.0.0.1:${proxyPort}`, htpasswdPath: htpasswd }));
+        writeFileSync(
+            nginxConf,
+            receiverNginxConfig(`http://127.0.0.1:${adminPort}`, {
+                listen: `127.0.0.1:${proxyPort}`,
+                htpasswdPath: htpasswd,
+                certificatePath: pki.cert,
+                privateKeyPath: pki.key,
+            }),
+        );
         start("nginx", ["-p", work.dir, "-e", "stderr", "-c", nginxConf, "-g", "daemon off;"], log);
 
         // The agent: the program's config, discovery swapped for file_sd with the pod meta labels.
         const password = join(work.dir, "password");
         writeFileSync(password, derivePassword(SECRET, REGION));
-        const config = agentPrometheusConfig({
-            region: REGION,
-            remoteWriteUrl: `http://127.0.0.1:${proxyPort}/api/v1/write`,
-            remoteWriteUsername: REGION,
-            scrapeInterval: "1s",
-            files: { serviceAccountToken: password, serviceAccountCa: password, remoteWritePassword: password },
-        }) as { scrape_configs: Record<string, unknown>[]; remote_write: Record<string, unknown>[] };
+        const agentConfig = (ca: string) =>
+            agentPrometheusConfig({
+                region: REGION,
+                remoteWriteUrl: `https://127.0.0.1:${proxyPort}/api/v1/write`,
+                remoteWriteUsername: REGION,
+                scrapeInterval: "1s",
+                files: { serviceAccountToken: password, serviceAccountCa: password, remoteWritePassword: password, remoteWriteCa: ca },
+            }) as { scrape_configs: Record<string, unknown>[]; remote_write: Record<string, unknown>[] };
+        const config = agentConfig(pki.ca);
         const pod = (port: number, labels: Record<string, string>) => ({
             targets: [`127.0.0.1:${port}`],
             labels: {
@@ -145,23 +215,28 @@ describe("metrics pipeline on loopback (real Prometheus agent, nginx receiver, P
                 pod(besuPort, { __meta_kubernetes_pod_label_app_kubernetes_io_name: "other", __meta_kubernetes_pod_label_chain138_io_node: "other-app" }),
             ]),
         );
-        const besuJob = config.scrape_configs.find((j) => j["job_name"] === "chain138-besu")!;
-        delete besuJob["kubernetes_sd_configs"];
-        besuJob["file_sd_configs"] = [{ files: [targets] }];
-        config.scrape_configs = [besuJob];
-        config.remote_write[0]["queue_config"] = { batch_send_deadline: "1s", max_backoff: "1s" };
-        writeFileSync(join(work.dir, "agent.yml"), stringify(config));
-        mkdirSync(join(work.dir, "agent-data"));
-        start(
-            "prometheus",
-            [
-                "--enable-feature=agent",
-                `--config.file=${join(work.dir, "agent.yml")}`,
-                `--storage.agent.path=${join(work.dir, "agent-data")}`,
-                `--web.listen-address=127.0.0.1:${agentPort}`,
-            ],
-            log,
-        );
+        const startAgent = (name: string, agent: ReturnType<typeof agentConfig>, agentLog: string[], port: number) => {
+            const besuJob = agent.scrape_configs.find((j) => j["job_name"] === "chain138-besu")!;
+            delete besuJob["kubernetes_sd_configs"];
+            besuJob["file_sd_configs"] = [{ files: [targets] }];
+            agent.scrape_configs = [besuJob];
+            agent.remote_write[0]["queue_config"] = { batch_send_deadline: "1s", max_backoff: "1s" };
+            writeFileSync(join(work.dir, `${name}.yml`), stringify(agent));
+            mkdirSync(join(work.dir, `${name}-data`));
+            start(
+                "prometheus",
+                [
+                    "--enable-feature=agent",
+                    `--config.file=${join(work.dir, `${name}.yml`)}`,
+                    `--storage.agent.path=${join(work.dir, `${name}-data`)}`,
+                    `--web.listen-address=127.0.0.1:${port}`,
+                ],
+                agentLog,
+            );
+        };
+        startAgent("agent", config, log, agentPort);
+        // The same agent pinning a CA that did not sign the receiver's certificate.
+        startAgent("wrong-ca-agent", agentConfig(wrongCa), wrongAgentLog, await freePort());
     });
 
     after(async () => {
@@ -230,14 +305,28 @@ describe("metrics pipeline on loopback (real Prometheus agent, nginx receiver, P
     });
 
     it("the receiver refuses a wrong password and serves nothing but the write path", async () => {
-        const wrong = await fetch(`http://127.0.0.1:${proxyPort}/api/v1/write`, {
+        const wrong = await receiverRequest(proxyPort, pki.ca, "/api/v1/write", {
             method: "POST",
-            headers: { authorization: `Basic ${Buffer.from(`${REGION}:${derivePassword(SECRET, "northeurope")}`).toString("base64")}` },
+            authorization: `Basic ${Buffer.from(`${REGION}:${derivePassword(SECRET, "northeurope")}`).toString("base64")}`,
             body: "x",
-            signal: AbortSignal.timeout(5000),
         });
-        assert.equal(wrong.status, 401);
-        const queryApi = await fetch(`http://127.0.0.1:${proxyPort}/api/v1/query?query=up`, { signal: AbortSignal.timeout(5000) });
-        assert.equal(queryApi.status, 404);
+        assert.equal(wrong, 401);
+        assert.equal(await receiverRequest(proxyPort, pki.ca, "/api/v1/query?query=up"), 404);
+    });
+
+    it("the receiver speaks TLS only, and a client pinning another CA is refused at the handshake", async () => {
+        // Plain HTTP on the TLS port: nginx answers 400 ("plain HTTP request was sent to HTTPS port"), never the API.
+        const plain = await fetch(`http://127.0.0.1:${proxyPort}/healthz`, { signal: AbortSignal.timeout(5000) });
+        assert.equal(plain.status, 400);
+        await assert.rejects(receiverRequest(proxyPort, wrongCa, "/healthz"), (e: NodeJS.ErrnoException) => {
+            assert.match(String(e.code), /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|UNABLE_TO_GET_ISSUER_CERT/);
+            return true;
+        });
+        // The real agent with the wrong CA: Go's crypto/x509 refuses the chain, and it says so in its log.
+        await eventually(
+            "the wrong-CA agent's x509 refusal",
+            async () => (/x509: certificate signed by unknown authority/.test(wrongAgentLog.join("")) ? true : undefined),
+            wrongAgentLog,
+        );
     });
 });
