@@ -44,12 +44,19 @@ export function localAttester(key: string, index: number): AttesterClient {
 }
 
 async function request(endpoint: AttesterEndpoint, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-    const res = await fetch(new URL(path, endpoint.url), {
-        method: body === undefined ? "GET" : "POST",
-        headers: { authorization: `Bearer ${endpoint.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(ATTESTER_REQUEST_TIMEOUT_MS),
-    });
+    let res: Response;
+    try {
+        res = await fetch(new URL(path, endpoint.url), {
+            method: body === undefined ? "GET" : "POST",
+            headers: { authorization: `Bearer ${endpoint.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+            body: body === undefined ? undefined : JSON.stringify(body),
+            signal: AbortSignal.timeout(ATTESTER_REQUEST_TIMEOUT_MS),
+        });
+    } catch (err) {
+        // undici's "fetch failed" says nothing; its cause (ECONNREFUSED, a timeout) does.
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        throw new Error(`unreachable (${cause?.code ?? cause?.message ?? describe(err)})`, { cause: err });
+    }
     const text = await res.text();
     let json: unknown;
     try {

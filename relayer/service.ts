@@ -190,10 +190,10 @@ async function serveLane(run: RelayerRun, lane: Lane): Promise<void> {
                 return;
             }
             const result = await deliverMessage(lane, sent, run.policy, run.deliveryTimeoutMs);
+            if (lane.backoffMs > 0) run.log(`lane ${lane.name}: resumed`);
             await reportDelivery(run, lane, next, sent.message.messageId, result);
             lane.lastDelivered = next;
             lane.pending.delete(next);
-            if (lane.backoffMs > 0) run.log(`lane ${lane.name}: resumed`);
             lane.backoffMs = 0;
             run.metrics.paused.set({ lane: lane.name }, 0);
             run.metrics.lastDelivered.set({ lane: lane.name }, Number(lane.lastDelivered));
