@@ -63,7 +63,13 @@ export async function attesterProcess(opts: AttesterProcessOptions): Promise<Att
             stateFile,
             host: "127.0.0.1",
             port,
-            chains: opts.chains.map((c) => ({ ...c, chainSelector: String(c.chainSelector) })),
+            chains: opts.chains.map((c) => ({
+                name: c.name,
+                rpcUrl: c.rpcUrl,
+                routerAddress: c.routerAddress,
+                chainSelector: String(c.chainSelector),
+                confirmations: c.confirmations,
+            })),
         }),
     );
     let child: ChildProcess | undefined;
