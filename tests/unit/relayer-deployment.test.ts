@@ -9,6 +9,9 @@ import { parseConfig } from "../../relayer/config";
 import { RELAYER_NAMESPACE, attesterTokenEnvName, rpcUrlEnvName } from "../../components/relayer";
 import { runFailingProgram, runProgram, TEST_DEPLOYER_KEY, type ProgramRun } from "../../devkit/mock-program";
 import { isBlocking, runPack, toPolicySpecs } from "../support/policy-program";
+import { validateStack } from "../support/policy-harness";
+import { attesterKeysSpread } from "../../policy/policies/attester-keys-spread";
+import { parseAttesterConfig } from "../../attester/config";
 
 const attesterKeys = ["attester-a", "attester-b", "attester-c"].map((label) => id(label));
 const relayerKey = id("relayer");
@@ -43,10 +46,14 @@ const withRelayer = (over: Record<string, unknown> = {}, services: Record<string
     },
 });
 
+/** One run of the prod program with relayer and attesters, shared by the tests that only read it (each takes minutes). */
+let shared: Promise<ProgramRun> | undefined;
+const prodRun = (): Promise<ProgramRun> => (shared ??= runProgram(withRelayer()));
+
 describe("relayer in the prod stack", () => {
     let run: ProgramRun;
     before(async () => {
-        run = await runProgram(withRelayer());
+        run = await prodRun();
     });
     const inNamespace = () =>
         run.resources.filter(
@@ -146,12 +153,74 @@ describe("relayer in the prod stack", () => {
     });
 });
 
+describe("attesters in the prod stack", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await prodRun();
+    });
+
+    it("runs each deployed attester in its own region's cluster with its own key alone in its Secret", () => {
+        const regionProviders = new Map(run.resources.filter((r) => r.type === "pulumi:providers:kubernetes").map((r) => [r.urn, r.name] as const));
+        for (const [name, region, key] of [
+            ["alpha", "uksouth", attesterKeys[0]],
+            ["beta", "northeurope", attesterKeys[1]],
+        ] as const) {
+            const component = run.resources.find((r) => r.type === "chain138:index:CcipAttester" && r.name === `ccip-attester-${name}`);
+            assert.ok(component, name);
+            const children = run.resources.filter((r) => r.parent === component.urn);
+            for (const child of children) {
+                const provider = regionProviders.get(child.provider.slice(0, child.provider.lastIndexOf("::")));
+                assert.equal(provider, `region-${region}-k8s`, `${child.name} goes to ${region}'s cluster`);
+            }
+            const secret = children.find((r) => r.type === "kubernetes:core/v1:Secret")!;
+            assert.deepEqual(secret.secretInputs, ["stringData"]);
+            const data = (secret.inputs["stringData"] as { value: Record<string, string> }).value;
+            assert.equal(data["ATTESTER_KEY"], key);
+            for (const other of attesterKeys.filter((k) => k !== key)) assert.ok(!JSON.stringify(data).includes(other.slice(2)), "another attester's key");
+            // Its config is one the attester accepts; its own RPC: alpha's own mainnet URL, the region's own Besu for chain 138.
+            const configMap = children.find((r) => r.type === "kubernetes:core/v1:ConfigMap")!;
+            const text = (configMap.inputs["data"] as Record<string, string>)["attester.json"];
+            const options = parseAttesterConfig(text, "attester.json", data);
+            assert.equal(options.attesterKey, key);
+            const own = options.chains.find((c) => c.name === "mainnet")!.rpcUrl;
+            assert.equal(own, name === "alpha" ? "https://alpha-eth.example.org/v2/ALPHAPATH" : chains.mainnet.rpcUrl);
+            assert.ok(!text.includes("ALPHAPATH") && !text.includes(key.slice(2)), "a secret in the ConfigMap");
+            // Internal LB admitting only the hub's node subnet, and the region's NSG opening the attester port to it.
+            const service = children.find((r) => r.type === "kubernetes:core/v1:Service")!;
+            const spec = service.inputs["spec"] as { type: string; loadBalancerSourceRanges: string[] };
+            assert.equal(spec.type, "LoadBalancer");
+            const annotations = (service.inputs["metadata"] as { annotations: Record<string, string> }).annotations;
+            assert.equal(annotations["service.beta.kubernetes.io/azure-load-balancer-internal"], "true");
+            const nsg = run.resources.find((r) => r.type === "azure-native:network:NetworkSecurityGroup" && r.inputs["location"] === region)!;
+            const rules = nsg.inputs["securityRules"] as { name: string; destinationPortRange: string; sourceAddressPrefix?: string }[];
+            const rule = rules.find((x) => x.name === "allow-attester-from-hub");
+            assert.ok(rule !== undefined && rule.destinationPortRange === "8547", `${region}: NSG rule for the attester port`);
+            assert.deepEqual(spec.loadBalancerSourceRanges, [rule.sourceAddressPrefix]);
+        }
+        // Regions without an attester keep their NSG closed to it.
+        const closed = run.resources.find((r) => r.type === "azure-native:network:NetworkSecurityGroup" && r.inputs["location"] === "ukwest")!;
+        assert.ok(!(closed.inputs["securityRules"] as { name: string }[]).some((x) => x.name === "allow-attester-from-hub"));
+    });
+});
+
 describe("relayer and the policy pack", () => {
-    it("the relayer in the admin region is no Besu workload: the pack passes the stack with it", async () => {
-        const run = await runProgram(withRelayer());
+    it("the relayer in the admin region is no Besu workload: the pack passes the stack with it and its attesters", async () => {
+        const run = await prodRun();
         assert.ok(run.resources.some((r) => r.type === "chain138:index:CcipRelayer"));
-        const findings = await runPack(toPolicySpecs(run.resources));
+        assert.equal(run.resources.filter((r) => r.type === "chain138:index:CcipAttester").length, 2);
+        const specs = toPolicySpecs(run.resources);
+        const findings = await runPack(specs);
         assert.deepEqual(findings.filter(isBlocking), []);
+        // The same program with a second attester key slipped into alpha's Secret: the pack finds the lane's
+        // threshold on the program's CcipLane and refuses the Secret and its cluster.
+        const alpha = specs.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "ccip-attester-alpha-key")!;
+        const stuffed = { ...alpha, props: { ...alpha.props, stringData: { ATTESTER_KEY: attesterKeys[0], EXTRA: attesterKeys[1] } } };
+        const refused = await validateStack(attesterKeysSpread, [...specs.filter((r) => r !== alpha), stuffed]);
+        assert.deepEqual(
+            refused.map((v) => v.message.split(":")[0]),
+            ["ccip-attester-alpha-key", "cluster region-uksouth-k8s"],
+            JSON.stringify(refused),
+        );
     });
 });
 
