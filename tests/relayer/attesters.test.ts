@@ -74,6 +74,10 @@ describe("relayer with three attester processes", () => {
         assert.equal(await world.chain138.weth.balanceOf(bob), parseEther("1"));
         // Each attester signed from its own view (every one was asked: the relayer asks all at once).
         await waitFor("every attester to have signed #1", () => attesters.every((a) => a.output().includes(`signed mainnet->chain138 #1 ${id}`)), 5_000);
+        // Probes and metrics without a token; the signing API only with one.
+        assert.equal((await fetch(`${attesters[0].url}/healthz`)).status, 200);
+        assert.match(await (await fetch(`${attesters[0].url}/metrics`)).text(), /attester_signatures_total\{lane="mainnet->chain138"\} 1/);
+        assert.equal((await fetch(`${attesters[0].url}/v1/attester`)).status, 401);
         const metrics = await (await fetch(`${relayer.httpUrl}/metrics`)).text();
         assert.match(metrics, /relayer_deliveries_total\{lane="mainnet->chain138",outcome="delivered"\} 1/);
         assert.equal((await fetch(`${relayer.httpUrl}/healthz`)).status, 200);
