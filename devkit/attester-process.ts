@@ -85,7 +85,9 @@ export async function attesterProcess(opts: AttesterProcessOptions): Promise<Att
         },
         start: () => {
             if (self.running) return Promise.resolve();
-            const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "attester", "main.ts"), "--config", configFile], {
+            // ATTESTER_MAIN=<dir>/attester/main.js runs the tsc build the container image ships instead.
+            const entry = process.env.ATTESTER_MAIN === undefined ? ["--import", "tsx", path.join(ROOT, "attester", "main.ts")] : [process.env.ATTESTER_MAIN];
+            const proc = spawn(process.execPath, [...entry, "--config", configFile], {
                 cwd: ROOT,
                 env: { ...process.env, ATTESTER_KEY: opts.key, ATTESTER_TOKEN: token },
                 stdio: ["ignore", "pipe", "pipe"],
