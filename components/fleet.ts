@@ -142,6 +142,7 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
                 besu: besu.regionInputs(plan.name),
                 besuStorageClass: config.besuStorageClass,
                 hub: admin.hub,
+                attester: config.attesters.some((a) => a.kind === "deployed" && a.region === plan.name),
                 rpc: {
                     allowedCidrs: config.rpcAllowedCidrs,
                     corsOrigins: config.rpcCorsOrigins,

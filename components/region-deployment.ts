@@ -7,7 +7,16 @@ import { PoolPlan, RegionPlan } from "../config/fleet-config";
 import { installBesu, type BesuRelease } from "./besu/release";
 import type { RegionBesuInputs } from "./besu/types";
 import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics } from "./cluster";
-import { BESU_NAMESPACE, BESU_P2P_PORT, BESU_RPC_PORT, BESU_RPC_PUBLIC_TLS_SECRET, BESU_RPC_TLS_SECRET, LB_SUBNET, RPC_PUBLIC_PORT } from "../stack/names";
+import {
+    ATTESTER_PORT,
+    BESU_NAMESPACE,
+    BESU_P2P_PORT,
+    BESU_RPC_PORT,
+    BESU_RPC_PUBLIC_TLS_SECRET,
+    BESU_RPC_TLS_SECRET,
+    LB_SUBNET,
+    RPC_PUBLIC_PORT,
+} from "../stack/names";
 import type { RpcServerCertificate } from "./rpc-tls";
 
 /** The admin region's network, the hub every validator region peers with. */
@@ -66,6 +75,8 @@ export interface RegionDeploymentArgs extends ClusterSettings {
     hub?: HubNetwork;
     /** The JSON-RPC endpoints on the region's sentries. Default: in-cluster only. */
     rpc?: RegionRpcArgs;
+    /** The region's cluster runs an attester (components/attester.ts): the hub's nodes (the relayer) may reach its port. */
+    attester?: boolean;
     /**
      * The region's metrics agent: the admin receiver's URL on the private path and this region's password
      * (components/monitoring/credentials.ts). Default: no agent.
@@ -135,7 +146,11 @@ export class RegionDeployment extends pulumi.ComponentResource {
                 plan: args.plan,
                 securityRules: [
                     ...p2pSecurityRules(args.p2pAllowedCidrs),
-                    ...rpcSecurityRules({ hubCidr: privateRpc ? args.hub?.sourceCidr : undefined, publicCidrs: publicRpc ? args.rpc!.allowedCidrs : [] }),
+                    ...rpcSecurityRules({
+                        hubCidr: privateRpc ? args.hub?.sourceCidr : undefined,
+                        publicCidrs: publicRpc ? args.rpc!.allowedCidrs : [],
+                        attester: privateRpc && args.attester === true,
+                    }),
                 ],
                 loadBalancerSubnet: privateRpc ? { name: LB_SUBNET, cidr: args.plan.rpcSubnetCidr } : undefined,
                 // The static P2P and egress IPs live in BesuNetwork's resource group: AKS's load balancer
@@ -352,8 +367,22 @@ export function p2pSecurityRules(allowedCidrs: pulumi.Input<string[]>): azureInp
  * below our allows. The AKS load balancer uses floating IP, so a rule sees the frontend's port (8545, 443), not a
  * node port. From the Internet: 443 only from the allowlist.
  */
-export function rpcSecurityRules(sources: { hubCidr?: string; publicCidrs: string[] }): azureInputs.network.SecurityRuleArgs[] {
+export function rpcSecurityRules(sources: { hubCidr?: string; publicCidrs: string[]; attester?: boolean }): azureInputs.network.SecurityRuleArgs[] {
     const rules: azureInputs.network.SecurityRuleArgs[] = [];
+    if (sources.hubCidr !== undefined && sources.attester === true) {
+        // The relayer (admin region, behind the hub) asks this region's attester for signatures.
+        rules.push({
+            name: "allow-attester-from-hub",
+            priority: 111,
+            direction: "Inbound",
+            access: "Allow",
+            protocol: "Tcp",
+            sourceAddressPrefix: sources.hubCidr,
+            sourcePortRange: "*",
+            destinationAddressPrefix: "*",
+            destinationPortRange: String(ATTESTER_PORT),
+        });
+    }
     if (sources.hubCidr !== undefined) {
         rules.push(
             {

@@ -10,6 +10,22 @@ import { ROLE_LABEL } from "./cluster";
 export const RELAYER_NAMESPACE = "ccip-relayer";
 const CONFIG_DIR = "/etc/relayer";
 const STATE_DIR = "/var/lib/relayer";
+/** Port of the relayer's /healthz and /metrics (relayer/metrics.ts). */
+export const RELAYER_HTTP_PORT = 9464;
+
+/** An attester the relayer asks for signatures: deployed by this stack (components/attester.ts) or run by an operator. */
+export interface RelayerAttester {
+    name: string;
+    address: string;
+    url: pulumi.Input<string>;
+    /** Bearer token it expects; secret. */
+    token: pulumi.Output<string>;
+}
+
+/** Environment variable that carries an attester's token inside the relayer pod. */
+export function attesterTokenEnvName(attester: string): string {
+    return `ATTESTER_TOKEN_${attester.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
 
 /** Args of a {@link CcipRelayer}. */
 export interface CcipRelayerArgs {
@@ -18,6 +34,8 @@ export interface CcipRelayerArgs {
     chains: ChainEndpoint[];
     /** Per chain name: the suite's CCIPRouter and the block it was recorded in (where scanning starts). */
     routers: Record<string, RelayedRouter>;
+    /** The attesters it collects signatures from (it holds no attester key). */
+    attesters: RelayerAttester[];
     /** The admin cluster's Kubernetes provider. */
     provider: k8s.Provider;
 }
@@ -39,13 +57,16 @@ export function relayerConfigJson(
     plan: Pick<LoadedRelayerPlan, "pollIntervalMs">,
     chains: readonly Pick<LoadedChainPlan, "name" | "chainSelector" | "confirmations" | "minGasPriceWei">[],
     routers: Record<string, { address: string; startBlock?: number }>,
+    attesters: readonly { name: string; address: string; url: string }[] = [],
 ): string {
     return JSON.stringify(
         {
             stateFile: `${STATE_DIR}/state.json`,
             pollIntervalMs: plan.pollIntervalMs,
             relayerKeyEnv: "RELAYER_KEY",
-            attesterKeysEnv: "ATTESTER_KEYS",
+            attesters: attesters.map((a) => ({ url: a.url, address: a.address, tokenEnv: attesterTokenEnvName(a.name) })),
+            httpHost: "0.0.0.0",
+            httpPort: RELAYER_HTTP_PORT,
             chains: chains.map((chain) => ({
                 name: chain.name,
                 rpcUrlEnv: rpcUrlEnvName(chain.name),
@@ -81,12 +102,15 @@ export class CcipRelayer extends pulumi.ComponentResource {
             {
                 metadata: { name: "ccip-relayer-keys", namespace: ns, labels },
                 type: "Opaque",
+                // The relayer key (gas only), the RPC URLs and the attesters' tokens: no attester key.
                 stringData: pulumi.secret(
-                    pulumi.all([args.plan.relayerKey, args.plan.attesterKeys, pulumi.all(rpcUrls)]).apply(([relayerKey, attesterKeys, urls]) => ({
-                        RELAYER_KEY: relayerKey,
-                        ATTESTER_KEYS: attesterKeys.join(","),
-                        ...urls,
-                    })),
+                    pulumi
+                        .all([
+                            args.plan.relayerKey,
+                            pulumi.all(rpcUrls),
+                            pulumi.all(Object.fromEntries(args.attesters.map((a) => [attesterTokenEnvName(a.name), a.token]))),
+                        ])
+                        .apply(([relayerKey, urls, tokens]) => ({ RELAYER_KEY: relayerKey, ...urls, ...tokens })),
                 ),
             },
             k8sOpts,
@@ -94,11 +118,21 @@ export class CcipRelayer extends pulumi.ComponentResource {
 
         // pulumi.output resolves the nested Inputs of every router.
         const routers = pulumi.output(args.routers);
+        const attesterUrls = pulumi.all(args.attesters.map((a) => pulumi.output(a.url)));
         const config = new k8s.core.v1.ConfigMap(
             `${name}-config`,
             {
                 metadata: { name: "ccip-relayer-config", namespace: ns, labels },
-                data: { "relayer.json": routers.apply((addresses) => relayerConfigJson(args.plan, args.chains, addresses)) },
+                data: {
+                    "relayer.json": pulumi.all([routers, attesterUrls]).apply(([addresses, urls]) =>
+                        relayerConfigJson(
+                            args.plan,
+                            args.chains,
+                            addresses,
+                            args.attesters.map((a, i) => ({ name: a.name, address: a.address, url: urls[i] })),
+                        ),
+                    ),
+                },
             },
             k8sOpts,
         );
@@ -166,6 +200,9 @@ function relayerPodTemplate(
                     image,
                     args: ["--config", `${CONFIG_DIR}/relayer.json`],
                     envFrom: [{ secretRef: { name: secret.metadata.name } }],
+                    ports: [{ name: "http", containerPort: RELAYER_HTTP_PORT }],
+                    // /healthz: 503 once a source loop has not gone round within its bound (relayer/metrics.ts).
+                    livenessProbe: { httpGet: { path: "/healthz", port: RELAYER_HTTP_PORT }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
                     volumeMounts: [
                         { name: "config", mountPath: CONFIG_DIR, readOnly: true },
                         { name: "state", mountPath: STATE_DIR },

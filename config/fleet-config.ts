@@ -1,4 +1,4 @@
-import { computeAddress } from "ethers";
+import { computeAddress, getAddress } from "ethers";
 import { z } from "zod";
 import { findRegion, knownRegions, zonesOf } from "../regions/catalog";
 import { addressAt, firstSubnet, Ipv4Block, nthSubnet, overlaps, parseCidr } from "../regions/cidr";
@@ -111,6 +111,8 @@ export interface FleetConfig {
     readonly ccip?: CcipPlan;
     /** The CCIP relayer in the admin region; undefined when not configured. */
     readonly relayer?: RelayerPlan;
+    /** Attester services by name order; [] when not configured. */
+    readonly attesters: AttesterPlan[];
     /** Fleet observability (agents, receiver, Alertmanager receivers); undefined when not configured. */
     readonly monitoring?: MonitoringPlan;
     /** Accepted, but worth an operator's attention (e.g. a Kubernetes minor near its end of life). */
@@ -134,11 +136,25 @@ export interface MonitoringPlan {
     readonly signerExporterImage?: string;
 }
 
+/** An attester service, validated (key and token plain here; the loaded config makes them secret). */
+export type AttesterPlan =
+    | {
+          readonly kind: "deployed";
+          readonly name: string;
+          readonly address: string;
+          readonly region: string;
+          readonly key: string;
+          readonly token: string;
+          readonly image: string;
+          readonly rpcUrls: Record<string, string>;
+          readonly storageClass: string;
+      }
+    | { readonly kind: "external"; readonly name: string; readonly address: string; readonly url: string; readonly token: string };
+
 /** The relayer Deployment's settings, validated (keys plain here; the loaded config makes them secret). */
 export interface RelayerPlan {
     readonly image: string;
     readonly relayerKey: string;
-    readonly attesterKeys: string[];
     readonly pollIntervalMs: number;
     readonly storageClass: string;
 }
@@ -231,6 +247,7 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
             ? [`${ns}:rpcPublicTls is set but ${ns}:rpcAllowedCidrs is empty: there is no public endpoint to serve it`]
             : []),
         ...monitoringProblems(config, ns),
+        ...attesterProblems(config, ns),
     ];
     const ownClusters = ownClustersOf(config, ns, problems);
     if (problems.length > 0) throw new FleetConfigError(problems);
@@ -274,6 +291,7 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
             .map(([name, chain]) => ({ name, ...chain, rpcFromFleet: chain.rpcUrl === undefined })),
         ccip: config.ccip,
         relayer: config.relayer,
+        attesters: attesterPlans(config),
         monitoring,
         warnings,
     };
@@ -312,7 +330,7 @@ function ownClustersOf(config: RawFleetConfig, ns: string, problems: string[]): 
                 `set it with \`pulumi config set --secret ${ns}:deployerKey 0x…\``,
         );
     }
-    for (const key of ["relayer", "monitoring", "rpcPublicTls"] as const) {
+    for (const key of ["relayer", "attesters", "monitoring", "rpcPublicTls"] as const) {
         if (config[key] !== undefined) problems.push(`${ns}:${key} is set but this stack runs own clusters: it needs the AKS admin region (${ns}:regions)`);
     }
     if (config.rpcAllowedCidrs.length > 0) {
@@ -545,17 +563,67 @@ function chainProblems(config: RawFleetConfig, ns: string): string[] {
                 `${ns}:relayer: it relays between routers this stack deploys, and only ${ours.length} chain(s) (${ours.join(", ") || "none"}) have no configured ${ns}:chains.<name>.router`,
             );
         }
-        if (config.ccip !== undefined) {
-            const allowed = new Set(config.ccip.attesters.map((a) => a.toLowerCase()));
-            const signers = config.relayer.attesterKeys.map((key) => computeAddress(key).toLowerCase());
-            // Addresses, never keys, in the messages.
-            signers.forEach((address, i) => {
-                if (!allowed.has(address)) problems.push(`${ns}:relayer.attesterKeys[${i}]: its address ${address} is not in ${ns}:ccip.attesters`);
-            });
-            const distinct = new Set(signers.filter((address) => allowed.has(address))).size;
-            if (distinct < config.ccip.threshold) {
-                problems.push(`${ns}:relayer.attesterKeys: ${distinct} distinct attester(s) cannot reach ${ns}:ccip.threshold ${config.ccip.threshold}`);
-            }
+        const reachable = Object.keys(config.attesters ?? {}).length;
+        if (config.ccip !== undefined && reachable < config.ccip.threshold) {
+            problems.push(
+                `${ns}:relayer: ${reachable} attester service(s) in ${ns}:attesters cannot reach ${ns}:ccip.threshold ${config.ccip.threshold}; the relayer holds no attester key`,
+            );
+        }
+    }
+    return problems;
+}
+
+function attesterPlans(config: RawFleetConfig): AttesterPlan[] {
+    return Object.entries(config.attesters ?? {})
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, a]) =>
+            "region" in a
+                ? {
+                      kind: "deployed",
+                      name,
+                      address: computeAddress(a.key),
+                      region: a.region,
+                      key: a.key,
+                      token: a.token,
+                      image: a.image,
+                      rpcUrls: a.rpcUrls ?? {},
+                      storageClass: a.storageClass,
+                  }
+                : { kind: "external", name, address: getAddress(a.address), url: a.url, token: a.token },
+        );
+}
+
+/**
+ * Attesters are independent or the threshold means nothing: each is a lane attester, each address once, each deployed
+ * one in a validator region's cluster (never the admin region's, where the relayer runs), and no region holding a
+ * threshold of keys (its cluster's admins could sign alone). Messages name addresses, never keys or tokens.
+ */
+function attesterProblems(config: RawFleetConfig, ns: string): string[] {
+    if (config.attesters === undefined) return [];
+    const problems: string[] = [];
+    if (config.ccip === undefined) return [`${ns}:attesters is set but ${ns}:ccip is not: there are no lanes to attest`];
+    const allowed = new Set(config.ccip.attesters.map((a) => a.toLowerCase()));
+    const plans = attesterPlans(config);
+    const seen = new Set<string>();
+    const perRegion = new Map<string, string[]>();
+    for (const a of plans) {
+        const address = a.address.toLowerCase();
+        if (!allowed.has(address)) problems.push(`${ns}:attesters.${a.name}: its address ${address} is not in ${ns}:ccip.attesters`);
+        if (seen.has(address)) problems.push(`${ns}:attesters.${a.name}: address ${address} is configured twice`);
+        seen.add(address);
+        if (a.kind !== "deployed") continue;
+        if (a.region === config.adminRegion) {
+            problems.push(`${ns}:attesters.${a.name}.region: ${a.region} is the admin region, where the relayer runs; attester keys never go there`);
+        } else if (!config.regions.includes(a.region)) {
+            problems.push(`${ns}:attesters.${a.name}.region: ${a.region} is not one of ${ns}:regions (its cluster runs the attester)`);
+        }
+        perRegion.set(a.region, [...(perRegion.get(a.region) ?? []), a.name]);
+    }
+    for (const [region, names] of perRegion) {
+        if (names.length >= config.ccip.threshold) {
+            problems.push(
+                `${ns}:attesters: region ${region} would hold ${names.length} attester keys (${names.join(", ")}), a threshold (${config.ccip.threshold}) of ${ns}:ccip: one cluster could sign alone`,
+            );
         }
     }
     return problems;

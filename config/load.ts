@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { decodeConfigValues, splitConfigKey } from "./decode";
-import { AlertReceiverPlan, ChainPlan, FleetConfig, FleetConfigError, MonitoringPlan, RelayerPlan, validateFleetConfig } from "./fleet-config";
+import { AlertReceiverPlan, AttesterPlan, ChainPlan, FleetConfig, FleetConfigError, MonitoringPlan, RelayerPlan, validateFleetConfig } from "./fleet-config";
 import type { OwnClusterPlan } from "./own-clusters";
 import { isEmptyObject } from "./schema";
 
@@ -10,11 +10,21 @@ export interface LoadedChainPlan extends Omit<ChainPlan, "rpcUrl"> {
     readonly rpcUrl?: pulumi.Output<string>;
 }
 
-/** The relayer's settings with its keys as secret Outputs. */
-export interface LoadedRelayerPlan extends Omit<RelayerPlan, "relayerKey" | "attesterKeys"> {
+/** The relayer's settings with its key as a secret Output. */
+export interface LoadedRelayerPlan extends Omit<RelayerPlan, "relayerKey"> {
     readonly relayerKey: pulumi.Output<string>;
-    readonly attesterKeys: pulumi.Output<string[]>;
 }
+
+/** An attester service with its key, token and RPC URLs as secret Outputs (addresses stay plain: they are public). */
+export type LoadedAttesterPlan =
+    | (Omit<Extract<AttesterPlan, { kind: "deployed" }>, "key" | "token" | "rpcUrls"> & {
+          readonly key: pulumi.Output<string>;
+          readonly token: pulumi.Output<string>;
+          readonly rpcUrls: pulumi.Output<Record<string, string>>;
+          /** Chain names with an own RPC URL (not secret). */
+          readonly ownRpcChains: string[];
+      })
+    | (Omit<Extract<AttesterPlan, { kind: "external" }>, "token"> & { readonly token: pulumi.Output<string> });
 
 /** Observability settings with the remote-write secret and the receivers' credentials as secret Outputs. */
 export interface LoadedMonitoringPlan extends Omit<MonitoringPlan, "remoteWriteSecret" | "receivers"> {
@@ -24,19 +34,20 @@ export interface LoadedMonitoringPlan extends Omit<MonitoringPlan, "remoteWriteS
     readonly receiverNames: string[];
 }
 
-/** The validated fleet plus the deployer key, RPC URLs and relayer keys, which only ever travel as secret Outputs. */
 /** An own cluster with its kubeconfig a secret Output. */
 export interface LoadedOwnClusterPlan extends Omit<OwnClusterPlan, "kubeconfig"> {
     readonly kubeconfig: pulumi.Output<string>;
 }
 
-export interface LoadedFleetConfig extends Omit<FleetConfig, "chains" | "relayer" | "rpcPublicTls" | "monitoring" | "ownClusters"> {
+/** The validated fleet plus the deployer key, RPC URLs and relayer keys, which only ever travel as secret Outputs. */
+export interface LoadedFleetConfig extends Omit<FleetConfig, "chains" | "relayer" | "attesters" | "rpcPublicTls" | "monitoring" | "ownClusters"> {
     readonly ownClusters: LoadedOwnClusterPlan[];
     readonly deployerKey?: pulumi.Output<string>;
     /** The operator's certificate for the public RPC endpoints; the key a secret Output. */
     readonly rpcPublicTls?: { readonly hostname: string; readonly certificate: pulumi.Output<string>; readonly privateKey: pulumi.Output<string> };
     readonly chains: LoadedChainPlan[];
     readonly relayer?: LoadedRelayerPlan;
+    readonly attesters: LoadedAttesterPlan[];
     readonly monitoring?: LoadedMonitoringPlan;
 }
 
@@ -78,8 +89,15 @@ export function loadFleetConfig(): LoadedFleetConfig {
     const relayerKey = `${namespace}:relayer`;
     if (raw["relayer"] !== undefined && !isEmptyObject(raw["relayer"]) && !isConfigSecret(relayerKey)) {
         throw new pulumi.RunError(
-            `invalid stack configuration:\n  - ${relayerKey} holds the relayer's and attesters' private keys but is stored in plain text; ` +
-                `set them with \`pulumi config set --secret --path '${"relayer.relayerKey"}' …\` (and \`relayer.attesterKeys[0]\`, …)`,
+            `invalid stack configuration:\n  - ${relayerKey} holds the relayer's private key but is stored in plain text; ` +
+                `set it with \`pulumi config set --secret --path '${"relayer.relayerKey"}' …\``,
+        );
+    }
+    const attestersKey = `${namespace}:attesters`;
+    if (raw["attesters"] !== undefined && !isEmptyObject(raw["attesters"]) && !isConfigSecret(attestersKey)) {
+        throw new pulumi.RunError(
+            `invalid stack configuration:\n  - ${attestersKey} holds attester keys and tokens but is stored in plain text; ` +
+                `set them with \`pulumi config set --secret --path '${"attesters.<name>.key"}' …\` (and token)`,
         );
     }
     const publicTlsKey = `${namespace}:rpcPublicTls`;
@@ -109,10 +127,12 @@ export function loadFleetConfig(): LoadedFleetConfig {
         const key = raw["deployerKey"];
         // RPC URLs are secret whether or not the CLI marked `chains` secret: they often embed API keys.
         const chains = fleet.chains.map((chain) => ({ ...chain, rpcUrl: chain.rpcUrl === undefined ? undefined : pulumi.secret(chain.rpcUrl) }));
-        const relayer =
-            fleet.relayer === undefined
-                ? undefined
-                : { ...fleet.relayer, relayerKey: pulumi.secret(fleet.relayer.relayerKey), attesterKeys: pulumi.secret(fleet.relayer.attesterKeys) };
+        const relayer = fleet.relayer === undefined ? undefined : { ...fleet.relayer, relayerKey: pulumi.secret(fleet.relayer.relayerKey) };
+        const attesters: LoadedAttesterPlan[] = fleet.attesters.map((a) =>
+            a.kind === "deployed"
+                ? { ...a, key: pulumi.secret(a.key), token: pulumi.secret(a.token), rpcUrls: pulumi.secret(a.rpcUrls), ownRpcChains: Object.keys(a.rpcUrls) }
+                : { ...a, token: pulumi.secret(a.token) },
+        );
         const rpcPublicTls =
             fleet.rpcPublicTls === undefined
                 ? undefined
@@ -131,7 +151,7 @@ export function loadFleetConfig(): LoadedFleetConfig {
                       receiverNames: fleet.monitoring.receivers.map((r) => r.name),
                   };
         const ownClusters = fleet.ownClusters.map((plan) => ({ ...plan, kubeconfig: pulumi.secret(plan.kubeconfig) }));
-        return { ...fleet, chains, relayer, rpcPublicTls, monitoring, ownClusters, deployerKey: typeof key === "string" ? pulumi.secret(key) : undefined };
+        return { ...fleet, chains, relayer, attesters, rpcPublicTls, monitoring, ownClusters, deployerKey: typeof key === "string" ? pulumi.secret(key) : undefined };
     } catch (error) {
         // RunError ends the program with just the message: no stack trace to read past.
         if (error instanceof FleetConfigError) throw new pulumi.RunError(error.message);

@@ -98,12 +98,46 @@ export const relayerSchema = z.strictObject({
     image: z.string().regex(/^[a-z0-9][a-z0-9._/:@-]*$/, "must be an image reference, e.g. myacr.azurecr.io/chain138-relayer:1.0.0"),
     /** Pays for deliver() on every chain. */
     relayerKey: privateKey,
-    /** Keys of the attesters this relayer signs for; their addresses must be in ccip.attesters. */
-    attesterKeys: z.array(privateKey).min(1),
+    /** Gone: the relayer holds no attester key; it asks the attester services of `chain138:attesters`. */
+    attesterKeys: z
+        .never({
+            error: 'the relayer holds no attester key: run the attesters as services (chain138:attesters, README "Attesters in prod") and remove relayer.attesterKeys',
+        })
+        .optional(),
     pollIntervalMs: z.number().int().min(100).default(4000),
     /** Storage class of the state volume (the delivery cursor). */
     storageClass: z.string().min(1).default("managed-csi"),
 });
+
+const attesterToken = z.string().min(32, "must be at least 32 characters, e.g. `openssl rand -hex 32` (the value is not shown)");
+
+/**
+ * One attester service (attester/) the relayer collects signatures from. Either this stack runs it in a validator
+ * region's cluster (`region`, with its key), or an operator runs it elsewhere (`url`, `address`). Holds keys and
+ * tokens: set with `pulumi config set --secret --path 'chain138:attesters.<name>.key' 0x…` (the whole key is then secret).
+ */
+export const attesterServiceSchema = z.union([
+    z.strictObject({
+        /** Validator region whose cluster runs it (never the admin region, which runs the relayer). */
+        region,
+        /** Its one attester key; its address must be in ccip.attesters. */
+        key: privateKey,
+        /** Bearer token the relayer presents to it. */
+        token: attesterToken,
+        /** Container image built from attester/Dockerfile. */
+        image: z.string().regex(/^[a-z0-9][a-z0-9._/:@-]*$/, "must be an image reference, e.g. myacr.azurecr.io/chain138-attester:1.0.0"),
+        /** Its own RPC endpoint per chain name (default: the chain's rpcUrl; the fleet's chain: its region's private endpoint). */
+        rpcUrls: z.record(z.string(), z.url({ protocol: /^https?$/ })).optional(),
+        /** Storage class of its ledger volume (what it signed). */
+        storageClass: z.string().min(1).default("managed-csi"),
+    }),
+    z.strictObject({
+        /** An operator-run attester outside this stack, reachable from the admin region. */
+        url: z.url({ protocol: /^https?$/ }),
+        address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address"),
+        token: attesterToken,
+    }),
+]);
 
 /**
  * An operator's publicly trusted certificate for the public RPC endpoints (browser dApps cannot trust the stack's own
@@ -227,6 +261,10 @@ export const fleetConfigSchema = z.strictObject({
     /** CCIP settings; required when two or more chains are configured. */
     ccip: unsetWhenEmpty(ccipSchema),
     relayer: unsetWhenEmpty(relayerSchema),
+    /** Attester services by name (lowercase words): the relayer's signers. */
+    attesters: unsetWhenEmpty(
+        z.record(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "attester names are short lowercase words, e.g. alpha"), attesterServiceSchema),
+    ),
     rpcPublicTls: unsetWhenEmpty(rpcPublicTlsSchema),
     monitoring: unsetWhenEmpty(monitoringSchema),
     /**

@@ -1,5 +1,5 @@
 // The one-command prod deploy of issue 13 as run options for the mock program: the prod stack file plus only mainnet in
-// `chains`, CCIP attesters and threshold, the relayer and a public-RPC allowlist. Chain 138 is then added by config
+// `chains`, CCIP attesters and threshold, the attester services, the relayer and a public-RPC allowlist. Chain 138 is then added by config
 // validation with its RPC from the fleet. Shared by the simulator and the tests (placeholder keys, nothing is sent).
 import { Wallet, id } from "ethers";
 import { TEST_DEPLOYER_KEY, type RunOptions } from "./mock-program";
@@ -18,7 +18,12 @@ export const SCENARIO_CCIP = {
 export const SCENARIO_RELAYER = {
     image: "chain138acr.azurecr.io/chain138-relayer:1.0.0",
     relayerKey: id("relayer"),
-    attesterKeys: SCENARIO_ATTESTER_KEYS.slice(0, 2),
+};
+/** The relayer's signers: two attesters this stack runs in two validator regions, one an operator runs elsewhere. */
+export const SCENARIO_ATTESTERS = {
+    alpha: { region: "northeurope", key: SCENARIO_ATTESTER_KEYS[0], token: id("token-alpha"), image: "chain138acr.azurecr.io/chain138-attester:1.0.0" },
+    beta: { region: "uksouth", key: SCENARIO_ATTESTER_KEYS[1], token: id("token-beta"), image: "chain138acr.azurecr.io/chain138-attester:1.0.0" },
+    gamma: { url: "https://attester.operator.example", address: new Wallet(SCENARIO_ATTESTER_KEYS[2]).address, token: id("token-gamma") },
 };
 
 /** `stack` (prod by default) with only mainnet configured; `overrides` replace config keys, `secrets` add secret ones. */
@@ -26,7 +31,13 @@ export function mainnetOnlyScenario(overrides: Record<string, unknown> = {}, sta
     return {
         stack,
         overrides: { ccip: SCENARIO_CCIP, rpcAllowedCidrs: SCENARIO_ALLOWED_CIDRS, ...overrides },
-        secrets: { deployerKey: TEST_DEPLOYER_KEY, relayer: JSON.stringify(SCENARIO_RELAYER), chains: JSON.stringify(SCENARIO_CHAINS), ...secrets },
+        secrets: {
+            deployerKey: TEST_DEPLOYER_KEY,
+            relayer: JSON.stringify(SCENARIO_RELAYER),
+            attesters: JSON.stringify(SCENARIO_ATTESTERS),
+            chains: JSON.stringify(SCENARIO_CHAINS),
+            ...secrets,
+        },
     };
 }
 

@@ -1,6 +1,7 @@
 // Every policy of the pack, in one list: index.ts serves it, the tests run it over the real program.
 import type { Policies } from "@pulumi/policy";
 import { adminRegionNoBesu } from "./policies/admin-region-no-besu";
+import { attesterKeysSpread } from "./policies/attester-keys-spread";
 import { aksHardening } from "./policies/aks-hardening";
 import { aksUpgradeSettings } from "./policies/aks-upgrade-settings";
 import { besuPdb } from "./policies/besu-pdb";
@@ -34,4 +35,5 @@ export const POLICIES: Policies = [
     zonesUsed,
     besuPdb,
     metricsNotPublic,
+    attesterKeysSpread,
 ];

@@ -3,10 +3,11 @@ import { Contract, FetchRequest, JsonRpcProvider, Network, getAddress, type Wall
 import { routerInterface } from "./router";
 import { boundedFetchRequest, redactRpcUrl } from "../contracts/providers/rpc";
 import { PermanentError, describe, withRetry, type RetryPolicy } from "./retry";
-import { TxSender } from "./sender";
+import { TxSender, type FeeBumping } from "./sender";
 import type { RelayerChain } from "./types";
 
-export interface ChainHandle {
+/** A checked, read-only connection to one chain's router (what an attester needs: it never sends). */
+export interface ChainReader {
     name: string;
     selector: bigint;
     chainId: bigint;
@@ -16,6 +17,10 @@ export interface ChainHandle {
     genesisHash: string;
     provider: JsonRpcProvider;
     router: Contract;
+}
+
+/** A chain the relayer reads and delivers to. */
+export interface ChainHandle extends ChainReader {
     sender: TxSender;
 }
 
@@ -38,13 +43,36 @@ async function rpcChainId(url: string): Promise<bigint> {
     return BigInt(body.result);
 }
 
-/** Connects to `config`, checks the router is there and carries the configured selector. */
+/** Connects to `config`, checks the router is there and carries the configured selector; adds the relayer's sender. */
 export async function connectChain(
     config: RelayerChain,
     relayer: Wallet,
     policy: RetryPolicy,
-    timing: { pollMs: number; receiptTimeoutMs: number },
+    timing: { pollMs: number; receiptTimeoutMs: number; fees?: FeeBumping },
 ): Promise<ChainHandle> {
+    const reader = await connectReader(config, policy, timing.pollMs);
+    return {
+        ...reader,
+        sender: new TxSender(
+            reader.name,
+            relayer.connect(reader.provider),
+            reader.provider,
+            reader.chainId,
+            timing.pollMs,
+            timing.receiptTimeoutMs,
+            policy,
+            config.minGasPriceWei ?? 0n,
+            timing.fees,
+        ),
+    };
+}
+
+/** Connects to `config` read-only: checks the router is there and carries the configured selector. */
+export async function connectReader(
+    config: Pick<RelayerChain, "name" | "rpcUrl" | "routerAddress" | "chainSelector" | "confirmations" | "startBlock">,
+    policy: RetryPolicy,
+    pollMs: number,
+): Promise<ChainReader> {
     const { name } = config;
     let routerAddress: string;
     try {
@@ -70,7 +98,7 @@ export async function connectChain(
     const fetch = boundedRequest(config.rpcUrl);
     // One request per HTTP call: a dropped connection then fails one call, not a batch of them.
     const provider = new JsonRpcProvider(fetch, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
-    provider.pollingInterval = timing.pollMs;
+    provider.pollingInterval = pollMs;
     try {
         const code = await step("getCode(router)", () => provider.getCode(routerAddress));
         if (code === "0x") throw new PermanentError(`chain ${name}: no contract at routerAddress ${routerAddress} (chain id ${chainId})`);
@@ -91,16 +119,6 @@ export async function connectChain(
             genesisHash: genesis.hash,
             provider,
             router,
-            sender: new TxSender(
-                name,
-                relayer.connect(provider),
-                provider,
-                chainId,
-                timing.pollMs,
-                timing.receiptTimeoutMs,
-                policy,
-                config.minGasPriceWei ?? 0n,
-            ),
         };
     } catch (err) {
         provider.destroy();

@@ -25,6 +25,13 @@ const chain = z
     })
     .refine((c) => (c.rpcUrl === undefined) !== (c.rpcUrlEnv === undefined), "set exactly one of rpcUrl and rpcUrlEnv");
 
+const attester = z.strictObject({
+    url: z.url({ protocol: /^https?$/ }),
+    address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "attester address must be a 0x-prefixed 20-byte hex address"),
+    /** Environment variable with the bearer token this attester expects. */
+    tokenEnv: z.string().min(1),
+});
+
 export const configSchema = z.strictObject({
     chains: z.array(chain).min(2),
     stateFile: z.string().min(1),
@@ -35,8 +42,18 @@ export const configSchema = z.strictObject({
     deliveryTimeoutMs: z.number().int().positive().optional(),
     /** Environment variable with the relayer's private key (default RELAYER_KEY). */
     relayerKeyEnv: z.string().min(1).default("RELAYER_KEY"),
-    /** Environment variable with the attester private keys, comma-separated (default ATTESTER_KEYS). */
-    attesterKeysEnv: z.string().min(1).default("ATTESTER_KEYS"),
+    /** Remote attester services the relayer collects signatures from (the relayer then holds no attester key). */
+    attesters: z.array(attester).optional(),
+    /**
+     * Environment variable with attester private keys held in-process, comma-separated (tests and tools only). Default
+     * ATTESTER_KEYS when `attesters` is not set; with `attesters` only when named.
+     */
+    attesterKeysEnv: z.string().min(1).optional(),
+    /** Port and address of /healthz and /metrics (none without a port). */
+    httpPort: z.number().int().min(0).max(65535).optional(),
+    httpHost: z.string().min(1).optional(),
+    feeBumpAfterMs: z.number().int().positive().optional(),
+    maxFeeBumps: z.number().int().nonnegative().optional(),
 });
 export type RelayerConfig = z.infer<typeof configSchema>;
 
@@ -60,6 +77,7 @@ export function parseConfig(text: string, source: string, vars: NodeJS.ProcessEn
     const parsed = configSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`${source}: invalid relayer config:\n${z.prettifyError(parsed.error)}`);
     const cfg = parsed.data;
+    const keysEnv = cfg.attesterKeysEnv ?? (cfg.attesters === undefined ? "ATTESTER_KEYS" : undefined);
     return {
         chains: cfg.chains.map((c) => ({
             name: c.name,
@@ -77,10 +95,18 @@ export function parseConfig(text: string, source: string, vars: NodeJS.ProcessEn
         receiptTimeoutMs: cfg.receiptTimeoutMs,
         deliveryTimeoutMs: cfg.deliveryTimeoutMs,
         relayerKey: env(vars, cfg.relayerKeyEnv, "relayer private key"),
-        attesterKeys: env(vars, cfg.attesterKeysEnv, "attester private keys, comma-separated")
-            .split(",")
-            .map((k) => k.trim())
-            .filter((k) => k !== ""),
+        attesters: cfg.attesters?.map((a) => ({ url: a.url, address: a.address, token: env(vars, a.tokenEnv, `bearer token of attester ${a.address}`) })),
+        attesterKeys:
+            keysEnv === undefined
+                ? undefined
+                : env(vars, keysEnv, "attester private keys, comma-separated")
+                      .split(",")
+                      .map((k) => k.trim())
+                      .filter((k) => k !== ""),
+        httpPort: cfg.httpPort,
+        httpHost: cfg.httpHost,
+        feeBumpAfterMs: cfg.feeBumpAfterMs,
+        maxFeeBumps: cfg.maxFeeBumps,
     };
 }
 

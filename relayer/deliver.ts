@@ -1,10 +1,25 @@
 // Delivers one message on its lane: re-checks the destination's replay state, signs, sends
 // `deliver`, and reads the router's verdict from the receipt. Transient faults are retried.
 import { hexlify } from "ethers";
+import { collectSignatures } from "./attesters";
 import type { Lane } from "./lanes";
-import { attest } from "./lanes";
+import { laneDigest } from "./lanes";
 import { decodeRouterError, routerInterface, type SentMessage } from "./router";
 import { PermanentError, RetryableError, revertDataOf, withRetry, type RetryPolicy } from "./retry";
+
+/** The block a pending message was scanned in is no longer on the source chain (a reorg). */
+export class SourceReorged extends PermanentError {
+    constructor(
+        laneName: string,
+        readonly sent: SentMessage,
+        now: string | undefined,
+    ) {
+        super(
+            `lane ${laneName}: #${sent.message.sequenceNumber} (${sent.message.messageId}) was scanned in block ${sent.blockNumber} ${sent.blockHash}, ` +
+                `which the source no longer has (now ${now ?? "no block"}): a reorg; dropping it and rescanning from block ${sent.blockNumber}`,
+        );
+    }
+}
 
 export type DeliveryResult = { kind: "skipped" } | { kind: "delivered"; txHash: string; success: boolean; returnData: string };
 
@@ -59,7 +74,11 @@ function attemptDelivery(lane: Lane, sent: SentMessage, policy: RetryPolicy, wha
         if (onChain + 1n < seq) {
             throw new PermanentError(`lane ${lane.name}: ${dest.name} expects sequence ${onChain + 1n} next, relayer is at ${seq}`);
         }
-        const data = routerInterface().encodeFunctionData("deliver", [message, attest(lane, message)]);
+        // Still on the source chain? A message whose block was reorged away is dropped and its range rescanned.
+        const block = await withRetry(`${source.name} getBlock ${sent.blockNumber}`, policy, () => source.provider.getBlock(sent.blockNumber));
+        if (block?.hash !== sent.blockHash) throw new SourceReorged(lane.name, sent, block?.hash ?? undefined);
+        const signatures = await collectSignatures(lane.name, lane.attesters, lane.threshold, sent, laneDigest(lane, message));
+        const data = routerInterface().encodeFunctionData("deliver", [message, signatures]);
         const from = dest.sender.address;
         let gas: bigint;
         try {
@@ -74,8 +93,9 @@ function attemptDelivery(lane: Lane, sent: SentMessage, policy: RetryPolicy, wha
             }
             throw err;
         }
-        const txHash = await dest.sender.send({ to: dest.routerAddress, data, gasLimit: (gas * GAS_NUMERATOR) / GAS_DENOMINATOR });
-        const receipt = await dest.sender.waitReceipt(txHash, policy.signal);
+        const sentTx = await dest.sender.send({ to: dest.routerAddress, data, gasLimit: (gas * GAS_NUMERATOR) / GAS_DENOMINATOR });
+        const receipt = await dest.sender.waitReceipt(sentTx, policy.signal);
+        const txHash = receipt.hash;
         // A revert after a clean estimate means the state moved (someone else delivered): the next attempt re-checks.
         // Start over from the on-chain check: another relayer may have delivered first.
         if (receipt.status !== 1) throw new RetryableError(`${dest.name}: deliver transaction ${txHash} reverted`);

@@ -1,8 +1,9 @@
 // Lanes (source chain → destination chain) to serve, checked against the destination routers:
-// the inbound lane must point at the configured source router, and enough of our attester keys
+// the inbound lane must point at the configured source router, and enough of the configured attesters
 // must be lane attesters to reach its threshold.
-import { ZeroHash, getAddress, type Wallet } from "ethers";
-import type { ChainHandle } from "./chain";
+import { ZeroHash, getAddress } from "ethers";
+import type { AttesterClient } from "./attesters";
+import type { ChainHandle, ChainReader } from "./chain";
 import { messageDigest, type InboundMessage, type LaneConfig, type SentMessage } from "./router";
 import { withRetry, type RetryPolicy } from "./retry";
 import { laneName } from "./state";
@@ -12,8 +13,8 @@ export interface Lane {
     source: ChainHandle;
     dest: ChainHandle;
     threshold: number;
-    /** Our attester keys that are attesters of this lane, ascending by address (the router's order). */
-    signers: Wallet[];
+    /** The configured attesters that are attesters of this lane, ascending by address (the router's order). */
+    attesters: AttesterClient[];
     /** Highest sequence known delivered on the destination. */
     lastDelivered: bigint;
     /** Scanned, not yet delivered messages by sequence number. */
@@ -23,9 +24,11 @@ export interface Lane {
     backoffMs: number;
     /** Last gap warning, so a gap is logged once rather than every poll. */
     reportedGap?: bigint;
+    /** Set when a pending message's source block was reorged away: the scanner rescans from this block. */
+    rescanFrom?: number;
 }
 
-async function laneConfig(chain: ChainHandle, remote: bigint, policy: RetryPolicy): Promise<LaneConfig> {
+async function laneConfig(chain: ChainReader, remote: bigint, policy: RetryPolicy): Promise<LaneConfig> {
     const raw = (await withRetry(`${chain.name} getLane(${remote})`, policy, () => chain.router.getLane(remote))) as {
         enabled: boolean;
         remoteRouter: string;
@@ -41,7 +44,7 @@ async function laneConfig(chain: ChainHandle, remote: bigint, policy: RetryPolic
 }
 
 /** Discovers and validates every lane between `chains`; throws naming the first bad lane. */
-export async function discoverLanes(chains: readonly ChainHandle[], attesters: readonly Wallet[], policy: RetryPolicy): Promise<Lane[]> {
+export async function discoverLanes(chains: readonly ChainHandle[], attesters: readonly AttesterClient[], policy: RetryPolicy): Promise<Lane[]> {
     const lanes: Lane[] = [];
     for (const source of chains) {
         for (const dest of chains) {
@@ -62,25 +65,40 @@ export async function discoverLanes(chains: readonly ChainHandle[], attesters: r
                     `lane ${name}: ${dest.name}'s router expects messages from router ${inbound.remoteRouter}, but ${source.name}'s routerAddress is ${source.routerAddress}`,
                 );
             }
-            const signers = attesters.filter((w) => inbound.attesters.includes(w.address)).sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
-            if (signers.length < inbound.threshold) {
+            const laneAttesters = attesters
+                .filter((a) => inbound.attesters.includes(a.address))
+                .sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
+            if (laneAttesters.length < inbound.threshold) {
                 throw new Error(
-                    `lane ${name}: threshold ${inbound.threshold} needs ${inbound.threshold} keys of the lane's attesters ` +
-                        `[${inbound.attesters.join(", ")}], but only ${signers.length} of the ${attesters.length} configured attester keys are among them`,
+                    `lane ${name}: threshold ${inbound.threshold} needs ${inbound.threshold} of the lane's attesters ` +
+                        `[${inbound.attesters.join(", ")}], but only ${laneAttesters.length} of the ${attesters.length} configured attesters are among them`,
                 );
             }
+            const strangers = attesters.filter((a) => !inbound.attesters.includes(a.address));
+            if (strangers.length > 0)
+                policy.log(`lane ${name}: configured attester(s) ${strangers.map((a) => a.label).join(", ")} are not attesters of this lane; not asked`);
             await checkDigest(name, source, dest, policy);
             const lastDelivered = (await withRetry(`${dest.name} getLastDeliveredSequence`, policy, () =>
                 dest.router.getLastDeliveredSequence(source.selector),
             )) as bigint;
-            lanes.push({ name, source, dest, threshold: inbound.threshold, signers, lastDelivered, pending: new Map(), blockedUntil: 0, backoffMs: 0 });
+            lanes.push({
+                name,
+                source,
+                dest,
+                threshold: inbound.threshold,
+                attesters: laneAttesters,
+                lastDelivered,
+                pending: new Map(),
+                blockedUntil: 0,
+                backoffMs: 0,
+            });
         }
     }
     return lanes;
 }
 
 /** Our EIP-712 digest must equal the router's `hashMessage`, or every signature would be rejected. */
-async function checkDigest(name: string, source: ChainHandle, dest: ChainHandle, policy: RetryPolicy): Promise<void> {
+export async function checkDigest(name: string, source: ChainReader, dest: ChainReader, policy: RetryPolicy): Promise<void> {
     const probe: InboundMessage = {
         messageId: ZeroHash,
         sourceChainSelector: source.selector,
@@ -100,8 +118,7 @@ async function checkDigest(name: string, source: ChainHandle, dest: ChainHandle,
     }
 }
 
-/** Signatures of `lane.signers` over `message`, in the ascending signer order the router requires. */
-export function attest(lane: Lane, message: InboundMessage): string[] {
-    const digest = messageDigest(message, { chainId: lane.dest.chainId, router: lane.dest.routerAddress, chainSelector: lane.dest.selector });
-    return lane.signers.map((w) => w.signingKey.sign(digest).serialized);
+/** The digest the lane's destination router verifies for `message` (its hashMessage). */
+export function laneDigest(lane: Lane, message: InboundMessage): string {
+    return messageDigest(message, { chainId: lane.dest.chainId, router: lane.dest.routerAddress, chainSelector: lane.dest.selector });
 }

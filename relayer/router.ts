@@ -20,6 +20,8 @@ export interface SentMessage {
     destChainSelector: bigint;
     message: InboundMessage;
     blockNumber: number;
+    /** Hash of that block: a different hash at that height later means the source reorged it away. */
+    blockHash: string;
 }
 
 /** Lane configuration as returned by `getLane`. */
@@ -79,6 +81,7 @@ export function decodeSent(log: Log, sourceChainSelector: bigint): SentMessage {
     return {
         destChainSelector: parsed.args.destChainSelector as bigint,
         blockNumber: log.blockNumber,
+        blockHash: log.blockHash,
         message: {
             messageId: parsed.args.messageId as string,
             sourceChainSelector,

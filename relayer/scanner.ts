@@ -38,6 +38,12 @@ export class SourceScanner {
         return safe;
     }
 
+    /** After a source reorg at `block`: forgets pending messages from it on and scans again from there. */
+    rewind(block: number): void {
+        for (const lane of this.lanes) for (const [seq, sent] of lane.pending) if (sent.blockNumber >= block) lane.pending.delete(seq);
+        this.cursor = Math.min(this.cursor, block - 1);
+    }
+
     /** Scans up to RANGES_PER_SCAN ranges; true when it reached `head - confirmations`. */
     async scan(): Promise<boolean> {
         const { chain, opts } = this;

@@ -2,9 +2,45 @@
 // tracked nonce that is re-read from the node after any failure.
 import { eip1559Fees, legacyFees, type Eip1559Fees, type LegacyFees } from "../contracts/fees";
 import pLimit from "p-limit";
-import { Transaction, type JsonRpcProvider, type TransactionReceipt, type TransactionRequest, type Wallet } from "ethers";
+import { Transaction, isError, type JsonRpcProvider, type TransactionReceipt, type TransactionRequest, type Wallet } from "ethers";
 import { redactRpcUrl } from "../contracts/providers/rpc";
 import { describe, RetryableError, withRetry, type RetryPolicy } from "./retry";
+
+/**
+ * Replacing a transaction that is not mined: same nonce, higher fees. Geth's pool takes a replacement only when both
+ * the fee cap and the tip rise by its price bump (`--txpool.pricebump`, default 10 %: core/txpool/legacypool
+ * `ErrReplaceUnderpriced`), Besu the same (`--tx-pool-price-bump`, default 10 %); each bump here raises both by
+ * {@link BUMP_NUMERATOR}/{@link BUMP_DENOMINATOR} (+25 %), rounded up, so every node accepts it.
+ */
+export interface FeeBumping {
+    /** Time without a receipt after which the transaction is re-sent with higher fees. */
+    afterMs: number;
+    /** Replacements per transaction at most (each raises the fees by 25 %): bounds the extra spend to 1.25^max. */
+    maxBumps: number;
+}
+
+const BUMP_NUMERATOR = 5n;
+const BUMP_DENOMINATOR = 4n;
+
+function bumped(fees: Eip1559Fees | LegacyFees): Eip1559Fees | LegacyFees {
+    const up = (v: bigint): bigint => (v * BUMP_NUMERATOR + BUMP_DENOMINATOR - 1n) / BUMP_DENOMINATOR + 1n;
+    return fees.type === 0
+        ? { type: 0, gasPrice: up(fees.gasPrice) }
+        : { type: 2, maxFeePerGas: up(fees.maxFeePerGas), maxPriorityFeePerGas: up(fees.maxPriorityFeePerGas) };
+}
+
+function feeText(fees: Eip1559Fees | LegacyFees): string {
+    return fees.type === 0 ? `gasPrice ${fees.gasPrice}` : `maxFeePerGas ${fees.maxFeePerGas}, tip ${fees.maxPriorityFeePerGas}`;
+}
+
+/** A transaction the sender broadcast: every version of it at one nonce, newest last. */
+export interface SentTx {
+    readonly nonce: number;
+    readonly request: TransactionRequest;
+    fees: Eip1559Fees | LegacyFees;
+    readonly hashes: string[];
+    lastSentAt: number;
+}
 
 export class TxSender {
     private readonly serial = pLimit(1);
@@ -20,6 +56,8 @@ export class TxSender {
         private readonly policy: RetryPolicy,
         /** The chain's node minimum gas price (contracts/fees.ts). */
         private readonly minGasPriceWei: bigint = 0n,
+        /** Replacement of a stuck transaction; undefined: wait for it as sent. */
+        private readonly bumping?: FeeBumping,
     ) {}
 
     /** Reads are idempotent: retry each one on its own rather than the whole send. */
@@ -37,25 +75,55 @@ export class TxSender {
         return this.wallet.address;
     }
 
-    /** Signs and broadcasts `tx`; returns its hash once the node has it. */
-    send(tx: { to: string; data: string; gasLimit: bigint }): Promise<string> {
+    /** Signs and broadcasts `tx`; returns it once the node has it. */
+    send(tx: { to: string; data: string; gasLimit: bigint }): Promise<SentTx> {
         return this.serial(async () => {
             this.nonce ??= await this.freshNonce();
-            const request: TransactionRequest = { ...tx, nonce: this.nonce, chainId: this.chainId, ...(await this.fees()) };
-            const signed = await this.wallet.signTransaction(request);
-            const hash = Transaction.from(signed).hash;
-            if (hash === null) throw new Error(`${this.chainName}: signed transaction has no hash`);
-            try {
-                await this.provider.broadcastTransaction(signed);
-            } catch (err) {
-                // The node may have taken it and only the answer was lost: look before giving the nonce up.
-                if (!(await this.known(hash))) {
-                    this.nonce = undefined;
-                    throw new Error(`${this.where}: sending deliver transaction failed: ${describe(err)}`, { cause: err });
-                }
+            const fees = await this.fees();
+            const request: TransactionRequest = { ...tx, nonce: this.nonce, chainId: this.chainId };
+            const hash = await this.broadcast(request, fees);
+            if (hash === undefined) {
+                this.nonce = undefined;
+                throw new RetryableError(`${this.where}: the node already has a transaction at nonce ${request.nonce}; re-reading the nonce`);
             }
             this.nonce += 1;
-            return hash;
+            return { nonce: request.nonce as number, request, fees, hashes: [hash], lastSentAt: Date.now() };
+        });
+    }
+
+    /**
+     * Signs `request` with `fees` and broadcasts it; its hash once the node has it, undefined when the node refuses it
+     * because the nonce is used (mined, or a replacement it will not take). Other failures throw.
+     */
+    private async broadcast(request: TransactionRequest, fees: Eip1559Fees | LegacyFees): Promise<string | undefined> {
+        const signed = await this.wallet.signTransaction({ ...request, ...fees });
+        const hash = Transaction.from(signed).hash;
+        if (hash === null) throw new Error(`${this.chainName}: signed transaction has no hash`);
+        try {
+            await this.provider.broadcastTransaction(signed);
+        } catch (err) {
+            // The node may have taken it and only the answer was lost: look before giving the nonce up.
+            if (await this.known(hash)) return hash;
+            if (isError(err, "NONCE_EXPIRED") || isError(err, "REPLACEMENT_UNDERPRICED")) return undefined;
+            this.nonce = undefined;
+            throw new Error(`${this.where}: sending deliver transaction failed: ${describe(err)}`, { cause: err });
+        }
+        return hash;
+    }
+
+    /** Re-sends `sent` at its nonce with fees raised by 25 %; false when the node no longer takes that nonce. */
+    private bump(sent: SentTx): Promise<boolean> {
+        return this.serial(async () => {
+            const fees = bumped(sent.fees);
+            const hash = await this.broadcast(sent.request, fees);
+            sent.lastSentAt = Date.now();
+            if (hash === undefined) return false;
+            this.policy.log(
+                `${this.chainName}: transaction ${sent.hashes[sent.hashes.length - 1]} (nonce ${sent.nonce}) not mined after ${this.bumping?.afterMs} ms; replaced by ${hash} (${feeText(sent.fees)} -> ${feeText(fees)})`,
+            );
+            sent.fees = fees;
+            sent.hashes.push(hash);
+            return true;
         });
     }
 
@@ -74,17 +142,23 @@ export class TxSender {
     }
 
     /**
-     * Polls for the receipt of `hash`, tolerating transient RPC errors until the timeout. Settles within
-     * receiptTimeoutMs + one request's HTTP timeout + pollMs (docs/bounds.md), naming the chain and endpoint.
+     * Polls for the receipt of any version of `sent`, tolerating transient RPC errors until the timeout, and replaces
+     * it with higher fees every `bumping.afterMs` (at most `bumping.maxBumps` times). Settles within
+     * receiptTimeoutMs + one request's HTTP timeout per version + pollMs (docs/bounds.md), naming the chain and endpoint.
      */
-    async waitReceipt(hash: string, signal: AbortSignal): Promise<TransactionReceipt> {
+    async waitReceipt(sent: SentTx, signal: AbortSignal): Promise<TransactionReceipt> {
         const deadline = Date.now() + this.receiptTimeoutMs;
         let lastError = "";
         while (Date.now() < deadline) {
             signal.throwIfAborted();
             try {
-                const receipt = await this.provider.getTransactionReceipt(hash);
-                if (receipt !== null) return receipt;
+                // Newest first: once a replacement is in, the older versions can never be mined (same nonce).
+                for (const hash of [...sent.hashes].reverse()) {
+                    const receipt = await this.provider.getTransactionReceipt(hash);
+                    if (receipt !== null) return receipt;
+                }
+                const b = this.bumping;
+                if (b !== undefined && sent.hashes.length <= b.maxBumps && Date.now() - sent.lastSentAt >= b.afterMs) await this.bump(sent);
             } catch (err) {
                 lastError = `; last error: ${describe(err)}`;
             }
@@ -92,7 +166,9 @@ export class TxSender {
         }
         // Later sends must not queue behind a nonce we are unsure about.
         this.nonce = undefined;
-        throw new RetryableError(`${this.where}: waiting for receipt: transaction ${hash} not mined within ${this.receiptTimeoutMs} ms${lastError}`);
+        throw new RetryableError(
+            `${this.where}: waiting for receipt: transaction ${sent.hashes.join(", ")} not mined within ${this.receiptTimeoutMs} ms (nonce ${sent.nonce})${lastError}`,
+        );
     }
 
     /**

@@ -1,9 +1,13 @@
 // The relayer: one loop per source chain scans its router's send events (scanner.ts), delivers
 // each of its lanes' messages strictly in sequence order (deliver.ts) and saves progress.
+import type { Server } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Wallet } from "ethers";
+import { AttestersBelowThreshold, localAttester, probeAttester, remoteAttester, type AttesterClient } from "./attesters";
 import { connectChain, type ChainHandle } from "./chain";
-import { DELIVERY_TIMEOUT_MS, deliverMessage, type DeliveryResult } from "./deliver";
+import { DELIVERY_TIMEOUT_MS, SourceReorged, deliverMessage, type DeliveryResult } from "./deliver";
+import { RelayerMetrics, serveMetrics } from "./metrics";
+import { lockStateFile } from "./state-lock";
 import { discoverLanes, type Lane } from "./lanes";
 import { describe, withRetry, type RetryPolicy } from "./retry";
 import { SourceScanner } from "./scanner";
@@ -25,6 +29,9 @@ function parseKey(key: string, what: string): Wallet {
 
 function checkOptions(options: RelayerOptions): void {
     if (options.chains.length < 2) throw new Error("relayer needs at least two chains");
+    if ((options.attesters ?? []).length + (options.attesterKeys ?? []).length === 0) {
+        throw new Error("relayer needs attesters (remote attester endpoints) or attesterKeys (in-process keys, tests only)");
+    }
     const names = new Set<string>();
     const selectors = new Set<bigint>();
     for (const c of options.chains) {
@@ -52,6 +59,7 @@ interface RelayerRun {
     waiters: DeliveryWaiters;
     /** Saves every scanner's cursor and every lane's last delivered sequence. */
     persist: () => void;
+    metrics: RelayerMetrics;
 }
 
 function closeChains(chains: readonly ChainHandle[]): void {
@@ -60,9 +68,11 @@ function closeChains(chains: readonly ChainHandle[]): void {
 
 // All chains at once; if any fails, close the ones that connected (nothing will use them) and throw its error.
 async function connectChains(options: RelayerOptions, relayerWallet: Wallet, policy: RetryPolicy, pollMs: number): Promise<ChainHandle[]> {
+    const maxBumps = options.maxFeeBumps ?? 3;
+    const fees = maxBumps > 0 ? { afterMs: options.feeBumpAfterMs ?? 20_000, maxBumps } : undefined;
     const connected = await Promise.allSettled(
         options.chains.map((c) =>
-            connectChain(c, relayerWallet, policy, { pollMs: Math.min(pollMs, 1000), receiptTimeoutMs: options.receiptTimeoutMs ?? 60_000 }),
+            connectChain(c, relayerWallet, policy, { pollMs: Math.min(pollMs, 1000), receiptTimeoutMs: options.receiptTimeoutMs ?? 60_000, fees }),
         ),
     );
     const chains = connected.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
@@ -75,7 +85,12 @@ async function connectChains(options: RelayerOptions, relayerWallet: Wallet, pol
 }
 
 // The lanes to serve and the saved progress; on failure the connections are closed before the error propagates.
-async function loadLanes(chains: ChainHandle[], attesters: Wallet[], policy: RetryPolicy, stateFile: string): Promise<{ lanes: Lane[]; state: RelayerState }> {
+async function loadLanes(
+    chains: ChainHandle[],
+    attesters: AttesterClient[],
+    policy: RetryPolicy,
+    stateFile: string,
+): Promise<{ lanes: Lane[]; state: RelayerState }> {
     try {
         const lanes = await discoverLanes(chains, attesters, policy);
         if (lanes.length === 0) throw new Error(`no enabled lane between ${chains.map((c) => c.name).join(", ")}`);
@@ -119,8 +134,24 @@ function saveProgress(stateFile: string, scanners: readonly SourceScanner[], lan
     saveState(stateFile, next);
 }
 
+// Local keys and remote endpoints as one list of attesters; one address configured twice is a mistake.
+async function attesterClients(options: RelayerOptions, log: (line: string) => void): Promise<AttesterClient[]> {
+    const remote = options.attesters ?? [];
+    const clients = [...(options.attesterKeys ?? []).map((k, i) => localAttester(k, i)), ...remote.map((e) => remoteAttester(e))];
+    const seen = new Set<string>();
+    for (const c of clients) {
+        if (seen.has(c.address)) throw new Error(`attester ${c.address} is configured twice`);
+        seen.add(c.address);
+    }
+    // A wrong address or token is a config error (fatal); an attester that is down now only pauses lanes later.
+    for (const warning of await Promise.all(remote.map((e) => probeAttester(e)))) if (warning !== undefined) log(`warning: ${warning}`);
+    return clients;
+}
+
 // Logs how delivery #seq went and settles its waitForDelivery callers.
 async function reportDelivery(run: RelayerRun, lane: Lane, seq: bigint, messageId: string, result: DeliveryResult): Promise<void> {
+    const outcome = result.kind === "skipped" ? "skipped" : result.success ? "delivered" : "receiver_failed";
+    run.metrics.deliveries.inc({ lane: lane.name, outcome });
     if (result.kind === "skipped") {
         // Delivered by an earlier attempt whose answer was lost, or by someone else: read how it went.
         const failedHash = (await withRetry(`${lane.dest.name} getFailedMessageHash`, run.policy, () =>
@@ -159,17 +190,33 @@ async function serveLane(run: RelayerRun, lane: Lane): Promise<void> {
                 return;
             }
             const result = await deliverMessage(lane, sent, run.policy, run.deliveryTimeoutMs);
+            if (lane.backoffMs > 0) run.log(`lane ${lane.name}: resumed`);
             await reportDelivery(run, lane, next, sent.message.messageId, result);
             lane.lastDelivered = next;
             lane.pending.delete(next);
             lane.backoffMs = 0;
+            run.metrics.paused.set({ lane: lane.name }, 0);
+            run.metrics.lastDelivered.set({ lane: lane.name }, Number(lane.lastDelivered));
             run.persist();
         }
     } catch (err) {
         if (run.signal.aborted) return;
+        if (err instanceof SourceReorged) {
+            // Not a failure of the lane: forget what the reorg took and rescan (runSource rewinds the scanner).
+            run.log(describe(err));
+            run.metrics.reorgs.inc({ chain: lane.source.name });
+            lane.rescanFrom = Math.min(lane.rescanFrom ?? Infinity, err.sent.blockNumber);
+            return;
+        }
         lane.backoffMs = Math.min(MAX_LANE_BACKOFF_MS, Math.max(run.pollMs, lane.backoffMs * 2));
         lane.blockedUntil = Date.now() + lane.backoffMs;
-        run.log(`lane ${lane.name}: delivery of #${lane.lastDelivered + 1n} failed, pausing the lane ${lane.backoffMs} ms: ${describe(err)}`);
+        run.metrics.paused.set({ lane: lane.name }, 1);
+        if (err instanceof AttestersBelowThreshold || (err as Error).cause instanceof AttestersBelowThreshold) {
+            run.metrics.shortfalls.inc({ lane: lane.name });
+            run.log(`lane ${lane.name}: paused ${lane.backoffMs} ms, waiting for attesters: ${describe(err)}`);
+        } else {
+            run.log(`lane ${lane.name}: delivery of #${lane.lastDelivered + 1n} failed, pausing the lane ${lane.backoffMs} ms: ${describe(err)}`);
+        }
     }
 }
 
@@ -183,6 +230,15 @@ async function runSource(run: RelayerRun, scanner: SourceScanner): Promise<void>
             if (!run.signal.aborted) run.log(`${scanner.chain.name}: scanning failed, will retry: ${describe(err)}`);
         }
         await Promise.all(scanner.lanes.map((lane) => serveLane(run, lane)));
+        const rescan = Math.min(...scanner.lanes.map((l) => l.rescanFrom ?? Infinity));
+        if (rescan !== Infinity) {
+            scanner.rewind(rescan);
+            scanner.lanes.forEach((l) => (l.rescanFrom = undefined));
+            caughtUp = false;
+        }
+        for (const lane of scanner.lanes) run.metrics.pending.set({ lane: lane.name }, lane.pending.size);
+        run.metrics.scanned.set({ chain: scanner.chain.name }, scanner.safeCursor());
+        run.metrics.loopAt.set(scanner.chain.name, Date.now());
         if (!run.signal.aborted) run.persist();
         if (caughtUp) await sleep(run.pollMs, undefined, { signal: run.signal }).catch(() => undefined);
     }
@@ -195,10 +251,21 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
     const policy: RetryPolicy = { retries: options.retries ?? 6, minTimeoutMs: options.retryMinTimeoutMs ?? 200, signal: abort.signal, log };
     const pollMs = options.pollIntervalMs ?? 1000;
     const relayerWallet = parseKey(options.relayerKey, "relayerKey");
-    const attesters = [...new Map(options.attesterKeys.map((k, i) => parseKey(k, `attesterKeys[${i}]`)).map((w) => [w.address, w])).values()];
+    const attesters = await attesterClients(options, log);
+    const release = await lockStateFile(options.stateFile, options.lockWaitMs ?? 15_000, (err) =>
+        log(`error: lost the lock on ${options.stateFile} (${err.message}); another relayer may be writing it`),
+    );
 
-    const chains = await connectChains(options, relayerWallet, policy, pollMs);
-    const { lanes, state } = await loadLanes(chains, attesters, policy, options.stateFile);
+    let chains: ChainHandle[];
+    let loaded: { lanes: Lane[]; state: RelayerState };
+    try {
+        chains = await connectChains(options, relayerWallet, policy, pollMs);
+        loaded = await loadLanes(chains, attesters, policy, options.stateFile);
+    } catch (err) {
+        await release().catch(() => undefined);
+        throw err;
+    }
+    const { lanes, state } = loaded;
     await warnUnfunded(chains, relayerWallet.address, policy, log);
 
     const waiters = new DeliveryWaiters();
@@ -218,6 +285,24 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
     );
     const persist = (): void => saveProgress(options.stateFile, scanners, lanes);
     persist();
+    const metrics = new RelayerMetrics();
+    for (const lane of lanes) metrics.lastDelivered.set({ lane: lane.name }, Number(lane.lastDelivered));
+    const sources = scanners.filter((sc) => sc.lanes.length > 0);
+    let http: Server | undefined;
+    if (options.httpPort !== undefined) {
+        // A source loop goes round at least every poll, or within its longest bounded delivery: stale beyond that.
+        const staleMs = Math.max(10 * pollMs, 30_000) + (options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS);
+        sources.forEach((sc) => metrics.loopAt.set(sc.chain.name, Date.now()));
+        http = await serveMetrics(
+            metrics,
+            sources.map((sc) => sc.chain.name),
+            staleMs,
+            options.httpHost ?? "127.0.0.1",
+            options.httpPort,
+        );
+    }
+    const address = http?.address();
+    const httpUrl = address !== undefined && address !== null && typeof address !== "string" ? `http://${address.address}:${address.port}` : undefined;
     const run: RelayerRun = {
         signal: abort.signal,
         policy,
@@ -226,12 +311,13 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
         log,
         waiters,
         persist,
+        metrics,
     };
 
     log(
-        `relayer ${relayerWallet.address} serving ${lanes.map((l) => `${l.name} (threshold ${l.threshold}, ${l.signers.length} signers, next #${l.lastDelivered + 1n})`).join(", ")}`,
+        `relayer ${relayerWallet.address} serving ${lanes.map((l) => `${l.name} (threshold ${l.threshold}, ${l.attesters.length} attesters, next #${l.lastDelivered + 1n})`).join(", ")}`,
     );
-    const loops = scanners.filter((sc) => sc.lanes.length > 0).map((sc) => runSource(run, sc));
+    const loops = sources.map((sc) => runSource(run, sc));
     let stopped: Promise<void> | undefined;
 
     return {
@@ -241,9 +327,18 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
                 await Promise.allSettled(loops);
                 waiters.close("relayer stopped before it was delivered");
                 closeChains(chains);
+                if (http !== undefined) {
+                    const server = http;
+                    await new Promise<void>((resolve) => {
+                        server.close(() => resolve());
+                        server.closeAllConnections();
+                    });
+                }
+                await release().catch((err: unknown) => log(`state lock: release failed: ${describe(err)}`));
             })();
             return stopped;
         },
         waitForDelivery: (messageId, timeoutMs) => waiters.wait(messageId, timeoutMs),
+        httpUrl,
     };
 }

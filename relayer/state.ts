@@ -40,18 +40,23 @@ export function loadState(file: string): RelayerState {
     return parsed.data;
 }
 
-/** Writes `state` to `file` atomically. */
-export function saveState(file: string, state: RelayerState): void {
+/** Writes `text` to `file` atomically (temp file, fsync, rename), mode 0600: a crash leaves the old or the new file. */
+export function writeFileAtomic(file: string, text: string): void {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     const fd = openSync(tmp, "w", 0o600);
     try {
-        writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
+        writeSync(fd, text);
         fsyncSync(fd);
     } finally {
         closeSync(fd);
     }
     renameSync(tmp, file);
+}
+
+/** Writes `state` to `file` atomically. */
+export function saveState(file: string, state: RelayerState): void {
+    writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /** Name of the lane `source → dest` in logs and in the state file. */

@@ -1,4 +1,5 @@
 // Public types of the relayer service (re-exported by relayer/index.ts).
+import type { AttesterEndpoint } from "./attesters";
 
 /** One chain the relayer watches and delivers to. */
 export interface RelayerChain {
@@ -20,8 +21,13 @@ export interface RelayerChain {
 /** Options of {@link startRelayer}. */
 export interface RelayerOptions {
     chains: RelayerChain[];
-    /** Attester private keys; each lane needs at least its threshold of its own attesters among them. */
-    attesterKeys: string[];
+    /**
+     * Remote attester services (attester/): the relayer asks them for signatures and holds no attester key. Each lane
+     * needs at least its threshold of its own attesters among these and `attesterKeys` together.
+     */
+    attesters?: AttesterEndpoint[];
+    /** Attester private keys held in this process (tests and tools only: whoever holds the relayer then holds these). */
+    attesterKeys?: string[];
     /** Key that pays for `deliver` transactions on every chain. */
     relayerKey: string;
     /** JSON file holding progress (written atomically: temp file + rename). */
@@ -44,6 +50,16 @@ export interface RelayerOptions {
      * bounded only by their product (about 72 min with the defaults: docs/bounds.md).
      */
     deliveryTimeoutMs?: number;
+    /** A `deliver` not mined after this long is re-sent at its nonce with 25 % higher fees (default 20000). */
+    feeBumpAfterMs?: number;
+    /** Replacements per delivery transaction at most (default 3; 0 turns fee bumping off). */
+    maxFeeBumps?: number;
+    /** How long start-up waits for another relayer's lock on the state file to go (default 15000: a stale lock is 10 s). */
+    lockWaitMs?: number;
+    /** Port of the /healthz and /metrics endpoint (0: a free one; undefined: none). */
+    httpPort?: number;
+    /** Listen address of that endpoint (default 127.0.0.1; 0.0.0.0 in a pod). */
+    httpHost?: string;
 }
 
 /** A running relayer. */
@@ -56,4 +72,6 @@ export interface Relayer {
      * as failed) or after `timeoutMs`.
      */
     waitForDelivery(messageId: string, timeoutMs: number): Promise<void>;
+    /** http://host:port of the /healthz and /metrics endpoint, when `httpPort` was given. */
+    readonly httpUrl?: string;
 }

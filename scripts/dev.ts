@@ -2,7 +2,8 @@
 //   1. two anvil chains (ids 1 and 138, 2-second blocks, 127.0.0.1, the ports in Pulumi.dev.yaml);
 //   2. `pulumi up -s dev` with a local file backend (toolchain/pulumi-cli/pulumi-env.sh conventions) and the deployer
 //      key (anvil's first dev key) set as a secret;
-//   3. the CCIP relayer (relayer/) as a local process with the dev attester keys;
+//   3. three attester processes (attester/main.ts, one dev attester key each: anvil accounts 7–9) and the CCIP relayer
+//      (relayer/) in this process, collecting their signatures over HTTP and holding no attester key;
 //   4. bridges 1 WETH from chain 1 to chain 138 and prints both balances.
 // Everything it started stops on exit (Ctrl-C, or at once with --exit).
 //
@@ -17,6 +18,7 @@ import path from "node:path";
 import { JsonRpcProvider, formatEther } from "ethers";
 import { parse } from "yaml";
 import { anvilBinary } from "../devkit/anvil";
+import { attesterProcess, type AttesterProcess } from "../devkit/attester-process";
 import { startRelayer, type Relayer } from "../relayer";
 import { fileBackendUrl, pulumiBinDir } from "../ops/shared/pulumi-workspace";
 import { parseStackOutputs, type ContractOutputs } from "../stack/outputs";
@@ -26,6 +28,7 @@ const ROOT = path.resolve(__dirname, "..");
 
 const children: ChildProcess[] = [];
 let relayer: Relayer | undefined;
+const attesters: AttesterProcess[] = [];
 const cleanups: (() => void)[] = [];
 
 function log(line: string): void {
@@ -35,6 +38,7 @@ function log(line: string): void {
 async function stopAll(): Promise<void> {
     await relayer?.stop().catch(() => undefined);
     relayer = undefined;
+    await Promise.all(attesters.splice(0).map((a) => a.kill("SIGTERM")));
     for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGTERM");
     for (const cleanup of cleanups.splice(0)) cleanup();
 }
@@ -189,22 +193,33 @@ async function main(): Promise<void> {
 
     const stateDir = mkdtempSync(path.join(tmpdir(), "chain138-relayer-"));
     cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
+    const relayerChains = devRelayerChains(chains, contracts);
+    for (const [i, key] of DEV_KEYS.attesters.entries()) {
+        const attester = await attesterProcess({
+            key,
+            chains: relayerChains,
+            dir: path.join(stateDir, `attester-${i}`),
+            onLine: (line) => log(`attester ${i}: ${line}`),
+        });
+        attesters.push(attester);
+        await attester.start();
+    }
     relayer = await startRelayer({
-        chains: devRelayerChains(chains, contracts),
-        attesterKeys: [...DEV_KEYS.attesters],
+        chains: relayerChains,
+        attesters: attesters.map((a) => ({ url: a.url, address: a.address, token: a.token })),
         relayerKey: DEV_KEYS.relayer,
         stateFile: path.join(stateDir, "relayer-state.json"),
         pollIntervalMs: 500,
         log: (line) => log(`relayer: ${line}`),
     });
-    log("relayer started");
+    log(`relayer started; attesters ${attesters.map((a) => `${a.address} at ${a.url}`).join(", ")}`);
     await bridgeOneWeth(chains, contracts);
 
     if (exitWhenDone) {
         await stopAll();
         return;
     }
-    log("chains and relayer keep running; Ctrl-C stops them");
+    log("chains, attesters and relayer keep running; Ctrl-C stops them");
     await new Promise(() => undefined);
 }
 

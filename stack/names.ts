@@ -47,6 +47,10 @@ export function besuPodName(nodeName: string): string {
 
 /** The internal load balancer in front of the sentries' JSON-RPC (chart template service-rpc-internal.yaml). */
 export const BESU_RPC_INTERNAL_SERVICE = `${BESU_RPC_SERVICE}-internal`;
+/** The attester service's HTTP port (attester/config.ts default), on its region's internal load balancer. */
+export const ATTESTER_PORT = 8547;
+/** Host number of a region's attester in its internal-lb /28 (the RPC endpoint is .4). */
+export const ATTESTER_LB_HOST = 5;
 /** The subnet of every VNet that holds its internal load balancers' static IPs (RPC in the regions, remote-write in the hub). */
 export const LB_SUBNET = "internal-lb";
 /** The public JSON-RPC gateway (chart template rpc-gateway.yaml): Deployment, Service, ConfigMap, NetworkPolicy. */

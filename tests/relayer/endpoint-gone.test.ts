@@ -78,14 +78,20 @@ it("waitReceipt on an endpoint that goes away fails within receipt timeout + one
     const sender = new TxSender("chain138", relayerKey.connect(provider), provider, 138n, timing.pollMs, timing.receiptTimeoutMs, policy);
     const started = Date.now();
     try {
-        await assert.rejects(sender.waitReceipt(`0x${"ab".repeat(32)}`, policy.signal), (error: Error) => {
-            assert.ok(cut() > 0, "cut at the first receipt poll");
-            assert.ok(Date.now() - started < timing.receiptTimeoutMs + REQUEST_TIMEOUT_MS + timing.pollMs);
-            assert.match(error.message, new RegExp(`^chain138 \\(${proxy.url}/…\\): waiting for receipt: transaction 0x(ab){32} not mined within`));
-            assert.ok(!error.message.includes(SECRET), error.message);
-            assert.ok(!inspect(error, { depth: 10 }).includes(SECRET), "nor anywhere in the error and its causes");
-            return true;
-        });
+        await assert.rejects(
+            sender.waitReceipt(
+                { nonce: 0, request: {}, fees: { type: 0, gasPrice: 1n }, hashes: [`0x${"ab".repeat(32)}`], lastSentAt: Date.now() },
+                policy.signal,
+            ),
+            (error: Error) => {
+                assert.ok(cut() > 0, "cut at the first receipt poll");
+                assert.ok(Date.now() - started < timing.receiptTimeoutMs + REQUEST_TIMEOUT_MS + timing.pollMs);
+                assert.match(error.message, new RegExp(`^chain138 \\(${proxy.url}/…\\): waiting for receipt: transaction 0x(ab){32} not mined within`));
+                assert.ok(!error.message.includes(SECRET), error.message);
+                assert.ok(!inspect(error, { depth: 10 }).includes(SECRET), "nor anywhere in the error and its causes");
+                return true;
+            },
+        );
     } finally {
         provider.destroy();
     }

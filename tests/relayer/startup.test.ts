@@ -4,7 +4,8 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Wallet } from "ethers";
-import { startRelayer } from "../../relayer/index";
+import { startAttester } from "../../attester/index";
+import { startRelayer, type RelayerOptions } from "../../relayer/index";
 import { mined } from "../support/assertions";
 import { makeAttesters } from "../../devkit/ccip-fixture";
 import { startRelayerWorld, type RelayerWorld } from "../support/relayer-fixture";
@@ -32,7 +33,7 @@ describe("relayer start-up errors", () => {
         const keys = world.attesters.slice(0, 2).map((a) => a.privateKey);
         await assert.rejects(
             startRelayer(world.options(state, { attesterKeys: keys })),
-            /^Error: lane chain138->mainnet: threshold 3 needs 3 keys of the lane's attesters \[.*\], but only 2 of the 2 configured attester keys are among them$/,
+            /^Error: lane chain138->mainnet: threshold 3 needs 3 of the lane's attesters \[.*\], but only 2 of the 2 configured attesters are among them$/,
         );
     });
 
@@ -49,8 +50,41 @@ describe("relayer start-up errors", () => {
         const strangers = makeAttesters(3).map((a) => a.privateKey);
         await assert.rejects(
             startRelayer(world.options(state, { attesterKeys: strangers })),
-            /lane mainnet->chain138: threshold 2 needs 2 keys .*only 0 of the 3 configured attester keys/,
+            /lane mainnet->chain138: threshold 2 needs 2 of .*only 0 of the 3 configured attesters/,
         );
+    });
+
+    it("refuses an attester endpoint that signs as another address, or refuses the relayer's token", async () => {
+        const chains = [world.mainnet, world.chain138].map((s) => ({
+            name: s.name,
+            rpcUrl: s.node.rpcUrl,
+            routerAddress: String(s.router.target),
+            chainSelector: s.selector,
+        }));
+        const token = "t".repeat(32);
+        const attester = await startAttester({
+            chains,
+            attesterKey: world.attesters[0].privateKey,
+            authToken: token,
+            stateFile: path.join(world.dir, "attester.json"),
+            log: () => undefined,
+        });
+        try {
+            const remote = (address: string, t: string): RelayerOptions => {
+                const opts = world.options(state, { attesters: [{ url: attester.url, address, token: t }] });
+                delete opts.attesterKeys;
+                return opts;
+            };
+            await assert.rejects(
+                startRelayer(remote(world.attesters[1].address, token)),
+                new RegExp(`attester endpoint ${attester.url} signs as ${world.attesters[0].address}, but the config says ${world.attesters[1].address}`),
+            );
+            await assert.rejects(startRelayer(remote(world.attesters[0].address, "x".repeat(32))), /refused the relayer's token \(HTTP 401\)/);
+            // Neither error leaks the token.
+            await assert.rejects(startRelayer(remote(world.attesters[0].address, "x".repeat(32))), (e: Error) => !e.message.includes("x".repeat(32)));
+        } finally {
+            await attester.stop();
+        }
     });
 
     it("names the chain whose router has another selector", async () => {
