@@ -12,7 +12,7 @@ export = async (): Promise<Partial<ExportsOf<FleetStackOutputs>>> => {
     const config = loadFleetConfig();
     // The identity running the update gets cluster admin on every cluster (components/cluster.ts); its subscription
     // names the role definitions. Asked once, and only for a stack with a fleet: dev has no Azure provider to ask.
-    const deployer = config.admin === undefined ? { objectId: "", subscriptionId: "" } : await authorization.getClientConfig();
+    const deployer = config.admin === undefined ? { objectId: "", subscriptionId: "", tenantId: "" } : await authorization.getClientConfig();
     const fleet = deployFleet(config, deployer);
     // The contract suites start at once; only the fleet's own chain waits for the fleet (its readiness gate).
     const contracts = deployContracts(config, resolveChainEndpoints(config, fleet));

@@ -33,6 +33,8 @@ export interface Fleet {
 export interface Deployer {
     objectId: string;
     subscriptionId: string;
+    /** Entra tenant (the key vaults' tenant). */
+    tenantId: string;
 }
 
 export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Fleet | undefined {
@@ -103,6 +105,15 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
         })),
         tags: regionTags(baseTags, "global"),
         publicRpc: hasPublicRpc(config),
+        // Each region's keys in that region's vault, written by the identity running this update from an address the
+        // vaults' firewalls admit: the same sources as the public RPC endpoints, where that machine must be anyway.
+        keyCustody: {
+            environment: config.environment,
+            subscriptionId: deployer.subscriptionId,
+            tenantId: deployer.tenantId,
+            writerObjectId: deployer.objectId,
+            writerCidrs: config.rpcAllowedCidrs,
+        },
     });
     const rpcCertificates = hasPublicRpc(config)
         ? new RpcCertificates("rpc-tls", {

@@ -2,6 +2,8 @@
 //
 // Everything here exists before any cluster does: a key and a static IP per node give every enode URL up
 // front, so each region's deployment receives complete peer lists and never depends on another region.
+// Keys are generated into their region's own Key Vault (vault-node-key.ts): this program and its state see only
+// their public side.
 import { GenesisLock, type ValidatorChanges } from "./genesis-lock";
 import * as pulumi from "@pulumi/pulumi";
 import * as azure from "@pulumi/azure-native";
@@ -9,7 +11,8 @@ import { buildQbftGenesis, renderGenesisJson, type QbftTiming } from "./genesis"
 import { enodeUrl } from "./keys";
 import { BESU_P2P_PORT, P2P_RESOURCE_GROUP_PREFIX, p2pResourceGroupName } from "../../stack/names";
 import { besuPublicIps, regionNodeNames } from "./public-ips";
-import { NodeKey } from "./node-key";
+import { VaultNodeKey } from "./vault-node-key";
+import { createRegionKeyVault, type RegionKeyVault } from "./key-vaults";
 import {
     checkFleet,
     fleetCidrs,
@@ -72,6 +75,21 @@ export interface BesuNetworkArgs {
     genesis?: BesuGenesisOptions;
     /** Give every region a static public IP for its public JSON-RPC endpoint (the rpc-gateway). Default false. */
     publicRpc?: boolean;
+    /** Where the node keys are kept: one Key Vault per region (components/besu/key-vaults.ts). Required. */
+    keyCustody: KeyCustodyArgs;
+}
+
+/** What the per-region key vaults need. */
+export interface KeyCustodyArgs {
+    /** Stack environment (part of each vault's name). */
+    environment: string;
+    subscriptionId: string;
+    /** Entra tenant of the vaults. */
+    tenantId: string;
+    /** Object id of the identity running `pulumi up` (it writes the keys). */
+    writerObjectId: string;
+    /** IPv4 CIDRs of the machines running `pulumi up` (the vaults' firewall admits them and the region's egress IP). */
+    writerCidrs: pulumi.Input<string[]>;
 }
 
 interface PlannedNode {
@@ -134,7 +152,7 @@ export interface BesuNetworkOutputs {
 
 /** A planned node with its key, public IP and enode. */
 interface BuiltNode extends PlannedNode {
-    key: NodeKey;
+    key: VaultNodeKey;
     ip: azure.network.PublicIPAddress;
     publicIp: pulumi.Output<string>;
     enode: pulumi.Output<string>;
@@ -178,8 +196,24 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
             return [r.region, staticIp(`${name}-${r.region}-egress-ip`, r.region, ipName, r.zones, { "chain138-role": "egress" })];
         }),
     );
+    const vaults = new Map(
+        args.regions.map((r) => [
+            r.region,
+            createRegionKeyVault(
+                name,
+                { ...args.keyCustody, region: r.region, egressIp: egress.get(r.region)!.address, writerCidrs: args.keyCustody.writerCidrs, tags: args.tags ?? {} },
+                parent,
+            ),
+        ]),
+    );
     const built: BuiltNode[] = plan.map((n) => {
-        const key = new NodeKey(`${name}-${n.name}-key`, { label: n.name, rotation: args.keyRotation ?? "1" }, { parent });
+        // The same resource name as the NodeKey that kept keys in state: its update moves such a key into the vault.
+        const vault = vaults.get(n.region)!;
+        const key = new VaultNodeKey(
+            `${name}-${n.name}-key`,
+            { label: n.name, rotation: args.keyRotation ?? "1", vaultUrl: vault.url },
+            { parent, dependsOn: [vault.writerGrant] },
+        );
         const ipName = ipsOf.get(n.region)!.find((ip) => ip.node === n.name)!.ipName;
         const { ip, address: publicIp } = staticIp(`${name}-${n.name}-ip`, n.region, ipName, n.zones, {
             "chain138-node": n.name,
@@ -229,6 +263,7 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
             egressPublicIpId: egress.get(r.region)!.ip.id,
             egressPublicIp: egress.get(r.region)!.address,
             rpcPublicIp: rpcIps.get(r.region) && { address: rpcIps.get(r.region)!.address, name: rpcIps.get(r.region)!.ip.name },
+            keyVault: keyVaultInputs(vaults.get(r.region)!),
         };
     }
     return {
@@ -305,7 +340,12 @@ function genesisFor(args: BesuNetworkArgs, validatorAddresses: pulumi.Output<str
     );
 }
 
-/** What a region's chart needs of one of its nodes; the key only as a secret. */
+/** What a region needs of its vault: who may read it is the region's decision (RegionDeployment). */
+function keyVaultInputs(vault: RegionKeyVault): RegionBesuInputs["keyVault"] {
+    return { id: vault.id, name: vault.name, tenantId: vault.tenantId };
+}
+
+/** What a region's chart needs of one of its nodes: where its key is, never the key. */
 function nodeInputs(b: BuiltNode, fleet: pulumi.Output<FleetPeer[]>, group: azure.resources.ResourceGroup): BesuNodeInputs {
     return {
         name: b.name,
@@ -316,14 +356,14 @@ function nodeInputs(b: BuiltNode, fleet: pulumi.Output<FleetPeer[]>, group: azur
         publicIp: b.publicIp,
         publicIpName: b.ip.name,
         publicIpResourceGroup: group.name,
-        privateKey: pulumi.secret(b.key.privateKey),
+        keySecretName: b.key.secretName,
         staticNodes: fleet.apply((peers) => (b.role === "validator" ? validatorStaticNodes(peers, b.name) : sentryStaticNodes(peers, b.region))),
     };
 }
 
 /**
- * The Chain 138 Besu network: per node a NodeKey (secret) and a Standard static public IP, per region a
- * resource group for those IPs and an egress IP (the cluster's outbound IP); from them the genesis, the
+ * The Chain 138 Besu network: per node a key in its region's Key Vault and a Standard static public IP, per region
+ * a vault, a resource group for those IPs and an egress IP (the cluster's outbound IP); from them the genesis, the
  * enode URLs and every region's inputs.
  */
 export class BesuNetwork extends pulumi.ComponentResource {

@@ -1,4 +1,5 @@
-// installBesu: the node-key Secret plus the besu-node chart for one region, for RegionDeployment to call.
+// installBesu: the besu-node chart for one region, its pods reading their keys from the region's Key Vault through
+// the Secrets Store CSI driver (no Kubernetes Secret holds a node key), for RegionDeployment to call.
 //
 // Why `k8s.helm.v4.Chart` and not `k8s.helm.v3.Release`: v4 renders the chart in the Pulumi program
 // (helm template semantics, no cluster needed at preview) and registers every object — each StatefulSet,
@@ -13,7 +14,6 @@ import * as k8s from "@pulumi/kubernetes";
 import { besuChartValues, type ChartNode } from "./chart-values";
 import { DEFAULT_IN_CLUSTER } from "./peers";
 import type { BesuNodeInputs, RegionBesuInputs } from "./types";
-import { BESU_LABELS } from "../../stack/names";
 
 /** The chart shipped in this repository. */
 export const BESU_CHART_PATH = path.join(__dirname, "..", "..", "charts", "besu-node");
@@ -30,8 +30,11 @@ export interface InstallBesuArgs {
      * allowlist, P2P source ranges) cannot be overridden. Default none.
      */
     chartValues?: pulumi.Input<Record<string, unknown>>;
-    /** Tags recorded as annotations (`chain138.io/tag.<key>`) on the node-key Secret. Default none. */
-    tags?: Record<string, string>;
+    /**
+     * The region's workload identity for its keys: the client id of the user-assigned identity federated with
+     * `serviceAccountName` in this namespace and granted Key Vault Secrets User on the region's vault (node-key-access.ts).
+     */
+    keyAccess: { clientId: pulumi.Input<string>; serviceAccountName: string };
     /** Helm release name (prefix of every object). Default `besu`. */
     releaseName?: string;
     /** Chart directory. Default {@link BESU_CHART_PATH}. */
@@ -40,12 +43,8 @@ export interface InstallBesuArgs {
 
 /** What {@link installBesu} created. */
 export interface BesuRelease {
-    /** The Secret holding every node key of the region (`<node name>.key`). */
-    nodeKeySecret: k8s.core.v1.Secret;
-    /** The rendered chart. */
+    /** The rendered chart (with its service account and one SecretProviderClass per node). */
     chart: k8s.helm.v4.Chart;
-    /** Name of the node-key Secret. */
-    nodeKeySecretName: string;
 }
 
 /** Resource options of {@link installBesu}: the parent component and the region's Kubernetes provider. */
@@ -60,14 +59,11 @@ export interface InstallBesuOptions {
 
 function resolveNode(n: BesuNodeInputs): pulumi.Output<ChartNode> {
     return pulumi
-        .all([n.publicIp, n.publicIpName, n.staticNodes])
-        .apply(([publicIp, publicIpName, staticNodes]) => ({ name: n.name, publicIp, publicIpName, staticNodes }));
+        .all([n.publicIp, n.publicIpName, n.staticNodes, n.keySecretName])
+        .apply(([publicIp, publicIpName, staticNodes, keySecretName]) => ({ name: n.name, keySecretName, publicIp, publicIpName, staticNodes }));
 }
 
-/**
- * Creates `${name}-node-keys` (a Kubernetes Secret built from the secret key Outputs) and `${name}-chart`
- * (the besu-node chart with values from `args.besu`), both with the given parent and provider.
- */
+/** Creates `${name}-chart` (the besu-node chart with values from `args.besu`) with the given parent and provider. */
 export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBesuOptions): BesuRelease {
     // The peers' in-cluster DNS names (BesuNetwork) assume these names; another release must say so there too.
     const releaseName = args.releaseName ?? DEFAULT_IN_CLUSTER.release;
@@ -78,30 +74,9 @@ export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBe
     if (nodes.length === 0) {
         throw new pulumi.ResourceError(`installBesu ${name}: region ${args.besu.region} has no validators and no sentries`, opts.parent);
     }
-    const nodeKeySecretName = `${releaseName}-node-keys`;
-    const annotations = Object.fromEntries(
-        Object.entries(args.tags ?? {}).map(([k, v]) => [`chain138.io/tag.${k.toLowerCase().replace(/[^a-z0-9.-]/g, "-")}`.slice(0, 253), v]),
-    );
-
-    // stringData is built from secret Outputs, so the whole Secret input stays secret in Pulumi state.
-    const stringData = pulumi.secret(
-        pulumi.all(nodes.map((n) => n.privateKey)).apply((keys) => Object.fromEntries(nodes.map((n, i) => [`${n.name}.key`, keys[i]]))),
-    );
-    const nodeKeySecret = new k8s.core.v1.Secret(
-        `${name}-node-keys`,
-        {
-            metadata: {
-                name: nodeKeySecretName,
-                namespace: args.namespace,
-                labels: { ...BESU_LABELS, "app.kubernetes.io/instance": releaseName },
-                annotations,
-            },
-            type: "Opaque",
-            immutable: false,
-            stringData,
-        },
-        { parent: opts.parent, provider: opts.provider, dependsOn: opts.dependsOn, additionalSecretOutputs: ["data", "stringData"] },
-    );
+    const nodeKeys = pulumi.all([args.besu.keyVault.name, args.keyAccess.clientId]).apply(([vaultName, clientId]) => ({
+        keyVault: { name: vaultName, tenantId: args.besu.keyVault.tenantId, clientId, serviceAccountName: args.keyAccess.serviceAccountName },
+    }));
 
     const values = pulumi
         .all([
@@ -111,9 +86,10 @@ export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBe
             args.besu.nodesAllowlist,
             args.besu.fleetCidrs,
             args.besu.p2pResourceGroupName,
+            nodeKeys,
             pulumi.output(args.chartValues ?? {}) as unknown as pulumi.Output<Record<string, unknown>>,
         ])
-        .apply(([genesisJson, validators, sentries, nodesAllowlist, fleetCidrs, p2pResourceGroupName, overrides]) =>
+        .apply(([genesisJson, validators, sentries, nodesAllowlist, fleetCidrs, p2pResourceGroupName, keys, overrides]) =>
             besuChartValues(
                 {
                     genesisJson,
@@ -125,7 +101,7 @@ export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBe
                     p2pResourceGroupName,
                     p2pPort: args.besu.p2pPort,
                 },
-                nodeKeySecretName,
+                keys,
                 overrides,
             ),
         );
@@ -139,8 +115,8 @@ export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBe
             values,
             skipCrds: true,
         },
-        { parent: opts.parent, provider: opts.provider, dependsOn: [nodeKeySecret, ...(opts.dependsOn ?? [])] },
+        { parent: opts.parent, provider: opts.provider, dependsOn: opts.dependsOn },
     );
 
-    return { nodeKeySecret, chart, nodeKeySecretName };
+    return { chart };
 }
