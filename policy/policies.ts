@@ -5,6 +5,7 @@ import { aksHardening } from "./policies/aks-hardening";
 import { aksUpgradeSettings } from "./policies/aks-upgrade-settings";
 import { besuPdb } from "./policies/besu-pdb";
 import { deployerKeySecret } from "./policies/deployer-key-secret";
+import { keyCustodyPerRegion } from "./policies/key-custody-per-region";
 import { maintenanceWindows } from "./policies/maintenance-windows";
 import { metricsNotPublic } from "./policies/metrics-not-public";
 import { nsgP2pSource } from "./policies/nsg-p2p-source";
@@ -34,4 +35,5 @@ export const POLICIES: Policies = [
     zonesUsed,
     besuPdb,
     metricsNotPublic,
+    keyCustodyPerRegion,
 ];

@@ -35,9 +35,7 @@ export interface ChartFleetInputs {
 }
 
 /** Where the chart's pods read their keys: a node-key Secret, or the region's Key Vault through the CSI driver. */
-export type ChartNodeKeys =
-    | { secretName: string }
-    | { keyVault: { name: string; tenantId: string; clientId: string; serviceAccountName: string } };
+export type ChartNodeKeys = { secretName: string } | { keyVault: { name: string; tenantId: string; clientId: string; serviceAccountName: string } };
 
 /** Value paths that only the fleet inputs may set; overrides touching them are rejected. */
 export const FLEET_OWNED_VALUES: readonly string[] = [

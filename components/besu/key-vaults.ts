@@ -98,9 +98,7 @@ export function createRegionKeyVault(name: string, args: RegionKeyVaultArgs, par
                 networkAcls: {
                     defaultAction: "Deny",
                     bypass: "None",
-                    ipRules: pulumi
-                        .all([args.writerCidrs, args.egressIp])
-                        .apply(([cidrs, egress]) => [...new Set([`${egress}/32`, ...cidrs])].map(ipRule)),
+                    ipRules: pulumi.all([args.writerCidrs, args.egressIp]).apply(([cidrs, egress]) => [...new Set([`${egress}/32`, ...cidrs])].map(ipRule)),
                 },
             },
             tags: { ...args.tags, "chain138-keys": args.region },

@@ -201,7 +201,13 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
             r.region,
             createRegionKeyVault(
                 name,
-                { ...args.keyCustody, region: r.region, egressIp: egress.get(r.region)!.address, writerCidrs: args.keyCustody.writerCidrs, tags: args.tags ?? {} },
+                {
+                    ...args.keyCustody,
+                    region: r.region,
+                    egressIp: egress.get(r.region)!.address,
+                    writerCidrs: args.keyCustody.writerCidrs,
+                    tags: args.tags ?? {},
+                },
                 parent,
             ),
         ]),

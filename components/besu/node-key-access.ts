@@ -46,7 +46,12 @@ export interface NodeKeyAccess {
 export function grantNodeKeyAccess(name: string, args: NodeKeyAccessArgs, parent: pulumi.Resource): NodeKeyAccess {
     const identity = new managedidentity.UserAssignedIdentity(
         `${name}-node-key-reader`,
-        { resourceGroupName: args.resourceGroupName, resourceName: `id-chain138-${args.environment}-${args.region}-keys`, location: args.region, tags: args.tags },
+        {
+            resourceGroupName: args.resourceGroupName,
+            resourceName: `id-chain138-${args.environment}-${args.region}-keys`,
+            location: args.region,
+            tags: args.tags,
+        },
         { parent },
     );
     const federation = new managedidentity.FederatedIdentityCredential(

@@ -131,7 +131,11 @@ export function vaultNodeKeyProvider(
             const checked = checkInputs(news as unknown as Record<string, unknown>);
             if (legacy.privateKey !== undefined) {
                 // Same name and rotation as the key in state: the vault gets exactly that key, and state forgets it.
-                const outs = await keyInVault(storeFor(checked.vaultUrl), { ...checked, secretName: nodeKeySecretName(legacy.label, checked.rotation) }, legacy.privateKey);
+                const outs = await keyInVault(
+                    storeFor(checked.vaultUrl),
+                    { ...checked, secretName: nodeKeySecretName(legacy.label, checked.rotation) },
+                    legacy.privateKey,
+                );
                 return { outs: { ...outs, label: checked.label } };
             }
             // Only the label changes in place; the secret keeps its name.

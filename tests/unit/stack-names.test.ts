@@ -64,7 +64,11 @@ before(async () => {
     const parent = new Holder("eastus");
     const provider = new k8s.Provider("eastus-k8s", { kubeconfig: "{}" }, { parent });
     // As RegionDeployment installs it: its namespace, the default release name.
-    const release = installBesu("eastus-besu", { namespace: BESU_NAMESPACE, besu: net.regionInputs("eastus"), keyAccess: { clientId: "client", serviceAccountName: "besu-node-keys" } }, { parent, provider });
+    const release = installBesu(
+        "eastus-besu",
+        { namespace: BESU_NAMESPACE, besu: net.regionInputs("eastus"), keyAccess: { clientId: "client", serviceAccountName: "besu-node-keys" } },
+        { parent, provider },
+    );
     await valueOf(release.chart.urn);
     const chart = seen.find((s) => s.type === "kubernetes:helm.sh/v4:Chart")!;
     const dir = mkdtempSync(join(tmpdir(), "stack-names-"));
