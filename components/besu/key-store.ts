@@ -49,6 +49,8 @@ export function keyVaultSecretStore(vaultUrl: string, options: KeyVaultStoreOpti
     const { DefaultAzureCredential } = require("@azure/identity") as typeof import("@azure/identity");
     const { default: pRetry, AbortError } = require("p-retry") as typeof import("p-retry");
     const client = new SecretClient(vaultUrl, options.credential ?? new DefaultAzureCredential(), {
+        // Key Vault REST API 7.4 (GA): GET/PUT /secrets/{name}, the shapes tests/support/fake-key-vault.ts answers.
+        serviceVersion: "7.4",
         ...options.clientOptions,
         // The SDK's own retries cover throttling (429) and 5xx; they stop after a few tries.
         retryOptions: { maxRetries: 3, ...options.clientOptions?.retryOptions },
