@@ -106,13 +106,13 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
         tags: regionTags(baseTags, "global"),
         publicRpc: hasPublicRpc(config),
         // Each region's keys in that region's vault, written by the identity running this update from an address the
-        // vaults' firewalls admit: the same sources as the public RPC endpoints, where that machine must be anyway.
+        // vaults' firewalls admit (keyVaultWriterCidrs, else rpcAllowedCidrs).
         keyCustody: {
             environment: config.environment,
             subscriptionId: deployer.subscriptionId,
             tenantId: deployer.tenantId,
             writerObjectId: deployer.objectId,
-            writerCidrs: config.rpcAllowedCidrs,
+            writerCidrs: config.keyVaultWriterCidrs,
         },
     });
     const rpcCertificates = hasPublicRpc(config)
@@ -123,6 +123,12 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
           })
         : undefined;
 
+    if (config.keyVaultWriterCidrs.length === 0) {
+        pulumi.log.warn(
+            "chain138:keyVaultWriterCidrs and chain138:rpcAllowedCidrs are empty: the node-key vaults admit only their regions' nodes, " +
+                "so writing the keys fails (403) unless this machine reaches them otherwise; set chain138:keyVaultWriterCidrs[0] = <your egress IP>/32",
+        );
+    }
     // A partial rollout is fine for the infrastructure, but the chain makes blocks only once a quorum runs.
     const total = config.validatorRegions.length * config.validatorsPerRegion;
     const deployed = config.deployedRegions.length * config.validatorsPerRegion;
