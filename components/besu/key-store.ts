@@ -45,8 +45,11 @@ function codeOf(e: unknown): string {
 
 /** A Key Vault secret store for `vaultUrl`, retrying only 403 (RBAC propagation) within a bound. */
 export function keyVaultSecretStore(vaultUrl: string, options: KeyVaultStoreOptions = {}): NodeKeySecretStore {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- required at call time: see the header
     const { SecretClient } = require("@azure/keyvault-secrets") as typeof import("@azure/keyvault-secrets");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- required at call time: see the header
     const { DefaultAzureCredential } = require("@azure/identity") as typeof import("@azure/identity");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- required at call time: see the header
     const { default: pRetry, AbortError } = require("p-retry") as typeof import("p-retry");
     const client = new SecretClient(vaultUrl, options.credential ?? new DefaultAzureCredential(), {
         // Key Vault REST API 7.4 (GA): GET/PUT /secrets/{name}, the shapes tests/support/fake-key-vault.ts answers.
