@@ -17,15 +17,11 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as resources from "@pulumi/azure-native/resources";
 import { createHash } from "node:crypto";
+import { keyVaultResourceGroupName } from "../../stack/names";
 
 /** Built-in roles (Azure docs, "Azure built-in roles for Security"). */
 export const KEY_VAULT_SECRETS_USER_ROLE = "4633458b-17de-408a-b874-0445c86b69e6"; // read secret contents
 export const KEY_VAULT_SECRETS_OFFICER_ROLE = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"; // any action on secrets
-
-/** Resource group of a region's key vault: `chain138-keys-<region>` (nothing else lives there). */
-export function keyVaultResourceGroupName(region: string): string {
-    return `chain138-keys-${region}`;
-}
 
 /**
  * The vault's name: globally unique DNS label, 3–24 characters, letters, digits and hyphens, starting with a letter
@@ -74,7 +70,7 @@ function ipRule(cidr: string): { value: string } {
 /** The region's resource group and vault, and the writer's grant on that vault alone. */
 export function createRegionKeyVault(name: string, args: RegionKeyVaultArgs, parent: pulumi.Resource): RegionKeyVault {
     const group = new resources.ResourceGroup(
-        `${name}-keys-${args.region}`,
+        `${name}-${args.region}-keys`,
         { resourceGroupName: keyVaultResourceGroupName(args.region), location: args.region, tags: args.tags },
         { parent },
     );

@@ -189,7 +189,8 @@ describe("prod stack under mocks", () => {
         // Every Kubernetes object goes through the provider of its own region's cluster.
         const byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
         const kubernetesObjects = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
-        assert.ok(kubernetesObjects.length >= 24 * 3 + 2);
+        // Per region at least its namespace and Besu chart (node keys come from the vaults, no Secret), and the admin's.
+        assert.ok(kubernetesObjects.length >= 24 * 2 + 2);
         for (const resource of kubernetesObjects) {
             const owner = owningComponent(resource, byUrn)!;
             assert.ok(resource.provider.includes(`::${owner.name}-k8s::`), `${resource.name} uses ${resource.provider}`);
@@ -237,13 +238,14 @@ describe("prod stack under mocks", () => {
                 [],
                 `${region}: its names outside its component`,
             );
-            // BesuNetwork's resources of the region, by location or node-key label: its P2P group, 3 keys, 3 node addresses, its egress address.
+            // BesuNetwork's resources of the region, by location or node-key label: its P2P group, 3 keys, 3 node addresses, its
+            // egress address, its key vault and the vault's group.
             const besu = run.resources.filter(
                 (resource) =>
                     resource.parent === besuNetwork[0].urn &&
                     (resource.inputs["location"] === region || String(resource.inputs["label"] ?? "").startsWith(`${region}-`)),
             );
-            assert.equal(besu.length, 8, `${region}: ${besu.map((r) => r.name).join(" ")}`);
+            assert.equal(besu.length, 10, `${region}: ${besu.map((r) => r.name).join(" ")}`);
             for (const resource of besu) assert.ok(resource.name === `besu-p2p-${region}` || resource.name.startsWith(`besu-${region}-`), resource.name);
         }
     });
@@ -429,7 +431,7 @@ describe("prod stack under mocks", () => {
                 return found.inputs["resourceGroupName"] as string;
             };
             const granted = new Set(byType("azure-native:authorization:RoleAssignment").map((grant) => groupOf(grant.inputs["scope"] as string)));
-            assert.equal(granted.size, 24 * 2 + 1, "each validator region's cluster and P2P groups, and the admin cluster's group");
+            assert.equal(granted.size, 24 * 3 + 1, "each validator region's cluster, P2P and key-vault groups, and the admin cluster's group");
             assert.deepEqual([...new Set(targets().flatMap((t) => t.roleAssignmentGroups))].sort(), [...granted].sort());
         });
     });
