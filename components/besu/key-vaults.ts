@@ -71,7 +71,7 @@ function ipRule(cidr: string): { value: string } {
 export function createRegionKeyVault(name: string, args: RegionKeyVaultArgs, parent: pulumi.Resource): RegionKeyVault {
     const group = new resources.ResourceGroup(
         `${name}-${args.region}-keys`,
-        { resourceGroupName: keyVaultResourceGroupName(args.region), location: args.region, tags: args.tags },
+        { resourceGroupName: keyVaultResourceGroupName(args.region), location: args.region, tags: { ...args.tags, region: args.region } },
         { parent },
     );
     const vault = new keyvault.Vault(
@@ -97,7 +97,7 @@ export function createRegionKeyVault(name: string, args: RegionKeyVaultArgs, par
                     ipRules: pulumi.all([args.writerCidrs, args.egressIp]).apply(([cidrs, egress]) => [...new Set([`${egress}/32`, ...cidrs])].map(ipRule)),
                 },
             },
-            tags: { ...args.tags, "chain138-keys": args.region },
+            tags: { ...args.tags, region: args.region, "chain138-keys": args.region },
         },
         { parent },
     );
