@@ -69,7 +69,7 @@ export interface BesuNetworkArgs {
     p2pPort?: number;
     /** Prefix of the per-region P2P resource groups (`<prefix>-<region>`). Default `chain138-p2p`. */
     p2pResourceGroupPrefix?: string;
-    /** Key rotation marker passed to every NodeKey; changing it regenerates all keys. Default `"1"`. */
+    /** Key rotation marker passed to every VaultNodeKey; changing it generates new keys under new secret names. Default `"1"`. */
     keyRotation?: string;
     /** Genesis options. Defaults as documented on {@link BesuGenesisOptions}. */
     genesis?: BesuGenesisOptions;
