@@ -31,9 +31,13 @@ export const KEY_VAULT_DATA_ROLES: Readonly<Record<string, string>> = {
 /** A node key's label names its region: `<region>-<validator|sentry>-<i>` (components/besu/network.ts). */
 const NODE_LABEL = /^(.+)-(validator|sentry)-\d+$/;
 
-/** The resources of `type` an input property of `r` comes from. */
+/**
+ * The resources of `type` an input property of `r` comes from; where the engine reports no property dependencies, its
+ * dependencies of that type (a role assignment depends on one identity and one vault, a node key on one vault).
+ */
 function sourcesOf(r: PolicyResource, property: string, type: string): PolicyResource[] {
-    return (r.propertyDependencies?.[property] ?? []).filter((d) => d.type === type);
+    const byProperty = r.propertyDependencies?.[property];
+    return (byProperty !== undefined && byProperty.length > 0 ? byProperty : (r.dependencies ?? [])).filter((d) => d.type === type);
 }
 
 function checkRoleAssignments(resources: PolicyResource[], report: (message: string, urn?: string) => void): void {
