@@ -16,7 +16,7 @@ export = async (): Promise<Partial<ExportsOf<FleetStackOutputs>>> => {
     const config = loadFleetConfig();
     // The identity running the update gets cluster admin on every cluster (components/cluster.ts); its subscription
     // names the role definitions. Asked once, and only for a stack with a fleet: dev has no Azure provider to ask.
-    const deployer = config.admin === undefined ? { objectId: "", subscriptionId: "" } : await authorization.getClientConfig();
+    const deployer = config.admin === undefined ? { objectId: "", subscriptionId: "", tenantId: "" } : await authorization.getClientConfig();
     const fleet = deployFleet(config, deployer);
     // A stack of the operator's own clusters instead (config validation allows one or the other).
     const ownFleet = deployOwnClusters(config);

@@ -58,6 +58,12 @@ export interface RegionalClusterArgs extends ClusterSettings {
      * read/join on an LB's subnet). Default none.
      */
     loadBalancerSubnet?: { name: string; cidr: string };
+    /**
+     * Turn on the Azure Key Vault provider for the Secrets Store CSI driver (AKS add-on `azureKeyvaultSecretsProvider`,
+     * AKS "Use the Azure Key Vault provider for Secrets Store CSI Driver"): Besu pods mount their node key from the
+     * region's vault with it. Default false.
+     */
+    keyVaultSecretsProvider?: boolean;
 }
 
 /** Everything a region's cluster consists of, for the component that owns it. */
@@ -283,6 +289,10 @@ function createManagedCluster(
             aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: args.aksAdminGroupObjectIds ?? [] },
             oidcIssuerProfile: { enabled: true },
             securityProfile: { workloadIdentity: { enabled: true } },
+            // Rotation polling stays off: a node key never changes under a running node (a rotation is a new secret).
+            addonProfiles: args.keyVaultSecretsProvider
+                ? { azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "false" } } }
+                : undefined,
             autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
             networkProfile: {
                 networkPlugin: "azure",

@@ -35,6 +35,8 @@ export interface Fleet {
 export interface Deployer {
     objectId: string;
     subscriptionId: string;
+    /** Entra tenant (the key vaults' tenant). */
+    tenantId: string;
 }
 
 export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Fleet | undefined {
@@ -65,7 +67,22 @@ export function deployFleet(config: LoadedFleetConfig, deployer: Deployer): Flee
         })),
         tags: regionTags(baseTags, "global"),
         publicRpc: hasPublicRpc(config),
+        // Each region's keys in that region's vault, written by the identity running this update from an address the
+        // vaults' firewalls admit (keyVaultWriterCidrs, else rpcAllowedCidrs).
+        keyCustody: {
+            environment: config.environment,
+            subscriptionId: deployer.subscriptionId,
+            tenantId: deployer.tenantId,
+            writerObjectId: deployer.objectId,
+            writerCidrs: config.keyVaultWriterCidrs,
+        },
     });
+    if (config.keyVaultWriterCidrs.length === 0) {
+        pulumi.log.warn(
+            "chain138:keyVaultWriterCidrs and chain138:rpcAllowedCidrs are empty: the node-key vaults admit only their regions' nodes, " +
+                "so writing the keys fails (403) unless this machine reaches them otherwise; set chain138:keyVaultWriterCidrs[0] = <your egress IP>/32",
+        );
+    }
     // The stack CA signs the public endpoints' certificates and the metrics receiver's (its private IP on the hub).
     const rpcCertificates =
         hasPublicRpc(config) || monitoring !== undefined

@@ -5,6 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PoolPlan, RegionPlan } from "../config/fleet-config";
 import { installBesu, type BesuRelease } from "./besu/release";
+import { grantNodeKeyAccess, type NodeKeyAccess } from "./besu/node-key-access";
 import type { RegionBesuInputs } from "./besu/types";
 import { clusterSettings, ClusterSettings, createRegionalCluster, sendDiagnostics } from "./cluster";
 import {
@@ -108,8 +109,10 @@ export class RegionDeployment extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
     public readonly provider: k8s.Provider;
     public readonly besuNamespace: k8s.core.v1.Namespace;
-    /** The Besu node-key Secret and chart, when the region runs Besu. */
+    /** The Besu chart, when the region runs Besu. */
     public readonly besu?: BesuRelease;
+    /** The region's node-key reader (workload identity granted its own vault), when the region runs Besu. */
+    public readonly nodeKeyAccess?: NodeKeyAccess;
     /** The private JSON-RPC endpoint (internal LB on the sentries), reachable from the hub; when peered with sentries. */
     public readonly privateRpcUrl?: string;
     /** The public JSON-RPC endpoint (TLS, allowlisted sources), when configured. */
@@ -130,7 +133,7 @@ export class RegionDeployment extends pulumi.ComponentResource {
         if (besu !== undefined && besu.region !== args.plan.name) {
             throw new pulumi.ResourceError(`region ${args.plan.name} was given Besu inputs of ${besu.region}`, this);
         }
-        if (besu !== undefined && (besu.p2pResourceGroupId === undefined || besu.egressPublicIpId === undefined)) {
+        if (besu !== undefined && (besu.p2pResourceGroupId === undefined || besu.egressPublicIpId === undefined || besu.keyVault === undefined)) {
             throw new pulumi.ResourceError(`region ${args.plan.name}: its Besu inputs are an own cluster's (no Azure P2P IPs), not an AKS region's`, this);
         }
         const sentries = besu !== undefined && besu.sentries.length > 0;
@@ -163,6 +166,8 @@ export class RegionDeployment extends pulumi.ComponentResource {
                 ],
                 // Connections a node opens leave through this one address, which every peer admits.
                 outboundIpIds: besu && [besu.egressPublicIpId!],
+                // Besu pods mount their keys from the region's vault (components/besu/node-key-access.ts).
+                keyVaultSecretsProvider: besu !== undefined,
             },
             this,
         );
@@ -235,9 +240,31 @@ export class RegionDeployment extends pulumi.ComponentResource {
                 rpc: { ...(args.besuChartValues?.["rpc"] as object | undefined), ...rpc },
                 storage: { ...(args.besuChartValues?.["storage"] as object | undefined), storageClassName: storageClass.name },
             }));
+            this.nodeKeyAccess = grantNodeKeyAccess(
+                name,
+                {
+                    region: args.plan.name,
+                    environment: args.environment,
+                    subscriptionId: args.subscriptionId,
+                    resourceGroupName: built.resourceGroup.name,
+                    issuerUrl: built.cluster.oidcIssuerProfile.apply((profile) => {
+                        if (!profile?.issuerURL) throw new Error(`cluster of ${args.plan.name} has no OIDC issuer URL (oidcIssuerProfile.enabled)`);
+                        return profile.issuerURL;
+                    }),
+                    namespace: BESU_NAMESPACE,
+                    vaultId: besu.keyVault!.id,
+                    tags: args.tags ?? {},
+                },
+                this,
+            );
             this.besu = installBesu(
                 `${name}-besu`,
-                { namespace: this.besuNamespace.metadata.name, besu, chartValues, tags: args.tags },
+                {
+                    namespace: this.besuNamespace.metadata.name,
+                    besu,
+                    chartValues,
+                    keyAccess: { clientId: this.nodeKeyAccess.clientId, serviceAccountName: this.nodeKeyAccess.serviceAccountName },
+                },
                 // Validators and sentries are scheduled only on their own pools: wait for those to exist.
                 {
                     parent: this,
@@ -247,6 +274,9 @@ export class RegionDeployment extends pulumi.ComponentResource {
                         ...(storageClass.resource ? [storageClass.resource] : []),
                         ...(tlsSecret ? [tlsSecret] : []),
                         ...(publicTlsSecret ? [publicTlsSecret] : []),
+                        // A pod mounting its key before the federation and the grant exist would fail its volume.
+                        this.nodeKeyAccess.federation,
+                        this.nodeKeyAccess.grant,
                     ],
                 },
             );

@@ -92,6 +92,8 @@ export interface FleetConfig {
     readonly ownClusters: OwnClusterPlan[];
     /** Sources admitted to every region's public JSON-RPC endpoint; empty: no public endpoint. */
     readonly rpcAllowedCidrs: string[];
+    /** Sources the node-key vaults admit besides each region's nodes (keyVaultWriterCidrs, else rpcAllowedCidrs). */
+    readonly keyVaultWriterCidrs: string[];
     /** CORS origins of JSON-RPC (Besu rpc-http-cors-origins). */
     readonly rpcCorsOrigins: string[];
     /** The operator's publicly trusted certificate for the public endpoints (plain here; the loaded config makes it secret). */
@@ -242,6 +244,7 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
         ...sizingProblems(config, ns),
         ...chainProblems(config, ns),
         ...rpcAllowedCidrProblems(config.rpcAllowedCidrs, `${ns}:rpcAllowedCidrs`),
+        ...rpcAllowedCidrProblems(config.keyVaultWriterCidrs, `${ns}:keyVaultWriterCidrs`),
         ...rpcCorsOriginProblems(config.rpcCorsOrigins, `${ns}:rpcCorsOrigins`),
         ...(config.rpcPublicTls !== undefined && config.rpcAllowedCidrs.length === 0
             ? [`${ns}:rpcPublicTls is set but ${ns}:rpcAllowedCidrs is empty: there is no public endpoint to serve it`]
@@ -283,6 +286,7 @@ function resolveFleet(config: RawFleetConfig, options: ValidateOptions): FleetCo
         kubeloginMode: config.kubeloginMode,
         deployerAddress: config.deployerKey === undefined ? undefined : computeAddress(config.deployerKey),
         rpcAllowedCidrs: config.rpcAllowedCidrs,
+        keyVaultWriterCidrs: config.keyVaultWriterCidrs.length > 0 ? config.keyVaultWriterCidrs : config.rpcAllowedCidrs,
         rpcCorsOrigins: config.rpcCorsOrigins,
         rpcPublicTls: config.rpcPublicTls,
         // By name: the CLI may hand objects over with keys in any order, and resource names follow this order.

@@ -241,6 +241,8 @@ export const fleetConfigSchema = z.strictObject({
      * Checked in config/rpc-access.ts: public, no wider than /8.
      */
     rpcAllowedCidrs: z.array(z.string()),
+    /** Sources admitted by the node-key vaults' firewalls (the machines running `pulumi up`); [] = rpcAllowedCidrs. */
+    keyVaultWriterCidrs: z.array(z.string()),
     /** Browser origins allowed by JSON-RPC's CORS check (Besu rpc-http-cors-origins); [] = none. Never "*". */
     rpcCorsOrigins: z.array(z.string()),
     /** Entra principals (users, groups, service principals) granted AKS RBAC Cluster Admin on every cluster. */

@@ -9,7 +9,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { vaultNodeKeyProvider, type VaultNodeKeyInputs } from "../components/besu/vault-node-key";
+import { memorySecretStore } from "./memory-key-vault";
 import { nodeKeyProvider, type NodeKeyProviderInputs } from "../components/besu/node-key";
+
+/** The node-key provider's real code over in-memory vaults (devkit/memory-key-vault.ts): mocks have no Azure. */
+const mockNodeKeyProvider = vaultNodeKeyProvider(memorySecretStore);
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const PROJECT = "chain138";
@@ -101,10 +106,18 @@ function secretKeysOf(inputs: Record<string, unknown>): string[] {
 
 /**
  * The engine's job for the Besu network's dynamic resources on a first run: the real provider's check and create
- * (NodeKey generates a key, GenesisLock locks the computed genesis). Undefined for any other dynamic resource.
+ * (VaultNodeKey generates a key into its region's vault, here an in-memory one; GenesisLock locks the computed
+ * genesis). Undefined for any other dynamic resource.
  */
 export async function createBesuDynamic(inputs: Record<string, unknown>): Promise<{ id: string; state: Record<string, unknown> } | undefined> {
+    if ("rotation" in inputs && "label" in inputs && "vaultUrl" in inputs) {
+        const checked = await mockNodeKeyProvider.check!({} as VaultNodeKeyInputs, inputs as unknown as VaultNodeKeyInputs);
+        if (checked.failures && checked.failures.length > 0) throw new Error(checked.failures.map((f) => f.reason).join("; "));
+        const created = await mockNodeKeyProvider.create(checked.inputs as VaultNodeKeyInputs);
+        return { id: created.id, state: { ...created.outs } };
+    }
     if ("rotation" in inputs && "label" in inputs) {
+        // An own cluster's NodeKey (components/besu/node-key.ts): the key in the stack's state.
         const created = await nodeKeyProvider.create(inputs as unknown as NodeKeyProviderInputs);
         return { id: created.id, state: { ...created.outs } };
     }
@@ -153,13 +166,24 @@ async function mockState(args: pulumi.runtime.MockResourceArgs, counters: { ip: 
         case "azure-native:containerservice:ManagedCluster":
             return {
                 id: armId("Microsoft.ContainerService/managedClusters", "resourceName"),
-                state: { ...inputs, name: azureName("resourceName"), identity: { type: "SystemAssigned", principalId: `${args.name}-principal` } },
+                state: {
+                    ...inputs,
+                    name: azureName("resourceName"),
+                    identity: { type: "SystemAssigned", principalId: `${args.name}-principal` },
+                    oidcIssuerProfile: { enabled: true, issuerURL: `https://oidc.example/${azureName("resourceName")}/` },
+                },
             };
         case "azure-native:managedidentity:UserAssignedIdentity":
             return {
                 id: armId("Microsoft.ManagedIdentity/userAssignedIdentities", "resourceName"),
                 state: { ...inputs, name: azureName("resourceName"), principalId: `${args.name}-principal`, clientId: `${args.name}-client` },
             };
+        case "azure-native:keyvault:Vault": {
+            // What ARM returns: the vault's data-plane URL among its properties.
+            const name = azureName("vaultName");
+            const properties = { ...(inputs["properties"] as Record<string, unknown>), vaultUri: `https://${name}.vault.azure.net/` };
+            return { id: armId("Microsoft.KeyVault/vaults", "vaultName"), state: { ...inputs, name, properties } };
+        }
         case "azure-native:operationalinsights:Workspace":
             return { id: armId("Microsoft.OperationalInsights/workspaces", "workspaceName"), state: { ...inputs, name: azureName("workspaceName") } };
         case "azure-native:storage:StorageAccount":

@@ -6,6 +6,7 @@ import { aksHardening } from "./policies/aks-hardening";
 import { aksUpgradeSettings } from "./policies/aks-upgrade-settings";
 import { besuPdb } from "./policies/besu-pdb";
 import { deployerKeySecret } from "./policies/deployer-key-secret";
+import { keyCustodyPerRegion } from "./policies/key-custody-per-region";
 import { maintenanceWindows } from "./policies/maintenance-windows";
 import { metricsNotPublic } from "./policies/metrics-not-public";
 import { nsgP2pSource } from "./policies/nsg-p2p-source";
@@ -36,4 +37,5 @@ export const POLICIES: Policies = [
     besuPdb,
     metricsNotPublic,
     attesterKeysSpread,
+    keyCustodyPerRegion,
 ];

@@ -97,6 +97,9 @@ export function latencyOf(type: string, name: string, inputs: Record<string, unk
                 const onMainnet = (inputs["sides"] as { chainId?: unknown }[]).some((side) => Number(side.chainId) === 1);
                 return { phase: "contracts", row: onMainnet ? t.mainnetTx : t.chain138Tx };
             }
+            // A node key written to its region's vault (components/besu/vault-node-key.ts): its first write waits for the
+            // writer's Key Vault grant made in the same update to propagate, like the cluster-admin grant.
+            if ("vaultUrl" in inputs) return { phase: "infra", row: t.rbacPropagation };
             return { phase: "local", row: t.localKey };
     }
     if (type.startsWith("pulumi:providers:") || type.startsWith("kubernetes:")) return { phase: "kubernetes", row: t.kubernetesObject };

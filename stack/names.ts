@@ -74,6 +74,10 @@ export const P2P_RESOURCE_GROUP_PREFIX = "chain138-p2p";
 export function p2pResourceGroupName(region: string, prefix: string = P2P_RESOURCE_GROUP_PREFIX): string {
     return `${prefix}-${region}`;
 }
+/** BesuNetwork's resource group of `region`'s node-key vault: `chain138-keys-<region>` (nothing else lives there). */
+export function keyVaultResourceGroupName(region: string): string {
+    return `chain138-keys-${region}`;
+}
 /** Namespace of the regional metrics agent in every validator region. */
 export const AGENT_NAMESPACE = "chain138-monitoring";
 

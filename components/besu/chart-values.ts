@@ -2,8 +2,10 @@
 
 /** One node as the chart sees it (resolved values; never the key). */
 export interface ChartNode {
-    /** Node name, also the key of its entry (`<name>.key`) in the node-key Secret. */
+    /** Node name (with a node-key Secret, also its entry `<name>.key`). */
     name: string;
+    /** The Key Vault secret holding its key (Key Vault mode). */
+    keySecretName?: string;
     /** Static public IPv4 address. */
     publicIp: string;
     /** Azure name of the public IP resource (AKS regions only). */
@@ -37,6 +39,9 @@ export interface ChartFleetInputs {
     /** How the P2P Services are published (the chart's p2p.publishing). Default AzureLoadBalancer (AKS). */
     p2pPublishing?: "AzureLoadBalancer" | "LoadBalancer" | "NodePort";
 }
+
+/** Where the chart's pods read their keys: a node-key Secret, or the region's Key Vault through the CSI driver. */
+export type ChartNodeKeys = { secretName: string } | { keyVault: { name: string; tenantId: string; clientId: string; serviceAccountName: string } };
 
 /** Value paths that only the fleet inputs may set; overrides touching them are rejected. */
 export const FLEET_OWNED_VALUES: readonly string[] = [
@@ -84,13 +89,14 @@ function checkOverrides(overrides: Record<string, unknown>): void {
 }
 
 /**
- * Builds the chart values of one region. `overrides` (deep-merged last) may tune anything except
+ * Builds the chart values of one region; `nodeKeys` says where the pods read their keys. `overrides` (deep-merged last) may tune anything except
  * {@link FLEET_OWNED_VALUES}; the chart's values.schema.json validates the result when it renders.
  */
-export function besuChartValues(fleet: ChartFleetInputs, secretName: string, overrides: Record<string, unknown> = {}): Record<string, Json> {
+export function besuChartValues(fleet: ChartFleetInputs, nodeKeys: string | ChartNodeKeys, overrides: Record<string, unknown> = {}): Record<string, Json> {
     checkOverrides(overrides);
     const node = (n: ChartNode) => ({
         name: n.name,
+        ...(n.keySecretName === undefined ? {} : { keySecretName: n.keySecretName }),
         publicIp: n.publicIp,
         ...(n.publicIpName === undefined ? {} : { publicIpName: n.publicIpName }),
         ...(n.p2pPort === undefined || n.p2pPort === fleet.p2pPort ? {} : { p2pPort: n.p2pPort }),
@@ -99,7 +105,8 @@ export function besuChartValues(fleet: ChartFleetInputs, secretName: string, ove
     });
     const base: Record<string, unknown> = {
         genesis: { json: fleet.genesisJson },
-        nodeKeys: { secretName },
+        // A plain string names a node-key Secret (charts rendered outside the program: tests, other clusters).
+        nodeKeys: typeof nodeKeys === "string" ? { secretName: nodeKeys } : nodeKeys,
         p2p: {
             port: fleet.p2pPort,
             publishing: fleet.p2pPublishing ?? "AzureLoadBalancer",

@@ -4,8 +4,8 @@ export type { BesuNetworkArgs, BesuNetworkOutputs, BesuRegionSpec, BesuGenesisOp
 export type { BesuNodeInputs, RegionBesuInputs } from "./types";
 export { installBesu, BESU_CHART_PATH } from "./release";
 export type { InstallBesuArgs, InstallBesuOptions, BesuRelease } from "./release";
-export { NodeKey } from "./node-key";
-export type { NodeKeyArgs } from "./node-key";
+export { VaultNodeKey, nodeKeySecretName } from "./vault-node-key";
+export type { VaultNodeKeyArgs } from "./vault-node-key";
 export { buildQbftGenesis, renderGenesisJson, encodeQbftExtraData, decodeQbftExtraData } from "./genesis";
 export type { QbftGenesisParams, QbftGenesis, QbftTiming } from "./genesis";
 export { deriveNodeIdentity, enodeUrl, parseEnodeUrl } from "./keys";

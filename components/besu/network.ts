@@ -2,6 +2,8 @@
 //
 // Everything here exists before any cluster does: a key and a static IP per node give every enode URL up
 // front, so each region's deployment receives complete peer lists and never depends on another region.
+// Keys are generated into their region's own Key Vault (vault-node-key.ts): this program and its state see only
+// their public side.
 import { GenesisLock, type ValidatorChanges } from "./genesis-lock";
 import * as pulumi from "@pulumi/pulumi";
 import * as azure from "@pulumi/azure-native";
@@ -9,7 +11,9 @@ import { buildQbftGenesis, renderGenesisJson, type QbftTiming } from "./genesis"
 import { enodeUrl } from "./keys";
 import { BESU_P2P_PORT, P2P_RESOURCE_GROUP_PREFIX, p2pResourceGroupName } from "../../stack/names";
 import { besuPublicIps, regionNodeNames } from "./public-ips";
+import { VaultNodeKey } from "./vault-node-key";
 import { NodeKey } from "./node-key";
+import { createRegionKeyVault, type RegionKeyVault } from "./key-vaults";
 import {
     checkFleet,
     fleetCidrs,
@@ -80,12 +84,30 @@ export interface BesuNetworkArgs {
     p2pPort?: number;
     /** Prefix of the per-region P2P resource groups (`<prefix>-<region>`). Default `chain138-p2p`. */
     p2pResourceGroupPrefix?: string;
-    /** Key rotation marker passed to every NodeKey; changing it regenerates all keys. Default `"1"`. */
+    /** Key rotation marker passed to every VaultNodeKey; changing it generates new keys under new secret names. Default `"1"`. */
     keyRotation?: string;
     /** Genesis options. Defaults as documented on {@link BesuGenesisOptions}. */
     genesis?: BesuGenesisOptions;
     /** Give every region a static public IP for its public JSON-RPC endpoint (the rpc-gateway). Default false. */
     publicRpc?: boolean;
+    /**
+     * Where the AKS regions' node keys are kept: one Key Vault per region (components/besu/key-vaults.ts). Required with
+     * AKS regions; own clusters keep their keys in the stack's state (NodeKey: README "Own clusters").
+     */
+    keyCustody?: KeyCustodyArgs;
+}
+
+/** What the per-region key vaults need. */
+export interface KeyCustodyArgs {
+    /** Stack environment (part of each vault's name). */
+    environment: string;
+    subscriptionId: string;
+    /** Entra tenant of the vaults. */
+    tenantId: string;
+    /** Object id of the identity running `pulumi up` (it writes the keys). */
+    writerObjectId: string;
+    /** IPv4 CIDRs of the machines running `pulumi up` (the vaults' firewall admits them and the region's egress IP). */
+    writerCidrs: pulumi.Input<string[]>;
 }
 
 interface PlannedNode {
@@ -152,7 +174,8 @@ export interface BesuNetworkOutputs {
 
 /** A planned node with its key, public IP and enode. */
 interface BuiltNode extends PlannedNode {
-    key: NodeKey;
+    /** AKS regions: a key in the region's vault; own clusters: a key in the stack's state. */
+    key: VaultNodeKey | NodeKey;
     /** The node's Azure static IP; undefined on an own cluster. */
     ip?: azure.network.PublicIPAddress;
     publicIp: pulumi.Output<string>;
@@ -202,21 +225,49 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
             return [r.region, staticIp(`${name}-${r.region}-egress-ip`, r.region, ipName, r.zones, { "chain138-role": "egress" })];
         }),
     );
+    const keyCustody = args.keyCustody;
+    if (azureRegions.length > 0 && keyCustody === undefined) {
+        throw new pulumi.ResourceError(`BesuNetwork ${name}: AKS regions need keyCustody (their node keys live in Key Vaults)`, parent);
+    }
+    const vaults = new Map(
+        azureRegions.map((r) => [
+            r.region,
+            createRegionKeyVault(
+                name,
+                {
+                    ...keyCustody!,
+                    region: r.region,
+                    egressIp: egress.get(r.region)!.address,
+                    writerCidrs: keyCustody!.writerCidrs,
+                    tags: args.tags ?? {},
+                },
+                parent,
+            ),
+        ]),
+    );
     const specOf = new Map(args.regions.map((r) => [r.region, r]));
     const built: BuiltNode[] = plan.map((n, fleetIndex) => {
-        const key = new NodeKey(`${name}-${n.name}-key`, { label: n.name, rotation: args.keyRotation ?? "1" }, { parent });
         const own = specOf.get(n.region)!.ownCluster;
+        let key: VaultNodeKey | NodeKey;
         let ip: azure.network.PublicIPAddress | undefined;
         let publicIp: pulumi.Output<string>;
         let nodePort = port;
         let host: string | undefined;
         if (own !== undefined) {
+            key = new NodeKey(`${name}-${n.name}-key`, { label: n.name, rotation: args.keyRotation ?? "1" }, { parent });
             // Node order within the region is planFleet's (validators, then sentries), the order of the config's addresses.
             const regionIndex = plan.slice(0, fleetIndex).filter((other) => other.region === n.region).length;
             publicIp = pulumi.output(own.nodes[regionIndex].address);
             nodePort = own.nodes[regionIndex].port;
             host = own.nodes[regionIndex].host;
         } else {
+            // The same resource name as the NodeKey that kept keys in state: its update moves such a key into the vault.
+            const vault = vaults.get(n.region)!;
+            key = new VaultNodeKey(
+                `${name}-${n.name}-key`,
+                { label: n.name, rotation: args.keyRotation ?? "1", vaultUrl: vault.url },
+                { parent, dependsOn: [vault.writerGrant] },
+            );
             const ipName = ipsOf.get(n.region)!.find((candidate) => candidate.node === n.name)!.ipName;
             ({ ip, address: publicIp } = staticIp(`${name}-${n.name}-ip`, n.region, ipName, n.zones, {
                 "chain138-node": n.name,
@@ -276,6 +327,7 @@ export function createBesuNetwork(name: string, args: BesuNetworkArgs, parent: p
             egressPublicIpId: egress.get(r.region)!.ip?.id,
             egressPublicIp: egress.get(r.region)!.address,
             rpcPublicIp: rpcIps.get(r.region) && { address: rpcIps.get(r.region)!.address, name: rpcIps.get(r.region)!.ip.name },
+            keyVault: vaults.has(r.region) ? keyVaultInputs(vaults.get(r.region)!) : undefined,
         };
     }
     return {
@@ -352,7 +404,12 @@ function genesisFor(args: BesuNetworkArgs, validatorAddresses: pulumi.Output<str
     );
 }
 
-/** What a region's chart needs of one of its nodes; the key only as a secret. */
+/** What a region needs of its vault: who may read it is the region's decision (RegionDeployment). */
+function keyVaultInputs(vault: RegionKeyVault): NonNullable<RegionBesuInputs["keyVault"]> {
+    return { id: vault.id, name: vault.name, tenantId: vault.tenantId };
+}
+
+/** What a region's chart needs of one of its nodes: where its key is (AKS), or the key as a secret (own clusters). */
 function nodeInputs(b: BuiltNode, fleet: pulumi.Output<FleetPeer[]>, group: azure.resources.ResourceGroup | undefined): BesuNodeInputs {
     return {
         name: b.name,
@@ -365,14 +422,14 @@ function nodeInputs(b: BuiltNode, fleet: pulumi.Output<FleetPeer[]>, group: azur
         host: b.host,
         publicIpName: b.ip?.name,
         publicIpResourceGroup: group?.name,
-        privateKey: pulumi.secret(b.key.privateKey),
+        ...(b.key instanceof VaultNodeKey ? { keySecretName: b.key.secretName } : { privateKey: pulumi.secret(b.key.privateKey) }),
         staticNodes: fleet.apply((peers) => (b.role === "validator" ? validatorStaticNodes(peers, b.name) : sentryStaticNodes(peers, b.region))),
     };
 }
 
 /**
- * The Chain 138 Besu network: per node a NodeKey (secret) and a Standard static public IP, per region a
- * resource group for those IPs and an egress IP (the cluster's outbound IP); from them the genesis, the
+ * The Chain 138 Besu network: per node a key in its region's Key Vault and a Standard static public IP, per region
+ * a vault, a resource group for those IPs and an egress IP (the cluster's outbound IP); from them the genesis, the
  * enode URLs and every region's inputs.
  */
 export class BesuNetwork extends pulumi.ComponentResource {

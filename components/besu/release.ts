@@ -1,4 +1,6 @@
-// installBesu: the node-key Secret plus the besu-node chart for one region, for RegionDeployment to call.
+// installBesu: the besu-node chart for one region, for RegionDeployment and OwnClusterRegion to call. On AKS the pods read
+// their keys from the region's Key Vault through the Secrets Store CSI driver (no Kubernetes Secret holds a node key);
+// on an own cluster (no vault) from a node-key Secret made here from the keys the stack's state holds.
 //
 // Why `k8s.helm.v4.Chart` and not `k8s.helm.v3.Release`: v4 renders the chart in the Pulumi program
 // (helm template semantics, no cluster needed at preview) and registers every object — each StatefulSet,
@@ -10,7 +12,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { besuChartValues, type ChartNode } from "./chart-values";
+import { besuChartValues, type ChartNode, type ChartNodeKeys } from "./chart-values";
 import { DEFAULT_IN_CLUSTER } from "./peers";
 import type { BesuNodeInputs, RegionBesuInputs } from "./types";
 import { BESU_LABELS } from "../../stack/names";
@@ -30,8 +32,11 @@ export interface InstallBesuArgs {
      * allowlist, P2P source ranges) cannot be overridden. Default none.
      */
     chartValues?: pulumi.Input<Record<string, unknown>>;
-    /** Tags recorded as annotations (`chain138.io/tag.<key>`) on the node-key Secret. Default none. */
-    tags?: Record<string, string>;
+    /**
+     * The region's workload identity for its keys: the client id of the user-assigned identity federated with
+     * `serviceAccountName` in this namespace and granted Key Vault Secrets User on the region's vault (node-key-access.ts).
+     */
+    keyAccess?: { clientId: pulumi.Input<string>; serviceAccountName: string };
     /** Helm release name (prefix of every object). Default `besu`. */
     releaseName?: string;
     /** Chart directory. Default {@link BESU_CHART_PATH}. */
@@ -40,12 +45,10 @@ export interface InstallBesuArgs {
 
 /** What {@link installBesu} created. */
 export interface BesuRelease {
-    /** The Secret holding every node key of the region (`<node name>.key`). */
-    nodeKeySecret: k8s.core.v1.Secret;
-    /** The rendered chart. */
+    /** The rendered chart (with its service account and one SecretProviderClass per node when keys are in a vault). */
     chart: k8s.helm.v4.Chart;
-    /** Name of the node-key Secret. */
-    nodeKeySecretName: string;
+    /** The Secret holding the region's node keys (`<node name>.key`), own clusters only. */
+    nodeKeySecret?: k8s.core.v1.Secret;
 }
 
 /** Resource options of {@link installBesu}: the parent component and the region's Kubernetes provider. */
@@ -59,15 +62,18 @@ export interface InstallBesuOptions {
 }
 
 function resolveNode(n: BesuNodeInputs): pulumi.Output<ChartNode> {
-    return pulumi
-        .all([n.publicIp, n.publicIpName, n.staticNodes])
-        .apply(([publicIp, publicIpName, staticNodes]) => ({ name: n.name, publicIp, publicIpName, p2pPort: n.p2pPort, host: n.host, staticNodes }));
+    return pulumi.all([n.publicIp, n.publicIpName, n.staticNodes, n.keySecretName]).apply(([publicIp, publicIpName, staticNodes, keySecretName]) => ({
+        name: n.name,
+        keySecretName,
+        publicIp,
+        publicIpName,
+        p2pPort: n.p2pPort,
+        host: n.host,
+        staticNodes,
+    }));
 }
 
-/**
- * Creates `${name}-node-keys` (a Kubernetes Secret built from the secret key Outputs) and `${name}-chart`
- * (the besu-node chart with values from `args.besu`), both with the given parent and provider.
- */
+/** Creates `${name}-chart` (the besu-node chart with values from `args.besu`) with the given parent and provider. */
 export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBesuOptions): BesuRelease {
     // The peers' in-cluster DNS names (BesuNetwork) assume these names; another release must say so there too.
     const releaseName = args.releaseName ?? DEFAULT_IN_CLUSTER.release;
@@ -78,30 +84,35 @@ export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBe
     if (nodes.length === 0) {
         throw new pulumi.ResourceError(`installBesu ${name}: region ${args.besu.region} has no validators and no sentries`, opts.parent);
     }
-    const nodeKeySecretName = `${releaseName}-node-keys`;
-    const annotations = Object.fromEntries(
-        Object.entries(args.tags ?? {}).map(([k, v]) => [`chain138.io/tag.${k.toLowerCase().replace(/[^a-z0-9.-]/g, "-")}`.slice(0, 253), v]),
-    );
-
-    // stringData is built from secret Outputs, so the whole Secret input stays secret in Pulumi state.
-    const stringData = pulumi.secret(
-        pulumi.all(nodes.map((n) => n.privateKey)).apply((keys) => Object.fromEntries(nodes.map((n, i) => [`${n.name}.key`, keys[i]]))),
-    );
-    const nodeKeySecret = new k8s.core.v1.Secret(
-        `${name}-node-keys`,
-        {
-            metadata: {
-                name: nodeKeySecretName,
-                namespace: args.namespace,
-                labels: { ...BESU_LABELS, "app.kubernetes.io/instance": releaseName },
-                annotations,
+    let nodeKeys: pulumi.Output<ChartNodeKeys>;
+    let nodeKeySecret: k8s.core.v1.Secret | undefined;
+    const vault = args.besu.keyVault;
+    const access = args.keyAccess;
+    if (vault !== undefined && access !== undefined) {
+        nodeKeys = pulumi.all([vault.name, access.clientId]).apply(([vaultName, clientId]) => ({
+            keyVault: { name: vaultName, tenantId: vault.tenantId, clientId, serviceAccountName: access.serviceAccountName },
+        }));
+    } else {
+        // Own clusters: a Secret with the region's keys only, built from secret Outputs (so the input stays secret in state).
+        const missing = nodes.filter((n) => n.privateKey === undefined).map((n) => n.name);
+        if (missing.length > 0) {
+            throw new pulumi.ResourceError(`installBesu ${name}: no key vault access given and no key for ${missing.join(", ")}`, opts.parent);
+        }
+        const secretName = `${releaseName}-node-keys`;
+        const stringData = pulumi.secret(
+            pulumi.all(nodes.map((n) => n.privateKey!)).apply((keys) => Object.fromEntries(nodes.map((n, i) => [`${n.name}.key`, keys[i]]))),
+        );
+        nodeKeySecret = new k8s.core.v1.Secret(
+            `${name}-node-keys`,
+            {
+                metadata: { name: secretName, namespace: args.namespace, labels: { ...BESU_LABELS, "app.kubernetes.io/instance": releaseName } },
+                type: "Opaque",
+                stringData,
             },
-            type: "Opaque",
-            immutable: false,
-            stringData,
-        },
-        { parent: opts.parent, provider: opts.provider, dependsOn: opts.dependsOn, additionalSecretOutputs: ["data", "stringData"] },
-    );
+            { parent: opts.parent, provider: opts.provider, dependsOn: opts.dependsOn, additionalSecretOutputs: ["data", "stringData"] },
+        );
+        nodeKeys = pulumi.output({ secretName });
+    }
 
     const values = pulumi
         .all([
@@ -111,9 +122,10 @@ export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBe
             args.besu.nodesAllowlist,
             args.besu.fleetCidrs,
             args.besu.p2pResourceGroupName,
+            nodeKeys,
             pulumi.output(args.chartValues ?? {}) as unknown as pulumi.Output<Record<string, unknown>>,
         ])
-        .apply(([genesisJson, validators, sentries, nodesAllowlist, fleetCidrs, p2pResourceGroupName, overrides]) =>
+        .apply(([genesisJson, validators, sentries, nodesAllowlist, fleetCidrs, p2pResourceGroupName, keys, overrides]) =>
             besuChartValues(
                 {
                     genesisJson,
@@ -126,7 +138,7 @@ export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBe
                     p2pPort: args.besu.p2pPort,
                     p2pPublishing: args.besu.p2pPublishing,
                 },
-                nodeKeySecretName,
+                keys,
                 overrides,
             ),
         );
@@ -140,8 +152,8 @@ export function installBesu(name: string, args: InstallBesuArgs, opts: InstallBe
             values,
             skipCrds: true,
         },
-        { parent: opts.parent, provider: opts.provider, dependsOn: [nodeKeySecret, ...(opts.dependsOn ?? [])] },
+        { parent: opts.parent, provider: opts.provider, dependsOn: [...(nodeKeySecret ? [nodeKeySecret] : []), ...(opts.dependsOn ?? [])] },
     );
 
-    return { nodeKeySecret, chart, nodeKeySecretName };
+    return { chart, nodeKeySecret };
 }

@@ -23,13 +23,15 @@ export interface BesuNodeInputs {
     publicIpName?: pulumi.Output<string>;
     /** Resource group holding the public IP (for `service.beta.kubernetes.io/azure-load-balancer-resource-group`); AKS regions only. */
     publicIpResourceGroup?: pulumi.Output<string>;
-    /** `0x` + 64 hex node private key. Always a secret Output. */
-    privateKey: pulumi.Output<string>;
+    /** Name of the Key Vault secret holding the node's key (in the region's vault); AKS regions. */
+    keySecretName?: pulumi.Output<string>;
+    /** `0x` + 64 hex node private key, always a secret Output; own clusters only (their keys live in the stack state). */
+    privateKey?: pulumi.Output<string>;
     /** Static peers: all other validators (validators) or the region's validators (sentries). */
     staticNodes: pulumi.Output<string[]>;
 }
 
-/** Per-region Besu inputs: keys, addresses and peer lists for the region's nodes plus fleet-wide data. */
+/** Per-region Besu inputs: key locations, addresses and peer lists for the region's nodes plus fleet-wide data. */
 export interface RegionBesuInputs {
     /** Azure location. */
     region: string;
@@ -70,4 +72,13 @@ export interface RegionBesuInputs {
     p2pResourceGroupName?: pulumi.Output<string>;
     /** Its ARM id (the scope of the cluster identity's grant on those IPs; AKS regions only). */
     p2pResourceGroupId?: pulumi.Output<string>;
+    /** The region's Key Vault, holding this region's node keys only (AKS regions; undefined on an own cluster). */
+    keyVault?: {
+        /** ARM id: the only scope the region's workload identity is granted on. */
+        id: pulumi.Output<string>;
+        /** Vault name (the SecretProviderClass's `keyvaultName`). */
+        name: pulumi.Output<string>;
+        /** Entra tenant of the vault. */
+        tenantId: string;
+    };
 }

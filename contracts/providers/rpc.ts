@@ -8,6 +8,7 @@
 //
 // Every wait here and in the relayer is bounded: docs/bounds.md lists each with its attempts, per-attempt
 // timeout and total deadline ({@link rpcCallBoundMs} is the unit the provider bounds are counted in).
+import type { LimitFunction } from "p-limit";
 import { FetchRequest, JsonRpcProvider, Network, makeError, type FetchGetUrlFunc, type GetUrlResponse } from "ethers";
 
 /** Which chain an operation targets; `name` is what error messages say. */
@@ -131,6 +132,38 @@ export function rpcCallBoundMs(): number {
     return (RPC_DEFAULTS.retries + 1) * RPC_DEFAULTS.requestTimeoutMs + backoff;
 }
 
+/**
+ * How long a call waits for one of the chain's {@link RPC_DEFAULTS.concurrency} slots before it fails: four calls' full
+ * bound, so a queue behind calls that each use their whole bound still drains, and a longer queue fails instead of
+ * waiting (and holding its closure's memory) for ever.
+ */
+export function rpcSlotWaitMs(): number {
+    return 4 * rpcCallBoundMs();
+}
+
+/**
+ * Runs `run` in one of `c`'s p-limit slots, or rejects once `waitMs` passed without one (p-limit queues without a
+ * bound of its own). A call given up is skipped when its slot comes, so it never runs late.
+ */
+function withinSlot<T>(c: ChainClient, waitMs: number, run: () => Promise<T>): Promise<T> {
+    let started = false;
+    let abandoned = false;
+    return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => {
+            if (started) return;
+            abandoned = true;
+            reject(new Error(`waited ${waitMs} ms for one of ${c.limit.concurrency} RPC slots (${c.limit.activeCount} busy, ${c.limit.pendingCount} queued)`));
+        }, waitMs);
+        timer.unref?.();
+        c.limit(async () => {
+            if (abandoned) return undefined as T;
+            started = true;
+            clearTimeout(timer);
+            return run();
+        }).then(resolve, reject);
+    });
+}
+
 /** One client per chain id, URL and trusted CA. */
 function clientKey(target: ChainTarget): string {
     return `${target.chainId}@${target.rpcUrl}${target.caCertificate === undefined ? "" : `#ca:${target.caCertificate.length}:${target.caCertificate.slice(-64)}`}`;
@@ -138,7 +171,7 @@ function clientKey(target: ChainTarget): string {
 
 interface ChainClient {
     provider: JsonRpcProvider;
-    limit: <T>(fn: () => Promise<T>) => Promise<T>;
+    limit: LimitFunction;
     retriesObserved: number;
 }
 
@@ -274,12 +307,17 @@ export function isTransientRpcError(error: unknown): boolean {
  * Runs one RPC operation against `target` under the chain's concurrency limit, retrying transient
  * faults with exponential backoff and jitter. `label` names the operation in the final error.
  */
-export async function rpcCall<T>(target: ChainTarget, label: string, fn: (provider: JsonRpcProvider) => Promise<T>): Promise<T> {
+export async function rpcCall<T>(
+    target: ChainTarget,
+    label: string,
+    fn: (provider: JsonRpcProvider) => Promise<T>,
+    options: { slotWaitMs?: number } = {},
+): Promise<T> {
     const c = client(target);
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- ESM-only, required at call time: see the header
     const pRetry = (require("p-retry") as typeof import("p-retry")).default;
     try {
-        return await c.limit(() =>
+        return await withinSlot(c, options.slotWaitMs ?? rpcSlotWaitMs(), () =>
             pRetry(() => fn(c.provider), {
                 retries: RPC_DEFAULTS.retries,
                 factor: 2,

@@ -329,12 +329,12 @@ async function roleAssignmentCheck(group: string, clients: ArmClients, bounds: C
         return fail(
             name,
             `${ROLE_ASSIGNMENT_WRITE} is granted at ${where} only under an ABAC condition, which preflight does not evaluate: ` +
-                `it must allow Network Contributor and Azure Kubernetes Service RBAC Cluster Admin`,
+                `it must allow Network Contributor, Azure Kubernetes Service RBAC Cluster Admin, Key Vault Secrets Officer and Key Vault Secrets User`,
         );
     }
     return fail(
         name,
-        `the deploying identity lacks ${ROLE_ASSIGNMENT_WRITE} at ${where}; the program grants the cluster identity Network Contributor and ` +
-            `AKS RBAC Cluster Admin there (e.g. assign it User Access Administrator or Role Based Access Control Administrator)`,
+        `the deploying identity lacks ${ROLE_ASSIGNMENT_WRITE} at ${where}; the program grants Network Contributor, AKS RBAC Cluster Admin ` +
+            `and the Key Vault Secrets Officer/User roles in the region's groups (e.g. assign it User Access Administrator or Role Based Access Control Administrator)`,
     );
 }

@@ -12,7 +12,8 @@ import type { PermissionEntry } from "./permissions";
 
 /**
  * Providers of every resource type the program creates: AKS clusters and pools, VNets/NSGs/public IPs, the VMs behind
- * the pools, the Log Analytics workspace, the backup storage account, user-assigned identities, role assignments.
+ * the pools, the Log Analytics workspace, the backup storage account, user-assigned identities, role assignments, the
+ * node-key vaults.
  * A subscription must register a provider before it can create its resources (Azure docs, "Azure resource providers
  * and types", articles/azure-resource-manager/management/resource-providers-and-types.md).
  */
@@ -24,6 +25,7 @@ export const REQUIRED_PROVIDERS = [
     "Microsoft.Storage",
     "Microsoft.ManagedIdentity",
     "Microsoft.Authorization",
+    "Microsoft.KeyVault",
 ] as const;
 
 /** One check per provider: registered, or what to run. */

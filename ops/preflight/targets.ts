@@ -2,7 +2,7 @@
 // own naming: the numbers preflight holds the subscription's quotas and offers against.
 import type { FleetConfig, PoolPlan, RegionPlan } from "../../config/fleet-config";
 import { besuPublicIps } from "../../components/besu/public-ips";
-import { azureName, p2pResourceGroupName } from "../../stack/names";
+import { azureName, keyVaultResourceGroupName, p2pResourceGroupName } from "../../stack/names";
 
 /** One region to check. */
 export interface RegionTarget {
@@ -58,7 +58,10 @@ export function regionTargets(fleet: FleetConfig, only: readonly string[]): Regi
             clusterName: azureName("aks", fleet.environment, plan.name),
             p2pResourceGroup,
             publicIps: plannedPublicIps(fleet, "validator", plan.name),
-            roleAssignmentGroups: deployed.has(plan.name) ? [clusterResourceGroup, p2pResourceGroup] : [],
+            // The node-key vault and its writer's grant exist for every configured region (BesuNetwork), deployed or not.
+            roleAssignmentGroups: deployed.has(plan.name)
+                ? [clusterResourceGroup, p2pResourceGroup, keyVaultResourceGroupName(plan.name)]
+                : [keyVaultResourceGroupName(plan.name)],
         };
     });
     if (fleet.admin !== undefined) {

@@ -21,6 +21,7 @@ export const UNTAGGABLE_TYPES: readonly string[] = [
     "azure-native:storage:BlobServiceProperties",
     "azure-native:storage:BlobContainer",
     "azure-native:containerservice:MaintenanceConfiguration",
+    "azure-native:managedidentity:FederatedIdentityCredential",
 ];
 
 export const requiredTags: ResourceValidationPolicy = {

@@ -113,6 +113,7 @@ describe("npm run preflight against a fake ARM", () => {
                 "Kubernetes 1.36",
                 "role assignments in rg-chain138-prod-belgiumcentral",
                 "role assignments in chain138-p2p-belgiumcentral",
+                "role assignments in chain138-keys-belgiumcentral",
             ]);
             // 1 system + 1 surge + 2 validators + 1 sentry, all 2-vCPU D2s_v5: the 10-vCPU budget of the README.
             assert.match(report.regions[0].checks[0].detail, /^needs 10 vCPUs/);
@@ -120,12 +121,13 @@ describe("npm run preflight against a fake ARM", () => {
             assert.match(report.regions[0].checks[3].detail, /^needs 4 IPs/);
             // Nothing exists yet: the rights come from the Owner assignment on the subscription.
             assert.match(report.regions[0].checks[5].detail, /granted at the subscription/);
-            // uksouth is in wave 2: only its IPs are created now.
+            // uksouth is in wave 2: only its IPs and its node-key vault (with the writer's grant) are created now.
             assert.deepEqual(
                 report.regions[3].checks.map((c) => [c.name, c.status]),
                 [
                     ["cluster", "skip"],
                     ["public IPs (Standard)", "pass"],
+                    ["role assignments in chain138-keys-uksouth", "pass"],
                 ],
             );
             // The admin region: D4s_v5 ×1 + its surge node; one AKS-managed outbound IP.
@@ -241,7 +243,7 @@ describe("npm run preflight against a fake ARM", () => {
                 assert.match(checks.find((c) => c.name === `role assignments in rg-chain138-prod-${region}`)!.detail, /granted at rg-chain138-prod-/);
                 assert.deepEqual(failures(run.report!)[region], [
                     `role assignments in chain138-p2p-${region}: the deploying identity lacks Microsoft.Authorization/roleAssignments/write at chain138-p2p-${region}; ` +
-                        "the program grants the cluster identity Network Contributor and AKS RBAC Cluster Admin there (e.g. assign it User Access Administrator or Role Based Access Control Administrator)",
+                        "the program grants Network Contributor, AKS RBAC Cluster Admin and the Key Vault Secrets Officer/User roles in the region's groups (e.g. assign it User Access Administrator or Role Based Access Control Administrator)",
                 ]);
             }
         });
@@ -260,7 +262,7 @@ describe("npm run preflight against a fake ARM", () => {
             const run = await preflight(arm, ["--region", "koreasouth"]);
             assert.equal(run.code, 1);
             const found = failures(run.report!)["koreasouth"];
-            assert.equal(found.length, 2);
+            assert.equal(found.length, 3, "the cluster, P2P and key-vault groups");
             for (const line of found) assert.match(line, /lacks Microsoft\.Authorization\/roleAssignments\/write at the subscription \(.* does not exist yet/);
         });
         const conditional = healthyState();

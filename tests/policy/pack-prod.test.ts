@@ -40,6 +40,11 @@ test("the same resources with a validator pool in westeurope, a Besu chart on th
             return { ...s, props: { ...s.props, agentPoolProfiles: pools } };
         }
         if (s.type === "kubernetes:helm.sh/v4:Chart" && s.name === "region-japaneast-besu-chart") return { ...s, provider: adminProvider };
+        // uksouth's key reader granted japaneast's vault.
+        if (s.name === "region-uksouth-node-key-read") {
+            const japaneast = specs.find((v) => v.type === "azure-native:keyvault:Vault" && v.props["location"] === "japaneast")!;
+            return { ...s, dependsOn: [...(s.dependsOn ?? []).filter((name) => !name.endsWith("-key-vault")), japaneast.name] };
+        }
         if (s.type === "azure-native:network:NetworkSecurityGroup" && s.name === "region-uksouth-nsg") {
             const rules = [{ name: "oops", direction: "Inbound", access: "Allow", sourceAddressPrefix: "*", destinationPortRange: "30303" }];
             return { ...s, props: { ...s.props, securityRules: rules } };
@@ -52,6 +57,10 @@ test("the same resources with a validator pool in westeurope, a Besu chart on th
     assert.match(
         byPolicy("vcpu-quota-per-region").join("\n"),
         /^region westeurope: node pools need 14 vCPUs during upgrades \(surge nodes included\), quota is 10/,
+    );
+    assert.match(
+        byPolicy("key-custody-per-region").join("\n"),
+        /region-uksouth-node-key-read: identity region-uksouth-node-key-reader of uksouth is granted Key Vault Secrets User on besu-japaneast-key-vault, the vault of japaneast/,
     );
     assert.deepEqual(byPolicy("nsg-p2p-from-fleet-only"), [
         'region-uksouth-nsg: rule "oops" admits port 30303 from "*"; only the fleet\'s addresses may reach P2P',

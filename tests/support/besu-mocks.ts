@@ -1,4 +1,5 @@
-// Pulumi mocks for the Besu tests: NodeKey runs its real provider's create; public IPs get unique addresses.
+// Pulumi mocks for the Besu tests: VaultNodeKey runs its real provider's create over in-memory vaults; public IPs get
+// unique addresses; a vault reports its URL.
 import * as pulumi from "@pulumi/pulumi";
 import { createBesuDynamic } from "../../devkit/mock-program";
 
@@ -32,6 +33,11 @@ export function installBesuMocks(): MockedResource[] {
                     case "azure-native:resources:ResourceGroup":
                         state = { ...inputs, name: inputs["resourceGroupName"] };
                         break;
+                    case "azure-native:keyvault:Vault": {
+                        const name = inputs["vaultName"] as string;
+                        state = { ...inputs, name, properties: { ...(inputs["properties"] as object), vaultUri: `https://${name}.vault.azure.net/` } };
+                        break;
+                    }
                     case "azure-native:network:PublicIPAddress": {
                         ipCounter += 1;
                         // 20.0.0.0/8 is Azure public space; the counter keeps every address unique.
@@ -55,6 +61,15 @@ export function installBesuMocks(): MockedResource[] {
     );
     return seen;
 }
+
+/** What a BesuNetwork needs for its key vaults in tests (tenant and subscription as the program's mocks answer). */
+export const TEST_KEY_CUSTODY = {
+    environment: "test",
+    subscriptionId: "00000000-0000-0000-0000-000000000000",
+    tenantId: "11111111-2222-3333-4444-555555555555",
+    writerObjectId: "99999999-8888-7777-6666-555555555555",
+    writerCidrs: ["203.0.113.7/32"],
+};
 
 /** Resolves an Output's value (mocks only: values are always known). */
 export function valueOf<T>(o: pulumi.Output<T>): Promise<T> {

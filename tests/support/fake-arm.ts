@@ -417,6 +417,7 @@ export function healthyArmState(subscriptionId: string, objectId: string, locati
                 "Microsoft.Storage",
                 "Microsoft.ManagedIdentity",
                 "Microsoft.Authorization",
+                "Microsoft.KeyVault",
             ].map((ns) => [ns, "Registered" as const]),
         ),
         roleAssignments: [{ scope: `/subscriptions/${subscriptionId}`, roleDefinitionGuid: OWNER_ROLE, principalId: objectId }],

@@ -21,6 +21,8 @@ export interface ResourceSpec {
     opts?: Partial<PolicyResourceOptions>;
     /** Property → names of the specs it depends on (as the engine reports an Output input's source). */
     propertyDependsOn?: Record<string, string[]>;
+    /** Names of the specs it depends on without saying through which property (the mocks record only these). */
+    dependsOn?: string[];
 }
 
 /** A reported violation: its message and the URN it was reported against (stack policies may pass one). */
@@ -109,6 +111,10 @@ export async function validateStack(policy: StackValidationPolicy, specs: readon
             const deps = names.map((name) => byName.get(name)!);
             resources[i].propertyDependencies[property] = deps;
             resources[i].dependencies.push(...deps);
+        }
+        for (const name of spec.dependsOn ?? []) {
+            const dep = byName.get(name);
+            if (dep !== undefined && !resources[i].dependencies.includes(dep)) resources[i].dependencies.push(dep);
         }
     });
     const args: StackValidationArgs = {

@@ -11,6 +11,7 @@ export function toPolicySpecs(resources: readonly RecordedResource[]): ResourceS
     for (const r of resources.filter((x) => x.type.startsWith("pulumi:providers:"))) {
         providers.set(r.urn, { type: r.type, name: r.name, urn: r.urn, props: r.inputs });
     }
+    const nameOf = new Map(resources.map((r) => [r.urn, r.name]));
     return resources.map((r) => {
         // A provider reference is `<urn>::<id>`; the URN itself contains `::`.
         const providerUrn = r.provider === "" ? undefined : r.provider.slice(0, r.provider.lastIndexOf("::"));
@@ -21,6 +22,7 @@ export function toPolicySpecs(resources: readonly RecordedResource[]): ResourceS
             props: r.inputs,
             provider: providerUrn === undefined ? undefined : providers.get(providerUrn),
             opts: { additionalSecretOutputs: r.additionalSecretOutputs, protect: r.protect, parent: r.parent || undefined },
+            dependsOn: r.dependencies.map((urn) => nameOf.get(urn)).filter((name): name is string => name !== undefined),
         };
     });
 }

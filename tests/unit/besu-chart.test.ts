@@ -187,6 +187,31 @@ test("node keys come from the Pulumi-made Secret, one entry per pod; the chart r
     }
 });
 
+test("nodeKeys takes exactly one source; Key Vault mode needs each node's secret name", () => {
+    const keyVault = { name: "kv138-abc", tenantId: "11111111-2222-3333-4444-555555555555", clientId: "client", serviceAccountName: "besu-node-keys" };
+    const both = template({ ...values, nodeKeys: { secretName: SECRET, keyVault } });
+    assert.notEqual(both.status, 0);
+    assert.match(both.stderr, /nodeKeys/);
+    const none = template({ ...values, nodeKeys: {} });
+    assert.notEqual(none.status, 0);
+    assert.match(none.stderr, /nodeKeys/);
+    const unnamed = template({ ...values, nodeKeys: { keyVault } });
+    assert.notEqual(unnamed.status, 0);
+    assert.match(unnamed.stderr, /node japaneast-(validator|sentry)-\d+ has no keySecretName/);
+    const named = template(
+        besuChartValues(
+            {
+                ...region,
+                validators: region.validators.map((v) => ({ ...v, keySecretName: `${v.name}-key-r1` })),
+                sentries: region.sentries.map((v) => ({ ...v, keySecretName: `${v.name}-key-r1` })),
+            },
+            { keyVault },
+        ),
+    );
+    assert.equal(named.status, 0, named.stderr);
+    assert.match(named.stdout, /objectName: japaneast-sentry-0-key-r1/);
+});
+
 test("config.toml parses, uses secure RPC settings, and names files that the pod actually mounts", () => {
     for (const s of byKind("StatefulSet") as Any[]) {
         const node = s.spec.template.metadata.labels["chain138.io/node"] as string;

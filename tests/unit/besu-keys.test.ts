@@ -1,5 +1,6 @@
-// Node identity derivation (node:crypto + keccak) cross-checked against ethers, the NodeKey dynamic
-// provider's lifecycle, and the serialised provider carrying no key material.
+// Node identity derivation (node:crypto + keccak) cross-checked against ethers, the VaultNodeKey provider's lifecycle
+// over an in-memory vault (retried create, migration of a key kept in state), and the serialised provider carrying no
+// key material and no credential.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SigningKey, Wallet } from "ethers";
@@ -7,7 +8,8 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { deriveNodeIdentity, enodeUrl, generatePrivateKey, normalizePrivateKey, parseEnodeUrl } from "../../components/besu/keys";
-import { nodeKeyProvider, NODE_KEY_SECRET_OUTPUTS } from "../../components/besu/node-key";
+import { azureVaultNodeKeyProvider, nodeKeySecretName, vaultNodeKeyProvider } from "../../components/besu/vault-node-key";
+import { memorySecretStore, memoryVaults } from "../../devkit/memory-key-vault";
 
 test("published vector: Besu dev account key derives its documented address", () => {
     // Besu's IBFT/QBFT tutorial genesis funds fe3b557e8fb62b89f4916b721be55ceb828dbd73 and documents its
@@ -57,59 +59,95 @@ test("enode URL round-trips and rejects bad hosts/ids", () => {
     assert.throws(() => enodeUrl(publicKey, "1.2.3.4", 70000), /port/);
 });
 
-test("NodeKey provider: create derives consistent outputs, diff keeps the key, rotation replaces", async () => {
-    const created = await nodeKeyProvider.create({ label: "eastus-validator-0", rotation: "1" });
-    const outs = created.outs!;
-    assert.equal(created.id, outs.address);
-    assert.equal(new Wallet(outs.privateKey).address, outs.address);
-    assert.equal(new SigningKey(outs.privateKey).publicKey.slice(4), outs.publicKey);
+const vaultUrl = "https://kv138-test.vault.azure.net/";
+const provider = vaultNodeKeyProvider(memorySecretStore);
+const inputs = (label: string, rotation = "1") => ({ label, rotation, vaultUrl, secretName: nodeKeySecretName(label, rotation) });
+const inVault = (secretName: string) => memoryVaults.get(vaultUrl)?.get(secretName);
 
-    const same = await nodeKeyProvider.diff!(created.id, outs, { label: "eastus-validator-0", rotation: "1" });
+test("VaultNodeKey provider: the key goes to the vault, state gets its address and enode id only", async () => {
+    const created = await provider.create(inputs("eastus-validator-0"));
+    const outs = created.outs!;
+    const key = inVault("eastus-validator-0-key-r1")!;
+    assert.equal(created.id, outs.address);
+    assert.equal(new Wallet(key).address, outs.address);
+    assert.equal(new SigningKey(key).publicKey.slice(4), outs.publicKey);
+    assert.ok(!JSON.stringify(created).includes(key.slice(2)), "the private key is in the provider's result");
+
+    const same = await provider.diff!(created.id, outs, inputs("eastus-validator-0"));
     assert.equal(same.changes, false);
-    const relabel = await nodeKeyProvider.diff!(created.id, outs, { label: "renamed", rotation: "1" });
+    const relabel = await provider.diff!(created.id, outs, { ...inputs("eastus-validator-0"), label: "renamed" });
     assert.equal(relabel.changes, true);
     assert.equal(relabel.replaces, undefined);
-    const updated = await nodeKeyProvider.update!(created.id, outs, { label: "renamed", rotation: "1" });
-    assert.equal(updated.outs!.privateKey, outs.privateKey, "update keeps the key");
-    assert.equal(updated.outs!.label, "renamed");
-    const rotate = await nodeKeyProvider.diff!(created.id, outs, { label: "eastus-validator-0", rotation: "2" });
+    const updated = await provider.update!(created.id, outs, { ...inputs("eastus-validator-0"), label: "renamed" });
+    assert.equal(updated.outs!.address, outs.address, "update keeps the key");
+    assert.equal(updated.outs!.secretName, outs.secretName, "and its secret");
+    const rotate = await provider.diff!(created.id, outs, inputs("eastus-validator-0", "2"));
     assert.deepEqual(rotate.replaces, ["rotation"]);
-
-    const other = await nodeKeyProvider.create({ label: "eastus-validator-1", rotation: "1" });
-    assert.notEqual(other.outs!.privateKey, outs.privateKey);
-    assert.deepEqual([...NODE_KEY_SECRET_OUTPUTS], ["privateKey"]);
+    // A new rotation is a new secret: the running node's key is never overwritten.
+    const rotated = await provider.create(inputs("eastus-validator-0", "2"));
+    assert.notEqual(rotated.outs!.address, outs.address);
+    assert.equal(inVault("eastus-validator-0-key-r1"), key);
 });
 
-test("NodeKey provider check names the bad input", async () => {
-    const res = await nodeKeyProvider.check!({ label: "", rotation: "1" }, { label: "", rotation: "1" });
-    assert.ok(res.failures && res.failures.length === 1);
-    assert.match(res.failures[0].reason, /label/);
+test("VaultNodeKey provider: a create retried after an interrupted one finds the key and makes no second one", async () => {
+    const first = await provider.create(inputs("westus-validator-0"));
+    // The engine never recorded `first` (process killed after the write): it calls create again.
+    const again = await provider.create(inputs("westus-validator-0"));
+    assert.equal(again.outs!.address, first.outs!.address);
+    assert.equal(again.outs!.publicKey, first.outs!.publicKey);
 });
 
-test("the serialised provider contains no key material", async () => {
-    // Create a key first so any accidental module-level capture would have something to leak.
-    const created = await nodeKeyProvider.create({ label: "leak-probe", rotation: "1" });
-    const pk = created.outs!.privateKey;
-    const serialized = await pulumi.runtime.serializeFunction(() => nodeKeyProvider, { isFactoryFunction: true });
+test("VaultNodeKey provider: a key kept in state by the old NodeKey moves into the vault, same key, and leaves state", async () => {
+    const legacyKey = generatePrivateKey();
+    const legacy = { label: "uksouth-validator-0", rotation: "1", privateKey: legacyKey, ...deriveNodeIdentity(legacyKey) };
+    const news = inputs("uksouth-validator-0");
+    const diff = await provider.diff!(legacy.address, legacy as never, news);
+    assert.equal(diff.changes, true);
+    assert.equal(diff.replaces, undefined, "an update, not a replacement: the validator keeps its address");
+    const updated = await provider.update!(legacy.address, legacy as never, news);
+    assert.equal(inVault("uksouth-validator-0-key-r1"), legacyKey);
+    assert.equal(updated.outs!.address, legacy.address);
+    assert.ok(!JSON.stringify(updated.outs).includes(legacyKey.slice(2)), "the key is still in state");
+    // Run twice (an interrupted update): the vault already holds the same key.
+    await provider.update!(legacy.address, legacy as never, news);
+    // A vault holding another key for that name is never overwritten.
+    const other = { ...legacy, privateKey: generatePrivateKey() };
+    await assert.rejects(provider.update!(legacy.address, other as never, news), /holds another key than the one in state/);
+    assert.equal(inVault("uksouth-validator-0-key-r1"), legacyKey);
+});
+
+test("VaultNodeKey provider check names the bad input", async () => {
+    for (const [bad, culprit] of [
+        [{ ...inputs("x"), label: "" }, /label/],
+        [{ ...inputs("x"), vaultUrl: "http://kv.example/" }, /vaultUrl/],
+        [{ ...inputs("x"), rotation: "a b" }, /not a Key Vault secret name/],
+    ] as const) {
+        const res = await provider.check!({} as never, bad);
+        assert.ok(res.failures && res.failures.length === 1);
+        assert.match(res.failures[0].reason, culprit);
+    }
+});
+
+test("the serialised Key Vault provider holds no key material and no credential", async () => {
+    // Generate keys in this process first so that any accidental module-level capture would have something to leak.
+    const created = await provider.create(inputs("leak-probe"));
+    const key = inVault(created.outs!.secretName)!;
+    const serialized = await pulumi.runtime.serializeFunction(() => azureVaultNodeKeyProvider, { isFactoryFunction: true, allowSecrets: true });
+    assert.equal(serialized.containsSecrets, false);
     const text = serialized.text;
-    assert.ok(text.length > 0);
     assert.ok(text.includes("generatePrivateKey"), "the serialised provider carries its create logic");
-    assert.ok(!text.includes(pk.slice(2)), "private key hex must not appear");
+    assert.ok(text.includes("DefaultAzureCredential"), "it makes its credential where it runs");
+    assert.ok(!text.includes(key.slice(2)), "private key hex must not appear");
+    assert.ok(!/AZURE_CLIENT_SECRET=|Bearer [A-Za-z0-9-_.]{20,}|eyJ[A-Za-z0-9-_]{20,}/.test(text), "no token or client secret");
     // The only long constant allowed is the public curve order (hex or decimal, as the serialiser emits it).
     const order = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
     const stripped = text.split(order.toString(10)).join("").split(order.toString(16)).join("");
     assert.ok(!/[0-9a-fA-F]{64}/.test(stripped), "no 32-byte constant other than the curve order");
-});
-
-test("the serialised provider (what state keeps) still generates valid keys when re-hydrated", async () => {
-    const serialized = await pulumi.runtime.serializeFunction(() => nodeKeyProvider, { isFactoryFunction: true });
+    // Re-hydrated as the engine does, it still checks inputs (its create needs a vault: tests/providers/vault-node-key.test.ts).
     const mod: { exports: Record<string, unknown> } = { exports: {} };
     const req = createRequire(join(__dirname, "..", "..", "package.json"));
-    new Function("exports", "require", "module", serialized.text)(mod.exports, req, mod);
-    // isFactoryFunction: the module already called the factory, so the export is the provider itself.
-    const revived = mod.exports[serialized.exportName] as typeof nodeKeyProvider;
-    assert.equal(typeof revived.create, "function");
-    const created = await revived.create({ label: "revived", rotation: "1" });
-    assert.equal(new Wallet(created.outs!.privateKey).address, created.outs!.address);
-    assert.equal(new SigningKey(created.outs!.privateKey).publicKey.slice(4), created.outs!.publicKey);
+    new Function("exports", "require", "module", text)(mod.exports, req, mod);
+    const revived = mod.exports[serialized.exportName] as typeof azureVaultNodeKeyProvider;
+    const checked = await revived.check!({} as never, inputs("revived"));
+    assert.deepEqual(checked.inputs, inputs("revived"));
 });

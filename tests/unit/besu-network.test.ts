@@ -1,9 +1,11 @@
-// BesuNetwork under Pulumi mocks: 24 regions x 2 validators (+1 sentry each), keys from the real provider.
+// BesuNetwork under Pulumi mocks: 24 regions x 2 validators (+1 sentry each), keys from the real provider written into
+// in-memory vaults (devkit/memory-key-vault.ts), read back here from the vault each node names.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { Wallet } from "ethers";
-import { installBesuMocks, valueOf, type MockedResource } from "../support/besu-mocks";
+import { installBesuMocks, TEST_KEY_CUSTODY, valueOf, type MockedResource } from "../support/besu-mocks";
+import { memoryVaults } from "../../devkit/memory-key-vault";
 import { FLEET_REGIONS, multicall3RuntimeCode } from "../support/besu-fixtures";
 import { BesuNetwork, planFleet, type BesuRegionSpec } from "../../components/besu/network";
 import { besuPublicIps } from "../../components/besu/public-ips";
@@ -28,9 +30,10 @@ interface Resolved {
     address: string;
     enode: string;
     ip: string;
+    /** Read from the vault the node's region names (never from the program). */
     privateKey: string;
+    vault: string;
     staticNodes: string[];
-    secret: boolean;
 }
 let nodes: Resolved[];
 let genesis: string;
@@ -46,11 +49,16 @@ before(async () => {
         multicall3RuntimeCode: multicall3RuntimeCode(),
         regions,
         tags: { env: "test" },
+        keyCustody: TEST_KEY_CUSTODY,
     });
     nodes = [];
     for (const region of FLEET_REGIONS) {
         const r = net.regionInputs(region);
+        const vault = `https://${await valueOf(r.keyVault!.name)}.vault.azure.net/`;
         for (const n of [...r.validators, ...r.sentries]) {
+            const secretName = await valueOf(n.keySecretName!);
+            const privateKey = memoryVaults.get(vault)?.get(secretName);
+            assert.ok(privateKey, `${n.name}'s key is not in its region's vault`);
             nodes.push({
                 name: n.name,
                 region,
@@ -58,9 +66,9 @@ before(async () => {
                 address: await valueOf(n.address),
                 enode: await valueOf(n.enodeUrl),
                 ip: await valueOf(n.publicIp),
-                privateKey: await valueOf(n.privateKey),
+                privateKey,
+                vault,
                 staticNodes: await valueOf(n.staticNodes),
-                secret: await pulumi.isSecret(n.privateKey),
             });
         }
     }
@@ -159,11 +167,16 @@ test("allowlist holds every fleet enode (and each id at its region egress IP); C
     }
 });
 
-test("private keys are secret and appear in no plain output or resource input", async () => {
-    assert.ok(
-        nodes.every((n) => n.secret),
-        "every privateKey Output is secret",
-    );
+test("each region's vault holds exactly its own nodes' keys", () => {
+    for (const region of FLEET_REGIONS) {
+        const mine = nodes.filter((n) => n.region === region);
+        assert.equal(new Set(mine.map((n) => n.vault)).size, 1, `${region}'s nodes name one vault`);
+        assert.deepEqual([...memoryVaults.get(mine[0].vault)!.values()].sort(), mine.map((n) => n.privateKey).sort(), region);
+        assert.ok(!nodes.some((n) => n.region !== region && n.vault === mine[0].vault), `${region}'s vault is shared`);
+    }
+});
+
+test("private keys appear in no output, resource input or resource state", async () => {
     for (const o of [net.genesisJson, net.nodesAllowlist, net.fleetCidrs, net.enodeUrls, net.validatorAddresses]) {
         assert.equal(await pulumi.isSecret(o as pulumi.Output<unknown>), false, "plain outputs stay plain (not needlessly secret)");
     }
@@ -177,15 +190,17 @@ test("private keys are secret and appear in no plain output or resource input", 
     }
     const haystack = JSON.stringify(plain).toLowerCase();
     const inputs = JSON.stringify(seen.map((s) => s.inputs)).toLowerCase();
+    const states = JSON.stringify(seen.map((s) => s.state)).toLowerCase();
     for (const n of nodes) {
         const hex = n.privateKey.slice(2).toLowerCase();
         assert.ok(!haystack.includes(hex), `key of ${n.name} leaked into a plain output`);
         assert.ok(!inputs.includes(hex), `key of ${n.name} leaked into a resource input`);
+        assert.ok(!states.includes(hex), `key of ${n.name} leaked into a resource's state`);
     }
 });
 
 test("Azure resources: a P2P resource group per region, Standard static IPs, zone-redundant where zoned", () => {
-    const groups = seen.filter((s) => s.type === "azure-native:resources:ResourceGroup");
+    const groups = seen.filter((s) => s.type === "azure-native:resources:ResourceGroup" && String(s.inputs["resourceGroupName"]).startsWith("chain138-p2p-"));
     assert.deepEqual(groups.map((g) => g.inputs["resourceGroupName"]).sort(), FLEET_REGIONS.map((r) => `chain138-p2p-${r}`).sort());
     for (const g of groups) assert.equal(`chain138-p2p-${g.inputs["location"]}`, g.inputs["resourceGroupName"]);
     const ips = seen.filter((s) => s.type === "azure-native:network:PublicIPAddress");
@@ -231,6 +246,7 @@ test("bad fleet layouts are rejected with the culprit named", () => {
                 deployerAddress: deployer,
                 multicall3RuntimeCode: multicall3RuntimeCode(),
                 regions: [two("eastus"), two("eastus")],
+                keyCustody: TEST_KEY_CUSTODY,
             }),
         /BesuNetwork bad: regions\[1\]: region eastus is listed twice/,
     );

@@ -6,6 +6,7 @@ import { before, describe, it } from "node:test";
 import { parse } from "yaml";
 import { findRegion } from "../../regions/catalog";
 import { ProgramRun, RecordedResource, REPO_ROOT, runProgram, stackConfig, TEST_DEPLOYER_KEY } from "../../devkit/mock-program";
+import { memoryVaultKeys } from "../../devkit/memory-key-vault";
 import { preflightConfigFrom } from "../../ops/preflight/config";
 import { regionTargets } from "../../ops/preflight/targets";
 import { AKS_DEFAULT_MAX_SURGE, azureVcpus, tolerates, upgradeNodes, type Toleration } from "../support/aks-rules";
@@ -188,7 +189,8 @@ describe("prod stack under mocks", () => {
         // Every Kubernetes object goes through the provider of its own region's cluster.
         const byUrn = new Map(run.resources.map((resource) => [resource.urn, resource]));
         const kubernetesObjects = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
-        assert.ok(kubernetesObjects.length >= 24 * 3 + 2);
+        // Per region at least its namespace and Besu chart (node keys come from the vaults, no Secret), and the admin's.
+        assert.ok(kubernetesObjects.length >= 24 * 2 + 2);
         for (const resource of kubernetesObjects) {
             const owner = owningComponent(resource, byUrn)!;
             assert.ok(resource.provider.includes(`::${owner.name}-k8s::`), `${resource.name} uses ${resource.provider}`);
@@ -236,13 +238,14 @@ describe("prod stack under mocks", () => {
                 [],
                 `${region}: its names outside its component`,
             );
-            // BesuNetwork's resources of the region, by location or node-key label: its P2P group, 3 keys, 3 node addresses, its egress address.
+            // BesuNetwork's resources of the region, by location or node-key label: its P2P group, 3 keys, 3 node addresses, its
+            // egress address, its key vault and the vault's group.
             const besu = run.resources.filter(
                 (resource) =>
                     resource.parent === besuNetwork[0].urn &&
                     (resource.inputs["location"] === region || String(resource.inputs["label"] ?? "").startsWith(`${region}-`)),
             );
-            assert.equal(besu.length, 8, `${region}: ${besu.map((r) => r.name).join(" ")}`);
+            assert.equal(besu.length, 10, `${region}: ${besu.map((r) => r.name).join(" ")}`);
             for (const resource of besu) assert.ok(resource.name === `besu-p2p-${region}` || resource.name.startsWith(`besu-${region}-`), resource.name);
         }
     });
@@ -328,8 +331,8 @@ describe("prod stack under mocks", () => {
             // Every validator enode of the fleet reaches every region's chart (as static nodes or allowlist).
             for (const enode of validatorEnodes) assert.ok(values.includes(enode), `${chart.name} lacks ${enode}`);
         }
-        const secrets = byType("kubernetes:core/v1:Secret");
-        assert.equal(secrets.length, 24, "one node-key Secret per region");
+        // Node keys reach the pods from the regions' vaults (key-custody-prod.test.ts), never through a Kubernetes Secret.
+        assert.equal(byType("kubernetes:core/v1:Secret").filter((secret) => secret.name.endsWith("-node-keys")).length, 0);
     });
 
     it("sends each region's outbound traffic through its own egress IP, which every peer admits", () => {
@@ -369,13 +372,11 @@ describe("prod stack under mocks", () => {
         }
     });
 
-    it("keeps node private keys out of every plain output", () => {
-        const keys = run.resources
-            .filter((resource) => resource.type === "pulumi-nodejs:dynamic:Resource" && "privateKey" in resource.state)
-            .map((resource) => (resource.state["privateKey"] as string).slice(2));
-        assert.equal(keys.length, 72);
-        const plain = JSON.stringify({ ...run.resolved, kubeconfigs: undefined });
-        for (const key of keys) assert.ok(!plain.includes(key), "a node key reached a plain stack output");
+    it("keeps node private keys out of every stack output", () => {
+        const keys = memoryVaultKeys().map((key) => key.slice(2));
+        assert.ok(keys.length >= 72);
+        const outputs = JSON.stringify(run.resolved);
+        for (const key of keys) assert.ok(!outputs.includes(key), "a node key reached a stack output");
     });
 
     // `npm run preflight` checks what this program creates: its targets come from the same config through the tool's
@@ -430,7 +431,7 @@ describe("prod stack under mocks", () => {
                 return found.inputs["resourceGroupName"] as string;
             };
             const granted = new Set(byType("azure-native:authorization:RoleAssignment").map((grant) => groupOf(grant.inputs["scope"] as string)));
-            assert.equal(granted.size, 24 * 2 + 1, "each validator region's cluster and P2P groups, and the admin cluster's group");
+            assert.equal(granted.size, 24 * 3 + 1, "each validator region's cluster, P2P and key-vault groups, and the admin cluster's group");
             assert.deepEqual([...new Set(targets().flatMap((t) => t.roleAssignmentGroups))].sort(), [...granted].sort());
         });
     });

@@ -24,7 +24,7 @@ import {
     besuStatefulSetName,
     POOL_ROLE_LABEL,
 } from "../../stack/names";
-import { installBesuMocks, valueOf } from "../support/besu-mocks";
+import { installBesuMocks, TEST_KEY_CUSTODY, valueOf } from "../support/besu-mocks";
 import { multicall3RuntimeCode } from "../support/besu-fixtures";
 import { runHelm } from "../support/helm";
 
@@ -59,11 +59,16 @@ before(async () => {
         deployerAddress: Wallet.createRandom().address,
         multicall3RuntimeCode: multicall3RuntimeCode(),
         regions: [{ region: "eastus", validatorCount: 2, sentryCount: 1, zones: ["1", "2", "3"] }],
+        keyCustody: TEST_KEY_CUSTODY,
     });
     const parent = new Holder("eastus");
     const provider = new k8s.Provider("eastus-k8s", { kubeconfig: "{}" }, { parent });
     // As RegionDeployment installs it: its namespace, the default release name.
-    const release = installBesu("eastus-besu", { namespace: BESU_NAMESPACE, besu: net.regionInputs("eastus"), tags: {} }, { parent, provider });
+    const release = installBesu(
+        "eastus-besu",
+        { namespace: BESU_NAMESPACE, besu: net.regionInputs("eastus"), keyAccess: { clientId: "client", serviceAccountName: "besu-node-keys" } },
+        { parent, provider },
+    );
     await valueOf(release.chart.urn);
     const chart = seen.find((s) => s.type === "kubernetes:helm.sh/v4:Chart")!;
     const dir = mkdtempSync(join(tmpdir(), "stack-names-"));
