@@ -216,7 +216,8 @@ export async function startControlPlane(name: string, binDir: string, options: C
             "--service-account-issuer=https://kubernetes.default.svc",
             "--admission-control-config-file=admission.yaml",
             "--enable-admission-plugins=NamespaceLifecycle,ServiceAccount,DefaultStorageClass,PodSecurity",
-            "--allow-privileged=false",
+            // As managed clusters run (system daemonsets need it): what refuses a privileged Besu-namespace pod is PodSecurity.
+            "--allow-privileged=true",
         ]);
         const kubectl = (args: readonly string[], input?: string): string => {
             const res = spawnSync(kubectlBinary(), [`--kubeconfig=${kubeconfigPath}`, ...args], { encoding: "utf8", input, timeout: 60_000 });
