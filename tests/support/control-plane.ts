@@ -237,7 +237,17 @@ export async function startControlPlane(name: string, binDir: string, options: C
             "--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-route",
         ]);
         start("kube-scheduler", [`--kubeconfig=${kubeconfigPath}`, "--leader-elect=false", "--secure-port=0"]);
-        start("kwok", [`--kubeconfig=${kubeconfigPath}`, "--manage-all-nodes=true", "--cidr=10.244.0.0/16", "--node-ip=127.0.0.1", "--server-address="]);
+        // Node leases as a kubelet keeps them (its nodeLeaseDurationSeconds default, 40): without them kwok only patches node
+        // status about once a minute, the node lifecycle controller's grace period (40 s) runs out, and it marks every
+        // pod on the node NotReady.
+        start("kwok", [
+            `--kubeconfig=${kubeconfigPath}`,
+            "--manage-all-nodes=true",
+            "--node-lease-duration-seconds=40",
+            "--cidr=10.244.0.0/16",
+            "--node-ip=127.0.0.1",
+            "--server-address=",
+        ]);
 
         // The default service account exists once the controller manager runs (pods need it to be admitted).
         await waitFor(
