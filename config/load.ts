@@ -151,7 +151,16 @@ export function loadFleetConfig(): LoadedFleetConfig {
                       receiverNames: fleet.monitoring.receivers.map((r) => r.name),
                   };
         const ownClusters = fleet.ownClusters.map((plan) => ({ ...plan, kubeconfig: pulumi.secret(plan.kubeconfig) }));
-        return { ...fleet, chains, relayer, attesters, rpcPublicTls, monitoring, ownClusters, deployerKey: typeof key === "string" ? pulumi.secret(key) : undefined };
+        return {
+            ...fleet,
+            chains,
+            relayer,
+            attesters,
+            rpcPublicTls,
+            monitoring,
+            ownClusters,
+            deployerKey: typeof key === "string" ? pulumi.secret(key) : undefined,
+        };
     } catch (error) {
         // RunError ends the program with just the message: no stack trace to read past.
         if (error instanceof FleetConfigError) throw new pulumi.RunError(error.message);
