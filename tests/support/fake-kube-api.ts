@@ -280,7 +280,15 @@ export class FakeCluster extends EventEmitter {
             this.managedFields.set(name, [...fields, { manager, operation: "Update", apiVersion: "autoscaling/v1", subresource: "scale" }]);
             return {
                 status: 200,
-                body: { kind: "Scale", apiVersion: "autoscaling/v1", metadata: { name, namespace: NAMESPACE }, spec: { replicas }, status: { replicas } },
+                // autoscaling/v1 ScaleSpec.replicas is `omitempty` (k8s.io/api autoscaling/v1 types.go): a real API server
+                // answers a scale to 0 with `spec: {}` (seen against kube-apiserver v1.34 in tests/e2e/kube-client-real.test.ts).
+                body: {
+                    kind: "Scale",
+                    apiVersion: "autoscaling/v1",
+                    metadata: { name, namespace: NAMESPACE },
+                    spec: replicas === 0 ? {} : { replicas },
+                    status: { replicas },
+                },
             };
         }
 
