@@ -40,7 +40,17 @@ const ownClusterRegionOutputs = z.strictObject({
     ownCluster: z.strictObject({ p2pPublishing: z.enum(["NodePort", "LoadBalancer"]), validators: count, sentries: count }),
 });
 
-const regionOutputs = z.union([azureRegionOutputs, ownClusterRegionOutputs]);
+/**
+ * A region is an own cluster's when it says so (`ownCluster`), else an AKS region's. Routed by hand rather than by
+ * z.union, whose error for a broken region is only "Invalid input": the tools' messages name the offending field.
+ */
+const regionOutputs = z.unknown().transform((value, ctx): z.infer<typeof azureRegionOutputs> | z.infer<typeof ownClusterRegionOutputs> => {
+    const own = typeof value === "object" && value !== null && "ownCluster" in value;
+    const parsed = (own ? ownClusterRegionOutputs : azureRegionOutputs).safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+    return z.NEVER;
+});
 
 const adminOutputs = z.object({
     region: z.string().min(1),
