@@ -9,7 +9,9 @@ import { describe, RetryableError, withRetry, type RetryPolicy } from "./retry";
 /**
  * Replacing a transaction that is not mined: same nonce, higher fees. Geth's pool takes a replacement only when both
  * the fee cap and the tip rise by its price bump (`--txpool.pricebump`, default 10 %: core/txpool/legacypool
- * `ErrReplaceUnderpriced`), Besu the same (`--tx-pool-price-bump`, default 10 %); each bump here raises both by
+ * `ErrReplaceUnderpriced`), Besu the same (`--tx-pool-price-bump`, default 10 %: Besu docs "Transaction pool", section
+ * "Replacing transactions with the same sender and nonce", which also says an EIP-1559 replacement must not lower the
+ * priority fee); each bump here raises both by
  * {@link BUMP_NUMERATOR}/{@link BUMP_DENOMINATOR} (+25 %), rounded up, so every node accepts it.
  */
 export interface FeeBumping {
