@@ -97,9 +97,17 @@ function owned(region: string): Set<string> {
     assert.ok(component, `no RegionDeployment deploys a cluster in ${region}`);
     const own = subtree(component.urn);
     const besu = recorded.find((r) => r.type === BESU_NETWORK)!;
-    for (const r of recorded.filter((x) => x.parent === besu.urn)) {
+    const children = recorded.filter((x) => x.parent === besu.urn);
+    for (const r of children) {
         const label = r.inputs["label"];
         if (r.inputs["location"] === region || (typeof label === "string" && label.startsWith(`${region}-`))) own.add(r.urn);
+    }
+    // A grant on one of the region's resources (the key writer's role on the region's vault) has no location of its own:
+    // it is the region's when every network resource it depends on is (the genesis lock depends on every region's keys).
+    const childUrns = new Set(children.map((r) => r.urn));
+    for (const r of children.filter((x) => !own.has(x.urn) && x.inputs["location"] === undefined)) {
+        const deps = r.dependencies.filter((d) => childUrns.has(d));
+        if (deps.length > 0 && deps.every((d) => own.has(d))) own.add(r.urn);
     }
     return own;
 }
