@@ -63,7 +63,7 @@ export class MessageSigner {
         const seq = claimed.sequenceNumber;
 
         // Our own view, at our own depth: a block above head - confirmations does not count yet.
-        const head = await withRetry(`${source.name} getBlockNumber`, this.policy, () => source.provider.getBlockNumber());
+        const head = await withRetry(`${source.where} getBlockNumber`, this.policy, () => source.provider.getBlockNumber());
         const confirmed = head - source.confirmations;
         if (blockNumber > confirmed) {
             return refuse(
@@ -73,7 +73,7 @@ export class MessageSigner {
         }
         // The router indexes destChainSelector, sequenceNumber and messageId (CCIPRouter.CCIPMessageSent): one exact filter.
         const topics = [this.topic, zeroPadValue(toBeHex(destSelector), 32), zeroPadValue(toBeHex(seq), 32), claimed.messageId];
-        const logs = await withRetry(`${source.name} getLogs ${blockNumber}`, this.policy, () =>
+        const logs = await withRetry(`${source.where} getLogs ${blockNumber}`, this.policy, () =>
             source.provider.getLogs({ address: source.routerAddress, topics, fromBlock: blockNumber, toBlock: blockNumber }),
         );
         const found = logs.filter((l) => !l.removed);

@@ -2,13 +2,15 @@
 import { Contract, FetchRequest, JsonRpcProvider, Network, getAddress, type Wallet } from "ethers";
 import { routerInterface } from "./router";
 import { boundedFetchRequest, redactRpcUrl } from "../contracts/providers/rpc";
-import { PermanentError, describe, withRetry, type RetryPolicy } from "./retry";
+import { PermanentError, REQUEST_TIMEOUT_MS, describe, withRetry, type RetryPolicy } from "./retry";
 import { TxSender, type FeeBumping } from "./sender";
 import type { RelayerChain } from "./types";
 
 /** A checked, read-only connection to one chain's router (what an attester needs: it never sends). */
 export interface ChainReader {
     name: string;
+    /** The name and the redacted endpoint, "mainnet (https://host:443/…)": how errors and logs name the chain. */
+    where: string;
     selector: bigint;
     chainId: bigint;
     routerAddress: string;
@@ -24,8 +26,7 @@ export interface ChainHandle extends ChainReader {
     sender: TxSender;
 }
 
-/** Per-request HTTP timeout: a hung connection becomes a retryable error. */
-export const REQUEST_TIMEOUT_MS = 10_000;
+export { REQUEST_TIMEOUT_MS };
 
 /** An HTTP request to `url` under the relayer's timeout (contracts/providers/rpc.ts boundedFetchRequest). */
 function boundedRequest(url: string): FetchRequest {
@@ -111,6 +112,7 @@ export async function connectReader(
         if (genesis?.hash == null) throw new Error(`chain ${name}: node returned no genesis block`);
         return {
             name,
+            where: `${name} (${endpoint})`,
             selector,
             chainId,
             routerAddress,

@@ -53,6 +53,7 @@ export const configSchema = z.strictObject({
     httpPort: z.number().int().min(0).max(65535).optional(),
     httpHost: z.string().min(1).optional(),
     feeBumpAfterMs: z.number().int().positive().optional(),
+    maxLaneBackoffMs: z.number().int().positive().optional(),
     maxFeeBumps: z.number().int().nonnegative().optional(),
 });
 export type RelayerConfig = z.infer<typeof configSchema>;
@@ -106,6 +107,7 @@ export function parseConfig(text: string, source: string, vars: NodeJS.ProcessEn
         httpPort: cfg.httpPort,
         httpHost: cfg.httpHost,
         feeBumpAfterMs: cfg.feeBumpAfterMs,
+        maxLaneBackoffMs: cfg.maxLaneBackoffMs,
         maxFeeBumps: cfg.maxFeeBumps,
     };
 }

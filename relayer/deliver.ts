@@ -66,7 +66,7 @@ function attemptDelivery(lane: Lane, sent: SentMessage, policy: RetryPolicy, wha
     return withRetry(what, policy, async () => {
         // The destination is the source of truth: after a crash or a lost answer the message may be in already.
         const onChain = await withRetry(
-            `${dest.name} getLastDeliveredSequence`,
+            `${dest.where} getLastDeliveredSequence`,
             policy,
             () => dest.router.getLastDeliveredSequence(source.selector) as Promise<bigint>,
         );
@@ -75,14 +75,14 @@ function attemptDelivery(lane: Lane, sent: SentMessage, policy: RetryPolicy, wha
             throw new PermanentError(`lane ${lane.name}: ${dest.name} expects sequence ${onChain + 1n} next, relayer is at ${seq}`);
         }
         // Still on the source chain? A message whose block was reorged away is dropped and its range rescanned.
-        const block = await withRetry(`${source.name} getBlock ${sent.blockNumber}`, policy, () => source.provider.getBlock(sent.blockNumber));
+        const block = await withRetry(`${source.where} getBlock ${sent.blockNumber}`, policy, () => source.provider.getBlock(sent.blockNumber));
         if (block?.hash !== sent.blockHash) throw new SourceReorged(lane.name, sent, block?.hash ?? undefined);
         const signatures = await collectSignatures(lane.name, lane.attesters, lane.threshold, sent, laneDigest(lane, message));
         const data = routerInterface().encodeFunctionData("deliver", [message, signatures]);
         const from = dest.sender.address;
         let gas: bigint;
         try {
-            gas = await withRetry(`${dest.name} estimateGas`, policy, () => dest.provider.estimateGas({ from, to: dest.routerAddress, data }));
+            gas = await withRetry(`${dest.where} estimateGas`, policy, () => dest.provider.estimateGas({ from, to: dest.routerAddress, data }));
         } catch (err) {
             const reason = decodeRouterError(revertDataOf(err));
             // Nodes may estimate against pending state: only a mined delivery counts, so look again later.
@@ -93,7 +93,7 @@ function attemptDelivery(lane: Lane, sent: SentMessage, policy: RetryPolicy, wha
             }
             throw err;
         }
-        const sentTx = await dest.sender.send({ to: dest.routerAddress, data, gasLimit: (gas * GAS_NUMERATOR) / GAS_DENOMINATOR });
+        const sentTx = await dest.sender.send({ to: dest.routerAddress, data, gasLimit: (gas * GAS_NUMERATOR) / GAS_DENOMINATOR }, policy.signal);
         const receipt = await dest.sender.waitReceipt(sentTx, policy.signal);
         const txHash = receipt.hash;
         // A revert after a clean estimate means the state moved (someone else delivered): the next attempt re-checks.

@@ -29,7 +29,7 @@ export interface Lane {
 }
 
 async function laneConfig(chain: ChainReader, remote: bigint, policy: RetryPolicy): Promise<LaneConfig> {
-    const raw = (await withRetry(`${chain.name} getLane(${remote})`, policy, () => chain.router.getLane(remote))) as {
+    const raw = (await withRetry(`${chain.where} getLane(${remote})`, policy, () => chain.router.getLane(remote))) as {
         enabled: boolean;
         remoteRouter: string;
         threshold: bigint;
@@ -78,7 +78,7 @@ export async function discoverLanes(chains: readonly ChainHandle[], attesters: r
             if (strangers.length > 0)
                 policy.log(`lane ${name}: configured attester(s) ${strangers.map((a) => a.label).join(", ")} are not attesters of this lane; not asked`);
             await checkDigest(name, source, dest, policy);
-            const lastDelivered = (await withRetry(`${dest.name} getLastDeliveredSequence`, policy, () =>
+            const lastDelivered = (await withRetry(`${dest.where} getLastDeliveredSequence`, policy, () =>
                 dest.router.getLastDeliveredSequence(source.selector),
             )) as bigint;
             lanes.push({
@@ -109,7 +109,7 @@ export async function checkDigest(name: string, source: ChainReader, dest: Chain
         tokenAmounts: [],
         gasLimit: 1n,
     };
-    const theirs = (await withRetry(`${dest.name} hashMessage`, policy, () => dest.router.hashMessage(probe))) as string;
+    const theirs = (await withRetry(`${dest.where} hashMessage`, policy, () => dest.router.hashMessage(probe))) as string;
     const ours = messageDigest(probe, { chainId: dest.chainId, router: dest.routerAddress, chainSelector: dest.selector });
     if (theirs !== ours) {
         throw new Error(

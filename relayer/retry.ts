@@ -3,6 +3,9 @@ import pRetry from "p-retry";
 import { isCallException } from "ethers";
 import { isTransientRpcError } from "../contracts/providers/rpc";
 
+/** Per-request HTTP timeout of every relayer RPC request (relayer/chain.ts): a hung connection becomes a retryable error. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
 /** Retry budget shared by every retried operation. */
 export interface RetryPolicy {
     retries: number;
@@ -60,8 +63,22 @@ export function retryBoundMs(policy: Pick<RetryPolicy, "retries" | "minTimeoutMs
     return (policy.retries + 1) * attemptMs + backoff;
 }
 
-/** Runs `fn` until it succeeds, retrying transient failures up to `policy.retries` times (bound: {@link retryBoundMs}). */
-export function withRetry<T>(what: string, policy: RetryPolicy, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` until it succeeds, retrying transient failures up to `policy.retries` times (bound: {@link retryBoundMs}).
+ * A transient RPC failure that outlasts the retries comes back as a {@link RetryableError} that says what failed
+ * (`what`: the chain, its redacted endpoint and the operation), with the node's error as its cause: the transport's
+ * own message names at most a host and port. Anything else (our own errors, reverts with their data) is rethrown as is.
+ */
+export async function withRetry<T>(what: string, policy: RetryPolicy, fn: () => Promise<T>): Promise<T> {
+    try {
+        return await retried(what, policy, fn);
+    } catch (err) {
+        if (err instanceof PermanentError || err instanceof RetryableError || policy.signal.aborted || !isTransient(err)) throw err;
+        throw new RetryableError(`${what} failed after ${policy.retries + 1} attempts: ${describe(err)}`, { cause: err });
+    }
+}
+
+function retried<T>(what: string, policy: RetryPolicy, fn: () => Promise<T>): Promise<T> {
     return pRetry(fn, {
         retries: policy.retries,
         minTimeout: policy.minTimeoutMs,

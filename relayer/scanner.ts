@@ -47,7 +47,7 @@ export class SourceScanner {
     /** Scans up to RANGES_PER_SCAN ranges; true when it reached `head - confirmations`. */
     async scan(): Promise<boolean> {
         const { chain, opts } = this;
-        const head = await withRetry(`${chain.name} getBlockNumber`, opts.policy, () => chain.provider.getBlockNumber());
+        const head = await withRetry(`${chain.where} getBlockNumber`, opts.policy, () => chain.provider.getBlockNumber());
         if (this.cursor > head) {
             throw new Error(
                 `${chain.name}: state says block ${this.cursor} was scanned but the chain head is ${head}; delete ${opts.stateFile} if the chain was reset`,
@@ -58,7 +58,7 @@ export class SourceScanner {
             if (ranges === RANGES_PER_SCAN || opts.policy.signal.aborted) return false;
             const from = this.cursor + 1;
             const to = Math.min(safeHead, from + opts.maxRange - 1);
-            const logs = await withRetry(`${chain.name} getLogs ${from}-${to}`, opts.policy, () =>
+            const logs = await withRetry(`${chain.where} getLogs ${from}-${to}`, opts.policy, () =>
                 chain.provider.getLogs({ address: chain.routerAddress, topics: [this.topic], fromBlock: from, toBlock: to }),
             );
             for (const raw of logs) this.accept(raw);

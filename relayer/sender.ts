@@ -4,7 +4,7 @@ import { eip1559Fees, legacyFees, type Eip1559Fees, type LegacyFees } from "../c
 import pLimit from "p-limit";
 import { Transaction, isError, type JsonRpcProvider, type TransactionReceipt, type TransactionRequest, type Wallet } from "ethers";
 import { redactRpcUrl } from "../contracts/providers/rpc";
-import { describe, RetryableError, withRetry, type RetryPolicy } from "./retry";
+import { describe, REQUEST_TIMEOUT_MS, RetryableError, retryBoundMs, withRetry, type RetryPolicy } from "./retry";
 
 /**
  * Replacing a transaction that is not mined: same nonce, higher fees. Geth's pool takes a replacement only when both
@@ -35,6 +35,23 @@ function feeText(fees: Eip1559Fees | LegacyFees): string {
     return fees.type === 0 ? `gasPrice ${fees.gasPrice}` : `maxFeePerGas ${fees.maxFeePerGas}, tip ${fees.maxPriorityFeePerGas}`;
 }
 
+/**
+ * Longest time one send holds the sender's queue once it runs (docs/bounds.md, TxSender.send): a nonce read (two reads
+ * in parallel), the fee reads (two in a row), one broadcast at the HTTP timeout and a known-check read.
+ */
+export function sendStepBoundMs(policy: Pick<RetryPolicy, "retries" | "minTimeoutMs">): number {
+    return 4 * retryBoundMs(policy, REQUEST_TIMEOUT_MS) + REQUEST_TIMEOUT_MS;
+}
+
+/**
+ * How long a send or a fee bump waits behind the chain's earlier ones (one at a time: one nonce sequence) before it
+ * fails: four sends' full bound, so a queue of every lane into the chain still drains while its steps take their whole
+ * bound, and a longer wait fails, naming the chain, instead of waiting (and holding its closure) for ever.
+ */
+export function sendQueueWaitMs(policy: Pick<RetryPolicy, "retries" | "minTimeoutMs">): number {
+    return 4 * sendStepBoundMs(policy);
+}
+
 /** A transaction the sender broadcast: every version of it at one nonce, newest last. */
 export interface SentTx {
     readonly nonce: number;
@@ -60,11 +77,50 @@ export class TxSender {
         private readonly minGasPriceWei: bigint = 0n,
         /** Replacement of a stuck transaction; undefined: wait for it as sent. */
         private readonly bumping?: FeeBumping,
+        /** Longest wait for the queue (earlier sends and bumps); {@link sendQueueWaitMs} by default. */
+        private readonly queueWaitMs: number = sendQueueWaitMs(policy),
     ) {}
+
+    /**
+     * Runs `run` when the sends queued before it are done, or fails once `queueWaitMs` passed or `signal` aborted
+     * first (p-limit queues without a bound of its own). A task given up is skipped when its turn comes, so nothing is
+     * ever broadcast after its caller stopped waiting: a late send would race the caller's next attempt for the nonce.
+     */
+    private queued<T>(what: string, signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
+        if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
+        let started = false;
+        let abandoned = false;
+        return new Promise<T>((resolve, reject) => {
+            const giveUp = (err: unknown): void => {
+                if (started || abandoned) return;
+                abandoned = true;
+                clearTimeout(timer);
+                signal?.removeEventListener("abort", onAbort);
+                reject(err);
+            };
+            const onAbort = (): void => giveUp(signal?.reason);
+            const timer = setTimeout(() => {
+                const others = this.serial.activeCount + this.serial.pendingCount - 1;
+                giveUp(
+                    new RetryableError(
+                        `${this.where}: ${what}: waited ${this.queueWaitMs} ms for this relayer's ${others} other send(s) running or queued on the chain; not sent`,
+                    ),
+                );
+            }, this.queueWaitMs);
+            signal?.addEventListener("abort", onAbort, { once: true });
+            this.serial(async () => {
+                if (abandoned) return undefined as T;
+                started = true;
+                clearTimeout(timer);
+                signal?.removeEventListener("abort", onAbort);
+                return run();
+            }).then(resolve, reject);
+        });
+    }
 
     /** Reads are idempotent: retry each one on its own rather than the whole send. */
     private read<T>(what: string, fn: () => Promise<T>): Promise<T> {
-        return withRetry(`${this.chainName} ${what}`, this.policy, fn);
+        return withRetry(`${this.where} ${what}`, this.policy, fn);
     }
 
     /** The chain and its endpoint for error messages (scheme, host and port: the URL may carry an API key). */
@@ -77,9 +133,12 @@ export class TxSender {
         return this.wallet.address;
     }
 
-    /** Signs and broadcasts `tx`; returns it once the node has it. */
-    send(tx: { to: string; data: string; gasLimit: bigint }): Promise<SentTx> {
-        return this.serial(async () => {
+    /**
+     * Signs and broadcasts `tx`; returns it once the node has it. Waits its turn behind this chain's earlier sends at
+     * most `queueWaitMs`, and not at all once `signal` (the caller's deadline) aborts.
+     */
+    send(tx: { to: string; data: string; gasLimit: bigint }, signal?: AbortSignal): Promise<SentTx> {
+        return this.queued("sending deliver transaction", signal, async () => {
             this.nonce ??= await this.freshNonce();
             const fees = await this.fees();
             const request: TransactionRequest = { ...tx, nonce: this.nonce, chainId: this.chainId };
@@ -114,8 +173,8 @@ export class TxSender {
     }
 
     /** Re-sends `sent` at its nonce with fees raised by 25 %; false when the node no longer takes that nonce. */
-    private bump(sent: SentTx): Promise<boolean> {
-        return this.serial(async () => {
+    private bump(sent: SentTx, signal: AbortSignal): Promise<boolean> {
+        return this.queued(`replacing transaction at nonce ${sent.nonce}`, signal, async () => {
             const fees = bumped(sent.fees);
             const hash = await this.broadcast(sent.request, fees);
             sent.lastSentAt = Date.now();
@@ -150,6 +209,8 @@ export class TxSender {
      */
     async waitReceipt(sent: SentTx, signal: AbortSignal): Promise<TransactionReceipt> {
         const deadline = Date.now() + this.receiptTimeoutMs;
+        // A replacement waits for the sender's queue no longer than the receipt wait itself lasts.
+        const bumpSignal = AbortSignal.any([signal, AbortSignal.timeout(this.receiptTimeoutMs)]);
         let lastError = "";
         while (Date.now() < deadline) {
             signal.throwIfAborted();
@@ -160,7 +221,7 @@ export class TxSender {
                     if (receipt !== null) return receipt;
                 }
                 const b = this.bumping;
-                if (b !== undefined && sent.hashes.length <= b.maxBumps && Date.now() - sent.lastSentAt >= b.afterMs) await this.bump(sent);
+                if (b !== undefined && sent.hashes.length <= b.maxBumps && Date.now() - sent.lastSentAt >= b.afterMs) await this.bump(sent, bumpSignal);
             } catch (err) {
                 lastError = `; last error: ${describe(err)}`;
             }

@@ -15,8 +15,8 @@ import { loadState, saveState, type RelayerState } from "./state";
 import type { Relayer, RelayerOptions } from "./types";
 import { DeliveryWaiters } from "./waiters";
 
-/** Longest pause of a lane that keeps failing. */
-const MAX_LANE_BACKOFF_MS = 60_000;
+/** Longest pause of a lane that keeps failing (RelayerOptions.maxLaneBackoffMs). */
+export const MAX_LANE_BACKOFF_MS = 60_000;
 
 function parseKey(key: string, what: string): Wallet {
     try {
@@ -46,6 +46,8 @@ function checkOptions(options: RelayerOptions): void {
     if (t !== undefined && !(Number.isInteger(t) && t > 0 && t <= 2 ** 32 - 1)) {
         throw new Error(`deliveryTimeoutMs must be a whole number of milliseconds between 1 and ${2 ** 32 - 1}, got ${t}`);
     }
+    const b = options.maxLaneBackoffMs;
+    if (b !== undefined && !(Number.isInteger(b) && b > 0)) throw new Error(`maxLaneBackoffMs must be a whole number of milliseconds above 0, got ${b}`);
 }
 
 /** What the source and lane loops share; set up once by startRelayer. */
@@ -55,6 +57,8 @@ interface RelayerRun {
     pollMs: number;
     /** Deadline of one deliverMessage (RelayerOptions.deliveryTimeoutMs). */
     deliveryTimeoutMs: number;
+    /** Longest pause of a failing lane (RelayerOptions.maxLaneBackoffMs). */
+    maxLaneBackoffMs: number;
     log: (line: string) => void;
     waiters: DeliveryWaiters;
     /** Saves every scanner's cursor and every lane's last delivered sequence. */
@@ -104,7 +108,7 @@ async function loadLanes(
 async function warnUnfunded(chains: readonly ChainHandle[], address: string, policy: RetryPolicy, log: (line: string) => void): Promise<void> {
     for (const chain of chains) {
         // Not fatal (a lane may never need this chain as destination), but the first send would fail.
-        const balance = await withRetry(`${chain.name} getBalance`, policy, () => chain.provider.getBalance(address)).catch(() => undefined);
+        const balance = await withRetry(`${chain.where} getBalance`, policy, () => chain.provider.getBalance(address)).catch(() => undefined);
         if (balance === 0n) log(`warning: relayer ${address} has no funds on ${chain.name}; deliveries there will fail`);
     }
 }
@@ -154,7 +158,7 @@ async function reportDelivery(run: RelayerRun, lane: Lane, seq: bigint, messageI
     run.metrics.deliveries.inc({ lane: lane.name, outcome });
     if (result.kind === "skipped") {
         // Delivered by an earlier attempt whose answer was lost, or by someone else: read how it went.
-        const failedHash = (await withRetry(`${lane.dest.name} getFailedMessageHash`, run.policy, () =>
+        const failedHash = (await withRetry(`${lane.dest.where} getFailedMessageHash`, run.policy, () =>
             lane.dest.router.getFailedMessageHash(messageId),
         )) as string;
         const failed = BigInt(failedHash) !== 0n;
@@ -208,7 +212,7 @@ async function serveLane(run: RelayerRun, lane: Lane): Promise<void> {
             lane.rescanFrom = Math.min(lane.rescanFrom ?? Infinity, err.sent.blockNumber);
             return;
         }
-        lane.backoffMs = Math.min(MAX_LANE_BACKOFF_MS, Math.max(run.pollMs, lane.backoffMs * 2));
+        lane.backoffMs = Math.min(run.maxLaneBackoffMs, Math.max(run.pollMs, lane.backoffMs * 2));
         lane.blockedUntil = Date.now() + lane.backoffMs;
         run.metrics.paused.set({ lane: lane.name }, 1);
         if (err instanceof AttestersBelowThreshold || (err as Error).cause instanceof AttestersBelowThreshold) {
@@ -308,6 +312,7 @@ export async function startRelayer(options: RelayerOptions): Promise<Relayer> {
         policy,
         pollMs,
         deliveryTimeoutMs: options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS,
+        maxLaneBackoffMs: options.maxLaneBackoffMs ?? MAX_LANE_BACKOFF_MS,
         log,
         waiters,
         persist,

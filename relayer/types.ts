@@ -50,6 +50,8 @@ export interface RelayerOptions {
      * bounded only by their product (about 72 min with the defaults: docs/bounds.md).
      */
     deliveryTimeoutMs?: number;
+    /** Longest pause of a lane whose deliveries keep failing; its pause doubles from the poll interval up to this (default 60000). */
+    maxLaneBackoffMs?: number;
     /** A `deliver` not mined after this long is re-sent at its nonce with 25 % higher fees (default 20000). */
     feeBumpAfterMs?: number;
     /** Replacements per delivery transaction at most (default 3; 0 turns fee bumping off). */

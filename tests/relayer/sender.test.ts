@@ -1,5 +1,6 @@
 // The relayer's per-chain transaction sender against a real anvil: it waits for transactions left
-// in flight, and a broadcast whose answer was lost is neither resent nor allowed to skew the nonce.
+// in flight, a broadcast whose answer was lost is neither resent nor allowed to skew the nonce, and a send waits for
+// the chain's earlier sends only within its deadline and is never broadcast after its caller gave up on it.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { JsonRpcProvider, parseEther, type Wallet } from "ethers";
@@ -12,11 +13,19 @@ let proxy: FlakyRpc;
 let provider: JsonRpcProvider;
 let wallet: Wallet;
 let nextFault: Fault = "none";
+/** Hold the next eth_sendRawTransaction this long before forwarding it (a slow node). */
+let nextSendDelayMs = 0;
 const signal = new AbortController().signal;
 
 before(async () => {
     node = await startAnvil({ chainId: 138 });
     proxy = await startFlakyRpc(node.rpcUrl, {
+        delayMs: (_n, methods) => {
+            if (!methods.includes("eth_sendRawTransaction")) return 0;
+            const d = nextSendDelayMs;
+            nextSendDelayMs = 0;
+            return d;
+        },
         fault: (_n, methods) => {
             if (!methods.includes("eth_sendRawTransaction")) return "none";
             const f = nextFault;
@@ -34,10 +43,11 @@ after(async () => {
 });
 
 /** A sender on chain 138 that talks to the node through the fault-injecting proxy. */
-function sender(): { s: TxSender; close: () => void } {
+function sender(queueWaitMs?: number): { s: TxSender; close: () => void } {
     const viaProxy = new JsonRpcProvider(proxy.url, 138, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+    const policy = { retries: 3, minTimeoutMs: 20, signal, log: () => undefined };
     return {
-        s: new TxSender("chain138", wallet.connect(viaProxy), viaProxy, 138n, 50, 5_000, { retries: 3, minTimeoutMs: 20, signal, log: () => undefined }),
+        s: new TxSender("chain138", wallet.connect(viaProxy), viaProxy, 138n, 50, 5_000, policy, 0n, undefined, queueWaitMs),
         close: () => viaProxy.destroy(),
     };
 }
@@ -89,6 +99,58 @@ describe("relayer TxSender", () => {
         const sent = await s.send(transfer);
         assert.equal((await s.waitReceipt(sent, signal)).status, 1);
         assert.equal((await provider.getTransaction(sent.hashes[0]))?.nonce, start);
+        close();
+    });
+
+    it("a send queued behind a slow one fails at its queue deadline, naming chain, operation and endpoint, and is never broadcast", async () => {
+        const queueWaitMs = 300;
+        const { s, close } = sender(queueWaitMs);
+        const start = await provider.getTransactionCount(wallet.address, "latest");
+        const before = proxy.counts.get("eth_sendRawTransaction") ?? 0;
+        nextSendDelayMs = 2_000;
+        const slow = s.send(transfer);
+        const queuedAt = Date.now();
+        await assert.rejects(s.send(transfer), (error: Error) => {
+            const waited = Date.now() - queuedAt;
+            assert.ok(waited >= queueWaitMs && waited < queueWaitMs + 1_000, `gave up after ${waited} ms`);
+            assert.match(
+                error.message,
+                /^chain138 \(http:\/\/127\.0\.0\.1:\d+\): sending deliver transaction: waited 300 ms for this relayer's 1 other send\(s\) running or queued on the chain; not sent$/,
+            );
+            return true;
+        });
+        const first = await slow;
+        assert.equal((await s.waitReceipt(first, signal)).status, 1);
+        // Its turn came once the slow send was done: it must not have been sent then (a late send races the caller's
+        // next attempt for the nonce). Give it the time it would have taken.
+        await new Promise((r) => setTimeout(r, 500));
+        assert.equal((proxy.counts.get("eth_sendRawTransaction") ?? 0) - before, 1);
+        assert.equal(await provider.getTransactionCount(wallet.address, "pending"), start + 1);
+        // The queue is free again: the next send goes out at the next nonce.
+        const next = await s.send(transfer);
+        assert.equal(next.nonce, start + 1);
+        assert.equal((await s.waitReceipt(next, signal)).status, 1);
+        close();
+    });
+
+    it("a queued send whose caller's deadline passes fails at once with the caller's reason and is never broadcast", async () => {
+        const { s, close } = sender();
+        const start = await provider.getTransactionCount(wallet.address, "latest");
+        const before = proxy.counts.get("eth_sendRawTransaction") ?? 0;
+        nextSendDelayMs = 1_500;
+        const slow = s.send(transfer);
+        const deadline = new AbortController();
+        const queued = s.send(transfer, deadline.signal);
+        await new Promise((r) => setTimeout(r, 100));
+        const abortedAt = Date.now();
+        deadline.abort(new Error("deliver mainnet->chain138 #7: deadline"));
+        await assert.rejects(queued, { message: "deliver mainnet->chain138 #7: deadline" });
+        assert.ok(Date.now() - abortedAt < 200, "it stopped waiting when the caller did");
+        await assert.rejects(s.send(transfer, deadline.signal), /deadline/, "an aborted caller queues nothing");
+        assert.equal((await s.waitReceipt(await slow, signal)).status, 1);
+        await new Promise((r) => setTimeout(r, 500));
+        assert.equal((proxy.counts.get("eth_sendRawTransaction") ?? 0) - before, 1);
+        assert.equal(await provider.getTransactionCount(wallet.address, "pending"), start + 1);
         close();
     });
 });

@@ -46,6 +46,15 @@ describe("relayer start-up errors", () => {
         }
     });
 
+    it("refuses a maxLaneBackoffMs that is no pause, naming it, before connecting", async () => {
+        for (const bad of [0, -5, 2.5, Number.NaN]) {
+            await assert.rejects(
+                startRelayer(world.options(state, { maxLaneBackoffMs: bad, rpcUrls: { mainnet: "http://127.0.0.1:1" } })),
+                new RegExp(`^Error: maxLaneBackoffMs must be a whole number of milliseconds above 0, got ${bad}$`),
+            );
+        }
+    });
+
     it("does not count keys that are not lane attesters", async () => {
         const strangers = makeAttesters(3).map((a) => a.privateKey);
         await assert.rejects(

@@ -10,6 +10,8 @@ export type Fault = "none" | "429" | "rpc-error" | "drop" | "drop-after-forward"
 export interface FlakyRpcOptions {
     /** Fault for the n-th request (0-based) and its JSON-RPC methods; default: never fail. */
     fault?: (n: number, methods: readonly string[]) => Fault;
+    /** Milliseconds to hold the n-th request before handling it (a slow node); default: none. */
+    delayMs?: (n: number, methods: readonly string[]) => number;
 }
 
 export interface FlakyRpc {
@@ -46,7 +48,9 @@ export async function startFlakyRpc(target: string, opts: FlakyRpcOptions = {}):
         const body = await readBody(req);
         const requests = parseRequests(body);
         const methods = requests.map((r) => r.method);
+        const delay = opts.delayMs?.(n, methods) ?? 0;
         const fault = opts.fault?.(n++, methods) ?? "none";
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
         if (fault !== "none") faults.set(fault, (faults.get(fault) ?? 0) + 1);
         if (fault === "429") {
             res.writeHead(429, { "content-type": "application/json", "retry-after": "0" });
