@@ -9,7 +9,7 @@ import type { RelayerChain } from "./types";
 /** A checked, read-only connection to one chain's router (what an attester needs: it never sends). */
 export interface ChainReader {
     name: string;
-    /** The name and the redacted endpoint, "mainnet (https://host:443/…)": how errors and logs name the chain. */
+    /** The name and the redacted endpoint, "mainnet (https://host/…)": how errors and logs name the chain. */
     where: string;
     selector: bigint;
     chainId: bigint;

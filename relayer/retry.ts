@@ -6,6 +6,9 @@ import { isTransientRpcError } from "../contracts/providers/rpc";
 /** Per-request HTTP timeout of every relayer RPC request (relayer/chain.ts): a hung connection becomes a retryable error. */
 export const REQUEST_TIMEOUT_MS = 10_000;
 
+/** Longest delay a Node timer keeps (2^31-1 ms); a longer one fires after 1 ms (Node docs, "setTimeout"). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Retry budget shared by every retried operation. */
 export interface RetryPolicy {
     retries: number;
@@ -70,11 +73,15 @@ export function retryBoundMs(policy: Pick<RetryPolicy, "retries" | "minTimeoutMs
  * own message names at most a host and port. Anything else (our own errors, reverts with their data) is rethrown as is.
  */
 export async function withRetry<T>(what: string, policy: RetryPolicy, fn: () => Promise<T>): Promise<T> {
+    let attempts = 0;
     try {
-        return await retried(what, policy, fn);
+        return await retried(what, policy, () => {
+            attempts += 1;
+            return fn();
+        });
     } catch (err) {
         if (err instanceof PermanentError || err instanceof RetryableError || policy.signal.aborted || !isTransient(err)) throw err;
-        throw new RetryableError(`${what} failed after ${policy.retries + 1} attempts: ${describe(err)}`, { cause: err });
+        throw new RetryableError(`${what} failed after ${attempts} attempt(s): ${describe(err)}`, { cause: err });
     }
 }
 

@@ -4,7 +4,7 @@ import { eip1559Fees, legacyFees, type Eip1559Fees, type LegacyFees } from "../c
 import pLimit from "p-limit";
 import { Transaction, isError, type JsonRpcProvider, type TransactionReceipt, type TransactionRequest, type Wallet } from "ethers";
 import { redactRpcUrl } from "../contracts/providers/rpc";
-import { describe, REQUEST_TIMEOUT_MS, RetryableError, retryBoundMs, withRetry, type RetryPolicy } from "./retry";
+import { describe, MAX_TIMER_MS, REQUEST_TIMEOUT_MS, RetryableError, retryBoundMs, withRetry, type RetryPolicy } from "./retry";
 
 /**
  * Replacing a transaction that is not mined: same nonce, higher fees. Geth's pool takes a replacement only when both
@@ -49,7 +49,8 @@ export function sendStepBoundMs(policy: Pick<RetryPolicy, "retries" | "minTimeou
  * bound, and a longer wait fails, naming the chain, instead of waiting (and holding its closure) for ever.
  */
 export function sendQueueWaitMs(policy: Pick<RetryPolicy, "retries" | "minTimeoutMs">): number {
-    return 4 * sendStepBoundMs(policy);
+    // A timer keeps at most MAX_TIMER_MS; beyond, it would fire at once (extreme retry settings only).
+    return Math.min(4 * sendStepBoundMs(policy), MAX_TIMER_MS);
 }
 
 /** A transaction the sender broadcast: every version of it at one nonce, newest last. */
@@ -141,6 +142,8 @@ export class TxSender {
         return this.queued("sending deliver transaction", signal, async () => {
             this.nonce ??= await this.freshNonce();
             const fees = await this.fees();
+            // The reads may have outlasted the caller's deadline: then nothing goes out (the nonce stays unused).
+            signal?.throwIfAborted();
             const request: TransactionRequest = { ...tx, nonce: this.nonce, chainId: this.chainId };
             const hash = await this.broadcast(request, fees);
             if (hash === undefined) {
@@ -205,27 +208,48 @@ export class TxSender {
     /**
      * Polls for the receipt of any version of `sent`, tolerating transient RPC errors until the timeout, and replaces
      * it with higher fees every `bumping.afterMs` (at most `bumping.maxBumps` times). Settles within
-     * receiptTimeoutMs + one request's HTTP timeout per version + pollMs (docs/bounds.md), naming the chain and endpoint.
+     * receiptTimeoutMs plus the requests in flight at the deadline and one last poll (docs/bounds.md), naming the chain and endpoint.
      */
     async waitReceipt(sent: SentTx, signal: AbortSignal): Promise<TransactionReceipt> {
         const deadline = Date.now() + this.receiptTimeoutMs;
         // A replacement waits for the sender's queue no longer than the receipt wait itself lasts.
-        const bumpSignal = AbortSignal.any([signal, AbortSignal.timeout(this.receiptTimeoutMs)]);
-        let lastError = "";
-        while (Date.now() < deadline) {
-            signal.throwIfAborted();
-            try {
-                // Newest first: once a replacement is in, the older versions can never be mined (same nonce).
-                for (const hash of [...sent.hashes].reverse()) {
-                    const receipt = await this.provider.getTransactionReceipt(hash);
-                    if (receipt !== null) return receipt;
-                }
-                const b = this.bumping;
-                if (b !== undefined && sent.hashes.length <= b.maxBumps && Date.now() - sent.lastSentAt >= b.afterMs) await this.bump(sent, bumpSignal);
-            } catch (err) {
-                lastError = `; last error: ${describe(err)}`;
+        const receiptWait = new AbortController();
+        const receiptTimer = setTimeout(() => receiptWait.abort(new Error("receipt wait over")), Math.min(this.receiptTimeoutMs, MAX_TIMER_MS));
+        const bumpSignal = AbortSignal.any([signal, receiptWait.signal]);
+        const receiptOfAny = async (): Promise<TransactionReceipt | null> => {
+            // Newest first: once a replacement is in, the older versions can never be mined (same nonce).
+            for (const hash of [...sent.hashes].reverse()) {
+                const receipt = await this.provider.getTransactionReceipt(hash);
+                if (receipt !== null) return receipt;
             }
-            await new Promise((r) => setTimeout(r, this.pollMs));
+            return null;
+        };
+        let lastError = "";
+        try {
+            while (Date.now() < deadline) {
+                signal.throwIfAborted();
+                try {
+                    const receipt = await receiptOfAny();
+                    if (receipt !== null) return receipt;
+                    const b = this.bumping;
+                    if (b !== undefined && sent.hashes.length <= b.maxBumps && Date.now() - sent.lastSentAt >= b.afterMs) await this.bump(sent, bumpSignal);
+                } catch (err) {
+                    lastError = `; last error: ${describe(err)}`;
+                }
+                await new Promise((r) => setTimeout(r, this.pollMs));
+            }
+            // One last look: the loop may have spent its end waiting for a replacement's turn in the queue.
+            const receipt = await receiptOfAny().catch((err: unknown) => {
+                lastError = `; last error: ${describe(err)}`;
+                return null;
+            });
+            if (receipt !== null) return receipt;
+        } catch (err) {
+            // The caller stopped waiting (its deadline, or stop): the transaction may still be pending at its nonce.
+            this.nonce = undefined;
+            throw err;
+        } finally {
+            clearTimeout(receiptTimer);
         }
         // Later sends must not queue behind a nonce we are unsure about.
         this.nonce = undefined;

@@ -9,7 +9,7 @@ import { DELIVERY_TIMEOUT_MS, SourceReorged, deliverMessage, type DeliveryResult
 import { RelayerMetrics, serveMetrics } from "./metrics";
 import { lockStateFile } from "./state-lock";
 import { discoverLanes, type Lane } from "./lanes";
-import { describe, withRetry, type RetryPolicy } from "./retry";
+import { MAX_TIMER_MS, describe, withRetry, type RetryPolicy } from "./retry";
 import { SourceScanner } from "./scanner";
 import { loadState, saveState, type RelayerState } from "./state";
 import type { Relayer, RelayerOptions } from "./types";
@@ -40,11 +40,16 @@ function checkOptions(options: RelayerOptions): void {
         names.add(c.name);
         selectors.add(c.chainSelector);
     }
-    // AbortSignal.timeout takes an integer 0 … 2^32-1 ms and throws ERR_OUT_OF_RANGE otherwise (Node docs,
-    // "AbortSignal.timeout(delay)"); caught here, not at each delivery, where it would only pause the lane over and over.
-    const t = options.deliveryTimeoutMs;
-    if (t !== undefined && !(Number.isInteger(t) && t > 0 && t <= 2 ** 32 - 1)) {
-        throw new Error(`deliveryTimeoutMs must be a whole number of milliseconds between 1 and ${2 ** 32 - 1}, got ${t}`);
+    // AbortSignal.timeout and setTimeout take a whole number of milliseconds: AbortSignal.timeout throws ERR_OUT_OF_RANGE
+    // outside 0 … 2^32-1 (Node docs, "AbortSignal.timeout(delay)"), and both clamp a delay above 2^31-1 to 1 ms with a
+    // TimeoutOverflowWarning (Node docs, "setTimeout(callback[, delay[, ...args]])"; seen on Node 24 for
+    // AbortSignal.timeout(2 ** 31)): every delivery or receipt wait would end at once. Caught here, not at each delivery,
+    // where it would only pause the lane over and over.
+    for (const key of ["deliveryTimeoutMs", "receiptTimeoutMs"] as const) {
+        const t = options[key];
+        if (t !== undefined && !(Number.isInteger(t) && t > 0 && t <= MAX_TIMER_MS)) {
+            throw new Error(`${key} must be a whole number of milliseconds between 1 and ${MAX_TIMER_MS}, got ${t}`);
+        }
     }
     const b = options.maxLaneBackoffMs;
     if (b !== undefined && !(Number.isInteger(b) && b > 0)) throw new Error(`maxLaneBackoffMs must be a whole number of milliseconds above 0, got ${b}`);

@@ -92,7 +92,7 @@ it(
             assert.match(
                 line,
                 new RegExp(
-                    `^lane mainnet->chain138: delivery of #1 failed, pausing the lane \\d+ ms: chain138 \\(${endpoint}\\) (getLastDeliveredSequence|estimateGas) failed after 3 attempts: .*ECONNREFUSED`,
+                    `^lane mainnet->chain138: delivery of #1 failed, pausing the lane \\d+ ms: chain138 \\(${endpoint}\\) (getLastDeliveredSequence|estimateGas) failed after 3 attempt\\(s\\): .*ECONNREFUSED`,
                 ),
                 line,
             );

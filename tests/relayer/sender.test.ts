@@ -153,4 +153,30 @@ describe("relayer TxSender", () => {
         assert.equal(await provider.getTransactionCount(wallet.address, "pending"), start + 1);
         close();
     });
+
+    it("a receipt wait its caller gives up on leaves the nonce to be re-read: the next send waits for the pending one", async () => {
+        const { s, close } = sender();
+        await provider.send("evm_setAutomine", [false]);
+        try {
+            const start = await provider.getTransactionCount(wallet.address, "latest");
+            const pending = await s.send(transfer);
+            const caller = new AbortController();
+            const waiting = s.waitReceipt(pending, caller.signal);
+            caller.abort(new Error("deliver mainnet->chain138 #8: deadline"));
+            await assert.rejects(waiting, { message: "deliver mainnet->chain138 #8: deadline" });
+            // Not at start + 1 behind a transaction nobody tracks any more: it waits for it, as after a crash.
+            await assert.rejects(
+                s.send(transfer),
+                new RegExp(`chain138: relayer ${wallet.address} has 1 unmined transaction\\(s\\) \\(nonces ${start}\\.\\.${start}\\)`),
+            );
+            await provider.send("evm_mine", []);
+            const next = await s.send(transfer);
+            assert.equal(next.nonce, start + 1);
+            await provider.send("evm_mine", []);
+            assert.equal((await s.waitReceipt(next, signal)).status, 1);
+        } finally {
+            await provider.send("evm_setAutomine", [true]);
+            close();
+        }
+    });
 });

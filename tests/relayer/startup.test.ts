@@ -37,12 +37,15 @@ describe("relayer start-up errors", () => {
         );
     });
 
-    it("refuses a deliveryTimeoutMs that no timer can take, naming it, before connecting", async () => {
-        for (const bad of [0, -1, 1.5, Number.NaN, 2 ** 32]) {
-            await assert.rejects(
-                startRelayer(world.options(state, { deliveryTimeoutMs: bad, rpcUrls: { mainnet: "http://127.0.0.1:1" } })),
-                new RegExp(`^Error: deliveryTimeoutMs must be a whole number of milliseconds between 1 and \\d+, got ${bad}$`),
-            );
+    it("refuses a deliveryTimeoutMs or receiptTimeoutMs that no timer can take, naming it, before connecting", async () => {
+        // Node timers keep at most 2^31-1 ms; 2^31 fires after 1 ms (Node docs, "setTimeout"), 2^32 throws.
+        for (const key of ["deliveryTimeoutMs", "receiptTimeoutMs"] as const) {
+            for (const bad of [0, -1, 1.5, Number.NaN, 2 ** 31, 2 ** 32]) {
+                await assert.rejects(
+                    startRelayer(world.options(state, { [key]: bad, rpcUrls: { mainnet: "http://127.0.0.1:1" } })),
+                    new RegExp(`^Error: ${key} must be a whole number of milliseconds between 1 and 2147483647, got ${bad}$`),
+                );
+            }
         }
     });
 
